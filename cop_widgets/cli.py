@@ -1,0 +1,81 @@
+"""The ``cop-widgets`` command: thin calls into the package."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .errors import CopWidgetsError
+
+__all__ = ["main"]
+
+DEFAULT_PORT = 8866
+DEFAULT_HOST = "127.0.0.1"
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from .demo import seed_demo
+    from .paths import workbooks_dir
+    from .store import Store
+
+    with Store(args.db) as store:
+        demo = seed_demo(store, seed=args.seed, anonymous=not args.named)
+    base = args.base_url or f"http://{DEFAULT_HOST}:{DEFAULT_PORT}"
+    print(f"Demo consultation {demo.consultation_id} seeded in {store.url}")
+    print(f"Facilitator workbook (open in JupyterLab): {workbooks_dir() / 'facilitator.ipynb'}")
+    print(f"Results page: {demo.results_link(base)}")
+    print(f"Member links ({len(demo.tokens)}; {len(demo.responded)} have already answered):")
+    for member_id, link in demo.links(base).items():
+        mark = "answered" if member_id in demo.responded else "not yet"
+        print(f"  {demo.names[member_id]} ({mark}): {link}")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    return serve(args.db, args.port, args.host, preheat=args.preheat)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``cop-widgets`` command."""
+    parser = argparse.ArgumentParser(
+        prog="cop-widgets",
+        description="Facilitate a community of practice's joint response in Jupyter and Voila.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    db_help = ("database URL (default: $COP_WIDGETS_DB, else sqlite:///cop-widgets.db in "
+               "the working directory)")
+
+    demo = sub.add_parser("demo", help="seed a demo consultation and print the links")
+    demo.add_argument("--db", help=db_help)
+    demo.add_argument("--base-url", help="where `cop-widgets serve` runs, for the links "
+                                         f"(default http://{DEFAULT_HOST}:{DEFAULT_PORT})")
+    demo.add_argument("--seed", type=int, default=7, help="random seed of the positions")
+    demo.add_argument("--named", action="store_true",
+                      help="make the consultation named instead of anonymous")
+    demo.set_defaults(func=_demo)
+
+    serve = sub.add_parser("serve", help="serve the workbooks with Voila")
+    serve.add_argument("--db", help=db_help)
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
+    serve.add_argument("--host", default=DEFAULT_HOST)
+    serve.add_argument("--preheat", type=int, default=0, metavar="N",
+                       help="keep N kernels started for member pages (Voila preheat)")
+    serve.set_defaults(func=_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CopWidgetsError as exc:
+        print(f"cop-widgets: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

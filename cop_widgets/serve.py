@@ -1,0 +1,77 @@
+"""Run Voila on the workbooks with the store configured."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from .paths import workbooks_dir
+from .store.engine import resolve_url
+
+__all__ = ["absolute_db_url", "voila_command", "serve"]
+
+FACILITATOR_KEY_ENV = "COP_WIDGETS_FACILITATOR_KEY"
+
+
+def absolute_db_url(url: str | None) -> str:
+    """Resolve ``url`` and make a relative SQLite path absolute.
+
+    Voila starts kernels in the workbooks folder, so a relative path would name another file.
+    """
+    url = resolve_url(url)
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+        url = prefix + str(Path(url[len(prefix):]).resolve())
+    return url
+
+
+def voila_command(port: int, host: str, *, preheat: int = 0) -> list[str]:
+    """Return the Voila command line serving the workbooks.
+
+    Parameters
+    ----------
+    port, host : int, str
+        Where Voila listens.
+    preheat : int
+        Number of kernels Voila keeps started for the member page (0: none).
+    """
+    command = [
+        sys.executable, "-m", "voila", str(workbooks_dir()),
+        f"--port={port}", f"--Voila.ip={host}", "--no-browser",
+        "--VoilaConfiguration.show_tracebacks=False",
+        # Members reach their card through the link, not by browsing the tree.
+        "--Voila.tornado_settings={'headers': {'Referrer-Policy': 'no-referrer'}}",
+    ]
+    if preheat > 0:
+        command += [
+            "--preheat_kernel=True",
+            f"--pool_size={preheat}",
+            '--VoilaKernelManager.kernel_pools_config='
+            f'{{"member.ipynb": {{"pool_size": {preheat}}}, "default": {{"pool_size": 0}}}}',
+        ]
+    return command
+
+
+def serve(db_url: str | None, port: int, host: str, *, preheat: int = 0) -> int:
+    """Run Voila until it stops; return its exit code.
+
+    The facilitator workbook, when opened through Voila rather than JupyterLab, asks for a
+    facilitator key; one is made here (unless set in the environment) and printed once.
+    """
+    env = dict(os.environ)
+    env["COP_WIDGETS_DB"] = absolute_db_url(db_url)
+    env.setdefault(FACILITATOR_KEY_ENV, secrets.token_urlsafe(18))
+    base = f"http://{host}:{port}"
+    print(f"Serving {workbooks_dir()} on {base}/ (database: {_redacted(env['COP_WIDGETS_DB'])})")
+    print(f"Facilitator page: {base}/voila/render/facilitator.ipynb"
+          f"?k={env[FACILITATOR_KEY_ENV]}", flush=True)
+    return subprocess.call(voila_command(port, host, preheat=preheat), env=env)
+
+
+def _redacted(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

@@ -1,0 +1,110 @@
+"""Engines, connection settings and migrations. The rest of the store calls in here."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+__all__ = ["DEFAULT_FILE", "resolve_url", "make_engine", "write_connection", "migrate", "head"]
+
+#: The SQLite file used when neither an argument nor ``COP_WIDGETS_DB`` names a database.
+DEFAULT_FILE = "cop-widgets.db"
+MIGRATIONS = Path(__file__).with_name("migrations")
+_PG_MIGRATION_LOCK = 0x636F7077  # "copw": advisory lock key held while migrating
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def resolve_url(url: str | None = None) -> str:
+    """Return the database URL: ``url``, else ``$COP_WIDGETS_DB``, else a SQLite file here.
+
+    ``postgresql://`` URLs are sent through psycopg 3.
+    """
+    url = url or os.environ.get("COP_WIDGETS_DB") or f"sqlite:///{DEFAULT_FILE}"
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            url = "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine; SQLite gets WAL, a busy timeout, foreign keys and real transactions."""
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, poolclass=sa.NullPool
+        )
+
+        @sa.event.listens_for(engine, "connect")
+        def _configure(dbapi_connection, _record):  # pragma: no cover - trivial
+            # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin.
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        @sa.event.listens_for(engine, "begin")
+        def _begin(conn: Connection):
+            # A writer takes the write lock up front, so two writers never deadlock on upgrade.
+            write = conn.get_execution_options().get("cop_write", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=4)
+
+
+@contextmanager
+def write_connection(engine: Engine) -> Iterator[Connection]:
+    """Yield a connection inside one write transaction: committed on success, else rolled back."""
+    with engine.connect().execution_options(cop_write=True) as conn:
+        with conn.begin():
+            yield conn
+
+
+def _alembic_config(conn: Connection):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = conn
+    return config
+
+
+def head() -> str:
+    """Return the newest migration's revision id."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def current_revision(conn: Connection) -> str | None:
+    """Return the revision the database is at, or ``None`` for an empty database."""
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the database to ``revision``; safe to call from many processes at once."""
+    target = head() if revision == "head" else revision
+    # Cheap check first: most openings find the schema current and take no lock.
+    with engine.connect() as conn:
+        if current_revision(conn) == target:
+            return
+    from alembic import command
+
+    with write_connection(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+        if current_revision(conn) == target:
+            return
+        command.upgrade(_alembic_config(conn), target)

@@ -1,0 +1,139 @@
+"""Tables of the store (SQLAlchemy Core). Alembic migrations create them; see ``migrations``."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+_when = sa.DateTime(timezone=True)
+
+developments = sa.Table(
+    "developments",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("summary", sa.Text, nullable=False, default=""),
+    sa.Column("source_url", sa.Text, nullable=False, default=""),
+    sa.Column("date", sa.Date, nullable=True),
+    sa.Column("requester", sa.String(200), nullable=False, default=""),
+    sa.Column("requester_deadline", sa.Date, nullable=True),
+    sa.Column("questions", sa.JSON, nullable=False),
+    sa.Column("created_at", _when, nullable=False),
+)
+
+consultations = sa.Table(
+    "consultations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("development_id", sa.ForeignKey("developments.id"), nullable=False, index=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("scale", sa.String(40), nullable=False),
+    sa.Column("anonymous", sa.Boolean, nullable=False),
+    sa.Column("visibility", sa.String(40), nullable=False),
+    sa.Column("deadline", _when, nullable=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("language", sa.String(10), nullable=False),
+    sa.Column("created_at", _when, nullable=False),
+)
+
+rounds = sa.Table(
+    "rounds",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("consultation_id", sa.ForeignKey("consultations.id"), nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("opened_at", _when, nullable=False),
+    sa.UniqueConstraint("consultation_id", "number", name="uq_rounds_consultation_number"),
+)
+
+members = sa.Table(
+    "members",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("consultation_id", sa.ForeignKey("consultations.id"), nullable=False, index=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("email", sa.String(320), nullable=False, default=""),
+    sa.Column("attributes", sa.JSON, nullable=False),
+    sa.Column("external_id", sa.String(100), nullable=False, default=""),
+    sa.Column("created_at", _when, nullable=False),
+)
+
+invitations = sa.Table(
+    "invitations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("consultation_id", sa.ForeignKey("consultations.id"), nullable=False),
+    sa.Column("member_id", sa.ForeignKey("members.id"), nullable=False, index=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", _when, nullable=False),
+    sa.Column("revoked_at", _when, nullable=True),
+)
+
+statements = sa.Table(
+    "statements",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("consultation_id", sa.ForeignKey("consultations.id"), nullable=False, index=True),
+    sa.Column("text", sa.String(500), nullable=False),
+    sa.Column("proposed_by", sa.ForeignKey("members.id"), nullable=True),
+    sa.Column("moderation", sa.String(20), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False, default=0),
+    sa.Column("external_id", sa.String(100), nullable=False, default=""),
+    sa.Column("created_at", _when, nullable=False),
+)
+
+cards = sa.Table(
+    "cards",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("consultation_id", sa.ForeignKey("consultations.id"), nullable=False, index=True),
+    sa.Column("round_id", sa.ForeignKey("rounds.id"), nullable=False),
+    sa.Column("member_id", sa.ForeignKey("members.id"), nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("concerns", sa.Text, nullable=False, default=""),
+    sa.Column("impact", sa.Text, nullable=False, default=""),
+    sa.Column("saved_at", _when, nullable=False),
+    sa.UniqueConstraint("round_id", "member_id", "revision", name="uq_cards_round_member_revision"),
+)
+
+card_responses = sa.Table(
+    "card_responses",
+    metadata,
+    sa.Column("card_id", sa.ForeignKey("cards.id"), primary_key=True),
+    sa.Column("statement_id", sa.ForeignKey("statements.id"), primary_key=True),
+    sa.Column("stance", sa.Integer, nullable=True),
+    sa.Column("rationale", sa.Text, nullable=False, default=""),
+)
+
+drafts = sa.Table(
+    "drafts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("consultation_id", sa.ForeignKey("consultations.id"), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("sections", sa.JSON, nullable=False),
+    sa.Column("created_at", _when, nullable=False),
+    sa.UniqueConstraint("consultation_id", "version", name="uq_drafts_consultation_version"),
+)
+
+endorsements = sa.Table(
+    "endorsements",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("draft_id", sa.ForeignKey("drafts.id"), nullable=False, index=True),
+    sa.Column("member_id", sa.ForeignKey("members.id"), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False, default=""),
+    sa.Column("created_at", _when, nullable=False),
+)

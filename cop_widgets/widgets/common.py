@@ -1,0 +1,75 @@
+"""Small pieces every widget shares: escaping, messages, labelled fields."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as w
+
+from ..errors import CopWidgetsError
+
+__all__ = ["esc", "Message", "labelled", "guarded", "FULL_WIDTH"]
+
+FULL_WIDTH = w.Layout(width="100%")
+
+
+def esc(value: Any) -> str:
+    """Escape any value for an ipywidgets ``HTML`` value (which is not sanitised)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+class Message(w.HTML):
+    """A status line: success, error or information, always escaped, read by screen readers."""
+
+    _STYLES = {
+        "ok": "color:#1b5e20;",
+        "error": "color:#b71c1c;font-weight:bold;",
+        "info": "color:#263238;",
+    }
+
+    def show(self, text: str, kind: str = "info") -> None:
+        """Show ``text`` (escaped) in the style ``kind``: ``ok``, ``error`` or ``info``."""
+        role = "alert" if kind == "error" else "status"
+        self.value = (
+            f'<div role="{role}" aria-live="polite" class="cop-message cop-{kind}" '
+            f'style="{self._STYLES.get(kind, "")}">{esc(text)}</div>'
+        )
+        self.kind = kind
+        self.text = text
+
+    def clear(self) -> None:
+        """Remove the message."""
+        self.value = ""
+        self.kind = ""
+        self.text = ""
+
+
+def labelled(label: str, widget: w.Widget, help_text: str = "") -> w.VBox:
+    """Return ``widget`` under a visible label; the label is also its accessible name."""
+    if hasattr(widget, "description") and not getattr(widget, "description", ""):
+        widget.description = label
+        widget.style = {"description_width": "initial"}
+        if help_text:
+            widget.tooltip = help_text
+        return w.VBox([widget])
+    parts: list[w.Widget] = [w.Label(label), widget]
+    if help_text:
+        parts.append(w.HTML(f'<small>{esc(help_text)}</small>'))
+    return w.VBox(parts)
+
+
+def guarded(message: Message, action: Callable[[], str | None]) -> Callable[[Any], None]:
+    """Wrap a button callback: domain errors become a message, success shows the result."""
+
+    def handler(_button: Any = None) -> None:
+        try:
+            result = action()
+        except CopWidgetsError as exc:
+            message.show(str(exc), "error")
+        else:
+            if result:
+                message.show(result, "ok")
+
+    return handler
