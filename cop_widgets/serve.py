@@ -13,6 +13,7 @@ from .store.engine import resolve_url
 
 __all__ = ["absolute_db_url", "voila_command", "serve"]
 
+JUPYTER_DATA = Path(__file__).with_name("jupyter")
 FACILITATOR_KEY_ENV = "COP_WIDGETS_FACILITATOR_KEY"
 
 
@@ -42,8 +43,9 @@ def voila_command(port: int, host: str, *, preheat: int = 0) -> list[str]:
         sys.executable, "-m", "voila", str(workbooks_dir()),
         f"--port={port}", f"--Voila.ip={host}", "--no-browser",
         "--VoilaConfiguration.show_tracebacks=False",
-        # Members reach their card through the link, not by browsing the tree.
-        "--Voila.tornado_settings={'headers': {'Referrer-Policy': 'no-referrer'}}",
+        # Our template (found through JUPYTER_PATH) loads nothing from a CDN.
+        "--VoilaConfiguration.template=cop",
+        "--theme=light",
     ]
     if preheat > 0:
         command += [
@@ -61,8 +63,14 @@ def serve(db_url: str | None, port: int, host: str, *, preheat: int = 0) -> int:
     The facilitator workbook, when opened through Voila rather than JupyterLab, asks for a
     facilitator key; one is made here (unless set in the environment) and printed once.
     """
+    from .store import Store
+
     env = dict(os.environ)
     env["COP_WIDGETS_DB"] = absolute_db_url(db_url)
+    env["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(JUPYTER_DATA), env.get("JUPYTER_PATH", "")) if p
+    )
+    Store(env["COP_WIDGETS_DB"]).close()  # migrate once here, not in every page's kernel
     env.setdefault(FACILITATOR_KEY_ENV, secrets.token_urlsafe(18))
     base = f"http://{host}:{port}"
     print(f"Serving {workbooks_dir()} on {base}/ (database: {_redacted(env['COP_WIDGETS_DB'])})")

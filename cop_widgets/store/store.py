@@ -608,6 +608,13 @@ class Store:
             counts.setdefault(statement_id, {})[stance] = n
         return counts
 
+    def count_respondents(self, consultation_id: int, round_number: int | None = None) -> int:
+        """Return how many members have a submitted card in the round (default: current)."""
+        with self._read() as conn:
+            round_ = self._round(conn, consultation_id, round_number)
+            return conn.execute(sa.select(sa.func.count()).select_from(
+                _latest_submitted(round_.id))).scalar()
+
     def list_rationales(self, consultation_id: int,
                         round_number: int | None = None) -> dict[int, list[str]]:
         """Return the non-empty rationales of the latest submitted cards, per statement.

@@ -1,0 +1,97 @@
+"""Entry points of the workbooks: read the link on the server side, build the page.
+
+Each workbook is one cell calling one of these. Who the member is comes from the ``t``
+parameter of the link, read here from the kernel's environment (Voila puts the request's
+query string there), never from a widget value.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+from urllib.parse import parse_qs
+
+__all__ = ["query_params", "member_page", "results_page", "facilitator_page", "under_voila"]
+
+
+def under_voila() -> bool:
+    """Whether this kernel was started by Voila (rather than JupyterLab or nbclient)."""
+    return "VOILA_PREHEAT" in os.environ or "VOILA_BASE_URL" in os.environ
+
+
+def query_params() -> dict[str, str]:
+    """Return the page's query parameters (first value of each), read on the server side.
+
+    Under Voila's preheated kernels the query string arrives after start-up, so this waits
+    for it through ``voila.utils.get_query_string``.
+    """
+    if os.environ.get("VOILA_PREHEAT") == "True":
+        from voila.utils import get_query_string
+
+        query = get_query_string() or ""
+    else:
+        query = os.environ.get("QUERY_STRING", "")
+    return {key: values[0] for key, values in parse_qs(query).items() if values}
+
+
+def _consultation_id(params: dict[str, str]) -> int | None:
+    try:
+        return int(params.get("c", ""))
+    except ValueError:
+        return None
+
+
+def _language(params: dict[str, str]) -> str | None:
+    lang = params.get("lang")
+    return lang if lang in ("en", "fr", "es") else None
+
+
+def _store(db_url: str | None):
+    from .store import Store
+
+    # `cop-widgets serve` migrates once at start; pages do not pay for it per kernel.
+    return Store(db_url, migrate=False)
+
+
+def member_page(db_url: str | None = None):
+    """Return the member's page for the link that opened this kernel."""
+    from .widgets.member import MemberPage
+
+    params = query_params()
+    return MemberPage(_store(db_url), _consultation_id(params), params.get("t"),
+                      _language(params))
+
+
+def results_page(db_url: str | None = None):
+    """Return the read-only results page for the link that opened this kernel."""
+    from .widgets.results import ResultsView
+
+    params = query_params()
+    return ResultsView(_store(db_url), _consultation_id(params), params.get("t"),
+                       _language(params))
+
+
+def facilitator_page(db_url: str | None = None, base_url: str | None = None):
+    """Return the facilitator's workbench.
+
+    In JupyterLab the user already runs code, so the workbench opens. Under Voila anyone
+    reaching the server could open this page, so it asks for the facilitator key that
+    ``cop-widgets serve`` printed (``?k=...``), compared in constant time.
+    """
+    import ipywidgets as w
+
+    from .widgets.common import Message
+
+    if under_voila():
+        expected = os.environ.get("COP_WIDGETS_FACILITATOR_KEY", "")
+        given = query_params().get("k", "")
+        if not expected or not hmac.compare_digest(expected.encode(), given.encode()):
+            message = Message()
+            message.show("The facilitator page needs the facilitator link printed by "
+                         "`cop-widgets serve` (or open the workbook in JupyterLab).", "error")
+            return w.VBox([message])
+    from .widgets.facilitator import facilitator_workbench
+
+    if base_url is None and under_voila():
+        base_url = os.environ.get("VOILA_SERVER_URL", "").rstrip("/") or None
+    return facilitator_workbench(db_url, base_url)

@@ -1,0 +1,96 @@
+"""Stance distributions as light HTML bars (no pandas, no altair): for member pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from ..model import Statement
+from ..scales import Scale
+from .common import esc
+
+__all__ = ["PALETTE", "level_colours", "distribution_html"]
+
+#: Colour-blind-safe diverging palette (ColorBrewer PuOr), most agreement first.
+PALETTE = ("#5e3c99", "#8073ac", "#b2abd2", "#d8daeb", "#e0e0e0", "#fee0b6", "#fdb863",
+           "#e08214", "#b35806")
+PASS_COLOUR = "#9e9e9e"
+
+
+def level_colours(scale: Scale) -> dict[int | None, str]:
+    """Map each level of ``scale`` (and the pass, ``None``) to a palette colour."""
+    n = len(scale.levels)
+    picks = [round(i * (len(PALETTE) - 1) / max(n - 1, 1)) for i in range(n)]
+    colours: dict[int | None, str] = {
+        level.value: PALETTE[p] for level, p in zip(scale.levels, picks, strict=True)
+    }
+    colours[None] = PASS_COLOUR
+    return colours
+
+
+def _text_colour(background: str) -> str:
+    r, g, b = (int(background[i:i + 2], 16) for i in (1, 3, 5))
+    return "#000" if (0.299 * r + 0.587 * g + 0.114 * b) > 140 else "#fff"
+
+
+def distribution_html(
+    scale: Scale,
+    statements: Sequence[Statement],
+    counts: Mapping[int, Mapping[int | None, int]],
+    _: Callable[[str], str] = str,
+    own: Mapping[int, int | None] | None = None,
+) -> str:
+    """Return an HTML block: for each statement, a stacked bar and the same numbers in words.
+
+    Parameters
+    ----------
+    scale : Scale
+        The consultation's scale.
+    statements : sequence of Statement
+        In card order; their text is escaped.
+    counts : mapping
+        ``{statement_id: {stance: count}}`` as returned by ``Store.stance_counts``.
+    _ : callable
+        The translation function.
+    own : mapping, optional
+        The viewer's own stance per statement, mentioned in words.
+    """
+    colours = level_colours(scale)
+    order: list[int | None] = [*scale.values, None]
+    blocks = []
+    for number, statement in enumerate(statements, start=1):
+        by_stance = counts.get(statement.id, {})
+        total = sum(by_stance.values())
+        parts, words = [], []
+        for stance in order:
+            n = by_stance.get(stance, 0)
+            if not n:
+                continue
+            share = 100 * n / total
+            label = _(scale.label(stance))
+            words.append(f"{esc(label)}: {n} ({share:.0f}%)")
+            parts.append(
+                f'<div title="{esc(label)}: {n}" style="width:{share:.2f}%;'
+                f'background:{colours[stance]};color:{_text_colour(colours[stance])};'
+                f'overflow:hidden;white-space:nowrap;font-size:12px;text-align:center">'
+                f'{n}</div>'
+            )
+        summary = "; ".join(words) if words else _("No answers yet.")
+        mine = ""
+        if own is not None and statement.id in own:
+            mine = (f'<div><em>{esc(_("Your stance"))}: '
+                    f'{esc(_(scale.label(own[statement.id])))}</em></div>')
+        bar = (f'<div aria-hidden="true" style="display:flex;height:22px;border:1px solid #757575;'
+               f'margin:4px 0">{"".join(parts)}</div>') if parts else ""
+        blocks.append(
+            f'<div class="cop-distribution" style="margin:10px 0">'
+            f'<div><strong>{number}.</strong> {esc(statement.text)}</div>{bar}'
+            f'<div class="cop-distribution-text">{esc(_("Answers"))} ({total}): {summary}</div>'
+            f'{mine}</div>'
+        )
+    legend = " ".join(
+        f'<span style="display:inline-block;margin-right:8px"><span aria-hidden="true" '
+        f'style="display:inline-block;width:12px;height:12px;background:{colours[s]};'
+        f'border:1px solid #757575"></span> {esc(_(scale.label(s)))}</span>'
+        for s in order
+    )
+    return f'<div class="cop-legend">{legend}</div>' + "".join(blocks)

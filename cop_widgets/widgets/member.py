@@ -1,0 +1,239 @@
+"""The member's page in Voila: the brief, a position card, proposals, and results."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import ipywidgets as w
+
+from .. import model as m
+from ..errors import CopWidgetsError, InvalidToken, NotFound
+from ..i18n import translator
+from ..scales import PASS_LABEL, get_scale
+from ..store import Store
+from .brief import brief_html
+from .common import FULL_WIDTH, Message, esc
+from .distribution import distribution_html
+
+__all__ = ["MemberPage", "PASS", "results_visible"]
+
+#: The radio value of "pass / unsure".
+PASS = "pass"
+
+
+def results_visible(consultation: m.Consultation, submitted: bool) -> bool:
+    """Whether a member may see the community's results now."""
+    if consultation.visibility is m.Visibility.NEVER:
+        return False
+    if consultation.visibility is m.Visibility.AFTER_SUBMISSION:
+        return submitted or consultation.status is m.ConsultationStatus.CLOSED
+    return consultation.status is m.ConsultationStatus.CLOSED
+
+
+class StatementRow(w.VBox):
+    """One statement on the card: its text, the stance in words, and an optional reason."""
+
+    def __init__(self, number: int, statement: m.Statement, scale_options: list,
+                 _: Callable[[str], str]):
+        self.statement = statement
+        self.text = w.HTML(f'<div id="cop-st-{statement.id}"><strong>{number}.</strong> '
+                           f"{esc(statement.text)}</div>")
+        self.stance = w.RadioButtons(
+            options=scale_options, value=None,
+            description=f"{_('Your stance on statement')} {number}",
+            style={"description_width": "initial"}, layout=w.Layout(width="auto"),
+        )
+        self.rationale = w.Textarea(
+            description=f"{_('Why? (optional)')}", placeholder=_("Your reasons, in a few words"),
+            style={"description_width": "initial"}, layout=FULL_WIDTH,
+        )
+        super().__init__([self.text, self.stance, self.rationale],
+                         layout=w.Layout(border="1px solid #bdbdbd", padding="8px",
+                                         margin="6px 0"))
+        self.add_class("cop-statement")
+
+    def response(self) -> m.StanceResponse | None:
+        """Return the answer, or ``None`` if the statement was left unanswered."""
+        if self.stance.value is None:
+            return None
+        stance = None if self.stance.value == PASS else int(self.stance.value)
+        return m.StanceResponse(self.statement.id, stance, self.rationale.value)
+
+    def fill(self, response: m.StanceResponse) -> None:
+        """Show an earlier answer."""
+        self.stance.value = PASS if response.stance is None else response.stance
+        self.rationale.value = response.rationale
+
+
+class MemberPage(w.VBox):
+    """Everything a member sees through their invitation link.
+
+    Parameters
+    ----------
+    store : Store
+        The store; every write goes through its verbs with the member's token.
+    consultation_id : int
+        From the link's ``c`` parameter.
+    token : str or None
+        From the link's ``t`` parameter, read on the server side. It alone decides who the
+        member is: an unknown or revoked token gets a refusal and no form.
+    language : str, optional
+        Overrides the consultation's language (the link's ``lang`` parameter).
+    """
+
+    def __init__(self, store: Store, consultation_id: int | None, token: str | None,
+                 language: str | None = None):
+        super().__init__()
+        self.add_class("cop-member-page")
+        self._store = store
+        self._token = token  # kept private: never a synced trait
+        self.message = Message()
+        self.rows: list[StatementRow] = []
+        self.results = w.HTML()
+        try:
+            if consultation_id is None:
+                raise InvalidToken("is missing: open the link you were sent")
+            self.consultation = store.get_consultation(consultation_id)
+            self.member = store.get_member_for_token(consultation_id, token)
+        except (InvalidToken, NotFound) as exc:
+            _ = translator(language or "en")
+            self.refusal = Message()
+            self.refusal.show(
+                _("This link does not open a position card.") + " " + _(_refusal_reason(exc))
+                + " "
+                + _("Please use the link the facilitator sent you, or ask them for a new one."),
+                "error",
+            )
+            self.form = None
+            self.children = [self.refusal]
+            return
+        self.refusal = None
+        self._ = _ = translator(language or self.consultation.language)
+        self.scale = get_scale(self.consultation.scale)
+        development = store.get_development(self.consultation.development_id)
+        self.statements = store.list_statements(consultation_id)
+        options = [(_(level.label), level.value) for level in self.scale.levels]
+        options.append((_(PASS_LABEL), PASS))
+        self.rows = [StatementRow(i, s, options, _)
+                     for i, s in enumerate(self.statements, start=1)]
+        self.concerns = w.Textarea(description=_("Overall concerns (optional)"),
+                                   style={"description_width": "initial"}, layout=FULL_WIDTH)
+        self.impact = w.Textarea(description=_("Impact on your own practice (optional)"),
+                                 style={"description_width": "initial"}, layout=FULL_WIDTH)
+        self.save_draft = w.Button(description=_("Save draft"), icon="save",
+                                   tooltip=_("Keep your answers without submitting them"))
+        self.submit = w.Button(description=_("Submit my position"), button_style="primary",
+                               icon="check", tooltip=_("Send your position to the community"))
+        self.proposal = w.Textarea(description=_("Propose a new statement"),
+                                   placeholder=_("A statement others could agree or disagree "
+                                                 "with"),
+                                   style={"description_width": "initial"}, layout=FULL_WIDTH)
+        self.propose = w.Button(description=_("Send proposal"),
+                                tooltip=_("The facilitator reviews it before it is added"))
+        self.save_draft.on_click(lambda _b: self._save(m.CardStatus.DRAFT))
+        self.submit.on_click(lambda _b: self._save(m.CardStatus.SUBMITTED))
+        self.propose.on_click(self._propose)
+        self.status = w.HTML()
+        self.form = w.VBox([
+            w.HTML(f"<h3>{esc(_('Your position'))}</h3><p>"
+                   + esc(_("For each statement, choose the answer closest to your view, or "
+                           "'pass / unsure'. Reasons help the community understand you."))
+                   + "</p>"),
+            *self.rows, self.concerns, self.impact,
+            w.HBox([self.save_draft, self.submit]),
+            w.HTML(f"<h3>{esc(_('Something missing?'))}</h3>"),
+            self.proposal, self.propose,
+        ])
+        self.form.add_class("cop-card")
+        self.children = [w.HTML(brief_html(development, self.consultation, _)), self.status,
+                         self.form, self.message, self.results]
+        self._load_earlier()
+
+    # -- behaviour ----------------------------------------------------------------------
+
+    def _load_earlier(self) -> None:
+        _ = self._
+        card = self._store.get_card(self.consultation.id, self._token)
+        submitted = self._store.get_card(self.consultation.id, self._token,
+                                         include_drafts=False) is not None
+        if card is not None:
+            by_statement = {r.statement_id: r for r in card.responses}
+            for row in self.rows:
+                if row.statement.id in by_statement:
+                    row.fill(by_statement[row.statement.id])
+            self.concerns.value, self.impact.value = card.concerns, card.impact
+            kind = _("submitted") if card.status is m.CardStatus.SUBMITTED else _("draft")
+            self.status.value = (f"<p>{esc(_('Welcome back. Your last saved version'))} "
+                                 f"({esc(kind)}, {card.saved_at:%Y-%m-%d %H:%M} UTC) "
+                                 f"{esc(_('is filled in below; saving again keeps it.'))}</p>")
+        refusal = self.consultation.accepts_cards(self._store.now())
+        if refusal:
+            self.status.value += (f"<p><strong>{esc(_('Cards are closed'))}:</strong> "
+                                  f"{esc(refusal)}.</p>")
+            for widget in (self.save_draft, self.submit, self.propose):
+                widget.disabled = True
+        self._show_results(submitted)
+
+    def _collect(self) -> list[m.StanceResponse]:
+        return [r for r in (row.response() for row in self.rows) if r is not None]
+
+    def _save(self, status: m.CardStatus) -> None:
+        _ = self._
+        responses = self._collect()
+        if status is m.CardStatus.SUBMITTED and not responses:
+            self.message.show(_("responses: answer at least one statement (or choose "
+                                "'pass / unsure') before submitting"), "error")
+            return
+        try:
+            card = self._store.save_card(self.consultation.id, self._token, responses,
+                                         concerns=self.concerns.value,
+                                         impact=self.impact.value, status=status)
+        except CopWidgetsError as exc:
+            self.message.show(str(exc), "error")
+            return
+        missing = len(self.rows) - len(responses)
+        if status is m.CardStatus.SUBMITTED:
+            text = _("Thank you: your position is submitted.")
+            if missing:
+                text += " " + _("Statements left unanswered:") + f" {missing}."
+            text += " " + _("You can come back with the same link to revise it; "
+                            "earlier versions are kept.")
+        else:
+            text = _("Draft saved. It is not submitted yet.")
+        self.message.show(f"{text} ({_('version')} {card.revision})", "ok")
+        self._show_results(status is m.CardStatus.SUBMITTED or self.results.value != "")
+
+    def _propose(self, _button: object = None) -> None:
+        _ = self._
+        try:
+            self._store.propose_statement(self.consultation.id, self._token, self.proposal.value)
+        except CopWidgetsError as exc:
+            self.message.show(str(exc), "error")
+            return
+        self.proposal.value = ""
+        self.message.show(_("Thank you: your statement was sent to the facilitator, who will "
+                            "review it before adding it to the card."), "ok")
+
+    def _show_results(self, submitted: bool) -> None:
+        _ = self._
+        if not results_visible(self.consultation, submitted):
+            if self.consultation.visibility is m.Visibility.AFTER_CLOSE:
+                later = _("Results will be shown here when the consultation closes.")
+                self.results.value = f"<p>{esc(later)}</p>"
+            return
+        counts = self._store.stance_counts(self.consultation.id)
+        own = {r.statement.id: r.response().stance for r in self.rows
+               if r.response() is not None}
+        self.results.value = (f"<h3>{esc(_('Where the community stands'))}</h3>"
+                              + distribution_html(self.scale, self.statements, counts, _, own))
+
+
+def _refusal_reason(exc: Exception) -> str:
+    if isinstance(exc, NotFound):
+        return "The consultation in the link does not exist."
+    rule = getattr(exc, "rule", "")
+    if "revoked" in rule:
+        return "This invitation has been revoked."
+    if "missing" in rule:
+        return "The link has no invitation code."
+    return "The invitation code is not valid for this consultation."

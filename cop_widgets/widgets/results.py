@@ -1,0 +1,98 @@
+"""Read-only results of one consultation, for members and anyone with the link."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from .. import model as m
+from ..errors import InvalidToken, NotFound
+from ..i18n import translator
+from ..scales import get_scale
+from ..store import Store
+from .brief import brief_html
+from .common import Message, esc
+from .distribution import distribution_html
+
+__all__ = ["ResultsView", "results_allowed"]
+
+
+def results_allowed(store: Store, consultation: m.Consultation, token: str | None) -> bool:
+    """Whether the results may be shown to this visitor.
+
+    After the consultation closes, results are public unless visibility is ``never``.
+    While it is open, only a member who has submitted (proved by their token) sees them,
+    and only when visibility is ``after_submission``.
+    """
+    if consultation.visibility is m.Visibility.NEVER:
+        return False
+    if consultation.status is m.ConsultationStatus.CLOSED:
+        return True
+    if consultation.visibility is not m.Visibility.AFTER_SUBMISSION or not token:
+        return False
+    try:
+        card = store.get_card(consultation.id, token, include_drafts=False)
+    except InvalidToken:
+        return False
+    return card is not None
+
+
+class ResultsView(w.VBox):
+    """The community's distribution per statement, with reasons quoted without names.
+
+    Parameters
+    ----------
+    store : Store
+        Where the results come from.
+    consultation_id : int or None
+        From the link's ``c`` parameter.
+    token : str, optional
+        A member's token, which admits them to results before the consultation closes.
+    language : str, optional
+        Overrides the consultation's language.
+    """
+
+    def __init__(self, store: Store, consultation_id: int | None, token: str | None = None,
+                 language: str | None = None):
+        super().__init__()
+        self.add_class("cop-results-page")
+        self.message = Message()
+        try:
+            if consultation_id is None:
+                raise NotFound("consultation", None)
+            consultation = store.get_consultation(consultation_id)
+        except NotFound:
+            self.message.show(translator(language or "en")(
+                "This link does not name a consultation that exists."), "error")
+            self.children = [self.message]
+            return
+        _ = translator(language or consultation.language)
+        development = store.get_development(consultation.development_id)
+        brief = w.HTML(brief_html(development, consultation, _))
+        if not results_allowed(store, consultation, token):
+            self.message.show(_("The results of this consultation are not published yet."),
+                              "info")
+            self.children = [brief, self.message]
+            return
+        statements = store.list_statements(consultation.id)
+        counts = store.stance_counts(consultation.id)
+        members = store.list_members(consultation.id)
+        answered = store.count_respondents(consultation.id)
+        rationales = store.list_rationales(consultation.id)
+        scale = get_scale(consultation.scale)
+        quotes = []
+        for number, statement in enumerate(statements, start=1):
+            items = "".join(f"<li><q>{esc(text)}</q></li>"
+                            for text in rationales.get(statement.id, []))
+            if items:
+                quotes.append(f"<h4>{number}. {esc(statement.text)}</h4><ul>{items}</ul>")
+        self.summary = w.HTML(
+            f"<p>{esc(_('Members who have answered'))}: <strong>{answered}</strong> "
+            f"{esc(_('of'))} {len(members)}.</p>"
+        )
+        self.distribution = w.HTML(f"<h3>{esc(_('Where the community stands'))}</h3>"
+                                   + distribution_html(scale, statements, counts, _))
+        self.reasons = w.HTML(
+            f"<h3>{esc(_('Reasons members gave'))}</h3>"
+            + ("".join(quotes) or f"<p>{esc(_('No reasons given yet.'))}</p>")
+        )
+        self.children = [brief, self.summary, self.distribution, self.reasons]
