@@ -114,7 +114,7 @@ def seed_demo(store: Store, *, seed: int = 7, members: int = 40, silent: int = 6
         [m.Statement(consultation.id, text) for text, *_ in STATEMENTS]
     )
     roster = store.add_members([
-        m.Member(consultation.id, f"{FIRST[i % len(FIRST)]} {LAST[(i * 3) % len(LAST)]}",
+        m.Member(consultation.id, _name(i),
                  attributes={"role": ROLES[i % 3] if i % 5 else "tutor",
                              "region": REGIONS[(i // 3) % 4]})
         for i in range(members)
@@ -140,6 +140,11 @@ def seed_demo(store: Store, *, seed: int = 7, members: int = 40, silent: int = 6
         if status is m.CardStatus.SUBMITTED:
             demo.responded.add(member.id)
     return demo
+
+
+def _name(i: int) -> str:
+    """Return a distinct name for each of the first 200 members."""
+    return f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST) + 3 * i) % len(LAST)]}"
 
 
 def _positions(rng: random.Random, member: m.Member,

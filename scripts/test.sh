@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The test command:  bash scripts/test.sh [pytest args...]
+#
+# Installs what is missing (Debian chromium, .venv with '.[test]'), starts a
+# private PostgreSQL (scripts/start-postgres.sh), runs ruff, then pytest.
+# Extra arguments go to pytest, e.g.  bash scripts/test.sh -k store -x
+#
+# Environment:
+#   CI=true                  a PostgreSQL that cannot be started is an error
+#                            (locally the PostgreSQL tests are skipped instead)
+#   COP_WIDGETS_TEST_PG      if already set, used as is (no server is started)
+#   COP_WIDGETS_CHROMIUM     browser for the Playwright tests (default /usr/bin/chromium)
+#   COP_PG_DIR, COP_PG_PORT  see scripts/start-postgres.sh
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/_venv.sh
+. scripts/_venv.sh
+
+# --- browser: Debian's chromium, never a Playwright download ----------------
+export COP_WIDGETS_CHROMIUM="${COP_WIDGETS_CHROMIUM:-/usr/bin/chromium}"
+if [ ! -x "$COP_WIDGETS_CHROMIUM" ]; then
+    if [ "$COP_WIDGETS_CHROMIUM" != /usr/bin/chromium ]; then
+        echo "ERROR: COP_WIDGETS_CHROMIUM=$COP_WIDGETS_CHROMIUM is not an executable" >&2
+        exit 1
+    fi
+    cop_log "installing chromium (apt-get)"
+    cop_apt_install chromium || {
+        echo "ERROR: /usr/bin/chromium is missing and could not be installed" >&2
+        exit 1
+    }
+fi
+
+# --- Python environment ------------------------------------------------------
+cop_ensure_venv '.[test]' .venv/.cop-installed
+
+# --- PostgreSQL ---------------------------------------------------------------
+if [ -n "${COP_WIDGETS_TEST_PG:-}" ]; then
+    cop_log "using COP_WIDGETS_TEST_PG from the environment"
+else
+    cop_log "starting private PostgreSQL (scripts/start-postgres.sh)"
+    if pg_line="$(bash scripts/start-postgres.sh | tail -n 1)" &&
+        [[ "$pg_line" == COP_WIDGETS_TEST_PG=* ]]; then
+        export COP_WIDGETS_TEST_PG="${pg_line#COP_WIDGETS_TEST_PG=}"
+        cop_log "COP_WIDGETS_TEST_PG=$COP_WIDGETS_TEST_PG"
+    elif [ "${CI:-}" = true ]; then
+        echo "ERROR: could not start PostgreSQL (CI=true, so this is fatal)" >&2
+        exit 1
+    else
+        echo "WARNING: could not start PostgreSQL; PostgreSQL tests will be skipped" >&2
+        unset COP_WIDGETS_TEST_PG
+    fi
+fi
+
+# --- lint ---------------------------------------------------------------------
+lint_dirs=()
+for d in cop_widgets tests benchmarks; do
+    [ -d "$d" ] && lint_dirs+=("$d")
+done
+if [ "${#lint_dirs[@]}" -gt 0 ]; then
+    cop_log "ruff check ${lint_dirs[*]}"
+    .venv/bin/ruff check "${lint_dirs[@]}"
+fi
+
+# --- tests --------------------------------------------------------------------
+cop_log "pytest $*"
+rc=0
+.venv/bin/python -m pytest "$@" || rc=$?
+if [ "$rc" -eq 5 ]; then
+    echo "ERROR: pytest collected no tests (exit code 5); treating as failure" >&2
+fi
+exit "$rc"
