@@ -1,0 +1,220 @@
+"""The member page and the results view, driven in pure Python as Voila would drive them."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+import pytest
+
+from cop_widgets import model as m
+from cop_widgets.widgets.member import PASS, MemberPage
+from cop_widgets.widgets.results import ResultsView
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+PAYLOADS = ('<img src=x onerror=alert(1)>', "<script>alert(2)</script>",
+            '"><svg onload=alert(3)>')
+
+
+def walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from walk(child)
+
+
+def html_of(widget) -> str:
+    return "\n".join(x.value for x in walk(widget) if isinstance(x, w.HTML))
+
+
+def radios(widget):
+    return [x for x in walk(widget) if isinstance(x, w.RadioButtons)]
+
+
+def first_token(seeded):
+    member = seeded.members[0]
+    return member, seeded.tokens[member.id]
+
+
+def test_valid_link_shows_brief_and_one_row_per_statement(store, seeded):
+    _, token = first_token(seeded)
+    page = MemberPage(store, seeded.consultation.id, token)
+    assert page.refusal is None
+    assert [r.statement.id for r in page.rows] == [s.id for s in seeded.statements]
+    labels = [label for label, _ in page.rows[0].stance.options]
+    assert labels == ["Strongly agree", "Agree", "Neither agree nor disagree", "Disagree",
+                      "Strongly disagree", "Pass / unsure"]
+    assert seeded.development.title in html_of(page)
+    for row in page.rows:  # every input has an accessible name
+        assert row.stance.description and row.rationale.description
+
+
+def test_submit_then_revise_keeps_both_revisions(store, seeded):
+    member, token = first_token(seeded)
+    page = MemberPage(store, seeded.consultation.id, token)
+    page.rows[0].stance.value = 5
+    page.rows[0].rationale.value = "Because it is fair."
+    page.rows[1].stance.value = PASS
+    page.concerns.value = "Workload"
+    page.submit.click()
+    assert page.message.kind == "ok", page.message.text
+    first = store.get_card(seeded.consultation.id, token)
+    assert first.revision == 1 and first.status is m.CardStatus.SUBMITTED
+    assert {(r.statement_id, r.stance, r.rationale) for r in first.responses} == {
+        (seeded.statements[0].id, 5, "Because it is fair."), (seeded.statements[1].id, None, "")}
+    assert first.concerns == "Workload"
+
+    again = MemberPage(store, seeded.consultation.id, token)  # comes back later
+    assert again.rows[0].stance.value == 5 and again.rows[1].stance.value == PASS
+    assert again.rows[0].rationale.value == "Because it is fair."
+    again.rows[0].stance.value = 2
+    again.submit.click()
+    revisions = store.list_card_revisions(seeded.consultation.id, member.id)
+    assert [c.revision for c in revisions] == [1, 2]
+    assert revisions[0].responses[0].stance == 5 and revisions[1].responses[0].stance == 2
+    frame = store.responses_frame(seeded.consultation.id)
+    assert frame.loc[frame.statement_id == seeded.statements[0].id, "stance"].tolist() == [2]
+
+
+def test_draft_is_kept_but_not_counted(store, seeded):
+    _, token = first_token(seeded)
+    page = MemberPage(store, seeded.consultation.id, token)
+    page.rows[2].stance.value = 4
+    page.save_draft.click()
+    assert "Draft saved" in page.message.text
+    assert store.get_card(seeded.consultation.id, token).status is m.CardStatus.DRAFT
+    assert store.responses_frame(seeded.consultation.id).empty
+    assert MemberPage(store, seeded.consultation.id, token).rows[2].stance.value == 4
+
+
+def test_empty_submission_is_refused_and_writes_nothing(store, seeded):
+    _, token = first_token(seeded)
+    page = MemberPage(store, seeded.consultation.id, token)
+    page.submit.click()
+    assert page.message.kind == "error" and "responses" in page.message.text
+    assert store.count_cards(seeded.consultation.id) == 0
+
+
+@pytest.mark.parametrize("case", ["forged", "missing", "revoked", "other", "no-consultation"])
+def test_bad_links_get_a_refusal_and_no_form(store, seeded, case):
+    member, token = first_token(seeded)
+    cid = seeded.consultation.id
+    if case == "forged":
+        token = "x" * 32
+    elif case == "missing":
+        token = None
+    elif case == "revoked":
+        store.revoke_invitation(member.id)
+    elif case == "other":
+        other = store.add_consultation(m.Consultation(seeded.development.id, "Another one"))
+        cid = other.id
+    else:
+        cid = 999
+    page = MemberPage(store, cid, token)
+    assert page.form is None and page.refusal is not None
+    assert not radios(page)
+    assert not [x for x in walk(page) if isinstance(x, w.Button)]
+    assert "does not open a position card" in page.refusal.text
+
+
+def test_the_token_never_reaches_the_browser(store, seeded):
+    _, token = first_token(seeded)
+    page = MemberPage(store, seeded.consultation.id, token)
+    for widget in walk(page):
+        state = widget.get_state()
+        assert token not in repr(state), type(widget).__name__
+
+
+def test_closed_consultation_disables_and_store_still_refuses(store, seeded):
+    _, token = first_token(seeded)
+    store.close_consultation(seeded.consultation.id)
+    page = MemberPage(store, seeded.consultation.id, token)
+    assert page.submit.disabled and page.save_draft.disabled
+    page.rows[0].stance.value = 4
+    page.submit.click()  # a Voila client can still send the click
+    assert page.message.kind == "error" and "closed" in page.message.text
+    assert store.count_cards(seeded.consultation.id) == 0
+
+
+def test_deadline_passed_is_refused(store, seeded, clock):
+    _, token = first_token(seeded)
+    store.update_consultation(seeded.consultation.id, deadline=clock.now)
+    clock.advance(60)
+    page = MemberPage(store, seeded.consultation.id, token)
+    page.rows[0].stance.value = 4
+    page.submit.click()
+    assert "deadline" in page.message.text
+    assert store.count_cards(seeded.consultation.id) == 0
+
+
+def submit(store, seeded, index, stance, rationale=""):
+    member = seeded.members[index]
+    page = MemberPage(store, seeded.consultation.id, seeded.tokens[member.id])
+    for row in page.rows:
+        row.stance.value = stance
+        row.rationale.value = rationale
+    page.submit.click()
+    assert page.message.kind == "ok", page.message.text
+    return page
+
+
+@pytest.mark.parametrize("visibility,shown_after_submit", [
+    ("after_submission", True), ("after_close", False), ("never", False)])
+def test_results_follow_visibility(store, seeded, visibility, shown_after_submit):
+    store.update_consultation(seeded.consultation.id, visibility=visibility)
+    submit(store, seeded, 1, 4)
+    page = MemberPage(store, seeded.consultation.id, seeded.tokens[seeded.members[0].id])
+    assert "Where the community stands" not in page.results.value
+    page.rows[0].stance.value = 5
+    page.submit.click()
+    assert ("Where the community stands" in page.results.value) is shown_after_submit
+    if shown_after_submit:
+        assert "Answers (2)" in page.results.value  # the two members' cards
+        assert "Agree: 1 (50%)" in page.results.value
+
+
+def test_results_view_permissions(store, seeded):
+    cid = seeded.consultation.id
+    submit(store, seeded, 0, 4, "fine")
+    token = seeded.tokens[seeded.members[0].id]
+    silent = seeded.tokens[seeded.members[2].id]
+    assert "not published" in ResultsView(store, cid).message.text
+    assert "not published" in ResultsView(store, cid, silent).message.text
+    assert "Reasons members gave" in html_of(ResultsView(store, cid, token))
+    store.close_consultation(cid)
+    assert "Reasons members gave" in html_of(ResultsView(store, cid))
+    store.update_consultation(cid, visibility="never")
+    assert "not published" in ResultsView(store, cid, token).message.text
+    assert "does not name" in ResultsView(store, 4242).message.text
+
+
+@pytest.mark.parametrize("anonymous", [True, False])
+def test_member_text_is_escaped_and_no_names_in_results(store, seeded, anonymous):
+    cid = seeded.consultation.id
+    store.update_consultation(cid, anonymous=anonymous)
+    for i, payload in enumerate(PAYLOADS):
+        submit(store, seeded, i, 4, payload)
+    page = MemberPage(store, cid, seeded.tokens[seeded.members[0].id])
+    view = ResultsView(store, cid, seeded.tokens[seeded.members[0].id])
+    text = html_of(view) + html_of(page)
+    for raw in ("<img", "<script", "<svg"):
+        assert raw not in text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html_of(view)
+    for member in seeded.members:
+        assert member.name not in html_of(view)
+
+
+def test_statement_text_is_escaped_on_the_card(store, seeded):
+    statement = store.add_statement(m.Statement(seeded.consultation.id, PAYLOADS[0]))
+    page = MemberPage(store, seeded.consultation.id, seeded.tokens[seeded.members[0].id])
+    assert statement.id in [r.statement.id for r in page.rows]
+    assert "<img" not in html_of(page) and "&lt;img" in html_of(page)
+
+
+def test_proposal_goes_to_moderation_under_the_token_holder(store, seeded):
+    member, token = first_token(seeded)
+    page = MemberPage(store, seeded.consultation.id, token)
+    page.proposal.value = "We need a pilot first."
+    page.propose.click()
+    assert page.message.kind == "ok"
+    pending = store.list_statements(seeded.consultation.id, states=["pending"])
+    assert [(s.text, s.proposed_by) for s in pending] == [("We need a pilot first.", member.id)]
+    assert page.proposal.value == ""

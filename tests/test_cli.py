@@ -1,0 +1,94 @@
+"""The ``cop-widgets`` command: demo seeding and Voila serving, run as real processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from cop_widgets.store import Store
+
+CLI = [sys.executable, "-m", "cop_widgets.cli"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_demo_seeds_and_prints_working_links(tmp_path):
+    url = f"sqlite:///{tmp_path}/demo.db"
+    out = subprocess.run([*CLI, "demo", "--db", url, "--base-url", "http://127.0.0.1:9999"],
+                         capture_output=True, text=True, check=True).stdout
+    links = re.findall(r"http://127\.0\.0\.1:9999/voila/render/member\.ipynb\?\S+", out)
+    assert len(links) == 40
+    assert "facilitator.ipynb" in out
+    store = Store(url)
+    members = frame = None
+    for link in links:
+        query = parse_qs(urlparse(link).query)
+        member = store.get_member_for_token(int(query["c"][0]), query["t"][0])
+        assert member.consultation_id == int(query["c"][0])
+    cid = int(parse_qs(urlparse(links[0]).query)["c"][0])
+    members = store.members_frame(cid)
+    frame = store.responses_frame(cid)
+    assert members.role.nunique() == 3 and members.region.nunique() == 4
+    assert len(store.list_statements(cid)) == 8
+    assert 0 < (~members.responded).sum() < 10  # a few have not answered
+    spread = frame.groupby("statement_id").stance.std()
+    assert spread.max() > 1.2 and spread.min() < 0.9  # some split, some agree
+
+
+def test_demo_uses_cop_widgets_db_then_the_default_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    env = {k: v for k, v in os.environ.items() if k != "COP_WIDGETS_DB"}
+    subprocess.run([*CLI, "demo"], capture_output=True, check=True, env=env, cwd=tmp_path)
+    assert (tmp_path / "cop-widgets.db").exists()
+    env["COP_WIDGETS_DB"] = f"sqlite:///{tmp_path}/other.db"
+    subprocess.run([*CLI, "demo"], capture_output=True, check=True, env=env, cwd=tmp_path)
+    assert (tmp_path / "other.db").exists()
+
+
+def test_bad_command_line_says_what_is_wrong():
+    result = subprocess.run([*CLI, "serve", "--port", "notaport"], capture_output=True,
+                            text=True)
+    assert result.returncode == 2 and "--port" in result.stderr
+
+
+@pytest.mark.slow
+def test_serve_serves_the_workbook_tree(tmp_path):
+    url = f"sqlite:///{tmp_path}/demo.db"
+    subprocess.run([*CLI, "demo", "--db", url], capture_output=True, check=True)
+    port = free_port()
+    proc = subprocess.Popen([*CLI, "serve", "--db", url, "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
+                    assert "Voil" in r.read().decode()
+                break
+            except OSError:
+                time.sleep(0.5)
+        # Voila 0.5 renders its tree page from the contents API.
+        api = f"http://127.0.0.1:{port}/voila/api/contents/"
+        with urllib.request.urlopen(api, timeout=10) as r:
+            listing = json.loads(r.read())
+        names = {item["name"] for item in listing["content"]}
+        assert {"member.ipynb", "results.ipynb"} <= names
+        assert not [n for n in names if n.endswith(".db")]  # the database is not served
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)

@@ -1,0 +1,38 @@
+"""Workbook entry points read the link on the server side."""
+
+from __future__ import annotations
+
+import pytest
+
+from cop_widgets import pages
+from cop_widgets.widgets.member import MemberPage
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+
+def test_query_params_come_from_the_kernel_environment(monkeypatch, db_url):
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    monkeypatch.setenv("QUERY_STRING", "c=3&t=abc&lang=fr&t=second")
+    assert pages.query_params() == {"c": "3", "t": "abc", "lang": "fr"}
+
+
+def test_member_page_takes_identity_from_the_link(monkeypatch, store, seeded, db_url):
+    member = seeded.members[1]
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    monkeypatch.setenv("QUERY_STRING",
+                       f"c={seeded.consultation.id}&t={seeded.tokens[member.id]}")
+    page = pages.member_page(db_url)
+    assert isinstance(page, MemberPage) and page.member.id == member.id
+    monkeypatch.setenv("QUERY_STRING", f"c=abc&t={seeded.tokens[member.id]}")
+    assert pages.member_page(db_url).form is None
+
+
+def test_facilitator_page_under_voila_needs_the_key(monkeypatch, db_url):
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    monkeypatch.setenv("COP_WIDGETS_FACILITATOR_KEY", "right-key")
+    monkeypatch.setenv("QUERY_STRING", "k=wrong-key")
+    page = pages.facilitator_page(db_url)
+    assert "facilitator link" in page.children[0].text
+    monkeypatch.delenv("COP_WIDGETS_FACILITATOR_KEY")
+    monkeypatch.setenv("QUERY_STRING", "k=")
+    assert "facilitator link" in pages.facilitator_page(db_url).children[0].text
