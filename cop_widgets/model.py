@@ -59,6 +59,11 @@ LIMITS: dict[str, int] = {
     "external_id": 100,
 }
 
+#: Attribute names that would collide with roster columns.
+RESERVED_ATTRIBUTES = frozenset(
+    {"member_id", "name", "email", "external_id", "invited", "responded", "group"}
+)
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _URL = re.compile(r"^https?://[^\s]+$", re.IGNORECASE)
 
@@ -462,6 +467,9 @@ class Member:
         attributes: dict[str, str] = {}
         for key, value in self.attributes.items():
             key = text("attributes (name)", key, "attribute_key")
+            if key.lower() in RESERVED_ATTRIBUTES:
+                reserved = ", ".join(sorted(RESERVED_ATTRIBUTES))
+                raise ValidationError("attributes (name)", f"must not be one of {reserved}", key)
             attributes[key] = text(f"attributes[{key}]", "" if value is None else str(value),
                                    "attribute_value", required=False)
         _set(self, "attributes", attributes)

@@ -92,6 +92,4 @@ def facilitator_page(db_url: str | None = None, base_url: str | None = None):
             return w.VBox([message])
     from .widgets.facilitator import facilitator_workbench
 
-    if base_url is None and under_voila():
-        base_url = os.environ.get("VOILA_SERVER_URL", "").rstrip("/") or None
     return facilitator_workbench(db_url, base_url)

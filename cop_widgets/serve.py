@@ -73,6 +73,7 @@ def serve(db_url: str | None, port: int, host: str, *, preheat: int = 0) -> int:
     Store(env["COP_WIDGETS_DB"]).close()  # migrate once here, not in every page's kernel
     env.setdefault(FACILITATOR_KEY_ENV, secrets.token_urlsafe(18))
     base = f"http://{host}:{port}"
+    env.setdefault("COP_WIDGETS_BASE_URL", base)  # for links the facilitator page creates
     print(f"Serving {workbooks_dir()} on {base}/ (database: {_redacted(env['COP_WIDGETS_DB'])})")
     print(f"Facilitator page: {base}/voila/render/facilitator.ipynb"
           f"?k={env[FACILITATOR_KEY_ENV]}", flush=True)

@@ -36,3 +36,12 @@ def test_facilitator_page_under_voila_needs_the_key(monkeypatch, db_url):
     monkeypatch.delenv("COP_WIDGETS_FACILITATOR_KEY")
     monkeypatch.setenv("QUERY_STRING", "k=")
     assert "facilitator link" in pages.facilitator_page(db_url).children[0].text
+
+
+def test_facilitator_page_under_voila_opens_with_the_key(monkeypatch, db_url):
+    from cop_widgets.widgets.facilitator import FacilitatorWorkbench
+
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    monkeypatch.setenv("COP_WIDGETS_FACILITATOR_KEY", "right-key")
+    monkeypatch.setenv("QUERY_STRING", "k=right-key")
+    assert isinstance(pages.facilitator_page(db_url), FacilitatorWorkbench)

@@ -401,20 +401,28 @@ class Store:
         The token is returned once and stored only as a hash. An earlier invitation of the
         same member is revoked, so only the newest link works.
         """
-        token = secrets.token_urlsafe(24)
+        return self.add_invitations([member_id])[0]
+
+    def add_invitations(self, member_ids: Sequence[int]) -> list[tuple[m.Invitation, str]]:
+        """Invite several members at once (all or none); see :meth:`add_invitation`."""
+        issued = []
         with self.transaction() as conn:
-            member = _member(self._one(conn, t.members, member_id, "member", lock=True))
             now = self.now()
-            conn.execute(t.invitations.update()
-                         .where(t.invitations.c.member_id == member_id,
-                                t.invitations.c.revoked_at.is_(None))
-                         .values(revoked_at=now))
-            invitation = m.Invitation(member.consultation_id, member_id, hash_token(token), now)
-            new_id = conn.execute(t.invitations.insert().values(
-                consultation_id=invitation.consultation_id, member_id=member_id,
-                token_hash=invitation.token_hash, created_at=now,
-            )).inserted_primary_key[0]
-        return replace(invitation, id=new_id), token
+            for member_id in member_ids:
+                token = secrets.token_urlsafe(24)
+                member = _member(self._one(conn, t.members, member_id, "member", lock=True))
+                conn.execute(t.invitations.update()
+                             .where(t.invitations.c.member_id == member_id,
+                                    t.invitations.c.revoked_at.is_(None))
+                             .values(revoked_at=now))
+                invitation = m.Invitation(member.consultation_id, member_id, hash_token(token),
+                                          now)
+                new_id = conn.execute(t.invitations.insert().values(
+                    consultation_id=invitation.consultation_id, member_id=member_id,
+                    token_hash=invitation.token_hash, created_at=now,
+                )).inserted_primary_key[0]
+                issued.append((replace(invitation, id=new_id), token))
+        return issued
 
     def revoke_invitation(self, member_id: int) -> int:
         """Revoke a member's open invitations; return how many were revoked."""

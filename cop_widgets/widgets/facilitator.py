@@ -1,0 +1,276 @@
+"""The facilitator's workbench: pick or create a consultation, then prepare and follow it."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as w
+
+from .. import model as m
+from ..errors import CopWidgetsError, ValidationError
+from .common import FULL_WIDTH, Message, guarded, labelled
+from .intake import KIND_CHOICES, IntakeForm
+from .participation import ParticipationPanel
+from .roster import DEFAULT_BASE_URL, RosterEditor
+from .settings import ConsultationSettings, new_consultation
+from .statements import StatementsEditor
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+__all__ = ["FacilitatorWorkbench", "NewConsultationForm", "facilitator_workbench", "TAB_TITLES"]
+
+#: Titles of the workbench's tabs, in order.
+TAB_TITLES = ("Intake", "Statements", "Settings", "Roster & invitations", "Participation")
+
+_NEW_DEVELOPMENT = 0
+_KIND_WORDS = dict((value, label) for label, value in KIND_CHOICES)
+_STATUS_WORDS = {
+    m.ConsultationStatus.DRAFT: "draft",
+    m.ConsultationStatus.OPEN: "open",
+    m.ConsultationStatus.CLOSED: "closed",
+}
+
+
+def _close_tree(widget: w.Widget) -> None:
+    for child in getattr(widget, "children", ()):
+        _close_tree(child)
+    widget.close()
+
+
+class NewConsultationForm(w.VBox):
+    """Create a consultation about a stored development, or about a new one.
+
+    Parameters
+    ----------
+    store : Store
+        Where it is saved.
+    on_created : callable, optional
+        Called with the new consultation.
+
+    Attributes
+    ----------
+    development_picker : ipywidgets.Dropdown
+        A stored development, or "a new development" (then :attr:`intake` is shown).
+    intake : IntakeForm
+        Describes the new development; it is saved when the consultation is created.
+    title : ipywidgets.Text
+        The question put to the community.
+    create_button : ipywidgets.Button
+        Creates the consultation (and the new development, if any).
+    message : Message
+        What happened, or which field broke which rule.
+    consultation : Consultation or None
+        The consultation created last.
+
+    """
+
+    def __init__(self, store: Store, on_created: Any = None, **kwargs: Any):
+        self.store = store
+        self.on_created = on_created
+        self.consultation: m.Consultation | None = None
+        self.message = Message()
+        self.development_picker = w.Dropdown(layout=FULL_WIDTH)
+        self.intake = IntakeForm(store, on_saved=lambda d: self.reload(select=d.id))
+        self.intake.save_button.description = "Save development only"
+        self.title = w.Text(placeholder="e.g. How should our community respond to the new "
+                                        "guideline?", layout=FULL_WIDTH)
+        self.create_button = w.Button(description="Create consultation", icon="plus",
+                                      button_style="primary", layout=w.Layout(width="auto"))
+        self.intake_box = w.VBox([
+            w.HTML("<h4>The new development</h4>"), self.intake])
+        self.development_picker.observe(self._on_pick, names="value")
+        self.create_button.on_click(guarded(self.message, self.create))
+        super().__init__([
+            labelled("Development the community answers", self.development_picker),
+            self.intake_box,
+            labelled("Question put to the community (title of the consultation)", self.title),
+            self.create_button,
+            self.message,
+        ], **kwargs)
+        self.reload()
+
+    def reload(self, select: int | None = None) -> None:
+        """Reload the developments; select ``select`` (default: a new development)."""
+        options = [(f"{d.title} ({_KIND_WORDS.get(d.kind.value, d.kind.value)})", d.id)
+                   for d in self.store.list_developments()]
+        options.append(("A new development (describe it below)", _NEW_DEVELOPMENT))
+        self.development_picker.options = options
+        self.development_picker.value = _NEW_DEVELOPMENT if select is None else select
+        self._on_pick()
+
+    def _on_pick(self, _change: Any = None) -> None:
+        new = self.development_picker.value == _NEW_DEVELOPMENT
+        self.intake_box.layout.display = "" if new else "none"
+
+    def create(self) -> str:
+        """Create the consultation; return what happened, in words."""
+        title = m.text("title", self.title.value, "title")  # checked before anything is saved
+        development_id = self.development_picker.value
+        if development_id in (None, _NEW_DEVELOPMENT):
+            self.intake.save()
+            if self.intake.development is None or self.intake.development.id is None:
+                raise ValidationError("development", "could not be saved; check its fields")
+            development_id = self.intake.development.id
+        consultation = new_consultation(self.store, development_id, title)
+        self.consultation = consultation
+        self.title.value = ""
+        self.intake.clear()
+        self.reload()
+        if self.on_created is not None:
+            self.on_created(consultation)
+        return (f"Created the consultation \u201c{consultation.title}\u201d as a draft. "
+                "Next: its statements, settings and roster in the tabs below.")
+
+
+class FacilitatorWorkbench(w.VBox):
+    """Everything a facilitator needs to prepare a consultation and follow answers.
+
+    Parameters
+    ----------
+    store : Store, optional
+        Where everything lives; defaults to ``Store()`` (``$COP_WIDGETS_DB``).
+    base_url : str
+        Address of the Voila server members open, used in invitation links.
+
+    Attributes
+    ----------
+    picker : ipywidgets.Dropdown
+        The consultation being worked on.
+    new_form : NewConsultationForm
+        Creates a consultation (inside the "New consultation" section).
+    tabs : ipywidgets.Tab
+        Intake | Statements | Settings | Roster & invitations | Participation.
+    intake, statements, settings, roster, participation
+        The tabs' widgets for the chosen consultation (``None`` before one is chosen).
+    message : Message
+        Problems loading a consultation.
+
+    """
+
+    def __init__(self, store: Store | None = None, base_url: str = DEFAULT_BASE_URL,
+                 **kwargs: Any):
+        if store is None:
+            from ..store import Store
+
+            store = Store()
+        self.store = store
+        self.base_url = base_url
+        self.message = Message()
+        self.intake: IntakeForm | None = None
+        self.statements: StatementsEditor | None = None
+        self.settings: ConsultationSettings | None = None
+        self.roster: RosterEditor | None = None
+        self.participation: ParticipationPanel | None = None
+        self._loading = False
+
+        self.picker = w.Dropdown(layout=w.Layout(width="40em"))
+        self.new_form = NewConsultationForm(store, on_created=self._created)
+        self.new_section = w.Accordion(children=[self.new_form], titles=("New consultation",))
+        self.tabs = w.Tab()
+        self.empty = w.HTML()
+        self.picker.observe(self._on_pick, names="value")
+        self.tabs.observe(self._on_tab, names="selected_index")
+        super().__init__([
+            w.HTML("<h2>Facilitator workbench</h2>"),
+            labelled("Consultation", self.picker),
+            self.new_section,
+            self.message,
+            self.empty,
+            self.tabs,
+        ], **kwargs)
+        self.reload()
+
+    # -- consultations ----------------------------------------------------------------
+
+    def reload(self, select: int | None = None) -> None:
+        """Reload the list of consultations and show ``select``.
+
+        Without ``select``, the consultation shown stays, else the newest is shown.
+        """
+        consultations = self.store.list_consultations()
+        options = [(f"{c.title} ({_STATUS_WORDS[c.status]})", c.id) for c in consultations]
+        ids = [c.id for c in consultations]
+        if select not in ids:
+            select = self.picker.value if self.picker.value in ids else (ids[-1] if ids
+                                                                         else None)
+        self._loading = True
+        try:
+            self.picker.options = options
+            self.picker.value = select
+        finally:
+            self._loading = False
+        self.picker.disabled = not consultations
+        if not consultations:
+            self.new_section.selected_index = 0
+            self.empty.value = ("<p>No consultation yet. Create the first one in "
+                                "\u201cNew consultation\u201d above.</p>")
+            self.tabs.layout.display = "none"
+            return
+        self.empty.value = ""
+        self.tabs.layout.display = ""
+        if self.settings is None or self.settings.consultation_id != self.picker.value:
+            self.show(self.picker.value)
+
+    def _on_pick(self, change: Any) -> None:
+        if not self._loading and change["new"] is not None:
+            self.show(change["new"])
+
+    def _created(self, consultation: m.Consultation) -> None:
+        self.new_section.selected_index = None
+        self.reload(select=consultation.id)
+        self.tabs.selected_index = 1
+
+    def _relabel(self, _consultation: Any = None) -> None:
+        self.reload(select=self.picker.value)
+
+    def _on_tab(self, change: Any) -> None:
+        if change["new"] == TAB_TITLES.index("Participation") and self.participation:
+            guarded(self.message, self.participation.refresh)()
+
+    def show(self, consultation_id: int) -> None:
+        """Build the tabs for one consultation."""
+        try:
+            consultation = self.store.get_consultation(consultation_id)
+            intake = IntakeForm(self.store, consultation.development_id,
+                                on_saved=lambda _d: self.new_form.reload())
+            statements = StatementsEditor(self.store, consultation_id)
+            settings = ConsultationSettings(self.store, consultation_id,
+                                            on_change=self._relabel)
+            participation = ParticipationPanel(self.store, consultation_id)
+            roster = RosterEditor(self.store, consultation_id, base_url=self.base_url,
+                                  on_change=participation.refresh)
+        except CopWidgetsError as exc:
+            self.message.show(f"Could not open the consultation: {exc}", "error")
+            return
+        self.message.clear()
+        old = self.tabs.children
+        self.intake, self.statements, self.settings = intake, statements, settings
+        self.roster, self.participation = roster, participation
+        self.tabs.children = [intake, statements, settings, roster, participation]
+        self.tabs.titles = TAB_TITLES
+        for child in old:
+            _close_tree(child)
+
+
+def facilitator_workbench(db_url: str | None = None,
+                          base_url: str | None = None) -> FacilitatorWorkbench:
+    """Return the facilitator's workbench on the database ``db_url``.
+
+    Parameters
+    ----------
+    db_url : str, optional
+        SQLAlchemy URL; defaults to ``$COP_WIDGETS_DB``, else a SQLite file here.
+    base_url : str, optional
+        Address of the Voila server in invitation links; defaults to
+        ``$COP_WIDGETS_BASE_URL``, else ``http://127.0.0.1:8866``.
+
+    """
+    from ..store import Store
+
+    return FacilitatorWorkbench(
+        Store(db_url),
+        base_url=base_url or os.environ.get("COP_WIDGETS_BASE_URL") or DEFAULT_BASE_URL,
+    )
+

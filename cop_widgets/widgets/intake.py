@@ -1,0 +1,179 @@
+"""Intake: the facilitator records the external development the community will answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as w
+
+from .. import model as m
+from .common import FULL_WIDTH, Message, guarded, labelled
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+__all__ = ["IntakeForm", "KIND_CHOICES"]
+
+#: The kinds of development, in words, as the dropdown shows them.
+KIND_CHOICES: list[tuple[str, str]] = [
+    ("A new policy", m.DevelopmentKind.POLICY.value),
+    ("A new technology", m.DevelopmentKind.TECHNOLOGY.value),
+    ("A change in management", m.DevelopmentKind.MANAGEMENT_CHANGE.value),
+    ("A request for our opinion", m.DevelopmentKind.REQUEST_FOR_OPINION.value),
+    ("Something else", m.DevelopmentKind.OTHER.value),
+]
+
+_RFO = m.DevelopmentKind.REQUEST_FOR_OPINION.value
+
+
+class IntakeForm(w.VBox):
+    """Form that creates or updates a :class:`~cop_widgets.model.Development`.
+
+    Parameters
+    ----------
+    store : Store
+        Where the development is saved.
+    development_id : int, optional
+        Edit this development; without it, Save creates a new one (and later saves
+        update that new one).
+    on_saved : callable, optional
+        Called with the saved development after every successful save.
+
+    Attributes
+    ----------
+    kind, title, summary, source_url, date : ipywidgets.Widget
+        The fields every development has.
+    requester, requester_deadline, questions : ipywidgets.Widget
+        The fields of a request for opinion, inside :attr:`request_box`, which is shown
+        only when the kind is a request for opinion.
+    save_button : ipywidgets.Button
+        Saves the development.
+    message : Message
+        Says what was saved, or which field broke which rule.
+    development : Development or None
+        The last saved (or loaded) development.
+
+    """
+
+    def __init__(self, store: Store, development_id: int | None = None,
+                 on_saved: Callable[[m.Development], None] | None = None, **kwargs: Any):
+        self.store = store
+        self.on_saved = on_saved
+        self.development: m.Development | None = None
+
+        self.kind = w.Dropdown(options=KIND_CHOICES, value=m.DevelopmentKind.POLICY.value)
+        self.title = w.Text(placeholder="e.g. New national guideline on remote monitoring",
+                            layout=FULL_WIDTH)
+        self.summary = w.Textarea(placeholder="What happened, in your own words",
+                                  layout=w.Layout(width="100%", height="8em"))
+        self.source_url = w.Text(placeholder="https://...", layout=FULL_WIDTH)
+        self.date = w.DatePicker()
+        self.requester = w.Text(placeholder="e.g. Ministry of Health", layout=FULL_WIDTH)
+        self.requester_deadline = w.DatePicker()
+        self.questions = w.Textarea(placeholder="One question per line",
+                                    layout=w.Layout(width="100%", height="6em"))
+        self.save_button = w.Button(description="Save development", button_style="primary",
+                                    icon="save")
+        self.message = Message()
+
+        self.request_box = w.VBox([
+            w.HTML("<b>Request for opinion</b>"),
+            labelled("Who asks for our opinion", self.requester),
+            labelled("By when they want our answer", self.requester_deadline),
+            labelled("Their questions (one per line)", self.questions,
+                     "Each line becomes one question; blank lines are ignored."),
+        ])
+        self.kind.observe(self._on_kind, names="value")
+        self.save_button.on_click(guarded(self.message, self.save))
+
+        super().__init__([
+            labelled("Kind of development", self.kind),
+            labelled("Title", self.title, "Required; at most 200 characters."),
+            labelled("Summary", self.summary),
+            labelled("Link to the source (optional)", self.source_url,
+                     "Must start with http:// or https://"),
+            labelled("Date it was announced (optional)", self.date),
+            self.request_box,
+            w.HBox([self.save_button]),
+            self.message,
+        ], **kwargs)
+        if development_id is not None:
+            self.load(development_id)
+        self._on_kind()
+
+    # -- behaviour --------------------------------------------------------------------
+
+    def _on_kind(self, _change: Any = None) -> None:
+        shown = self.kind.value == _RFO
+        self.request_box.layout.display = "" if shown else "none"
+
+    def load(self, development_id: int) -> m.Development:
+        """Fill the form with a stored development; later saves update it."""
+        development = self.store.get_development(development_id)
+        self.development = development
+        self.kind.value = development.kind.value
+        self.title.value = development.title
+        self.summary.value = development.summary
+        self.source_url.value = development.source_url
+        self.date.value = development.date
+        self.requester.value = development.requester
+        self.requester_deadline.value = development.requester_deadline
+        self.questions.value = "\n".join(development.questions)
+        self.message.clear()
+        return development
+
+    def clear(self) -> None:
+        """Empty the form; the next save creates a new development."""
+        self.development = None
+        self.kind.value = m.DevelopmentKind.POLICY.value
+        for field in (self.title, self.summary, self.source_url, self.requester,
+                      self.questions):
+            field.value = ""
+        self.date.value = self.requester_deadline.value = None
+        self.message.clear()
+
+    def values(self) -> dict[str, Any]:
+        """Return the form's values as :class:`Development` fields.
+
+        The request-for-opinion fields are left empty unless the kind is a request for
+        opinion, so a form switched from one kind to another still saves.
+        """
+        is_request = self.kind.value == _RFO
+        return {
+            "kind": self.kind.value,
+            "title": self.title.value,
+            "summary": self.summary.value,
+            "source_url": self.source_url.value,
+            "date": self.date.value,
+            "requester": self.requester.value if is_request else "",
+            "requester_deadline": self.requester_deadline.value if is_request else None,
+            "questions": tuple(
+                q.strip() for q in self.questions.value.splitlines() if q.strip()
+            ) if is_request else (),
+        }
+
+    def save(self) -> str:
+        """Create or update the development; return what happened, in words.
+
+        Raises
+        ------
+        ValidationError
+            A field breaks a rule; nothing is written.
+
+        """
+        values = self.values()
+        if self.development is None or self.development.id is None:
+            saved = self.store.add_development(m.Development(**values))
+            verb = "Saved the new development"
+        else:
+            saved = self.store.update_development(self.development.id, **values)
+            verb = "Saved the changes to"
+        self.development = saved
+        if saved.kind is not m.DevelopmentKind.REQUEST_FOR_OPINION:
+            self.requester.value = ""
+            self.requester_deadline.value = None
+            self.questions.value = ""
+        if self.on_saved is not None:
+            self.on_saved(saved)
+        return f"{verb} \u201c{saved.title}\u201d."

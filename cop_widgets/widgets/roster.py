@@ -1,0 +1,365 @@
+"""Roster and invitations: who is asked, and the private link each member receives."""
+
+from __future__ import annotations
+
+import csv
+import io
+import urllib.parse
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as w
+
+from .. import model as m
+from ..errors import ValidationError
+from ..paths import member_link
+from .common import FULL_WIDTH, Message, esc, guarded, labelled
+from .statements import uploaded_text
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+__all__ = ["RosterEditor", "parse_attributes", "members_from_csv", "links_csv"]
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8866"
+
+#: Column names of the roster's participation table; an attribute may not take one.
+RESERVED = ("member_id", "name", "email", "external_id", "invited", "responded")
+
+
+_KNOWN = ("name", "email", "external_id")
+
+
+def _check_attribute_names(field: str, names: Any) -> None:
+    for key in names:
+        if str(key).strip().lower() in RESERVED:
+            raise ValidationError(field, f"{key} is a reserved name; call the attribute "
+                                  "something else", key)
+
+
+def parse_attributes(text: str) -> dict[str, str]:
+    """Return the attributes written as ``role=nurse; region=North``.
+
+    Raises
+    ------
+    ValidationError
+        If a part has no ``=`` or no name, or a name is given twice.
+
+    """
+    attributes: dict[str, str] = {}
+    for part in (text or "").split(";"):
+        if not part.strip():
+            continue
+        if "=" not in part:
+            raise ValidationError("attributes", "write each as name=value, separated by ;",
+                                  part.strip())
+        key, value = (s.strip() for s in part.split("=", 1))
+        if not key:
+            raise ValidationError("attributes", "each value needs a name before =",
+                                  part.strip())
+        if key in attributes:
+            raise ValidationError("attributes", f"gives {key} twice", part.strip())
+        attributes[key] = value
+    _check_attribute_names("attributes", attributes)
+    return attributes
+
+
+def members_from_csv(consultation_id: int, text: str) -> list[m.Member]:
+    """Return the members of a roster CSV file.
+
+    The first line names the columns: ``name`` (required), ``email`` and ``external_id``
+    (optional), and any other column is an attribute (``role``, ``region``...). Empty
+    lines are skipped; an empty attribute cell means the member has no value for it.
+
+    Raises
+    ------
+    ValidationError
+        Naming the CSV line and the field, if a row is refused.
+
+    """
+    reader = csv.DictReader(io.StringIO(text))
+    try:
+        header = reader.fieldnames
+        if not header or not any((h or "").strip() for h in header):
+            raise ValidationError("CSV file", "is empty; the first line must name the columns")
+        lower = {(h or "").strip().lower(): h for h in header}
+        if "name" not in lower:
+            raise ValidationError("CSV file", "needs a column called name on its first line",
+                                  ", ".join(header))
+        name_col, email_col, id_col = lower["name"], lower.get("email"), lower.get("external_id")
+        _check_attribute_names("CSV line 1", [h for h in lower if h not in _KNOWN])
+        members = []
+        for row in reader:
+            where = f"CSV line {reader.line_num}"
+            if None in row:
+                raise ValidationError(where, "has more cells than the first line has columns")
+            if not any((v or "").strip() for v in row.values()):
+                continue
+            attributes = {k: v for k, v in m.parse_attributes_csv_row(
+                row, skip=_KNOWN).items() if v}
+            try:
+                members.append(m.Member(
+                    consultation_id, row.get(name_col) or "",
+                    email=(row.get(email_col) or "") if email_col else "",
+                    external_id=(row.get(id_col) or "") if id_col else "",
+                    attributes=attributes,
+                ))
+            except ValidationError as exc:
+                raise ValidationError(f"{where}, {exc.field}", exc.rule, exc.value) from None
+    except csv.Error as exc:
+        raise ValidationError(f"CSV line {reader.line_num}", f"is not valid CSV ({exc})") from None
+    if not members:
+        raise ValidationError("CSV file", "has no members below its first line")
+    return members
+
+
+def _cell(value: str) -> str:
+    # A spreadsheet runs a cell starting with = + - @ as a formula: keep it text.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def links_csv(links: list[tuple[str, str]]) -> str:
+    """Return ``name,link`` lines (with a header) safe to open in a spreadsheet."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["name", "link"])
+    for name, link in links:
+        writer.writerow([_cell(name), link])
+    return out.getvalue()
+
+
+class RosterEditor(w.VBox):
+    """Edit a consultation's roster and hand out invitation links.
+
+    Parameters
+    ----------
+    store : Store
+        Where the roster lives.
+    consultation_id : int
+        The consultation whose roster is edited.
+    base_url : str
+        Address of the Voila server members open (used to build their links).
+    on_change : callable, optional
+        Called with no argument after every successful change.
+
+    Attributes
+    ----------
+    name, email, attributes, add_button : ipywidgets.Widget
+        Add one member (attributes written as ``role=nurse; region=North``).
+    upload, import_button : ipywidgets.Widget
+        Add every member of a CSV file (all of them, or none).
+    table : ipywidgets.HTML
+        The roster with attributes and the state of each member's link.
+    base_url : ipywidgets.Text
+        The Voila address the links point to.
+    invite_all_button : ipywidgets.Button
+        Creates links for every member never invited.
+    member_picker, new_link_button, revoke_button : ipywidgets.Widget
+        Give one member a new link, or revoke their link.
+    links : ipywidgets.Textarea
+        The links created in this session, as ``name,link`` lines, to copy.
+    download : ipywidgets.HTML
+        The same lines as a CSV file to download.
+    message : Message
+        What happened, or which field broke which rule.
+
+    """
+
+    def __init__(self, store: Store, consultation_id: int, base_url: str = DEFAULT_BASE_URL,
+                 on_change: Callable[[], None] | None = None, **kwargs: Any):
+        self.store = store
+        self.consultation_id = consultation_id
+        self.on_change = on_change
+        self.message = Message()
+        self._fresh: dict[int, tuple[str, str]] = {}
+
+        self.name = w.Text(layout=FULL_WIDTH)
+        self.email = w.Text(placeholder="name@example.org", layout=FULL_WIDTH)
+        self.attributes = w.Text(placeholder="role=nurse; region=North", layout=FULL_WIDTH)
+        self.add_button = w.Button(description="Add member", icon="user-plus",
+                                   button_style="primary")
+        self.upload = w.FileUpload(accept=".csv,text/csv", multiple=False,
+                                   description="Choose CSV file")
+        self.import_button = w.Button(description="Add members from CSV", icon="upload")
+        self.table = w.HTML()
+        self.base_url = w.Text(value=base_url, layout=FULL_WIDTH)
+        self.invite_all_button = w.Button(description="Create links for everyone not yet invited",
+                                          icon="link", button_style="primary",
+                                          layout=w.Layout(width="auto"))
+        self.member_picker = w.Dropdown(options=[], layout=FULL_WIDTH)
+        self.new_link_button = w.Button(description="New link", icon="refresh",
+                                        tooltip="Create a new link for the chosen member; "
+                                                "their old link stops working")
+        self.revoke_button = w.Button(description="Revoke", icon="ban", button_style="danger",
+                                      tooltip="Stop the chosen member's link from working")
+        self.links = w.Textarea(layout=w.Layout(width="100%", height="10em"),
+                                placeholder="New links appear here.")
+        self.download = w.HTML()
+
+        self.add_button.on_click(self._guard(self.add_one))
+        self.import_button.on_click(self._guard(self.import_csv))
+        self.invite_all_button.on_click(self._guard(self.invite_all))
+        self.new_link_button.on_click(self._guard(self.new_link))
+        self.revoke_button.on_click(self._guard(self.revoke))
+
+        super().__init__([
+            w.HTML("<h3>Roster</h3>"),
+            self.table,
+            w.HTML("<h4>Add a member</h4>"),
+            labelled("Name", self.name),
+            labelled("Email (optional)", self.email),
+            labelled("Attributes (optional)", self.attributes,
+                     "Write each as name=value, separated by ;  for example "
+                     "role=nurse; region=North"),
+            self.add_button,
+            w.HTML("<h4>Add members from a CSV file</h4>"),
+            labelled("CSV file of members", self.upload,
+                     "First line: the column names. A column called name is required, "
+                     "email is optional, every other column is an attribute (role, "
+                     "region...). If one row is refused, no member is added."),
+            self.import_button,
+            w.HTML("<h3>Invitation links</h3>"
+                   "<p><b>Each link is shown only once</b>: copy or download it now, the "
+                   "store keeps no readable copy. Creating a new link for a member "
+                   "<b>revokes their old link</b>.</p>"),
+            labelled("Address of the Voila server in the links", self.base_url),
+            self.invite_all_button,
+            w.HTML("<small>Members whose link was revoked are left out: give them a new "
+                   "link one by one below.</small>"),
+            labelled("Member", self.member_picker),
+            w.HBox([self.new_link_button, self.revoke_button]),
+            self.message,
+            labelled("Links created now (name,link), to copy", self.links),
+            self.download,
+        ], **kwargs)
+        self.refresh()
+
+    # -- helpers ----------------------------------------------------------------------
+
+    def _guard(self, action: Callable[[], str | None]) -> Callable[[Any], None]:
+        def run() -> str | None:
+            try:
+                return action()
+            finally:
+                self._show_links()
+                self.refresh()
+                if self.on_change is not None:
+                    self.on_change()
+
+        return guarded(self.message, run)
+
+    def refresh(self) -> None:
+        """Reload the roster and the state of every link from the store."""
+        members = self.store.list_members(self.consultation_id)
+        state: dict[int, str] = {}
+        for invitation in self.store.list_invitations(self.consultation_id):
+            if invitation.revoked:
+                state.setdefault(invitation.member_id, "link revoked")
+            else:
+                created = invitation.created_at
+                state[invitation.member_id] = (
+                    f"link active since {created:%Y-%m-%d %H:%M} UTC" if created
+                    else "link active")
+        self._state = state
+        keys = sorted({k for mb in members for k in mb.attributes})
+        head = "".join(f"<th scope='col'>{esc(h)}</th>"
+                       for h in ["Name", "Email", *keys, "Invitation"])
+        body = "".join(
+            "<tr>" + "".join(f"<td>{esc(v)}</td>" for v in [
+                mb.name, mb.email, *(mb.attributes.get(k, "") for k in keys),
+                state.get(mb.id, "not invited")]) + "</tr>"
+            for mb in members
+        )
+        self.table.value = (
+            f"<p>{len(members)} member{'s' if len(members) != 1 else ''} on the roster.</p>"
+            f"<table class='cop-table' style='border-collapse:collapse'>"
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+            if members else "<p>No member yet: add them one by one or from a CSV file.</p>"
+        )
+        current = self.member_picker.value
+        self.member_picker.options = [
+            (f"{mb.name} \u2014 {state.get(mb.id, 'not invited')}", mb.id) for mb in members
+        ]
+        ids = [mb.id for mb in members]
+        self.member_picker.value = current if current in ids else (ids[0] if ids else None)
+        for button in (self.new_link_button, self.revoke_button, self.invite_all_button):
+            button.disabled = not members
+
+    def _show_links(self) -> None:
+        links = list(self._fresh.values())
+        self.links.value = links_csv(links) if links else ""
+        if links:
+            data = urllib.parse.quote(links_csv(links))
+            self.download.value = (
+                f"<a download='invitation-links.csv' href='data:text/csv;charset=utf-8,{data}'>"
+                f"Download these {len(links)} link{'s' if len(links) != 1 else ''} as a CSV "
+                "file</a>"
+            )
+        else:
+            self.download.value = ""
+
+    def _base(self) -> str:
+        base = self.base_url.value.strip()
+        if not base.lower().startswith(("http://", "https://")) or any(c.isspace()
+                                                                       for c in base):
+            raise ValidationError("Address of the Voila server",
+                                  "must start with http:// or https:// and have no spaces", base)
+        return base
+
+    def _link(self, member: m.Member, base: str) -> None:
+        _invitation, token = self.store.add_invitation(member.id)
+        self._fresh[member.id] = (member.name, member_link(base, self.consultation_id, token))
+
+    def _chosen(self) -> m.Member:
+        if self.member_picker.value is None:
+            raise ValidationError("Member", "choose a member first")
+        return self.store.get_member(self.member_picker.value)
+
+    # -- actions ----------------------------------------------------------------------
+
+    def add_one(self) -> str:
+        """Add the member described in the form."""
+        member = self.store.add_member(m.Member(
+            self.consultation_id, self.name.value, email=self.email.value,
+            attributes=parse_attributes(self.attributes.value),
+        ))
+        self.name.value = self.email.value = self.attributes.value = ""
+        return f"Added {member.name}. Create their link below when you are ready."
+
+    def import_csv(self) -> str:
+        """Add every member of the uploaded CSV file (all of them, or none)."""
+        name, text = uploaded_text(self.upload)
+        members = self.store.add_members(members_from_csv(self.consultation_id, text))
+        self.upload.value = ()
+        return f"Added {len(members)} member{'s' if len(members) != 1 else ''} from {name}."
+
+    def invite_all(self) -> str:
+        """Create a link for every member who was never invited."""
+        ever = {i.member_id for i in self.store.list_invitations(self.consultation_id)}
+        todo = [mb for mb in self.store.list_members(self.consultation_id) if mb.id not in ever]
+        if not todo:
+            return "Everyone already has a link (or had one revoked): nothing to create."
+        base = self._base()
+        issued = self.store.add_invitations([mb.id for mb in todo])  # all or none
+        for member, (_invitation, token) in zip(todo, issued, strict=True):
+            self._fresh[member.id] = (member.name,
+                                      member_link(base, self.consultation_id, token))
+        done = len(issued)
+        return (f"Created {done} link{'s' if done != 1 else ''}. Copy or download them now: "
+                "they are shown only once.")
+
+    def new_link(self) -> str:
+        """Create a new link for the chosen member; their old link stops working."""
+        member = self._chosen()
+        self._link(member, self._base())
+        return (f"New link for {member.name} below; their old link no longer works. "
+                "Copy it now: it is shown only once.")
+
+    def revoke(self) -> str:
+        """Revoke the chosen member's link."""
+        member = self._chosen()
+        count = self.store.revoke_invitation(member.id)
+        self._fresh.pop(member.id, None)
+        if not count:
+            return f"{member.name} had no working link; nothing to revoke."
+        return f"Revoked the link of {member.name}: it no longer opens their card."

@@ -1,0 +1,237 @@
+"""Settings of a consultation: scale, anonymity, visibility, deadline, language, status."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as w
+
+from .. import model as m
+from ..scales import SCALES
+from .common import FULL_WIDTH, Message, esc, guarded, labelled
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+__all__ = [
+    "ConsultationSettings",
+    "new_consultation",
+    "VISIBILITY_CHOICES",
+    "LANGUAGE_CHOICES",
+    "status_in_words",
+]
+
+#: When members may see results, in words.
+VISIBILITY_CHOICES: list[tuple[str, str]] = [
+    ("after they submit", m.Visibility.AFTER_SUBMISSION.value),
+    ("after the consultation closes", m.Visibility.AFTER_CLOSE.value),
+    ("never", m.Visibility.NEVER.value),
+]
+
+#: Languages of the member pages.
+LANGUAGE_CHOICES: list[tuple[str, str]] = [
+    ("English", "en"),
+    ("Fran\u00e7ais", "fr"),
+    ("Espa\u00f1ol", "es"),
+]
+
+_DEFAULT_TIME = dt.time(23, 59)
+
+
+def new_consultation(store: Store, development_id: int, title: str,
+                     **settings: Any) -> m.Consultation:
+    """Create a draft consultation about a stored development.
+
+    Parameters
+    ----------
+    store : Store
+        Where it is saved.
+    development_id : int
+        The development the community answers.
+    title : str
+        The question put to the community.
+    **settings
+        Other :class:`~cop_widgets.model.Consultation` fields (``scale``, ``anonymous``...).
+
+    Returns
+    -------
+    Consultation
+        The saved consultation, with its id.
+
+    Raises
+    ------
+    ValidationError
+        A field breaks a rule; nothing is written.
+    NotFound
+        The development does not exist.
+
+    """
+    return store.add_consultation(m.Consultation(development_id, title, **settings))
+
+
+def status_in_words(consultation: m.Consultation) -> str:
+    """Return the status of a consultation as a sentence for the facilitator."""
+    status = consultation.status
+    deadline = (f" The deadline is {consultation.deadline:%Y-%m-%d %H:%M} UTC."
+                if consultation.deadline else " There is no deadline.")
+    if status is m.ConsultationStatus.DRAFT:
+        return ("Draft: members cannot answer yet. Open it when the statements and the "
+                "roster are ready." + deadline)
+    if status is m.ConsultationStatus.OPEN:
+        return "Open: members can fill in their position cards." + deadline
+    return "Closed: no more cards are accepted. You can open it again."
+
+
+class ConsultationSettings(w.VBox):
+    """Settings and status of one consultation.
+
+    Parameters
+    ----------
+    store : Store
+        Where the consultation lives.
+    consultation_id : int
+        The consultation to configure.
+    on_change : callable, optional
+        Called with the saved consultation after every successful change.
+
+    Attributes
+    ----------
+    title, scale, anonymous, visibility, deadline_date, deadline_time, language
+        The settings' widgets (the deadline is in UTC; an empty date means no deadline).
+    save_button : ipywidgets.Button
+        Saves the settings.
+    open_button, close_button : ipywidgets.Button
+        Open the consultation to cards, or close it.
+    status : ipywidgets.HTML
+        The status in words.
+    message : Message
+        What happened, or which field broke which rule.
+    consultation : Consultation
+        The consultation as last read or saved.
+
+    """
+
+    def __init__(self, store: Store, consultation_id: int,
+                 on_change: Callable[[m.Consultation], None] | None = None, **kwargs: Any):
+        self.store = store
+        self.consultation_id = consultation_id
+        self.on_change = on_change
+        self.message = Message()
+
+        self.title = w.Text(layout=FULL_WIDTH)
+        self.scale = w.Dropdown(options=[(s.name, key) for key, s in SCALES.items()])
+        self.scale_levels = w.HTML()
+        self.anonymous = w.Checkbox(indent=False)
+        self.visibility = w.Dropdown(options=VISIBILITY_CHOICES)
+        self.deadline_date = w.DatePicker()
+        self.deadline_time = w.TimePicker()
+        self.language = w.Dropdown(options=LANGUAGE_CHOICES)
+        self.save_button = w.Button(description="Save settings", icon="save",
+                                    button_style="primary")
+        self.status = w.HTML()
+        self.open_button = w.Button(description="Open to members", icon="play",
+                                    button_style="success")
+        self.close_button = w.Button(description="Close", icon="stop", button_style="warning")
+
+        self.scale.observe(self._show_levels, names="value")
+        self.save_button.on_click(guarded(self.message, self.save))
+        self.open_button.on_click(guarded(self.message, self.open_consultation))
+        self.close_button.on_click(guarded(self.message, self.close_consultation))
+
+        super().__init__([
+            w.HTML("<h3>Settings</h3>"),
+            labelled("Question put to the community", self.title),
+            labelled("Stance scale", self.scale,
+                     "Cannot change once members have saved cards."),
+            self.scale_levels,
+            labelled("Anonymous: never show a name beside a position", self.anonymous),
+            labelled("Members see the community's results", self.visibility),
+            labelled("Deadline date (UTC, optional)", self.deadline_date,
+                     "Leave empty for no deadline."),
+            labelled("Deadline time (UTC)", self.deadline_time,
+                     "Empty means 23:59 on the deadline date."),
+            labelled("Language of the member pages", self.language),
+            self.save_button,
+            w.HTML("<h3>Status</h3>"),
+            self.status,
+            w.HBox([self.open_button, self.close_button]),
+            self.message,
+        ], **kwargs)
+        self.load()
+
+    # -- behaviour --------------------------------------------------------------------
+
+    def _show_levels(self, _change: Any = None) -> None:
+        scale = SCALES.get(self.scale.value)
+        if scale is None:
+            self.scale_levels.value = ""
+            return
+        items = "".join(f"<li>{esc(level.label)}</li>" for level in scale.levels)
+        self.scale_levels.value = f"<small>Levels, as members see them:</small><ul>{items}</ul>"
+
+    def load(self) -> m.Consultation:
+        """Fill the form from the store."""
+        consultation = self.store.get_consultation(self.consultation_id)
+        self._show(consultation)
+        self.title.value = consultation.title
+        self.scale.value = consultation.scale
+        self._show_levels()
+        self.anonymous.value = consultation.anonymous
+        self.visibility.value = consultation.visibility.value
+        deadline = consultation.deadline
+        self.deadline_date.value = deadline.date() if deadline else None
+        self.deadline_time.value = deadline.time().replace(second=0, microsecond=0) \
+            if deadline else None
+        self.language.value = consultation.language
+        return consultation
+
+    def _show(self, consultation: m.Consultation) -> None:
+        self.consultation = consultation
+        self.status.value = f"<p>{esc(status_in_words(consultation))}</p>"
+        self.open_button.description = ("Open again" if consultation.status
+                                        is m.ConsultationStatus.CLOSED else "Open to members")
+        self.open_button.disabled = consultation.status is m.ConsultationStatus.OPEN
+        self.close_button.disabled = consultation.status is not m.ConsultationStatus.OPEN
+
+    def deadline(self) -> dt.datetime | None:
+        """Return the deadline chosen in the form (aware, UTC), or ``None``."""
+        if self.deadline_date.value is None:
+            return None
+        time = self.deadline_time.value or _DEFAULT_TIME
+        return dt.datetime.combine(self.deadline_date.value, time, tzinfo=dt.timezone.utc)
+
+    def _changed(self, consultation: m.Consultation) -> None:
+        self._show(consultation)
+        if self.on_change is not None:
+            self.on_change(consultation)
+
+    def save(self) -> str:
+        """Save the settings; return what happened, in words."""
+        consultation = self.store.update_consultation(
+            self.consultation_id,
+            title=self.title.value,
+            scale=self.scale.value,
+            anonymous=self.anonymous.value,
+            visibility=self.visibility.value,
+            deadline=self.deadline(),
+            language=self.language.value,
+        )
+        self._changed(consultation)
+        note = ""
+        if consultation.deadline and consultation.deadline < self.store.now():
+            note = " Note: the deadline has already passed, so no card is accepted."
+        return "Settings saved." + note
+
+    def open_consultation(self) -> str:
+        """Open the consultation to cards (it needs at least one accepted statement)."""
+        consultation = self.store.open_consultation(self.consultation_id)
+        self._changed(consultation)
+        return "The consultation is open: members with a link can answer."
+
+    def close_consultation(self) -> str:
+        """Close the consultation: no more cards are accepted."""
+        consultation = self.store.close_consultation(self.consultation_id)
+        self._changed(consultation)
+        return "The consultation is closed: no more cards are accepted."

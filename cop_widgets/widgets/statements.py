@@ -1,0 +1,388 @@
+"""Statements: the facilitator writes, orders, imports and moderates the card's statements."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as w
+
+from .. import model as m
+from ..errors import ValidationError
+from .common import FULL_WIDTH, Message, esc, guarded, labelled
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+__all__ = [
+    "StatementsEditor",
+    "StatementRow",
+    "PendingRow",
+    "uploaded_text",
+    "statements_from_text",
+    "statements_from_csv",
+]
+
+_STATEMENT_COLUMNS = ("text", "statement")
+
+
+def uploaded_text(upload: w.FileUpload, field: str = "CSV file") -> tuple[str, str]:
+    """Return the name and the UTF-8 text of the file chosen in ``upload``.
+
+    Raises
+    ------
+    ValidationError
+        If no file was chosen or the file is not UTF-8 text.
+
+    """
+    if not upload.value:
+        raise ValidationError(field, "choose a file first (button \u201cChoose CSV file\u201d)")
+    item = upload.value[0]
+    content = item.get("content", b"")
+    try:
+        text = bytes(content).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(
+            field, "must be UTF-8 text (in a spreadsheet: Save as \u201cCSV UTF-8\u201d)",
+            item.get("name"),
+        ) from None
+    return str(item.get("name", "file")), text
+
+
+def statements_from_text(consultation_id: int, pasted: str) -> list[m.Statement]:
+    """Return one statement per non-blank line of ``pasted``.
+
+    Raises
+    ------
+    ValidationError
+        Naming the line, if a line is not a valid statement or there is none.
+
+    """
+    statements = []
+    for number, line in enumerate(pasted.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            statements.append(m.Statement(consultation_id, line))
+        except ValidationError as exc:
+            raise ValidationError(f"line {number}", f"{exc.field} {exc.rule}", exc.value) from None
+    if not statements:
+        raise ValidationError("pasted statements", "write or paste at least one statement")
+    return statements
+
+
+def statements_from_csv(consultation_id: int, text: str) -> tuple[list[m.Statement], str]:
+    """Return the statements of a CSV file and the name of the column they came from.
+
+    The first line is the header row. The statements are read from the column named
+    ``text`` or ``statement`` (any case), else from the first column. Empty lines are
+    skipped.
+
+    Raises
+    ------
+    ValidationError
+        Naming the CSV line and column, if a row is not a valid statement.
+
+    """
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader, None)
+        if not header or not any(cell.strip() for cell in header):
+            raise ValidationError("CSV file", "is empty; the first line must name the columns")
+        names = [cell.strip().lower() for cell in header]
+        index = next((names.index(c) for c in _STATEMENT_COLUMNS if c in names), 0)
+        column = header[index].strip() or "column 1"
+        statements = []
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            where = f"CSV line {reader.line_num}, column \u201c{column}\u201d"
+            cell = row[index] if index < len(row) else ""
+            try:
+                statements.append(m.Statement(consultation_id, cell))
+            except ValidationError as exc:
+                raise ValidationError(where, exc.rule, exc.value) from None
+    except csv.Error as exc:
+        raise ValidationError(f"CSV line {reader.line_num}", f"is not valid CSV ({exc})") from None
+    if not statements:
+        raise ValidationError("CSV file", "has no statements below its header line")
+    return statements, column
+
+
+class StatementRow(w.VBox):
+    """One accepted statement with its edit, move and withdraw controls.
+
+    Attributes
+    ----------
+    statement : Statement
+        The statement as stored.
+    text : ipywidgets.Textarea
+        Its words; change them and click :attr:`save_button`.
+    save_button, up_button, down_button, withdraw_button : ipywidgets.Button
+        Save the text, move one place up or down, withdraw from the card.
+
+    """
+
+    def __init__(self, statement: m.Statement, number: int, total: int):
+        self.statement = statement
+        self.text = w.Textarea(value=statement.text, description=f"Statement {number}",
+                               style={"description_width": "initial"},
+                               layout=w.Layout(width="100%", height="4em"))
+        self.save_button = w.Button(description="Save text", icon="save",
+                                    tooltip=f"Save the text of statement {number}")
+        self.up_button = w.Button(description="Move up", icon="arrow-up",
+                                  tooltip=f"Move statement {number} up",
+                                  disabled=number == 1)
+        self.down_button = w.Button(description="Move down", icon="arrow-down",
+                                    tooltip=f"Move statement {number} down",
+                                    disabled=number == total)
+        self.withdraw_button = w.Button(description="Withdraw", icon="times",
+                                        button_style="warning",
+                                        tooltip=f"Take statement {number} off the card")
+        super().__init__([
+            self.text,
+            w.HBox([self.save_button, self.up_button, self.down_button, self.withdraw_button]),
+        ], layout=w.Layout(border="1px solid #ddd", padding="4px", margin="2px 0"))
+
+
+class PendingRow(w.VBox):
+    """A member's proposed statement waiting for moderation.
+
+    Attributes
+    ----------
+    statement : Statement
+        The proposal.
+    accept_button, reject_button : ipywidgets.Button
+        Put it on the card, or turn it down.
+
+    """
+
+    def __init__(self, statement: m.Statement, proposer: str):
+        self.statement = statement
+        self.accept_button = w.Button(description="Accept", icon="check", button_style="success",
+                                      tooltip="Put this proposal on the card")
+        self.reject_button = w.Button(description="Reject", icon="ban",
+                                      tooltip="Turn this proposal down")
+        super().__init__([
+            w.HTML(f"<div>{esc(statement.text)}</div>"
+                   f"<small>Proposed by {esc(proposer)}</small>"),
+            w.HBox([self.accept_button, self.reject_button]),
+        ], layout=w.Layout(border="1px solid #ddd", padding="4px", margin="2px 0"))
+
+
+class StatementsEditor(w.VBox):
+    """Edit the statements of one consultation's card.
+
+    Parameters
+    ----------
+    store : Store
+        Where the statements live.
+    consultation_id : int
+        The consultation whose card is edited.
+    on_change : callable, optional
+        Called with no argument after every successful change.
+
+    Attributes
+    ----------
+    rows : list of StatementRow
+        The accepted statements, in card order.
+    new_text, add_button : ipywidgets.Widget
+        Write one statement and add it at the end.
+    paste, import_text_button : ipywidgets.Widget
+        Paste several statements, one per line, and add them all.
+    upload, import_csv_button : ipywidgets.Widget
+        Choose a CSV file and add its statements.
+    pending_rows : list of PendingRow
+        Members' proposals waiting for moderation.
+    withdrawn_picker, restore_button : ipywidgets.Widget
+        Put a withdrawn or rejected statement back on the card.
+    message : Message
+        What happened, or which field broke which rule.
+
+    """
+
+    def __init__(self, store: Store, consultation_id: int,
+                 on_change: Callable[[], None] | None = None, **kwargs: Any):
+        self.store = store
+        self.consultation_id = consultation_id
+        self.on_change = on_change
+        self.message = Message()
+        self.rows: list[StatementRow] = []
+        self.pending_rows: list[PendingRow] = []
+
+        self.list_box = w.VBox()
+        self.count = w.HTML()
+        self.new_text = w.Textarea(placeholder="One statement members will take a stance on",
+                                   layout=w.Layout(width="100%", height="4em"))
+        self.add_button = w.Button(description="Add statement", icon="plus",
+                                   button_style="primary")
+        self.paste = w.Textarea(placeholder="Paste statements here, one per line",
+                                layout=w.Layout(width="100%", height="8em"))
+        self.import_text_button = w.Button(description="Add all lines", icon="list")
+        self.upload = w.FileUpload(accept=".csv,text/csv", multiple=False,
+                                   description="Choose CSV file")
+        self.import_csv_button = w.Button(description="Add statements from CSV",
+                                          icon="upload")
+        self.pending_box = w.VBox()
+        self.withdrawn_picker = w.Dropdown(options=[], layout=FULL_WIDTH)
+        self.restore_button = w.Button(description="Put back on the card", icon="undo")
+
+        self.add_button.on_click(self._guard(self.add_one))
+        self.import_text_button.on_click(self._guard(self.import_text))
+        self.import_csv_button.on_click(self._guard(self.import_csv))
+        self.restore_button.on_click(self._guard(self.restore))
+
+        super().__init__([
+            w.HTML("<h3>Statements on the card</h3>"),
+            self.count,
+            self.list_box,
+            self.message,
+            w.HTML("<h4>Add a statement</h4>"),
+            labelled("New statement", self.new_text, "At most 500 characters."),
+            self.add_button,
+            w.HTML("<h4>Add many at once</h4>"),
+            labelled("Statements, one per line", self.paste,
+                     "Each non-empty line becomes a statement. If one line is refused, "
+                     "none is added."),
+            self.import_text_button,
+            labelled("CSV file of statements", self.upload,
+                     "The first line names the columns; statements are read from the "
+                     "\u201ctext\u201d or \u201cstatement\u201d column, else the first "
+                     "column. If one row is refused, none is added."),
+            self.import_csv_button,
+            w.HTML("<h4>Proposals from members waiting for you</h4>"),
+            self.pending_box,
+            w.HTML("<h4>Withdrawn and rejected statements</h4>"),
+            labelled("Statement to put back", self.withdrawn_picker),
+            self.restore_button,
+        ], **kwargs)
+        self.refresh()
+
+    # -- helpers ----------------------------------------------------------------------
+
+    def _guard(self, action: Callable[[], str | None]) -> Callable[[Any], None]:
+        def run() -> str | None:
+            result = action()
+            self.refresh()
+            if self.on_change is not None:
+                self.on_change()
+            return result
+
+        return guarded(self.message, run)
+
+    def refresh(self) -> None:
+        """Reload every list from the store."""
+        consultation = self.store.get_consultation(self.consultation_id)
+        accepted = self.store.list_statements(self.consultation_id)
+        self.rows = []
+        for number, statement in enumerate(accepted, start=1):
+            row = StatementRow(statement, number, len(accepted))
+            row.save_button.on_click(self._guard(
+                lambda s=statement, r=row: self.edit(s.id, r.text.value)))
+            row.up_button.on_click(self._guard(lambda s=statement: self.move(s.id, -1)))
+            row.down_button.on_click(self._guard(lambda s=statement: self.move(s.id, +1)))
+            row.withdraw_button.on_click(self._guard(lambda s=statement: self.withdraw(s.id)))
+            self.rows.append(row)
+        self.list_box.children = tuple(self.rows)
+        self.count.value = (
+            f"<p>{len(accepted)} statement{'s' if len(accepted) != 1 else ''} on the card, "
+            "in the order members see them.</p>" if accepted else
+            "<p>No statement yet. Add one below: a consultation opens only with at least "
+            "one statement.</p>"
+        )
+
+        pending = self.store.list_statements(self.consultation_id,
+                                             states=[m.ModerationState.PENDING])
+        names: dict[int, str] = {}
+        if pending and not consultation.anonymous:
+            names = {mb.id: mb.name for mb in self.store.list_members(self.consultation_id)}
+        self.pending_rows = []
+        for statement in pending:
+            proposer = ("a member" if consultation.anonymous or statement.proposed_by is None
+                        else names.get(statement.proposed_by, "a member"))
+            row = PendingRow(statement, proposer)
+            row.accept_button.on_click(self._guard(
+                lambda s=statement: self.moderate(s.id, m.ModerationState.ACCEPTED)))
+            row.reject_button.on_click(self._guard(
+                lambda s=statement: self.moderate(s.id, m.ModerationState.REJECTED)))
+            self.pending_rows.append(row)
+        self.pending_box.children = tuple(self.pending_rows) or (
+            w.HTML("<p>No proposal is waiting.</p>"),)
+
+        removed = self.store.list_statements(
+            self.consultation_id,
+            states=[m.ModerationState.WITHDRAWN, m.ModerationState.REJECTED])
+        self.withdrawn_picker.options = [
+            (f"({s.moderation.value}) {_short(s.text)}", s.id) for s in removed
+        ]
+        self.withdrawn_picker.value = removed[0].id if removed else None
+        self.withdrawn_picker.disabled = self.restore_button.disabled = not removed
+
+    # -- actions ----------------------------------------------------------------------
+
+    def add_one(self) -> str:
+        """Add the statement written in :attr:`new_text` at the end of the card."""
+        statement = self.store.add_statement(m.Statement(self.consultation_id,
+                                                         self.new_text.value))
+        self.new_text.value = ""
+        return f"Added statement {len(self.store.list_statements(self.consultation_id))}: " \
+            f"\u201c{_short(statement.text)}\u201d."
+
+    def import_text(self) -> str:
+        """Add every non-empty line of :attr:`paste` (all of them, or none)."""
+        statements = self.store.add_statements(
+            statements_from_text(self.consultation_id, self.paste.value))
+        self.paste.value = ""
+        return f"Added {len(statements)} statement{'s' if len(statements) != 1 else ''}."
+
+    def import_csv(self) -> str:
+        """Add the statements of the uploaded CSV file (all of them, or none)."""
+        name, text = uploaded_text(self.upload)
+        statements, column = statements_from_csv(self.consultation_id, text)
+        self.store.add_statements(statements)
+        self.upload.value = ()
+        return (f"Added {len(statements)} statement{'s' if len(statements) != 1 else ''} "
+                f"from the column \u201c{column}\u201d of {name}.")
+
+    def edit(self, statement_id: int, text: str) -> str:
+        """Change the words of a statement (refused once members have answered it)."""
+        statement = self.store.update_statement(statement_id, text=text)
+        return f"Saved: \u201c{_short(statement.text)}\u201d."
+
+    def move(self, statement_id: int, step: int) -> str:
+        """Move a statement ``step`` places (``-1`` up, ``+1`` down) on the card."""
+        order = [s.id for s in self.store.list_statements(self.consultation_id)]
+        if statement_id not in order:
+            self.refresh()
+            raise ValidationError("statement", "is no longer on the card; the list is refreshed")
+        i = order.index(statement_id)
+        j = min(max(i + step, 0), len(order) - 1)
+        order[i], order[j] = order[j], order[i]
+        self.store.reorder_statements(self.consultation_id, order)
+        return f"Moved to place {j + 1}."
+
+    def withdraw(self, statement_id: int) -> str:
+        """Take a statement off the card (it can be put back later)."""
+        self.store.update_statement(statement_id, moderation=m.ModerationState.WITHDRAWN)
+        return "Withdrawn. It is listed under \u201cWithdrawn and rejected statements\u201d."
+
+    def moderate(self, statement_id: int, state: m.ModerationState) -> str:
+        """Accept or reject a member's proposal."""
+        self.store.update_statement(statement_id, moderation=state)
+        if state is m.ModerationState.ACCEPTED:
+            return "Accepted: the proposal is now on the card."
+        return "Rejected. It is listed under \u201cWithdrawn and rejected statements\u201d."
+
+    def restore(self) -> str:
+        """Put the statement chosen in :attr:`withdrawn_picker` back on the card."""
+        if self.withdrawn_picker.value is None:
+            raise ValidationError("Statement to put back", "choose a statement first")
+        self.store.update_statement(self.withdrawn_picker.value,
+                                    moderation=m.ModerationState.ACCEPTED)
+        return "Put back on the card."
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
