@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 
 from .. import model as m
 from ..errors import ConsultationNotOpen, InvalidToken, NotFound, ValidationError
+from ..scales import get_scale
 from . import schema as t
 from .engine import make_engine, migrate, resolve_url, write_connection
 
@@ -122,12 +123,8 @@ class Store:
 
     def add_development(self, development: m.Development) -> m.Development:
         """Store a new development and return it with its id."""
-        values = _development_values(development)
         with self.transaction() as conn:
-            new_id = conn.execute(
-                t.developments.insert().values(**values, created_at=self.now())
-            ).inserted_primary_key[0]
-        return replace(development, id=new_id)
+            return self.add_development_in(conn, development)
 
     def get_development(self, development_id: int) -> m.Development:
         """Return one development. Raises :class:`NotFound`."""
@@ -718,6 +715,83 @@ class Store:
         latest = {r.member_id: r for r in rows}
         return [_endorsement(r) for r in latest.values()]
 
+    # -- bulk import (trusted: the facilitator's own files, not a member's link) ----------
+
+    def import_consultation(
+        self,
+        development: m.Development,
+        consultation: m.Consultation,
+        statements: Sequence[m.Statement],
+        members: Sequence[m.Member],
+        votes: Iterable[tuple[int, int, int | None, dt.datetime]],
+    ) -> m.Consultation:
+        """Import a whole consultation from another tool in one transaction.
+
+        Parameters
+        ----------
+        development, consultation : Development, Consultation
+            Their ids (and the consultation's ``development_id``) are ignored and assigned.
+        statements, members : sequences of Statement, Member
+            Their ``consultation_id`` is ignored; ``external_id`` keeps the other tool's ids.
+        votes : iterable of (member_index, statement_index, stance, saved_at)
+            Indexes into ``members`` and ``statements``; ``stance`` ``None`` is a pass. Each
+            member's votes become one submitted card (revision 1) in round 1, saved at the
+            latest of their vote times. A member without votes gets no card.
+
+        Returns
+        -------
+        Consultation
+            The new consultation, with its id. Nothing is written if anything is invalid.
+        """
+        scale = get_scale(consultation.scale)
+        allowed = set(scale.values)
+        by_member: dict[int, dict[int, int | None]] = {}
+        last_vote: dict[int, dt.datetime] = {}
+        for row, (member_index, statement_index, stance, saved_at) in enumerate(votes):
+            if not 0 <= member_index < len(members):
+                raise ValidationError(f"votes[{row}].member", "must name an imported member",
+                                      member_index)
+            if not 0 <= statement_index < len(statements):
+                raise ValidationError(f"votes[{row}].statement",
+                                      "must name an imported statement", statement_index)
+            if stance is not None and stance not in allowed:
+                raise ValidationError(f"votes[{row}].stance",
+                                      f"must be one of {sorted(allowed)} or a pass", stance)
+            by_member.setdefault(member_index, {})[statement_index] = stance
+            if member_index not in last_vote or saved_at > last_vote[member_index]:
+                last_vote[member_index] = saved_at
+        now = self.now()
+        with self.transaction() as conn:
+            development = self.add_development_in(conn, development)
+            consultation = replace(consultation, development_id=development.id)
+            cid = conn.execute(t.consultations.insert().values(
+                **_consultation_values(consultation), created_at=now)).inserted_primary_key[0]
+            round_id = conn.execute(t.rounds.insert().values(
+                consultation_id=cid, number=1, opened_at=now)).inserted_primary_key[0]
+            statement_ids = _insert_returning_ids(conn, t.statements, [
+                {**_statement_values(replace(s, consultation_id=cid, position=i + 1)),
+                 "created_at": now} for i, s in enumerate(statements)])
+            member_ids = _insert_returning_ids(conn, t.members, [
+                {**_member_values(replace(mb, consultation_id=cid)), "created_at": now}
+                for mb in members])
+            voters = list(by_member)
+            card_ids = _insert_returning_ids(conn, t.cards, [
+                {"consultation_id": cid, "round_id": round_id,
+                 "member_id": member_ids[member_index], "revision": 1,
+                 "status": m.CardStatus.SUBMITTED.value, "concerns": "", "impact": "",
+                 "saved_at": last_vote[member_index]} for member_index in voters])
+            _copy_rows(conn, t.card_responses, ("card_id", "statement_id", "stance", "rationale"),
+                       ((card_id, statement_ids[si], stance, "")
+                        for card_id, member_index in zip(card_ids, voters, strict=True)
+                        for si, stance in by_member[member_index].items()))
+        return replace(consultation, id=cid)
+
+    def add_development_in(self, conn: Connection, development: m.Development) -> m.Development:
+        """Insert a development on an open transaction's connection (for composite writes)."""
+        new_id = conn.execute(t.developments.insert().values(
+            **_development_values(development), created_at=self.now())).inserted_primary_key[0]
+        return replace(development, id=new_id)
+
     # -- frames for analysis ----------------------------------------------------------
 
     def responses_frame(self, consultation_id: int,
@@ -733,21 +807,24 @@ class Store:
         with self._read() as conn:
             round_ = self._round(conn, consultation_id, round_number)
             latest = _latest_submitted(round_.id)
-            query = (
-                sa.select(t.cards.c.member_id, t.card_responses.c.statement_id,
-                          t.card_responses.c.stance, t.card_responses.c.rationale,
-                          t.cards.c.revision, t.cards.c.saved_at)
+            cards = conn.execute(
+                sa.select(t.cards.c.id, t.cards.c.member_id, t.cards.c.revision,
+                          t.cards.c.saved_at)
                 .join(latest, latest.c.card_id == t.cards.c.id)
-                .join(t.card_responses, t.card_responses.c.card_id == t.cards.c.id)
-                .where(t.cards.c.round_id == round_.id)
-                .order_by(t.cards.c.member_id, t.card_responses.c.statement_id)
-            )
-            rows = conn.execute(query).all()
-        frame = pd.DataFrame(rows, columns=["member_id", "statement_id", "stance", "rationale",
-                                            "revision", "saved_at"])
+            ).all()
+            # The bulk of the rows comes through the driver: no per-row type processing.
+            answers = _fetch_plain(conn, (
+                sa.select(t.card_responses.c.card_id, t.card_responses.c.statement_id,
+                          t.card_responses.c.stance, t.card_responses.c.rationale)
+                .join(latest, latest.c.card_id == t.card_responses.c.card_id)
+            ))
+        cards_frame = pd.DataFrame(cards, columns=["card_id", "member_id", "revision", "saved_at"])
+        cards_frame["saved_at"] = pd.to_datetime(cards_frame["saved_at"], utc=True)
+        frame = pd.DataFrame(answers, columns=["card_id", "statement_id", "stance", "rationale"])
         frame["stance"] = frame["stance"].astype("Int64")
-        frame["saved_at"] = pd.to_datetime(frame["saved_at"], utc=True)
-        return frame
+        frame = frame.merge(cards_frame, on="card_id", how="inner")
+        columns = ["member_id", "statement_id", "stance", "rationale", "revision", "saved_at"]
+        return frame[columns].sort_values(["member_id", "statement_id"], ignore_index=True)
 
     def members_frame(self, consultation_id: int) -> pd.DataFrame:
         """Return the roster with participation: one row per member.
@@ -795,6 +872,23 @@ class Store:
         )
 
 
+def _fetch_plain(conn: Connection, query: sa.Select) -> list[tuple]:
+    """Run ``query`` on the driver's own cursor and return plain tuples (fast for bulk reads).
+
+    Only for columns that need no type processing (integers and text).
+    """
+    compiled = query.compile(dialect=conn.dialect)
+    params = compiled.construct_params()
+    if compiled.positiontup is not None:
+        params = tuple(params[name] for name in compiled.positiontup)
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 def _latest_submitted(round_id: int) -> sa.Subquery:
     """Select the id of each member's latest submitted card in a round (column ``card_id``)."""
     ranked = (
@@ -806,6 +900,31 @@ def _latest_submitted(round_id: int) -> sa.Subquery:
         .subquery()
     )
     return sa.select(ranked.c.card_id).where(ranked.c.rank == 1).subquery()
+
+
+def _insert_returning_ids(conn: Connection, table: sa.Table, rows: list[dict]) -> list[int]:
+    """Insert many rows in batches and return their new ids in the order given."""
+    if not rows:
+        return []
+    query = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+    return list(conn.execute(query, rows).scalars())
+
+
+def _copy_rows(conn: Connection, table: sa.Table, columns: Sequence[str],
+               rows: Iterable[tuple]) -> None:
+    """Write many rows fast: COPY on PostgreSQL, the driver's executemany on SQLite."""
+    cursor = conn.connection.driver_connection.cursor()
+    names = ", ".join(columns)
+    try:
+        if conn.dialect.name == "postgresql":
+            with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" for _ in columns)
+            cursor.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
+    finally:
+        cursor.close()
 
 
 # -- row <-> model ------------------------------------------------------------------------
