@@ -204,13 +204,15 @@ def moment(field_name: str, value: Any, *, required: bool = True) -> dt.datetime
             raise ValidationError(field_name, "is required")
         return None
     if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value.strip())
+        stripped = value.strip()
+        try:  # a date alone means the end of that day, as for a date object
+            value = (dt.date.fromisoformat(stripped) if len(stripped) == 10
+                     else dt.datetime.fromisoformat(stripped))
         except ValueError:
             raise ValidationError(
                 field_name, "must be a date and time (YYYY-MM-DDTHH:MM)", value
             ) from None
-    elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         value = dt.datetime.combine(value, dt.time(23, 59, 59))
     if not isinstance(value, dt.datetime):
         raise ValidationError(field_name, "must be a date and time", value)
@@ -273,7 +275,9 @@ class Development:
             raise ValidationError("source_url", "must start with http:// or https://", url)
         _set(self, "source_url", url)
         _set(self, "date", _date("date", self.date, required=False))
-        questions = self.questions
+        questions = self.questions or ()
+        if not isinstance(questions, Iterable):
+            raise ValidationError("questions", "must be a list of questions", questions)
         if isinstance(questions, str):
             questions = [q for q in questions.splitlines()]
         questions = tuple(
@@ -347,7 +351,7 @@ class Consultation:
     def __post_init__(self) -> None:
         _set(self, "development_id", _required_id("development_id", self.development_id))
         _set(self, "title", text("title", self.title, "title"))
-        if self.scale not in SCALES:
+        if not isinstance(self.scale, str) or self.scale not in SCALES:
             raise ValidationError("scale", f"must be one of {', '.join(SCALES)}", self.scale)
         _set(self, "anonymous", _bool("anonymous", self.anonymous))
         _set(self, "visibility", Visibility.parse("visibility", self.visibility))
@@ -492,7 +496,8 @@ class Invitation:
     def __post_init__(self) -> None:
         _set(self, "consultation_id", _required_id("consultation_id", self.consultation_id))
         _set(self, "member_id", _required_id("member_id", self.member_id))
-        if not re.fullmatch(r"[0-9a-f]{64}", self.token_hash or ""):
+        if not isinstance(self.token_hash, str) or not re.fullmatch(r"[0-9a-f]{64}",
+                                                                     self.token_hash):
             raise ValidationError("token_hash", "must be a SHA-256 hex digest", show_value=False)
         _set(self, "id", _optional_id("id", self.id))
 
@@ -556,6 +561,9 @@ class PositionCard:
     def __post_init__(self) -> None:
         for name in ("consultation_id", "round_id", "member_id"):
             _set(self, name, _required_id(name, getattr(self, name)))
+        if not isinstance(self.responses or (), Iterable):
+            raise ValidationError("responses", "must be a list of stance responses",
+                                  self.responses)
         responses = tuple(_as_response(i, r) for i, r in enumerate(self.responses or ()))
         seen: set[int] = set()
         for i, response in enumerate(responses):

@@ -34,8 +34,13 @@ def resolve_url(url: str | None = None) -> str:
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets WAL, a busy timeout, foreign keys and real transactions."""
     if url.startswith("sqlite"):
+        # An in-memory database lives in one connection: share it, or each is a new one.
+        memory = sa.make_url(url).database in (None, "", ":memory:")
         engine = sa.create_engine(
-            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, poolclass=sa.NullPool
+            url,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+                          **({"check_same_thread": False} if memory else {})},
+            poolclass=sa.StaticPool if memory else sa.NullPool,
         )
 
         @sa.event.listens_for(engine, "connect")

@@ -95,7 +95,7 @@ class Store:
 
     def now(self) -> dt.datetime:
         """Return the store's current time (aware, UTC)."""
-        return self._clock().astimezone(dt.timezone.utc)
+        return _aware(self._clock())
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
@@ -110,10 +110,10 @@ class Store:
 
     @staticmethod
     def _one(conn: Connection, table: sa.Table, key: Any, entity: str,
-             lock: bool = False) -> sa.Row:
+             lock: bool | str = False) -> sa.Row:
         query = sa.select(table).where(table.c.id == key)
         if lock and conn.dialect.name == "postgresql":
-            query = query.with_for_update()
+            query = query.with_for_update(read=lock == "share")
         row = conn.execute(query).first()
         if row is None:
             raise NotFound(entity, key)
@@ -201,6 +201,7 @@ class Store:
 
     def open_consultation(self, consultation_id: int) -> m.Consultation:
         """Open a consultation to cards; it needs at least one accepted statement."""
+        self.get_consultation(consultation_id)  # NotFound for a missing one
         if not self.list_statements(consultation_id):
             raise ValidationError("status", "a consultation needs an accepted statement to open")
         return self.update_consultation(consultation_id, status=m.ConsultationStatus.OPEN)
@@ -302,6 +303,8 @@ class Store:
         Pass ``states=None`` for every statement whatever its moderation state.
         """
         query = sa.select(t.statements).where(t.statements.c.consultation_id == consultation_id)
+        if isinstance(states, str):
+            states = [states]
         if states is not None:
             wanted = [m.ModerationState.parse("states", s).value for s in states]
             query = query.where(t.statements.c.moderation.in_(wanted))
@@ -501,8 +504,9 @@ class Store:
             member = self._member_for_token(conn, consultation_id, token)
             # Lock the member row: one member's revisions are numbered one after another.
             self._one(conn, t.members, member.id, "member", lock=True)
+            # Share-lock the consultation: a scale change waits for cards in flight.
             consultation = _consultation(self._one(conn, t.consultations, consultation_id,
-                                                   "consultation"))
+                                                   "consultation", lock="share"))
             now = self.now()
             refusal = consultation.accepts_cards(now)
             if refusal:

@@ -1,0 +1,150 @@
+"""Alembic migrations on SQLite and PostgreSQL: empty -> head, schema == metadata, concurrency."""
+
+import multiprocessing
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from cop_widgets.store import Store
+from cop_widgets.store.engine import current_revision, head, make_engine
+from cop_widgets.store.schema import metadata
+
+TABLES = {"developments", "consultations", "rounds", "members", "invitations", "statements",
+          "cards", "card_responses", "drafts", "endorsements"}
+
+
+def schema_diff(engine):
+    with engine.connect() as conn:
+        return compare_metadata(MigrationContext.configure(conn), metadata)
+
+
+def table_names(engine):
+    return set(sa.inspect(engine).get_table_names())
+
+
+def version_rows(engine):
+    with engine.connect() as conn:
+        return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all()
+
+
+def test_metadata_lists_every_table():
+    assert set(metadata.tables) == TABLES
+
+
+def test_head_is_known():
+    assert head() == "0001"
+
+
+def test_empty_database_migrates_to_head_and_matches_metadata(db_url):
+    engine = make_engine(db_url)
+    try:
+        assert table_names(engine) == set()
+        with engine.connect() as conn:
+            assert current_revision(conn) is None
+    finally:
+        engine.dispose()
+    with Store(db_url) as s:
+        with s.engine.connect() as conn:
+            assert current_revision(conn) == head()
+        assert table_names(s.engine) == TABLES | {"alembic_version"}
+        assert schema_diff(s.engine) == []
+        assert version_rows(s.engine) == [head()]
+
+
+def snapshot(engine):
+    inspector = sa.inspect(engine)
+    return {
+        name: ([(c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(name)],
+               sorted(ix["name"] for ix in inspector.get_indexes(name)))
+        for name in sorted(inspector.get_table_names())
+    }
+
+
+def test_migrate_twice_is_a_no_op(db_url, monkeypatch):
+    from alembic import command
+
+    with Store(db_url) as s:
+        before = snapshot(s.engine)
+
+        def no_upgrade(*args, **kwargs):
+            raise AssertionError("migrate() ran an upgrade on a current database")
+
+        monkeypatch.setattr(command, "upgrade", no_upgrade)
+        s.migrate()
+        s.migrate("head")
+        assert version_rows(s.engine) == [head()]
+        assert snapshot(s.engine) == before
+        assert schema_diff(s.engine) == []
+    with Store(db_url) as again:  # opening a current database migrates nothing either
+        assert version_rows(again.engine) == [head()]
+
+
+def test_migrate_keeps_data(db_url):
+    from cop_widgets import model as m
+
+    with Store(db_url) as s:
+        dev = s.add_development(m.Development("policy", "Kept"))
+    with Store(db_url) as s:
+        s.migrate()
+        assert s.list_developments() == [dev]
+
+
+def test_open_without_migrating_then_migrate(db_url):
+    s = Store(db_url, migrate=False)
+    try:
+        assert table_names(s.engine) == set()
+        with s.engine.connect() as conn:
+            assert current_revision(conn) is None
+        s.migrate()
+        with s.engine.connect() as conn:
+            assert current_revision(conn) == head()
+        assert schema_diff(s.engine) == []
+        assert s.list_developments() == []
+    finally:
+        s.close()
+
+
+def test_migrations_downgrade_to_empty_and_back(db_url):
+    from alembic import command
+
+    from cop_widgets.store.engine import _alembic_config, write_connection
+
+    with Store(db_url) as s:
+        with write_connection(s.engine) as conn:
+            command.downgrade(_alembic_config(conn), "base")
+        assert table_names(s.engine) <= {"alembic_version"}
+        s.migrate()
+        assert schema_diff(s.engine) == []
+        assert version_rows(s.engine) == [head()]
+
+
+# -- concurrent first opening -------------------------------------------------------------------
+
+
+def open_store(url, barrier):
+    """Worker: wait for the others, then open (and so migrate) the store at ``url``."""
+    barrier.wait(timeout=60)
+    with Store(url) as s:
+        with s.engine.connect() as conn:
+            return current_revision(conn)
+
+
+@pytest.mark.slow
+def test_concurrent_first_opening(db_url):
+    ctx = multiprocessing.get_context("spawn")
+    n = 4
+    with ctx.Manager() as manager:
+        barrier = manager.Barrier(n)
+        with ctx.Pool(n) as pool:
+            results = [pool.apply_async(open_store, (db_url, barrier)) for _ in range(n)]
+            revisions = [r.get(timeout=120) for r in results]
+    assert revisions == [head()] * n
+    engine = make_engine(db_url)
+    try:
+        assert version_rows(engine) == [head()]
+        assert table_names(engine) == TABLES | {"alembic_version"}
+        assert schema_diff(engine) == []
+    finally:
+        engine.dispose()
