@@ -1,0 +1,1 @@
+"""Pure analysis on DataFrames and numpy arrays: no store, no widgets."""
