@@ -4,28 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
+from ..charts.palette import PASS_COLOUR, level_colours
 from ..model import Statement
 from ..scales import Scale
 from .common import esc
 
-__all__ = ["PALETTE", "level_colours", "distribution_html"]
-
-#: Colour-blind-safe diverging palette (ColorBrewer PuOr), most agreement first.
-PALETTE = ("#5e3c99", "#8073ac", "#b2abd2", "#d8daeb", "#e0e0e0", "#fee0b6", "#fdb863",
-           "#e08214", "#b35806")
-PASS_COLOUR = "#9e9e9e"
-
-
-def level_colours(scale: Scale) -> dict[int | None, str]:
-    """Map each level of ``scale`` (and the pass, ``None``) to a palette colour."""
-    n = len(scale.levels)
-    picks = [round(i * (len(PALETTE) - 1) / max(n - 1, 1)) for i in range(n)]
-    colours: dict[int | None, str] = {
-        level.value: PALETTE[p] for level, p in zip(scale.levels, picks, strict=True)
-    }
-    colours[None] = PASS_COLOUR
-    return colours
-
+__all__ = ["distribution_html", "PASS_COLOUR"]
 
 def _text_colour(background: str) -> str:
     r, g, b = (int(background[i:i + 2], 16) for i in (1, 3, 5))

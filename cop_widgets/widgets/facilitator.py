@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 __all__ = ["FacilitatorWorkbench", "NewConsultationForm", "facilitator_workbench", "TAB_TITLES"]
 
 #: Titles of the workbench's tabs, in order.
-TAB_TITLES = ("Intake", "Statements", "Settings", "Roster & invitations", "Participation")
+TAB_TITLES = ("Intake", "Statements", "Settings", "Roster & invitations", "Participation",
+              "Divergence")
 
 _NEW_DEVELOPMENT = 0
 _KIND_WORDS = dict((value, label) for label, value in KIND_CHOICES)
@@ -163,6 +164,8 @@ class FacilitatorWorkbench(w.VBox):
         self.settings: ConsultationSettings | None = None
         self.roster: RosterEditor | None = None
         self.participation: ParticipationPanel | None = None
+        self.dashboard = None  # built when its tab is first opened (it loads altair)
+        self._dashboard_tab = w.VBox()
         self._loading = False
 
         self.picker = w.Dropdown(layout=w.Layout(width="40em"))
@@ -228,6 +231,20 @@ class FacilitatorWorkbench(w.VBox):
     def _on_tab(self, change: Any) -> None:
         if change["new"] == TAB_TITLES.index("Participation") and self.participation:
             guarded(self.message, self.participation.refresh)()
+        if change["new"] == TAB_TITLES.index("Divergence") and self.settings:
+            self.open_dashboard()
+
+    def open_dashboard(self):
+        """Build (or refresh) the divergence dashboard of the consultation shown."""
+        from .dashboard import DivergenceDashboard
+
+        if self.dashboard is None:
+            self._dashboard_tab.children = [w.HTML("<p>Drawing the charts\u2026</p>")]
+            self.dashboard = DivergenceDashboard(self.store, self.settings.consultation_id)
+            self._dashboard_tab.children = [self.dashboard]
+        else:
+            self.dashboard.refresh()
+        return self.dashboard
 
     def show(self, consultation_id: int) -> None:
         """Build the tabs for one consultation."""
@@ -248,7 +265,12 @@ class FacilitatorWorkbench(w.VBox):
         old = self.tabs.children
         self.intake, self.statements, self.settings = intake, statements, settings
         self.roster, self.participation = roster, participation
-        self.tabs.children = [intake, statements, settings, roster, participation]
+        if self.dashboard is not None:
+            self.dashboard.close()
+            self.dashboard = None
+        self._dashboard_tab = w.VBox()
+        self.tabs.children = [intake, statements, settings, roster, participation,
+                              self._dashboard_tab]
         self.tabs.titles = TAB_TITLES
         for child in old:
             _close_tree(child)

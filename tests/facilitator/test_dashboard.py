@@ -1,0 +1,83 @@
+"""The divergence dashboard: live charts for the facilitator."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+import pytest
+
+from cop_widgets.demo import seed_demo
+from cop_widgets.store import Store
+from cop_widgets.widgets.dashboard import DivergenceDashboard
+from cop_widgets.widgets.facilitator import FacilitatorWorkbench
+
+
+@pytest.fixture
+def demo(tmp_path):
+    store = Store(f"sqlite:///{tmp_path}/demo.db")
+    seeded = seed_demo(store, members=24, silent=4)
+    yield store, seeded
+    store.close()
+
+
+def html_of(widget) -> str:
+    out = []
+    stack = [widget]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, w.HTML):
+            out.append(x.value)
+        stack.extend(getattr(x, "children", ()))
+    return "\n".join(out)
+
+
+def test_dashboard_draws_every_section_with_text_alternatives(demo):
+    store, seeded = demo
+    dash = DivergenceDashboard(store, seeded.consultation_id)
+    assert dash.attribute_picker.value == "region"
+    assert f"<strong>{len(seeded.responded)}</strong> of 24" in dash.summary.value
+    assert "<svg" in dash.divergence.value and "<figcaption>" in dash.divergence.value
+    assert "by region" in dash.comparison.value
+    assert "Who has been heard" in dash.participation.value
+    dash.attribute_picker.value = "role"
+    assert "by role" in dash.comparison.value
+
+
+def test_dashboard_notices_new_cards(demo):
+    store, seeded = demo
+    dash = DivergenceDashboard(store, seeded.consultation_id)
+    assert dash.poll_once() is False
+    silent = next(mid for mid in seeded.tokens if mid not in seeded.responded)
+    statement = store.list_statements(seeded.consultation_id)[0]
+    store.save_card(seeded.consultation_id, seeded.tokens[silent],
+                    [{"statement_id": statement.id, "stance": 1}])
+    assert dash.poll_once() is True
+    assert f"<strong>{len(seeded.responded) + 1}</strong>" in dash.summary.value
+
+
+def test_dashboard_shows_no_names_and_escapes_text(demo):
+    store, seeded = demo
+    cid = seeded.consultation_id
+    store.update_member(next(iter(seeded.tokens)), attributes={"role": "<img src=x>",
+                                                              "region": "North"})
+    dash = DivergenceDashboard(store, cid, attribute="role")
+    text = html_of(dash)
+    assert "<img src=x>" not in text
+    for name in seeded.names.values():
+        assert name not in text
+
+
+def test_empty_consultation_says_so(demo):
+    store, seeded = demo
+    from cop_widgets import model as m
+
+    other = store.add_consultation(m.Consultation(seeded.development_id, "Nothing yet"))
+    dash = DivergenceDashboard(store, other.id)
+    assert "No positions submitted yet" in dash.divergence.value
+
+
+def test_workbench_builds_the_dashboard_when_its_tab_opens(demo):
+    store, seeded = demo
+    bench = FacilitatorWorkbench(store)
+    assert bench.dashboard is None
+    bench.tabs.selected_index = 5
+    assert isinstance(bench.dashboard, DivergenceDashboard)
