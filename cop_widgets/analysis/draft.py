@@ -1,0 +1,204 @@
+"""A first draft of the joint response, proposed from the analysis (pure, Markdown).
+
+The facilitator edits every section; the draft only saves them from starting on a blank
+page, and makes sure divergent and minority views are written down, not lost.
+Member text is quoted with Markdown's special characters escaped; no name is ever used.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from ..model import Consultation, Development, DevelopmentKind
+from ..scales import Scale
+
+__all__ = ["SECTIONS", "SECTION_TITLES", "md_escape", "propose_draft", "quote_rationales"]
+
+#: Section keys of a joint response, in order.
+SECTIONS = ("development", "consensus", "divergent", "minority", "open_questions",
+            "recommendations")
+#: Section titles as they appear in drafts and exports.
+SECTION_TITLES = {
+    "development": "The development and our question",
+    "consensus": "Points of consensus",
+    "divergent": "Divergent views",
+    "minority": "Minority views",
+    "open_questions": "Open questions",
+    "recommendations": "Recommendations",
+}
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
+_LEADING = re.compile(r"^(#|>|\+|-|=|\d+[.)])")
+PASS_OPEN_QUESTION = 0.3  # a pass share from which a statement counts as an open question
+QUOTES_PER_SIDE = 2
+
+
+def md_escape(text: str) -> str:
+    """Escape Markdown's special characters so member text renders literally.
+
+    Whitespace is collapsed to single spaces, so member text always stays one line.
+    """
+    flat = _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    return _LEADING.sub(r"\\\1", flat)
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def quote_rationales(responses: pd.DataFrame, statement_id: int, side: int,
+                     polarity: Mapping[int, int], limit: int = QUOTES_PER_SIDE) -> list[str]:
+    """Return up to ``limit`` reasons given by members on one side of a statement.
+
+    ``side`` is +1 (agreeing), -1 (disagreeing) or 0 (neither). Longer reasons come first
+    (they usually say more); ties keep the members' order. No member is named.
+    """
+    rows = responses[(responses["statement_id"] == statement_id)
+                     & responses["stance"].notna()]
+    if rows.empty:
+        return []
+    sides = rows["stance"].astype(int).map(polarity)
+    texts = rows.loc[sides == side, "rationale"].fillna("").astype(str).str.strip()
+    texts = texts[texts != ""]
+    ranked = sorted(dict.fromkeys(texts), key=len, reverse=True)
+    return ranked[:limit]
+
+
+def _holders(by_group: pd.DataFrame | None, statement_id: int, side: int) -> list[str]:
+    """Return the groups (of a member attribute) where this side is the larger one."""
+    if by_group is None or by_group.empty:
+        return []
+    rows = by_group.xs(statement_id, level="statement_id", drop_level=True) \
+        if statement_id in by_group.index.get_level_values("statement_id") else None
+    if rows is None:
+        return []
+    if side > 0:
+        held = rows[rows["pct_agree"] > rows["pct_disagree"]]
+    else:
+        held = rows[rows["pct_disagree"] > rows["pct_agree"]]
+    return [str(g) for g in held.index]
+
+
+def propose_draft(
+    development: Development,
+    consultation: Consultation,
+    scale: Scale,
+    statements: pd.DataFrame,
+    summary: pd.DataFrame,
+    responses: pd.DataFrame,
+    *,
+    by_group: pd.DataFrame | None = None,
+    attribute: str | None = None,
+    blocks: Sequence[str] = (),
+) -> dict[str, str]:
+    """Propose every section of the joint response in Markdown.
+
+    Parameters
+    ----------
+    development, consultation : Development, Consultation
+        What is answered, and the question put to the community.
+    scale : Scale
+        The consultation's scale (for the polarity of each level).
+    statements : DataFrame
+        ``Store.statements_frame`` (statement_id, text), in card order.
+    summary : DataFrame
+        ``analysis.summary.statement_summary`` of the same responses.
+    responses : DataFrame
+        ``Store.responses_frame`` (stances and rationales; names are never used).
+    by_group : DataFrame, optional
+        ``analysis.summary.by_attribute`` for ``attribute``: names the groups holding each
+        position.
+    attribute : str, optional
+        The member attribute of ``by_group``.
+    blocks : sequence of str
+        Reasons of members who blocked an earlier draft (recorded as minority views).
+
+    Returns
+    -------
+    dict
+        One Markdown text per key of :data:`SECTIONS`.
+    """
+    polarity = {level.value: level.polarity for level in scale.levels}
+    numbers = {sid: i for i, sid in enumerate(statements["statement_id"], start=1)}
+    texts = dict(zip(statements["statement_id"], statements["text"], strict=True))
+    summary = summary[summary.index.isin(numbers)]
+
+    def ref(sid: int) -> str:
+        return f"**{numbers[sid]}.** {md_escape(texts[sid])}"
+
+    def quotes(sid: int, side: int) -> str:
+        found = quote_rationales(responses, sid, side, polarity)
+        return "".join(f"\n    > {md_escape(q)}" for q in found)
+
+    # -- the development -------------------------------------------------------------
+    lines = [f"{md_escape(development.title)}.", ""]
+    if development.summary:
+        lines += [md_escape(development.summary), ""]
+    lines.append(f"The question put to the community: *{md_escape(consultation.title)}*")
+    if development.kind is DevelopmentKind.REQUEST_FOR_OPINION:
+        lines += ["", f"{md_escape(development.requester)} asked us, by "
+                      f"{development.requester_deadline}:", ""]
+        lines += [f"{i}. {md_escape(q)}" for i, q in enumerate(development.questions, 1)]
+    sections = {"development": "\n".join(lines)}
+
+    # -- consensus -------------------------------------------------------------------
+    agreed = summary[summary["class"] == "consensus"]
+    items = []
+    for sid, row in agreed.iterrows():
+        if row["direction"] == "disagree":
+            items.append(f"- We reject: {ref(sid)} ({_pct(row.pct_disagree)} disagree, "
+                         f"{int(row.n_stance)} members)")
+        else:
+            items.append(f"- We agree: {ref(sid)} ({_pct(row.pct_agree)} agree, "
+                         f"{int(row.n_stance)} members)")
+    sections["consensus"] = "\n".join(items) or "No statement reached consensus."
+
+    # -- divergent views ---------------------------------------------------------------
+    items = []
+    split = summary[summary["class"].isin(["divided", "polarised"])]
+    for sid, row in split.sort_values("divergence", ascending=False).iterrows():
+        items.append(f"- {ref(sid)} ({row['class']})")
+        for side, word, share in ((1, "agree", row.pct_agree), (-1, "disagree",
+                                                                 row.pct_disagree)):
+            holders = _holders(by_group, sid, side)
+            held = (f"; the larger side among {md_escape(attribute)}: "
+                    f"{', '.join(map(md_escape, holders))}" if holders and attribute else "")
+            items.append(f"  - {_pct(share)} {word}{held}.{quotes(sid, side)}")
+    if blocks:
+        items.append("- Members who blocked the previous draft said:")
+        items += [f"    > {md_escape(b)}" for b in blocks]
+    sections["divergent"] = "\n".join(items) or "No statement divided the community."
+
+    # -- minority views ----------------------------------------------------------------
+    items = []
+    leaning = summary[summary["class"].isin(["consensus", "leaning"])]
+    for sid, row in leaning.iterrows():
+        majority = 1 if row["direction"] == "agree" else -1
+        share = row.pct_disagree if majority > 0 else row.pct_agree
+        if pd.isna(share) or share <= 0:
+            continue
+        word = "disagree" if majority > 0 else "agree"
+        items.append(f"- {ref(sid)} ({_pct(share)} {word}, against the majority)"
+                     f"{quotes(sid, -majority)}")
+    if blocks:
+        items += [f"- A member blocked the draft: {md_escape(b)}" for b in blocks]
+    sections["minority"] = "\n".join(items) or "Every view joined the majority."
+
+    # -- open questions ----------------------------------------------------------------
+    items = [f"- {ref(sid)}: {_pct(row.pass_share)} of members passed or were unsure."
+             for sid, row in summary.iterrows()
+             if not pd.isna(row.pass_share) and row.pass_share >= PASS_OPEN_QUESTION]
+    items += [f"- {ref(sid)}: no member answered." for sid in numbers
+              if sid not in summary.index or summary.loc[sid, "n_stance"] == 0]
+    sections["open_questions"] = "\n".join(items) or "None recorded yet."
+
+    # -- recommendations ---------------------------------------------------------------
+    items = [f"- {md_escape(texts[sid])}" for sid, row in agreed.iterrows()
+             if row["direction"] == "agree"]
+    sections["recommendations"] = (
+        "Drawn from the points of consensus (edit before publishing):\n\n" + "\n".join(items)
+        if items else "To be written by the facilitator from the discussion.")
+    return sections
