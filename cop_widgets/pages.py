@@ -11,7 +11,8 @@ import hmac
 import os
 from urllib.parse import parse_qs
 
-__all__ = ["query_params", "member_page", "results_page", "facilitator_page", "under_voila"]
+__all__ = ["query_params", "member_page", "results_page", "endorse_page", "facilitator_page",
+           "under_voila"]
 
 
 def under_voila() -> bool:
@@ -69,6 +70,15 @@ def results_page(db_url: str | None = None):
     params = query_params()
     return ResultsView(_store(db_url), _consultation_id(params), params.get("t"),
                        _language(params))
+
+
+def endorse_page(db_url: str | None = None):
+    """Return the endorsement page (the latest draft) for the link that opened this kernel."""
+    from .widgets.endorse import EndorsementPage
+
+    params = query_params()
+    return EndorsementPage(_store(db_url), _consultation_id(params), params.get("t"),
+                           _language(params))
 
 
 def facilitator_page(db_url: str | None = None, base_url: str | None = None):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["workbooks_dir", "member_link", "results_link"]
+__all__ = ["workbooks_dir", "member_link", "results_link", "endorse_link"]
 
 
 def workbooks_dir() -> Path:
@@ -23,3 +23,8 @@ def member_link(base_url: str, consultation_id: int, token: str) -> str:
 def results_link(base_url: str, consultation_id: int) -> str:
     """Return the link to a consultation's read-only results page in Voila."""
     return f"{base_url.rstrip('/')}/voila/render/results.ipynb?c={consultation_id}"
+
+
+def endorse_link(base_url: str, consultation_id: int, token: str) -> str:
+    """Return a member's link to the draft joint response, to endorse it or not."""
+    return f"{base_url.rstrip('/')}/voila/render/endorse.ipynb?c={consultation_id}&t={token}"

@@ -23,7 +23,7 @@ __all__ = ["FacilitatorWorkbench", "NewConsultationForm", "facilitator_workbench
 
 #: Titles of the workbench's tabs, in order.
 TAB_TITLES = ("Intake", "Statements", "Settings", "Roster & invitations", "Participation",
-              "Divergence")
+              "Divergence", "Joint response")
 
 _NEW_DEVELOPMENT = 0
 _KIND_WORDS = dict((value, label) for label, value in KIND_CHOICES)
@@ -166,6 +166,8 @@ class FacilitatorWorkbench(w.VBox):
         self.participation: ParticipationPanel | None = None
         self.dashboard = None  # built when its tab is first opened (it loads altair)
         self._dashboard_tab = w.VBox()
+        self.drafting = None  # built when its tab is first opened
+        self._drafting_tab = w.VBox()
         self._loading = False
 
         self.picker = w.Dropdown(layout=w.Layout(width="40em"))
@@ -233,6 +235,19 @@ class FacilitatorWorkbench(w.VBox):
             guarded(self.message, self.participation.refresh)()
         if change["new"] == TAB_TITLES.index("Divergence") and self.settings:
             self.open_dashboard()
+        if change["new"] == TAB_TITLES.index("Joint response") and self.settings:
+            self.open_drafting()
+
+    def open_drafting(self):
+        """Build (or refresh) the drafting desk of the consultation shown."""
+        from .drafting import DraftEditor
+
+        if self.drafting is None:
+            self.drafting = DraftEditor(self.store, self.settings.consultation_id)
+            self._drafting_tab.children = [self.drafting]
+        else:
+            guarded(self.message, self.drafting.refresh_tally)()
+        return self.drafting
 
     def open_dashboard(self):
         """Build (or refresh) the divergence dashboard of the consultation shown."""
@@ -269,8 +284,9 @@ class FacilitatorWorkbench(w.VBox):
             self.dashboard.close()
             self.dashboard = None
         self._dashboard_tab = w.VBox()
+        self.drafting, self._drafting_tab = None, w.VBox()
         self.tabs.children = [intake, statements, settings, roster, participation,
-                              self._dashboard_tab]
+                              self._dashboard_tab, self._drafting_tab]
         self.tabs.titles = TAB_TITLES
         for child in old:
             _close_tree(child)

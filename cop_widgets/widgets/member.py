@@ -108,7 +108,8 @@ class MemberPage(w.VBox):
             self.children = [self.refusal]
             return
         self.refusal = None
-        self._ = _ = translator(language or self.consultation.language)
+        self.language = language or self.consultation.language
+        self._ = _ = translator(self.language)
         self.scale = get_scale(self.consultation.scale)
         development = store.get_development(self.consultation.development_id)
         self.statements = store.list_statements(consultation_id)
@@ -145,9 +146,42 @@ class MemberPage(w.VBox):
             self.proposal, self.propose,
         ])
         self.form.add_class("cop-card")
-        self.children = [w.HTML(brief_html(development, self.consultation, _)), self.status,
-                         self.form, self.message, self.results]
+        self.draft_notice = self._draft_notice()
+        self.children = [w.HTML(brief_html(development, self.consultation, _)),
+                         self.draft_notice, self.status, self.form, self.message, self.results]
         self._load_earlier()
+
+    def _draft_notice(self) -> w.VBox:
+        """Offer the draft joint response, when there is one, on this same page.
+
+        The endorsement page opens in this kernel with the same token, so the token never
+        has to travel in a link inside the page.
+        """
+        _ = self._
+        try:
+            draft = self._store.get_draft(self.consultation.id)
+        except NotFound:
+            return w.VBox()
+        self.open_draft = w.Button(description=_("Read the draft joint response"),
+                                   icon="file-text", button_style="info",
+                                   layout=w.Layout(width="auto"))
+        self.open_draft.on_click(lambda _b: self.show_draft())
+        return w.VBox([w.HTML(f"<p><strong>{esc(_('A draft joint response is ready'))}"
+                              f"</strong> ({esc(_('version'))} {draft.version}). "
+                              f"{esc(_('Read it and say whether you can stand behind it.'))}"
+                              "</p>"), self.open_draft])
+
+    def show_draft(self) -> None:
+        """Replace the page with the endorsement page of the latest draft."""
+        from .endorse import EndorsementPage
+
+        self.endorsement = EndorsementPage(self._store, self.consultation.id, self._token,
+                                           self.language)
+        back = w.Button(description=self._("Back to my position card"), icon="arrow-left",
+                        layout=w.Layout(width="auto"))
+        card_view = list(self.children)
+        back.on_click(lambda _b: setattr(self, "children", card_view))
+        self.children = [back, self.endorsement]
 
     # -- behaviour ----------------------------------------------------------------------
 

@@ -1,0 +1,113 @@
+"""The member's endorsement page: read the draft joint response and answer it."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from .. import model as m
+from ..analysis.draft import SECTION_TITLES, SECTIONS
+from ..errors import CopWidgetsError, InvalidToken, NotFound
+from ..i18n import translator
+from ..store import Store
+from .common import FULL_WIDTH, Message, esc
+from .markdown_view import render_markdown
+
+__all__ = ["EndorsementPage", "ENDORSEMENT_WORDS"]
+
+#: Each answer in words, with what it means.
+ENDORSEMENT_WORDS = {
+    m.EndorsementKind.ENDORSE: "I endorse it",
+    m.EndorsementKind.CAN_LIVE_WITH: "I can live with it",
+    m.EndorsementKind.BLOCK: "I block it (please say why)",
+}
+
+
+def draft_html(draft: m.Draft, _=str) -> str:
+    """Return a draft's sections as safe HTML, in the usual order."""
+    keys = [k for k in SECTIONS if k in draft.sections]
+    keys += [k for k in draft.sections if k not in keys]
+    return "".join(
+        f"<section><h3>{esc(_(SECTION_TITLES.get(k, k)))}</h3>"
+        f"{render_markdown(draft.sections[k])}</section>" for k in keys)
+
+
+class EndorsementPage(w.VBox):
+    """A member answers the latest draft: endorse, can live with, or block with a reason.
+
+    Parameters
+    ----------
+    store : Store
+        The store.
+    consultation_id : int or None
+        From the link's ``c`` parameter.
+    token : str or None
+        From the link's ``t`` parameter: the only thing that says who the member is.
+    language : str, optional
+        Overrides the consultation's language.
+    """
+
+    def __init__(self, store: Store, consultation_id: int | None, token: str | None,
+                 language: str | None = None):
+        super().__init__()
+        self.add_class("cop-endorse-page")
+        self._store, self._token = store, token
+        self.message = Message()
+        self.form = None
+        try:
+            if consultation_id is None:
+                raise InvalidToken("is missing: open the link you were sent")
+            self.consultation = store.get_consultation(consultation_id)
+            self.member = store.get_member_for_token(consultation_id, token)
+        except (InvalidToken, NotFound):
+            _ = translator(language or "en")
+            self.message.show(_("This link does not open the draft joint response.") + " "
+                              + _("Please use the link the facilitator sent you, or ask "
+                                  "them for a new one."), "error")
+            self.children = [self.message]
+            return
+        self._ = _ = translator(language or self.consultation.language)
+        try:
+            self.draft = store.get_draft(consultation_id)
+        except NotFound:
+            self.message.show(_("There is no draft to read yet. The facilitator will send "
+                                "it when it is ready."), "info")
+            self.children = [w.HTML(f"<h2>{esc(self.consultation.title)}</h2>"), self.message]
+            return
+        self.choice = w.RadioButtons(
+            options=[(_(words), kind.value) for kind, words in ENDORSEMENT_WORDS.items()],
+            value=None, description=_("Your answer"), style={"description_width": "initial"})
+        self.reason = w.Textarea(description=_("Why? (needed to block)"),
+                                 style={"description_width": "initial"}, layout=FULL_WIDTH)
+        self.submit = w.Button(description=_("Send my answer"), button_style="primary",
+                               icon="check")
+        self.submit.on_click(lambda _b: self._answer())
+        self.form = w.VBox([self.choice, self.reason, self.submit])
+        self.form.add_class("cop-endorse-form")
+        earlier = [e for e in store.list_endorsements(self.draft.id)
+                   if e.member_id == self.member.id]
+        if earlier:
+            self.choice.value = earlier[-1].kind.value
+            self.reason.value = earlier[-1].reason
+        self.children = [
+            w.HTML(f"<h2>{esc(self.consultation.title)}</h2>"
+                   f"<p>{esc(_('Draft joint response, version'))} {self.draft.version}. "
+                   + esc(_("Blocks and their reasons are recorded in the divergent views."))
+                   + "</p>"),
+            w.HTML(draft_html(self.draft, _)),
+            w.HTML(f"<h3>{esc(_('Can you stand behind it?'))}</h3>"),
+            self.form, self.message,
+        ]
+
+    def _answer(self) -> None:
+        _ = self._
+        if self.choice.value is None:
+            self.message.show(_("kind: choose endorse, can live with, or block"), "error")
+            return
+        try:
+            self._store.add_endorsement(self.consultation.id, self._token, self.draft.id,
+                                        self.choice.value, self.reason.value)
+        except CopWidgetsError as exc:
+            self.message.show(str(exc), "error")
+            return
+        self.message.show(_("Thank you: your answer is recorded. You can change it with the "
+                            "same link until the facilitator publishes the response."), "ok")

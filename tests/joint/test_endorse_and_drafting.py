@@ -1,0 +1,118 @@
+"""Drafting desk and endorsement page, driven in pure Python."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+import pytest
+
+from cop_widgets import model as m
+from cop_widgets.demo import seed_demo
+from cop_widgets.store import Store
+from cop_widgets.widgets.drafting import DraftEditor
+from cop_widgets.widgets.endorse import EndorsementPage
+from cop_widgets.widgets.member import MemberPage
+
+
+@pytest.fixture
+def demo(tmp_path):
+    store = Store(f"sqlite:///{tmp_path}/demo.db")
+    seeded = seed_demo(store, members=20, silent=3)
+    yield store, seeded
+    store.close()
+
+
+def html_of(widget) -> str:
+    out, stack = [], [widget]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, w.HTML):
+            out.append(x.value)
+        stack.extend(getattr(x, "children", ()))
+    return "\n".join(out)
+
+
+def test_propose_edit_save_versions(demo):
+    store, seeded = demo
+    desk = DraftEditor(store, seeded.consultation_id)
+    assert "No version saved yet" in desk.tally.value
+    desk.propose_button.click()
+    assert desk.message.kind == "ok"
+    assert "We agree" in desk.sections["consensus"].value
+    desk.sections["recommendations"].value = "Ask for a pilot."
+    desk.save_button.click()
+    desk.sections["recommendations"].value = "Ask for a pilot in two regions."
+    desk.save_button.click()
+    drafts = store.list_drafts(seeded.consultation_id)
+    assert [d.version for d in drafts] == [1, 2]
+    assert drafts[0].sections["recommendations"] == "Ask for a pilot."
+    desk.version_picker.value = 1
+    assert desk.sections["recommendations"].value == "Ask for a pilot."
+
+
+def test_endorsement_from_a_member_link_and_live_tally(demo):
+    store, seeded = demo
+    cid = seeded.consultation_id
+    store.add_draft(cid, {"consensus": "We agree on <b>this</b>.",
+                          "recommendations": "[x](javascript:alert(1))"})
+    desk = DraftEditor(store, cid)
+    (a, ta), (b, tb) = list(seeded.tokens.items())[:2]
+    page = EndorsementPage(store, cid, ta)
+    assert "&lt;b&gt;this&lt;/b&gt;" in html_of(page)
+    assert "javascript:" not in html_of(page).replace("[x](javascript:alert(1))", "")
+    page.choice.value = "endorse"
+    page.submit.click()
+    assert page.message.kind == "ok"
+    blocker = EndorsementPage(store, cid, tb)
+    blocker.choice.value = "block"
+    blocker.submit.click()
+    assert blocker.message.kind == "error" and "reason" in blocker.message.text
+    blocker.reason.value = "It ignores volunteers <img src=x onerror=alert(1)>"
+    blocker.submit.click()
+    assert blocker.message.kind == "ok"
+    desk.refresh_button.click()
+    assert "2 of 20 members" in desk.tally.value
+    assert "<td>1</td>" in desk.tally.value
+    assert "&lt;img src=x onerror=alert(1)&gt;" in desk.tally.value
+    for name in seeded.names.values():
+        assert name not in desk.tally.value
+    # a member comes back: their answer is filled in, and a change supersedes it
+    again = EndorsementPage(store, cid, ta)
+    assert again.choice.value == "endorse"
+    again.choice.value = "can_live_with"
+    again.submit.click()
+    kinds = {e.member_id: e.kind for e in store.list_endorsements(store.get_draft(cid).id)}
+    assert kinds == {a: m.EndorsementKind.CAN_LIVE_WITH, b: m.EndorsementKind.BLOCK}
+
+
+def test_blocks_feed_the_next_proposal(demo):
+    store, seeded = demo
+    cid = seeded.consultation_id
+    draft = store.add_draft(cid, {"consensus": "x"})
+    token = next(iter(seeded.tokens.values()))
+    store.add_endorsement(cid, token, draft.id, "block", "Not our voice")
+    desk = DraftEditor(store, cid)
+    desk.propose_button.click()
+    assert "Not our voice" in desk.sections["divergent"].value
+    assert "Not our voice" in desk.sections["minority"].value
+
+
+def test_bad_links_and_no_draft(demo):
+    store, seeded = demo
+    cid = seeded.consultation_id
+    refused = EndorsementPage(store, cid, "forged-token")
+    assert refused.form is None and "does not open" in refused.message.text
+    token = next(iter(seeded.tokens.values()))
+    waiting = EndorsementPage(store, cid, token)
+    assert waiting.form is None and "no draft" in waiting.message.text
+
+
+def test_member_page_opens_the_draft_in_place(demo):
+    store, seeded = demo
+    cid = seeded.consultation_id
+    token = next(iter(seeded.tokens.values()))
+    assert not hasattr(MemberPage(store, cid, token), "open_draft")
+    store.add_draft(cid, {"consensus": "We agree."})
+    page = MemberPage(store, cid, token)
+    page.open_draft.click()
+    assert isinstance(page.endorsement, EndorsementPage)
+    assert page.endorsement.form is not None
