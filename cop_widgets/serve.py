@@ -46,6 +46,13 @@ def voila_command(port: int, host: str, *, preheat: int = 0) -> list[str]:
         # Our template (found through JUPYTER_PATH) loads nothing from a CDN.
         "--VoilaConfiguration.template=cop",
         "--theme=light",
+        # Voila's page-close beacon posts without an _xsrf cookie (the notebook page never
+        # sets one), so every closed tab left its kernel running. Standalone Voila has no
+        # state-changing endpoint but that shutdown (kernel ids are random UUIDs), so the
+        # check is switched off; idle kernels of vanished tabs are culled as a safety net.
+        "--Voila.tornado_settings=disable_check_xsrf=True",
+        "--MappingKernelManager.cull_idle_timeout=900",
+        "--MappingKernelManager.cull_interval=60",
     ]
     if preheat > 0:
         command += [
