@@ -30,8 +30,9 @@ SECTION_TITLES = {
     "recommendations": "Recommendations",
 }
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
-_LEADING = re.compile(r"^(#|>|\+|-|=|\d+[.)])")
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~&])")
+_LEADING = re.compile(r"^([#>+=-])")
+_LEADING_NUMBER = re.compile(r"^(\d+)([.)])")
 PASS_OPEN_QUESTION = 0.3  # a pass share from which a statement counts as an open question
 QUOTES_PER_SIDE = 2
 
@@ -42,7 +43,8 @@ def md_escape(text: str) -> str:
     Whitespace is collapsed to single spaces, so member text always stays one line.
     """
     flat = _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
-    return _LEADING.sub(r"\\\1", flat)
+    flat = _LEADING.sub(r"\\\1", flat)
+    return _LEADING_NUMBER.sub(r"\1\\\2", flat)
 
 
 def _pct(x: float) -> str:

@@ -24,6 +24,7 @@ __all__ = [
     "attribute_chart",
     "opinion_map",
     "participation_chart",
+    "rounds_chart",
     "short_label",
 ]
 
@@ -293,3 +294,62 @@ def participation_chart(members: pd.DataFrame, attribute: str | None = None) -> 
         text += (f" Lowest response by {attribute}: {rates.sort_values('rate').index[0]} "
                  f"({int(low['sum'])} of {int(low['count'])}, {_pct(low['rate'])}).")
     return Figure(chart, text)
+
+
+def rounds_chart(per_round: pd.DataFrame, change: pd.DataFrame,
+                 statements: pd.DataFrame) -> Figure:
+    """Consensus per statement across Delphi rounds, and who moved in the last round.
+
+    Parameters
+    ----------
+    per_round : DataFrame
+        ``analysis.rounds.rounds_summary``: indexed by (round, statement_id).
+    change : DataFrame
+        ``analysis.rounds.round_change`` between the last two rounds.
+    statements : DataFrame
+        ``Store.statements_frame``.
+    """
+    numbers = {sid: i for i, sid in enumerate(statements["statement_id"], start=1)}
+    texts = dict(zip(statements["statement_id"], statements["text"], strict=True))
+    data = per_round.reset_index()[["round", "statement_id", "consensus", "pct_agree"]]
+    data = data[data["statement_id"].isin(numbers)].dropna(subset=["consensus"])
+    data["statement"] = [short_label(numbers[s], texts[s], 40) for s in data["statement_id"]]
+    data = data.drop(columns="statement_id")
+    lines = (
+        alt.Chart(data, title="Consensus (Tastle & Wierman) by round")
+        .mark_line(point=True)
+        .encode(x=alt.X("round:O", title="Round"),
+                y=alt.Y("consensus:Q", title="Consensus", scale=alt.Scale(domain=[0, 1])),
+                color=alt.Color("statement:N", title="Statement",
+                                scale=alt.Scale(range=list(GROUP_COLOURS))),
+                tooltip=["statement:N", "round:O",
+                         alt.Tooltip("consensus:Q", format=".2f"),
+                         alt.Tooltip("pct_agree:Q", format=".0%", title="Agree")])
+        .properties(width=WIDTH, height=220)
+    )
+    moved = change.reset_index()
+    moved = moved[moved["statement_id"].isin(numbers)]
+    moved["statement"] = [short_label(numbers[s], texts[s], 40) for s in moved["statement_id"]]
+    bars = (
+        alt.Chart(moved[["statement", "changed_share", "shift", "stable"]],
+                  title="Members who changed their answer in the last round")
+        .mark_bar(color="#0072B2")
+        .encode(x=alt.X("changed_share:Q", title="Share who changed",
+                        axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+                y=alt.Y("statement:N", title=None, axis=alt.Axis(labelLimit=300)),
+                tooltip=["statement:N", alt.Tooltip("changed_share:Q", format=".0%"),
+                         alt.Tooltip("shift:Q", format=".0%", title="Distribution moved"),
+                         "stable:N"])
+        .properties(width=WIDTH)
+    )
+    rounds = sorted(data["round"].unique())
+    text = f"{len(rounds)} rounds."
+    if len(moved):
+        stable = int(moved["stable"].sum())
+        text += (f" Between the last two rounds, {stable} of {len(moved)} statements were "
+                 f"stable (their answers moved by at most 15%).")
+        top = moved.sort_values("changed_share", ascending=False).head(2)
+        text += " Most movement: " + "; ".join(
+            f"{r.statement} ({_pct(r.changed_share)} of members changed)"
+            for r in top.itertuples()) + "."
+    return Figure(alt.vconcat(lines, bars), text)

@@ -19,6 +19,7 @@ __all__ = ["MemberPage", "PASS", "results_visible"]
 
 #: The radio value of "pass / unsure".
 PASS = "pass"
+_NOT_ANSWERED = object()
 
 
 def results_visible(consultation: m.Consultation, submitted: bool) -> bool:
@@ -36,6 +37,7 @@ class StatementRow(w.VBox):
     def __init__(self, number: int, statement: m.Statement, scale_options: list,
                  _: Callable[[str], str]):
         self.statement = statement
+        self._ = _
         self.text = w.HTML(f'<div id="cop-st-{statement.id}"><strong>{number}.</strong> '
                            f"{esc(statement.text)}</div>")
         self.stance = w.RadioButtons(
@@ -51,6 +53,21 @@ class StatementRow(w.VBox):
                          layout=w.Layout(border="1px solid #bdbdbd", padding="8px",
                                          margin="6px 0"))
         self.add_class("cop-statement")
+
+    def show_previous(self, round_number: int, counts: dict, scale, own: object) -> None:
+        """Add the previous round's distribution and the member's own stance then."""
+        _ = self._
+        total = sum(counts.values())
+        parts = [f"{esc(_(scale.label(v)))} {counts[v]} ({100 * counts[v] / total:.0f}%)"
+                 for v in [*scale.values, None] if counts.get(v)]
+        mine = (esc(_("you did not answer")) if own is _NOT_ANSWERED
+                else esc(_(scale.label(own))))
+        self.previous = w.HTML(
+            f'<div class="cop-previous" style="background:#f5f5f5;padding:4px 8px">'
+            f"{esc(_('Round'))} {round_number}: "
+            + (" · ".join(parts) if parts else esc(_("no answers")))
+            + f". <strong>{esc(_('Your stance then'))}:</strong> {mine}.</div>")
+        self.children = [self.text, self.previous, self.stance, self.rationale]
 
     def response(self) -> m.StanceResponse | None:
         """Return the answer, or ``None`` if the statement was left unanswered."""
@@ -190,16 +207,19 @@ class MemberPage(w.VBox):
         card = self._store.get_card(self.consultation.id, self._token)
         submitted = self._store.get_card(self.consultation.id, self._token,
                                          include_drafts=False) is not None
+        self.round = self._store.get_round(self.consultation.id)
+        earlier = self._show_previous_round() if self.round.number > 1 else None
         if card is not None:
-            by_statement = {r.statement_id: r for r in card.responses}
-            for row in self.rows:
-                if row.statement.id in by_statement:
-                    row.fill(by_statement[row.statement.id])
-            self.concerns.value, self.impact.value = card.concerns, card.impact
+            self._fill(card)
             kind = _("submitted") if card.status is m.CardStatus.SUBMITTED else _("draft")
-            self.status.value = (f"<p>{esc(_('Welcome back. Your last saved version'))} "
-                                 f"({esc(kind)}, {card.saved_at:%Y-%m-%d %H:%M} UTC) "
-                                 f"{esc(_('is filled in below; saving again keeps it.'))}</p>")
+            self.status.value += (f"<p>{esc(_('Welcome back. Your last saved version'))} "
+                                  f"({esc(kind)}, {card.saved_at:%Y-%m-%d %H:%M} UTC) "
+                                  f"{esc(_('is filled in below; saving again keeps it.'))}</p>")
+        elif earlier is not None:
+            self._fill(earlier)
+            self.status.value += ("<p>" + esc(_("Your answers from the previous round are "
+                                                "filled in; submit to confirm or change "
+                                                "them.")) + "</p>")
         refusal = self.consultation.accepts_cards(self._store.now())
         if refusal:
             self.status.value += (f"<p><strong>{esc(_('Cards are closed'))}:</strong> "
@@ -207,6 +227,34 @@ class MemberPage(w.VBox):
             for widget in (self.save_draft, self.submit, self.propose):
                 widget.disabled = True
         self._show_results(submitted)
+
+    def _fill(self, card: m.PositionCard) -> None:
+        by_statement = {r.statement_id: r for r in card.responses}
+        for row in self.rows:
+            if row.statement.id in by_statement:
+                row.fill(by_statement[row.statement.id])
+        self.concerns.value, self.impact.value = card.concerns, card.impact
+
+    def _show_previous_round(self) -> m.PositionCard | None:
+        """Show the previous round's distribution and the member's own earlier stance.
+
+        Returns the member's submitted card of the previous round, if any.
+        """
+        _ = self._
+        previous = self.round.number - 1
+        counts = self._store.stance_counts(self.consultation.id, previous)
+        earlier = self._store.get_card(self.consultation.id, self._token,
+                                       round_number=previous, include_drafts=False)
+        own = {r.statement_id: r.stance for r in earlier.responses} if earlier else {}
+        for row in self.rows:
+            row.show_previous(previous, counts.get(row.statement.id, {}), self.scale,
+                              own.get(row.statement.id, _NOT_ANSWERED))
+        self.status.value = (f"<p><strong>{esc(_('Round'))} {self.round.number}.</strong> "
+                             + esc(_("Under each statement you see how the community "
+                                     "answered in the previous round, and your own answer "
+                                     "then. You may keep or change your position."))
+                             + "</p>")
+        return earlier
 
     def _collect(self) -> list[m.StanceResponse]:
         return [r for r in (row.response() for row in self.rows) if r is not None]

@@ -134,11 +134,16 @@ class ConsultationSettings(w.VBox):
         self.open_button = w.Button(description="Open to members", icon="play",
                                     button_style="success")
         self.close_button = w.Button(description="Close", icon="stop", button_style="warning")
+        self.round_button = w.Button(description="Start the next round", icon="repeat",
+                                     layout=w.Layout(width="auto"),
+                                     tooltip="Delphi: members see this round's results and "
+                                             "their own answers, and may revise")
 
         self.scale.observe(self._show_levels, names="value")
         self.save_button.on_click(guarded(self.message, self.save))
         self.open_button.on_click(guarded(self.message, self.open_consultation))
         self.close_button.on_click(guarded(self.message, self.close_consultation))
+        self.round_button.on_click(guarded(self.message, self.next_round))
 
         super().__init__([
             w.HTML("<h3>Settings</h3>"),
@@ -156,7 +161,7 @@ class ConsultationSettings(w.VBox):
             self.save_button,
             w.HTML("<h3>Status</h3>"),
             self.status,
-            w.HBox([self.open_button, self.close_button]),
+            w.HBox([self.open_button, self.close_button, self.round_button]),
             self.message,
         ], **kwargs)
         self.load()
@@ -189,7 +194,10 @@ class ConsultationSettings(w.VBox):
 
     def _show(self, consultation: m.Consultation) -> None:
         self.consultation = consultation
-        self.status.value = f"<p>{esc(status_in_words(consultation))}</p>"
+        current = self.store.get_round(consultation.id)
+        self.status.value = (f"<p>{esc(status_in_words(consultation))} "
+                             f"Round {current.number}.</p>")
+        self.round_button.description = f"Start round {current.number + 1}"
         self.open_button.description = ("Open again" if consultation.status
                                         is m.ConsultationStatus.CLOSED else "Open to members")
         self.open_button.disabled = consultation.status is m.ConsultationStatus.OPEN
@@ -229,6 +237,16 @@ class ConsultationSettings(w.VBox):
         consultation = self.store.open_consultation(self.consultation_id)
         self._changed(consultation)
         return "The consultation is open: members with a link can answer."
+
+    def next_round(self) -> str:
+        """Start the next Delphi round and open the consultation to it."""
+        new_round = self.store.add_round(self.consultation_id)
+        consultation = self.store.get_consultation(self.consultation_id)
+        if consultation.status is not m.ConsultationStatus.OPEN:
+            consultation = self.store.open_consultation(self.consultation_id)
+        self._changed(consultation)
+        return (f"Round {new_round.number} is open: members see the previous round's "
+                "results and their own answers, and may revise. Earlier rounds are kept.")
 
     def close_consultation(self) -> str:
         """Close the consultation: no more cards are accepted."""
