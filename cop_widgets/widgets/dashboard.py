@@ -71,6 +71,7 @@ class DivergenceDashboard(w.VBox):
                                style={"description_width": "initial"}, indent=False)
         self.summary, self.divergence = w.HTML(), w.HTML()
         self.comparison, self.groups, self.participation = w.HTML(), w.HTML(), w.HTML()
+        self.rounds = w.HTML()
         self.refresh_button.on_click(lambda _b: self.refresh())
         self.attribute_picker.observe(lambda _c: self.refresh(), names="value")
         self.live.observe(self._on_live, names="value")
@@ -79,8 +80,8 @@ class DivergenceDashboard(w.VBox):
         self._thread: threading.Thread | None = None
         self.children = [
             w.HBox([self.attribute_picker, self.refresh_button, self.live]),
-            self.message, self.summary, self.divergence, self.comparison, self.groups,
-            self.participation,
+            self.message, self.summary, self.divergence, self.rounds, self.comparison,
+            self.groups, self.participation,
         ]
         self.add_class("cop-dashboard")
         self._load_attributes(attribute)
@@ -141,6 +142,20 @@ class DivergenceDashboard(w.VBox):
             self.groups.value = self._opinion_groups(responses, statements, scale)
         self.participation.value = figure_html(
             figures.participation_chart(members, attribute), "Who has been heard")
+        self.rounds.value = self._rounds(scale, statements)
+
+    def _rounds(self, scale, statements) -> str:
+        """Draw the change between Delphi rounds (nothing when there is one round)."""
+        from ..analysis.rounds import round_change, rounds_summary
+        from ..charts import figures
+
+        numbers = [r.number for r in self.store.list_rounds(self.consultation_id)]
+        if len(numbers) < 2:
+            return ""
+        frames = {n: self.store.responses_frame(self.consultation_id, n) for n in numbers}
+        change = round_change(frames[numbers[-2]], frames[numbers[-1]])
+        return figure_html(figures.rounds_chart(rounds_summary(frames, scale), change,
+                                                statements), "Change between rounds")
 
     @staticmethod
     def _comparison(an, figures, responses, members, statements, scale, attribute) -> str:
