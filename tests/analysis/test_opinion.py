@@ -1,0 +1,213 @@
+"""Opinion groups, representativeness and consensus on made-up matrices."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from cop_widgets.analysis.opinion import (
+    Z_90,
+    consensus_statements,
+    group_informed_consensus,
+    opinion_groups,
+    representative_statements,
+    vote_matrix,
+)
+from cop_widgets.errors import ValidationError
+
+
+def frame(rows, saved_at=None) -> pd.DataFrame:
+    out = pd.DataFrame(rows, columns=["member_id", "statement_id", "stance"])
+    out["stance"] = out["stance"].astype("Int64")
+    if saved_at is not None:
+        out["saved_at"] = saved_at
+    return out
+
+
+def two_camps(n_per_camp=40, n_statements=12, seed=1, noise=0.1, fill=1.0):
+    """Camp A agrees with the first half of the statements, camp B with the second half."""
+    rng = np.random.default_rng(seed)
+    rows, truth = [], {}
+    for member in range(2 * n_per_camp):
+        camp = member % 2
+        truth[member + 1] = camp
+        for s in range(n_statements):
+            if rng.random() > fill:
+                continue
+            agree = (s < n_statements // 2) == (camp == 0)
+            vote = 1 if agree else -1
+            if rng.random() < noise:
+                vote = rng.choice([-vote, None])
+            rows.append((member + 1, s + 101, vote))
+    return frame(rows), pd.Series(truth)
+
+
+def test_vote_matrix_agree_disagree_pass_and_missing():
+    responses = frame([(1, 10, 1), (1, 11, -1), (2, 10, None), (3, 12, 1)])
+    matrix = vote_matrix(responses, "agree_disagree")
+    assert matrix.member_ids.tolist() == [1, 2, 3]
+    assert matrix.statement_ids.tolist() == [10, 11, 12]
+    values = matrix.values
+    assert values[0].tolist()[:2] == [1.0, -1.0] and np.isnan(values[0, 2])
+    assert values[1, 0] == 0.0 and np.isnan(values[1, 1])
+    assert matrix.polarity.tolist() == [1, -1, 0, 1]
+    assert matrix.to_frame().loc[3, 12] == 1.0
+
+
+def test_vote_matrix_ordinal_scales_map_to_minus_one_one():
+    responses = frame([(1, 1, 5), (1, 2, 3), (1, 3, 1), (2, 1, 4), (2, 2, None)])
+    values = vote_matrix(responses, "likert5").values
+    assert values[0].tolist() == [1.0, 0.0, -1.0]
+    assert values[1, 0] == 0.5 and values[1, 1] == 0.0
+    kaner = vote_matrix(frame([(1, 1, 8), (1, 2, 1), (1, 3, 5)]), "kaner8")
+    assert kaner.values[0, 0] == 1.0 and kaner.values[0, 1] == -1.0
+    assert kaner.polarity.tolist() == [1, -1, 0]  # "Abstain" neither agrees nor disagrees
+
+
+def test_vote_matrix_statement_ids_order_and_refusals():
+    responses = frame([(1, 10, 1), (1, 11, -1), (2, 12, 1)])
+    matrix = vote_matrix(responses, "agree_disagree", [11, 10], moderated_out=[12])
+    assert matrix.statement_ids.tolist() == [11, 10, 12]
+    assert matrix.active.tolist() == [True, True, False]
+    assert vote_matrix(responses, "agree_disagree", [10]).member_ids.tolist() == [1]
+    with pytest.raises(ValidationError, match="stance"):
+        vote_matrix(frame([(1, 1, 3)]), "agree_disagree")
+    with pytest.raises(ValidationError, match="needs a column"):
+        vote_matrix(responses.drop(columns="stance"), "agree_disagree")
+
+
+def test_two_camps_are_found():
+    responses, truth = two_camps()
+    matrix = vote_matrix(responses, "agree_disagree")
+    groups = opinion_groups(matrix)
+    assert groups.k == 2
+    assert groups.note is None
+    assert groups.silhouette > 0.5
+    labels = groups.labels.astype(int)
+    assert adjusted_rand_score(truth.reindex(labels.index), labels) == 1.0
+    assert list(groups.coords.columns) == ["member_id", "x", "y"]
+    assert groups.labels.dtype == "Int64"
+    fixed = opinion_groups(matrix, k=3)
+    assert fixed.k == 3
+
+
+def test_members_with_few_votes_are_not_clustered():
+    responses, _ = two_camps(n_per_camp=20)
+    responses = pd.concat([responses, frame([(999, 101, 1), (999, 102, 1)])])
+    groups = opinion_groups(vote_matrix(responses, "agree_disagree"))
+    assert pd.isna(groups.labels[999])
+    assert groups.labels.drop(999).notna().all()
+    assert 999 in set(groups.coords["member_id"])
+
+
+def test_order_of_arrival_and_member_ids_do_not_matter_beyond_the_data():
+    responses, _ = two_camps(noise=0.3, seed=4)
+    saved = pd.Timestamp("2024-01-01", tz="UTC") + pd.to_timedelta(
+        responses["member_id"] * 60, unit="s")
+    responses = responses.assign(saved_at=saved)
+    groups = opinion_groups(vote_matrix(responses, "agree_disagree"))
+    mapping = {i: 5000 - 3 * i for i in responses["member_id"].unique()}
+    moved = responses.assign(member_id=responses["member_id"].map(mapping))
+    other = opinion_groups(vote_matrix(moved.iloc[::-1], "agree_disagree"))
+    back = other.labels.rename(index={v: k for k, v in mapping.items()}).sort_index()
+    assert back.to_dict() == groups.labels.to_dict()
+
+
+def test_too_few_members_gives_a_note_in_words():
+    groups = opinion_groups(vote_matrix(frame([(1, 1, 1), (1, 2, -1), (2, 1, -1), (2, 2, 1)]),
+                                        "agree_disagree"))
+    assert groups.k == 0 and groups.labels.isna().all()
+    assert groups.note.startswith("There are too few members")
+    one = opinion_groups(vote_matrix(frame([(1, 1, 1), (2, 1, -1)]), "agree_disagree"))
+    assert "at least two statements" in one.note
+    empty = opinion_groups(vote_matrix(frame([]), "agree_disagree"))
+    assert empty.k == 0 and empty.note
+    with pytest.raises(ValidationError):
+        opinion_groups(vote_matrix(frame([(1, 1, 1)]), "agree_disagree"), k=0)
+
+
+def test_representative_statements_pick_each_camps_statements():
+    responses, _ = two_camps()
+    matrix = vote_matrix(responses, "agree_disagree")
+    groups = opinion_groups(matrix)
+    rep = representative_statements(matrix, groups, top=3)
+    assert list(rep.columns) == ["group", "statement_id", "direction", "n_agree",
+                                 "n_disagree", "n_seen", "p", "repness", "z", "p_z",
+                                 "significant", "rank"]
+    assert rep.groupby("group").size().max() <= 3
+    for group, part in rep.groupby("group"):
+        members = groups.members(group)
+        first_half = responses[responses["member_id"].isin(members)
+                               & (responses["statement_id"] < 107)]["stance"].mean() > 0
+        agreed = part[part["direction"] == "agree"]["statement_id"]
+        assert len(agreed)
+        assert ((agreed < 107) == first_half).all()
+        assert part["significant"].all()
+        assert (part["z"] > Z_90).all() and (part["p_z"] > Z_90).all()
+        assert part["rank"].tolist() == list(range(1, len(part) + 1))
+    row = rep.iloc[0]
+    assert row["p"] == pytest.approx((row["n_agree"] + 1) / (row["n_seen"] + 2))
+
+
+def test_group_informed_consensus_is_the_product_over_groups():
+    responses, _ = two_camps(n_per_camp=15)
+    shared = [(m, 200, 1) for m in range(1, 31)]
+    responses = pd.concat([responses, frame(shared)])
+    matrix = vote_matrix(responses, "agree_disagree")
+    groups = opinion_groups(matrix)
+    gac = group_informed_consensus(matrix, groups)
+    assert gac.index.name == "statement_id"
+    assert gac.idxmax() == 200
+    expected = 1.0
+    for group in range(groups.k):
+        seen = len(groups.members(group))
+        expected *= (seen + 1) / (seen + 2)
+    assert gac[200] == pytest.approx(expected)
+    consensus = consensus_statements(matrix, groups)
+    agree = consensus[consensus["direction"] == "agree"]
+    assert agree.iloc[0]["statement_id"] == 200
+    assert set(consensus["direction"]) <= {"agree", "disagree"}
+    assert (consensus["p"] > 0.5).all() and (consensus["z"] > Z_90).all()
+
+
+def test_deterministic():
+    responses, _ = two_camps(noise=0.35, fill=0.6, seed=9)
+    matrix = vote_matrix(responses, "agree_disagree")
+    a, b = opinion_groups(matrix, seed=0), opinion_groups(matrix, seed=0)
+    pd.testing.assert_series_equal(a.labels, b.labels)
+    pd.testing.assert_frame_equal(a.coords, b.coords)
+    pd.testing.assert_frame_equal(representative_statements(matrix, a),
+                                  representative_statements(matrix, b))
+
+
+def sparse_responses(n_members: int, n_statements: int, fill: float, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    n = int(n_members * n_statements * fill)
+    member = rng.integers(0, n_members, n) + 1
+    statement = rng.integers(0, n_statements, n) + 1
+    camp = member % 3
+    lean = np.where((statement % 3) == camp, 0.8, -0.4)
+    vote = np.where(rng.random(n) < (lean + 1) / 2, 1, -1)
+    vote = np.where(rng.random(n) < 0.15, 0, vote)
+    out = pd.DataFrame({"member_id": member, "statement_id": statement,
+                        "stance": pd.array(np.where(vote == 0, 0, vote), dtype="Int64")})
+    out.loc[vote == 0, "stance"] = pd.NA
+    return out.drop_duplicates(["member_id", "statement_id"], keep="last")
+
+
+@pytest.mark.slow
+def test_large_sparse_matrix_is_fast():
+    responses = sparse_responses(20_000, 2_000, 0.02)
+    start = time.perf_counter()
+    matrix = vote_matrix(responses, "agree_disagree")
+    groups = opinion_groups(matrix)
+    representative_statements(matrix, groups)
+    group_informed_consensus(matrix, groups)
+    elapsed = time.perf_counter() - start
+    print(f"\n20,000 x 2,000 at 2%: {elapsed:.2f} s, k={groups.k}")
+    assert groups.k >= 2
+    assert elapsed < 10
