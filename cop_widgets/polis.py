@@ -506,13 +506,13 @@ def import_polis(store: Store, path: str | Path) -> m.Consultation:
     statement_index = np.searchsorted(comments["comment_id"].to_numpy(),
                                       votes["comment_id"].to_numpy())
     first_ms = votes.groupby("voter_id")["timestamp_ms"].transform("min").to_numpy()
-    stamps = {ms: dt.datetime.fromtimestamp(ms / 1000.0, dt.timezone.utc)
-              for ms in np.unique(first_ms).tolist()}
     stances = votes["vote"].to_numpy()
-    stance_of = {1: 1, -1: -1, 0: None}
-    rows = zip(member_index.tolist(), statement_index.tolist(),
-               (stance_of[v] for v in stances.tolist()),
-               (stamps[t] for t in first_ms.tolist()), strict=True)
+    rows = pd.DataFrame({
+        "member_index": member_index,
+        "statement_index": statement_index,
+        "stance": pd.array(np.where(stances == 0, None, stances), dtype="Int64"),  # 0 = pass
+        "saved_at": pd.to_datetime(first_ms, unit="ms", utc=True),
+    })
     return store.import_consultation(development, consultation, statements, members, rows)
 
 

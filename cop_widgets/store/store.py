@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -727,7 +728,7 @@ class Store:
         consultation: m.Consultation,
         statements: Sequence[m.Statement],
         members: Sequence[m.Member],
-        votes: Iterable[tuple[int, int, int | None, dt.datetime]],
+        votes: pd.DataFrame | Iterable[tuple[int, int, int | None, dt.datetime]],
     ) -> m.Consultation:
         """Import a whole consultation from another tool in one transaction.
 
@@ -737,33 +738,53 @@ class Store:
             Their ids (and the consultation's ``development_id``) are ignored and assigned.
         statements, members : sequences of Statement, Member
             Their ``consultation_id`` is ignored; ``external_id`` keeps the other tool's ids.
-        votes : iterable of (member_index, statement_index, stance, saved_at)
-            Indexes into ``members`` and ``statements``; ``stance`` ``None`` is a pass. Each
-            member's votes become one submitted card (revision 1) in round 1, saved at the
-            latest of their vote times. A member without votes gets no card.
+        votes : DataFrame or iterable of (member_index, statement_index, stance, saved_at)
+            Indexes into ``members`` and ``statements``; ``stance`` missing (``None`` or
+            <NA>) is a pass. A DataFrame has those four columns. Each member's votes become
+            one submitted card (revision 1) in round 1, saved at the latest of their vote
+            times; a later vote on the same statement replaces an earlier one. A member
+            without votes gets no card.
 
         Returns
         -------
         Consultation
             The new consultation, with its id. Nothing is written if anything is invalid.
         """
-        scale = get_scale(consultation.scale)
-        allowed = set(scale.values)
-        by_member: dict[int, dict[int, int | None]] = {}
-        last_vote: dict[int, dt.datetime] = {}
-        for row, (member_index, statement_index, stance, saved_at) in enumerate(votes):
-            if not 0 <= member_index < len(members):
-                raise ValidationError(f"votes[{row}].member", "must name an imported member",
-                                      member_index)
-            if not 0 <= statement_index < len(statements):
-                raise ValidationError(f"votes[{row}].statement",
-                                      "must name an imported statement", statement_index)
-            if stance is not None and stance not in allowed:
-                raise ValidationError(f"votes[{row}].stance",
-                                      f"must be one of {sorted(allowed)} or a pass", stance)
-            by_member.setdefault(member_index, {})[statement_index] = stance
-            if member_index not in last_vote or saved_at > last_vote[member_index]:
-                last_vote[member_index] = saved_at
+        import numpy as np
+        import pandas as pd
+
+        columns = ["member_index", "statement_index", "stance", "saved_at"]
+        frame = (votes if isinstance(votes, pd.DataFrame)
+                 else pd.DataFrame(list(votes), columns=columns))
+        member_index = frame["member_index"].to_numpy(dtype=np.int64)
+        statement_index = frame["statement_index"].to_numpy(dtype=np.int64)
+        stance = pd.array(frame["stance"], dtype="Int64")
+        allowed = np.array(get_scale(consultation.scale).values)
+        for name, values, limit, what in (
+            ("member", member_index, len(members), "an imported member"),
+            ("statement", statement_index, len(statements), "an imported statement"),
+        ):
+            bad = np.flatnonzero((values < 0) | (values >= limit))
+            if bad.size:
+                raise ValidationError(f"votes[{bad[0]}].{name}", f"must name {what}",
+                                      int(values[bad[0]]))
+        stance_values = stance.to_numpy(dtype="float64", na_value=np.nan)
+        bad = np.flatnonzero(~np.isnan(stance_values) & ~np.isin(stance_values, allowed))
+        if bad.size:
+            raise ValidationError(f"votes[{bad[0]}].stance",
+                                  f"must be one of {sorted(allowed.tolist())} or a pass",
+                                  stance_values[bad[0]])
+        saved_at = pd.to_datetime(frame["saved_at"], utc=True)
+        if saved_at.isna().any():
+            row = int(np.flatnonzero(saved_at.isna().to_numpy())[0])
+            raise ValidationError(f"votes[{row}].saved_at", "is required")
+        naive_utc = saved_at.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
+        answers = pd.DataFrame({"member": member_index, "statement": statement_index,
+                                "stance": stance, "saved_at": naive_utc})
+        answers = answers.drop_duplicates(["member", "statement"], keep="last")
+        answers = answers.sort_values(["member", "statement"], kind="stable")
+        last_vote = answers.groupby("member", sort=True)["saved_at"].max()
+        voters = last_vote.index.to_numpy()
         now = self.now()
         with self.transaction() as conn:
             development = self.add_development_in(conn, development)
@@ -772,22 +793,24 @@ class Store:
                 **_consultation_values(consultation), created_at=now)).inserted_primary_key[0]
             round_id = conn.execute(t.rounds.insert().values(
                 consultation_id=cid, number=1, opened_at=now)).inserted_primary_key[0]
-            statement_ids = _insert_returning_ids(conn, t.statements, [
+            statement_ids = np.array(_insert_returning_ids(conn, t.statements, [
                 {**_statement_values(replace(s, consultation_id=cid, position=i + 1)),
-                 "created_at": now} for i, s in enumerate(statements)])
-            member_ids = _insert_returning_ids(conn, t.members, [
+                 "created_at": now} for i, s in enumerate(statements)]), dtype=np.int64)
+            member_ids = np.array(_insert_returning_ids(conn, t.members, [
                 {**_member_values(replace(mb, consultation_id=cid)), "created_at": now}
-                for mb in members])
-            voters = list(by_member)
-            card_ids = _insert_returning_ids(conn, t.cards, [
-                {"consultation_id": cid, "round_id": round_id,
-                 "member_id": member_ids[member_index], "revision": 1,
-                 "status": m.CardStatus.SUBMITTED.value, "concerns": "", "impact": "",
-                 "saved_at": last_vote[member_index]} for member_index in voters])
+                for mb in members]), dtype=np.int64)
+            card_ids = np.array(_insert_returning_ids(conn, t.cards, [
+                {"consultation_id": cid, "round_id": round_id, "member_id": int(member_ids[v]),
+                 "revision": 1, "status": m.CardStatus.SUBMITTED.value, "concerns": "",
+                 "impact": "", "saved_at": when.to_pydatetime().replace(tzinfo=dt.timezone.utc)}
+                for v, when in zip(voters.tolist(), last_vote, strict=True)]), dtype=np.int64)
+            card_column = card_ids[np.searchsorted(voters, answers["member"].to_numpy())]
+            statement_column = statement_ids[answers["statement"].to_numpy()]
+            stance_column = answers["stance"].astype(object).where(
+                answers["stance"].notna(), None).tolist()
             _copy_rows(conn, t.card_responses, ("card_id", "statement_id", "stance", "rationale"),
-                       ((card_id, statement_ids[si], stance, "")
-                        for card_id, member_index in zip(card_ids, voters, strict=True)
-                        for si, stance in by_member[member_index].items()))
+                       zip(card_column.tolist(), statement_column.tolist(), stance_column,
+                           itertools.repeat(""), strict=False))
         return replace(consultation, id=cid)
 
     def add_development_in(self, conn: Connection, development: m.Development) -> m.Development:
@@ -811,11 +834,11 @@ class Store:
         with self._read() as conn:
             round_ = self._round(conn, consultation_id, round_number)
             latest = _latest_submitted(round_.id)
-            cards = conn.execute(
+            cards = _fetch_plain(conn, (
                 sa.select(t.cards.c.id, t.cards.c.member_id, t.cards.c.revision,
                           t.cards.c.saved_at)
                 .join(latest, latest.c.card_id == t.cards.c.id)
-            ).all()
+            ))
             # The bulk of the rows comes through the driver: no per-row type processing.
             answers = _fetch_plain(conn, (
                 sa.select(t.card_responses.c.card_id, t.card_responses.c.statement_id,
@@ -879,7 +902,8 @@ class Store:
 def _fetch_plain(conn: Connection, query: sa.Select) -> list[tuple]:
     """Run ``query`` on the driver's own cursor and return plain tuples (fast for bulk reads).
 
-    Only for columns that need no type processing (integers and text).
+    Only for columns that need no type processing (integers and text), or whose raw form
+    the caller converts itself (timestamps through ``pandas.to_datetime``).
     """
     compiled = query.compile(dialect=conn.dialect)
     params = compiled.construct_params()
