@@ -38,6 +38,48 @@ def _serve(args: argparse.Namespace) -> int:
     return serve(args.db, args.port, args.host, preheat=args.preheat)
 
 
+def _import_polis(args: argparse.Namespace) -> int:
+    from .polis import import_polis
+    from .store import Store
+
+    with Store(args.db) as store:
+        consultation = import_polis(store, args.folder)
+        statements = len(store.list_statements(consultation.id, states=None))
+        respondents = store.count_respondents(consultation.id)
+    print(f"Imported {args.folder}: {statements} statements, {respondents} participants "
+          "with votes.")
+    print(consultation.id)
+    return 0
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    import json
+
+    from .consultation_analysis import analyze_consultation, format_text
+    from .store import Store
+
+    with Store(args.db) as store:
+        result = analyze_consultation(store, args.consultation, k=args.groups,
+                                      attribute=args.attribute)
+    if args.format == "json":
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(format_text(result))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .export.api import export_consultation
+    from .store import Store
+
+    with Store(args.db) as store:
+        files = export_consultation(store, args.consultation, args.format, args.out,
+                                    charts=not args.no_charts, attribute=args.attribute)
+    for path in files:
+        print(path)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``cop-widgets`` command."""
     parser = argparse.ArgumentParser(
@@ -64,6 +106,33 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--preheat", type=int, default=0, metavar="N",
                        help="keep N kernels started for member pages (Voila preheat)")
     serve.set_defaults(func=_serve)
+
+    polis = sub.add_parser("import-polis", help="import a Pol.is export folder; prints the "
+                                                "new consultation's id on the last line")
+    polis.add_argument("folder", help="folder with comments.csv and votes.csv "
+                                      "(participants-votes.csv and summary.csv optional)")
+    polis.add_argument("--db", help=db_help)
+    polis.set_defaults(func=_import_polis)
+
+    analyze = sub.add_parser("analyze", help="print a consultation's analysis")
+    analyze.add_argument("consultation", type=int, help="consultation id")
+    analyze.add_argument("--db", help=db_help)
+    analyze.add_argument("--format", choices=["json", "text"], default="text")
+    analyze.add_argument("--groups", type=int, metavar="K",
+                         help="number of opinion groups (default: chosen by silhouette)")
+    analyze.add_argument("--attribute", help="member attribute to report cruxes for")
+    analyze.set_defaults(func=_analyze)
+
+    export = sub.add_parser("export", help="export the joint response")
+    export.add_argument("consultation", type=int, help="consultation id")
+    export.add_argument("--db", help=db_help)
+    export.add_argument("--format", choices=["md", "html", "docx"], required=True)
+    export.add_argument("--out", required=True, help="file to write")
+    export.add_argument("--no-charts", action="store_true",
+                        help="leave charts out (Markdown: no image files beside it)")
+    export.add_argument("--attribute", help="member attribute to compare groups by "
+                                            "(default: the first on the roster)")
+    export.set_defaults(func=_export)
     return parser
 
 

@@ -47,6 +47,10 @@ def md_escape(text: str) -> str:
     return _LEADING_NUMBER.sub(r"\1\\\2", flat)
 
 
+def _members(n: float) -> str:
+    return "1 member" if int(n) == 1 else f"{int(n)} members"
+
+
 def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
@@ -133,7 +137,8 @@ def propose_draft(
 
     def quotes(sid: int, side: int) -> str:
         found = quote_rationales(responses, sid, side, polarity)
-        return "".join(f"\n    > {md_escape(q)}" for q in found)
+        # A blank quote line between two reasons keeps them two quotes, not one voice.
+        return "\n    >".join(f"\n    > {md_escape(q)}" for q in found)
 
     # -- the development -------------------------------------------------------------
     lines = [f"{md_escape(development.title)}.", ""]
@@ -152,10 +157,10 @@ def propose_draft(
     for sid, row in agreed.iterrows():
         if row["direction"] == "disagree":
             items.append(f"- We reject: {ref(sid)} ({_pct(row.pct_disagree)} disagree, "
-                         f"{int(row.n_stance)} members)")
+                         f"{_members(row.n_stance)})")
         else:
             items.append(f"- We agree: {ref(sid)} ({_pct(row.pct_agree)} agree, "
-                         f"{int(row.n_stance)} members)")
+                         f"{_members(row.n_stance)})")
     sections["consensus"] = "\n".join(items) or "No statement reached consensus."
 
     # -- divergent views ---------------------------------------------------------------
@@ -171,7 +176,7 @@ def propose_draft(
             items.append(f"  - {_pct(share)} {word}{held}.{quotes(sid, side)}")
     if blocks:
         items.append("- Members who blocked the previous draft said:")
-        items += [f"    > {md_escape(b)}" for b in blocks]
+        items.append("\n    >\n".join(f"    > {md_escape(b)}" for b in blocks))
     sections["divergent"] = "\n".join(items) or "No statement divided the community."
 
     # -- minority views ----------------------------------------------------------------

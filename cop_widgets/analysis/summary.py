@@ -82,6 +82,11 @@ class ConsensusRule:
         ``(X_max - X_min) / (k - 1)`` (1 on likert5 and kaner8, 2 on agree_disagree).
     polarised_below : float
         A statement whose van der Eijk agreement A is below this is polarised.
+    polarised_below_two_levels : float
+        The same threshold for two-level scales (agree / disagree), where A reads
+        ``1 - 4 * min(share agreeing, share disagreeing)``: every split beyond 75/25 has
+        A < 0 there, so the default -0.6 calls polarised only splits closer than 60/40
+        (a 70/30 split is "leaning", as on a 5-point scale answered only at the ends).
 
     Notes
     -----
@@ -92,7 +97,8 @@ class ConsensusRule:
        share disagreeing <= ``max_disagree``), direction ``"agree"``, or the mirror (share
        disagreeing >= ``min_agree`` and share agreeing <= ``max_disagree``), direction
        ``"disagree"``: consensus *against* the statement is consensus too.
-    3. ``"polarised"``: A < ``polarised_below``.
+    3. ``"polarised"``: A < ``polarised_below`` (``polarised_below_two_levels`` on a
+       two-level scale).
     4. ``"leaning"``: one side holds at least half of the stances and more than the other
        side (an exact tie between the sides is not leaning); direction is that side.
     5. ``"divided"``: anything else.
@@ -107,6 +113,7 @@ class ConsensusRule:
     max_disagree: float = 0.15
     max_iqr: float = 1.0
     polarised_below: float = 0.0
+    polarised_below_two_levels: float = -0.6
 
     def __post_init__(self) -> None:
         for name in ("min_agree", "max_disagree"):
@@ -115,8 +122,9 @@ class ConsensusRule:
                 raise ValueError(f"{name} must be a share between 0 and 1, got {value!r}")
         if not self.max_iqr >= 0:
             raise ValueError(f"max_iqr must be non-negative, got {self.max_iqr!r}")
-        if not -1 <= self.polarised_below <= 1:
-            raise ValueError(f"polarised_below must be in [-1, 1], got {self.polarised_below!r}")
+        for name in ("polarised_below", "polarised_below_two_levels"):
+            if not -1 <= getattr(self, name) <= 1:
+                raise ValueError(f"{name} must be in [-1, 1], got {getattr(self, name)!r}")
 
     def iqr_limit(self, n_levels: int) -> float:
         """Return the IQR limit in steps between adjacent levels of an ``n_levels`` scale."""
@@ -159,7 +167,8 @@ class ConsensusRule:
             cons_agree = narrow & (agree >= self.min_agree) & (disagree <= self.max_disagree)
             cons_disagree = (narrow & (disagree >= self.min_agree)
                              & (agree <= self.max_disagree) & ~cons_agree)
-            polarised = a < self.polarised_below
+            threshold = self.polarised_below if k > 2 else self.polarised_below_two_levels
+            polarised = a < threshold
             lean_agree = (agree >= 0.5) & (agree > disagree)
             lean_disagree = (disagree >= 0.5) & (disagree > agree)
         consensus = cons_agree | cons_disagree

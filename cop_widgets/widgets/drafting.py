@@ -6,6 +6,8 @@ Propose a draft, edit and version it, follow the endorsement round, export the r
 from __future__ import annotations
 
 import base64
+import io
+import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -140,7 +142,7 @@ class DraftEditor(w.VBox):
         fixed = {"member_id", "name", "email", "external_id", "invited", "responded"}
         attributes = [c for c in members.columns if c not in fixed]
         attribute = attributes[0] if attributes else None
-        by_group = (by_attribute(responses, members, attribute, scale)
+        by_group = (by_attribute(responses, members, attribute, scale, min_group_size=3)
                     if attribute and not responses.empty else None)
         blocks: list[str] = []
         try:
@@ -189,11 +191,19 @@ class DraftEditor(w.VBox):
         fmt = self.export_format.value
         self.export_dir.mkdir(parents=True, exist_ok=True)
         out = self.export_dir / f"joint-response-{self.consultation_id}.{fmt}"
-        files = export_consultation(self.store, self.consultation_id, fmt, out)
-        main = Path(files[0])
-        payload = base64.b64encode(main.read_bytes()).decode()
-        self.download.value = (f'<a download="{esc(main.name)}" '
-                               f'href="data:{_MIME[fmt]};base64,{payload}">'
-                               f"Download {esc(main.name)}</a>")
+        files = [Path(f) for f in export_consultation(self.store, self.consultation_id, fmt,
+                                                      out)]
+        main = files[0]
+        name, mime, data = main.name, _MIME[fmt], main.read_bytes()
+        if len(files) > 1:  # Markdown with its chart images: one zip to download
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+                for path in files:
+                    archive.write(path, path.name)
+            name, mime, data = main.with_suffix(".zip").name, "application/zip", \
+                buffer.getvalue()
+        payload = base64.b64encode(data).decode()
+        self.download.value = (f'<a download="{esc(name)}" href="data:{mime};base64,{payload}">'
+                               f"Download {esc(name)}</a>")
         return f"Exported to {main.resolve()}" + (
             f" (with {len(files) - 1} chart files beside it)" if len(files) > 1 else "")

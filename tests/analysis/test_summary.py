@@ -211,15 +211,18 @@ def test_consensus_is_tested_before_polarisation():
 
 def test_agree_disagree_scale_classes():
     # A = 1 - 4 min(p): 17/20 -> 0.4 and consensus; 16/20 -> leaning (A 0.2);
-    # 12/20 -> polarised (A -0.6); 10/20 -> polarised (A -1).
-    cases = {(3, 17): "consensus", (4, 16): "leaning", (8, 12): "polarised",
-             (10, 10): "polarised", (17, 3): "consensus"}
+    # 14/20 -> leaning (A -0.2: a 70/30 split is not polarised on two levels);
+    # 12/20 -> leaning (A -0.6, on the two-level threshold); 11/20 -> polarised (A -0.8);
+    # 10/20 -> polarised (A -1).
+    cases = {(3, 17): "consensus", (4, 16): "leaning", (6, 14): "leaning",
+             (8, 12): "leaning", (9, 11): "polarised", (10, 10): "polarised",
+             (17, 3): "consensus"}
     summary = statement_summary(from_counts(dict(enumerate(cases, start=1)), BINARY), BINARY)
     assert summary["class"].tolist() == list(cases.values())
     assert summary["direction"].tolist()[0] == "agree"
     assert summary["direction"].tolist()[-1] == "disagree"
     assert summary.loc[1, "agreement"] == pytest.approx(0.4)
-    assert summary.loc[4, "median"] == 0  # exact tie: midpoint of -1 and 1
+    assert summary.loc[6, "median"] == 0  # exact tie: midpoint of -1 and 1
     assert (summary["neutral"] == 0).all()
 
 
