@@ -287,8 +287,8 @@ def _stances(report: Report, figures: dict[str, FigureBlock]) -> list[Block]:
     if rows:
         blocks.append(Paragraph((Span(
             "Agree and disagree are shares of the stances, pass a share of the answers; "
-            "T&W is Tastle & Wierman's consensus, A van der Eijk's agreement and Leik "
-            "Leik's dispersion (see Methodology)."),)))
+            "T&W is Tastle & Wierman's consensus, A is van der Eijk's agreement and the "
+            "Leik column is Leik's ordinal dispersion (see Methodology)."),)))
         blocks.append(Table(
             "Stances on each statement",
             ("#", "Statement", "Answers", "Agree", "Disagree", "Pass", "Median", "IQR",
