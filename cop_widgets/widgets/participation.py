@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import csv
+import io
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
@@ -13,7 +16,7 @@ if TYPE_CHECKING:
 
     from ..store import Store
 
-__all__ = ["ParticipationPanel", "participation_counts"]
+__all__ = ["ParticipationPanel", "participation_counts", "reminders_csv"]
 
 _BASE_COLUMNS = ("member_id", "name", "email", "external_id", "invited", "responded")
 NOT_GIVEN = "(not given)"
@@ -68,8 +71,10 @@ class ParticipationPanel(w.VBox):
 
     """
 
-    def __init__(self, store: Store, consultation_id: int, **kwargs: Any):
+    def __init__(self, store: Store, consultation_id: int,
+                 base_url: str = "http://127.0.0.1:8866", **kwargs: Any):
         self.store = store
+        self.base_url = base_url
         self.consultation_id = consultation_id
         self.message = Message()
         self.summary = w.HTML()
@@ -78,6 +83,14 @@ class ParticipationPanel(w.VBox):
         self.refresh_button = w.Button(description="Refresh", icon="refresh",
                                        tooltip="Read the latest answers")
         self.refresh_button.on_click(guarded(self.message, self._refresh))
+        self.reminder_button = w.Button(
+            description="Prepare reminders", icon="envelope", layout=w.Layout(width="auto"),
+            tooltip="New links for invited members who have not answered, as a CSV")
+        self.reminder_button.on_click(guarded(self.message, self.reminders))
+        self.reminder_links = w.Textarea(description="Reminders (name, email, link)",
+                                         layout=w.Layout(width="100%", height="8em"),
+                                         style={"description_width": "initial"})
+        self.reminder_download = w.HTML()
         super().__init__([
             w.HTML("<h3>Participation</h3>"),
             self.refresh_button,
@@ -85,6 +98,8 @@ class ParticipationPanel(w.VBox):
             self.summary,
             self.by_attribute,
             self.not_responded,
+            w.HTML("<h4>Reminders</h4>"),
+            self.reminder_button, self.reminder_links, self.reminder_download,
         ], **kwargs)
         self.refresh()
 
@@ -132,31 +147,93 @@ class ParticipationPanel(w.VBox):
                 f"<h4>Invited, not answered yet ({len(waiting)})</h4><ul>{items}</ul>")
 
     def _groups(self, frame: pd.DataFrame) -> str:
-        attributes = [c for c in frame.columns if c not in _BASE_COLUMNS]
+        from ..analysis.representation import attribute_columns, representation
+
+        attributes = attribute_columns(frame)
         if not attributes:
             return ("<p>Members have no attributes (role, region...), so there is no "
                     "breakdown by group.</p>")
         parts = []
         for attribute in attributes:
-            values = frame[attribute].fillna("").astype(str).str.strip().replace("", NOT_GIVEN)
+            table = representation(frame, attribute)
             rows = []
-            for value in sorted(values.unique(), key=lambda v: (v == NOT_GIVEN, v.lower())):
-                group = frame[values == value]
-                c = participation_counts(group)
-                if not c["reached"]:
+            for group, r in table.iterrows():
+                if not r["invited"] and not r["responded"]:
                     note = "nobody invited"
-                elif not c["responded"]:
-                    note = "\u26a0 no answer yet from this group"
+                elif bool(r["under_represented"]):
+                    note = "\u26a0 under-represented"
+                elif not r["responded"]:
+                    note = "no answer yet from this group"
                 else:
                     note = ""
+                gap = "\u2013" if r["gap_points"] != r["gap_points"] else \
+                    f"{r['gap_points']:+.0f}"
                 rows.append(
-                    f"<tr><th scope='row'>{esc(value)}</th><td>{c['members']}</td>"
-                    f"<td>{c['invited']}</td><td>{c['responded']}</td>"
-                    f"<td>{_rate(c['responded'], c['reached'])}</td><td>{esc(note)}</td></tr>")
+                    f"<tr><th scope='row'>{esc(group)}</th><td>{int(r['roster'])}</td>"
+                    f"<td>{int(r['invited'])}</td><td>{int(r['responded'])}</td>"
+                    f"<td>{_share(r['response_rate'])}</td><td>{_share(r['roster_share'])}</td>"
+                    f"<td>{_share(r['respondent_share'])}</td><td>{gap}</td>"
+                    f"<td>{esc(note)}</td></tr>")
             parts.append(
                 f"<h4>By {esc(attribute)}</h4><table class='cop-table'><thead><tr>"
                 f"<th scope='col'>{esc(attribute)}</th><th scope='col'>On the roster</th>"
                 "<th scope='col'>Invited</th><th scope='col'>Responded</th>"
-                "<th scope='col'>Response rate</th><th scope='col'>Note</th></tr></thead>"
+                "<th scope='col'>Response rate</th><th scope='col'>Share of roster</th>"
+                "<th scope='col'>Share of answers</th><th scope='col'>Gap (points)</th>"
+                "<th scope='col'>Note</th></tr></thead>"
                 f"<tbody>{''.join(rows)}</tbody></table>")
+        parts.append("<small>Gap: the group's share of those who answered minus its share of "
+                     "the roster, in percentage points. A group is flagged when it is 10 "
+                     "points or more under its share, or answers at under half the overall "
+                     "rate.</small>")
         return "".join(parts)
+
+    # -- reminders ----------------------------------------------------------------------
+
+    def reminders(self) -> str:
+        """Prepare reminders for invited members who have not answered.
+
+        In a named consultation: a new link for each of them (their earlier link stops
+        working; a saved draft stays theirs) in a CSV for a mail merge. In an anonymous
+        one: counts only, never who has not answered.
+        """
+        consultation = self.store.get_consultation(self.consultation_id)
+        frame = self.store.members_frame(self.consultation_id)
+        waiting = frame[frame["invited"].astype(bool) & ~frame["responded"].astype(bool)]
+        if consultation.anonymous:
+            self.reminder_links.value = ""
+            self.reminder_download.value = ""
+            return (f"{len(waiting)} invited members have not answered. The consultation is "
+                    "anonymous, so send one reminder to the whole roster.")
+        if waiting.empty:
+            return "Every invited member has answered: no reminder needed."
+        from ..paths import member_link
+
+        issued = self.store.add_invitations(waiting["member_id"].tolist())
+        rows = [(name, email, member_link(self.base_url, self.consultation_id, token))
+                for name, email, (_inv, token) in zip(waiting["name"], waiting["email"],
+                                                      issued, strict=True)]
+        text = reminders_csv(rows)
+        self.reminder_links.value = text
+        payload = base64.b64encode(text.encode("utf-8")).decode()
+        self.reminder_download.value = (
+            f'<a download="reminders-{self.consultation_id}.csv" '
+            f'href="data:text/csv;base64,{payload}">Download the reminders as a CSV file</a>')
+        return (f"New links for {len(rows)} members who have not answered (their old links no "
+                "longer work). Copy or download them now: they are shown only once.")
+
+
+def _share(x: float) -> str:
+    return "\u2013" if x != x else f"{100 * x:.0f}%"
+
+
+def reminders_csv(rows: list[tuple[str, str, str]]) -> str:
+    """Return ``name,email,link`` lines for a mail merge, safe to open in a spreadsheet."""
+    from .csv_cells import spreadsheet_cell
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["name", "email", "link"])
+    for name, email, link in rows:
+        writer.writerow([spreadsheet_cell(name), spreadsheet_cell(email), link])
+    return out.getvalue()

@@ -46,12 +46,13 @@ def test_counts_overall_and_by_attribute(store, development):
     groups = panel.by_attribute.value
     assert "By region" in groups and "By role" in groups
     role = groups[groups.index("By role"):]
-    assert _row(role, "nurse") == ["3", "3", "2", "67%", ""]
-    assert _row(role, "doctor") == ["2", "1", "0", "0%", "\u26a0 no answer yet from this group"]
+    # roster, invited, responded, rate, share of roster, share of answers, gap, note
+    assert _row(role, "nurse") == ["3", "3", "2", "67%", "60%", "100%", "+40", ""]
+    assert _row(role, "doctor") == ["2", "1", "0", "0%", "40%", "0%", "-40",
+                                    "\u26a0 under-represented"]
     region = groups[groups.index("By region"):groups.index("By role")]
-    assert _row(region, "North") == ["2", "2", "1", "50%", ""]
-    assert _row(region, "(not given)") == ["1", "1", "0", "0%",
-                                           "\u26a0 no answer yet from this group"]
+    assert _row(region, "North")[:4] == ["2", "2", "1", "50%"]
+    assert _row(region, "(not given)")[-1] == "\u26a0 under-represented"
 
     waiting = panel.not_responded.value
     assert "Bo Berg" in waiting and "Dana Diaz" in waiting
