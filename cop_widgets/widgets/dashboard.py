@@ -72,6 +72,7 @@ class DivergenceDashboard(w.VBox):
         self.summary, self.divergence = w.HTML(), w.HTML()
         self.comparison, self.groups, self.participation = w.HTML(), w.HTML(), w.HTML()
         self.rounds = w.HTML()
+        self.weighted = w.HTML()
         self.refresh_button.on_click(lambda _b: self.refresh())
         self.attribute_picker.observe(lambda _c: self.refresh(), names="value")
         self.live.observe(self._on_live, names="value")
@@ -81,7 +82,7 @@ class DivergenceDashboard(w.VBox):
         self.children = [
             w.HBox([self.attribute_picker, self.refresh_button, self.live]),
             self.message, self.summary, self.divergence, self.rounds, self.comparison,
-            self.groups, self.participation,
+            self.weighted, self.groups, self.participation,
         ]
         self.add_class("cop-dashboard")
         self._load_attributes(attribute)
@@ -139,6 +140,8 @@ class DivergenceDashboard(w.VBox):
             self.comparison.value = (self._comparison(an, figures, responses, members,
                                                       statements, scale, attribute)
                                      if attribute else "")
+            self.weighted.value = (self._weighted(responses, members, statements, scale,
+                                                  attribute) if attribute else "")
             self.groups.value = self._opinion_groups(responses, statements, scale)
         self.participation.value = figure_html(
             figures.participation_chart(members, attribute), "Who has been heard")
@@ -173,6 +176,31 @@ class DivergenceDashboard(w.VBox):
             html += (f"<h4>Statements that split the groups by {esc(attribute)} most</h4>"
                      f"<ol>{items}</ol>")
         return html
+
+    @staticmethod
+    def _weighted(responses, members, statements, scale, attribute) -> str:
+        """Raw beside results re-weighted to the roster's composition by ``attribute``."""
+        from ..analysis.representation import (
+            compare_raw_weighted,
+            poststratification_weights,
+            weighting_note,
+        )
+
+        result = poststratification_weights(members, attribute,
+                                            respondents=responses["member_id"].unique())
+        table = compare_raw_weighted(responses, members, attribute, scale)
+        texts = dict(zip(statements["statement_id"], statements["text"], strict=True))
+        rows = "".join(
+            f"<tr><th scope='row'>{esc(texts.get(sid, sid))}</th>"
+            f"<td>{100 * r.pct_agree_raw:.0f}%</td><td>{100 * r.pct_agree_weighted:.0f}%</td>"
+            f"<td>{100 * r.difference:+.0f}</td></tr>"
+            for sid, r in table.iterrows() if sid in texts and r.pct_agree_raw == r.pct_agree_raw)
+        return (f"<h4>Results weighted to the roster (by {esc(attribute)})</h4>"
+                f"<p>{esc(weighting_note(result))}</p>"
+                "<table class='cop-table'><thead><tr><th scope='col'>Statement</th>"
+                "<th scope='col'>Agree (as answered)</th><th scope='col'>Agree (weighted)</th>"
+                "<th scope='col'>Difference (points)</th></tr></thead>"
+                f"<tbody>{rows}</tbody></table>")
 
     def _opinion_groups(self, responses, statements, scale) -> str:
         try:

@@ -81,3 +81,11 @@ def test_workbench_builds_the_dashboard_when_its_tab_opens(demo):
     assert bench.dashboard is None
     bench.tabs.selected_index = 5
     assert isinstance(bench.dashboard, DivergenceDashboard)
+
+
+def test_dashboard_shows_weighted_beside_raw(demo):
+    store, seeded = demo
+    dash = DivergenceDashboard(store, seeded.consultation_id, attribute="role")
+    assert "Results weighted to the roster (by role)" in dash.weighted.value
+    assert "Agree (weighted)" in dash.weighted.value
+    assert "roster" in dash.weighted.value
