@@ -1,21 +1,219 @@
-"""Translations of the user interface through gettext (catalogues in ``locale/``)."""
+"""Translations of the user interface through gettext (catalogues in ``locale/``).
+
+Every string a member or a facilitator reads goes through ``_()``, the function
+:func:`translator` returns for the page's language. Strings defined at module level
+(labels in dicts, scale levels) are marked with the no-op :func:`N_` so that Babel extracts
+them, and are translated where they are shown.
+
+Catalogues
+----------
+``babel.cfg`` (repository root) drives the extraction::
+
+    pybabel extract -F babel.cfg -k _ -k N_ -o cop_widgets/locale/cop_widgets.pot cop_widgets
+    pybabel update -i cop_widgets/locale/cop_widgets.pot -d cop_widgets/locale -D cop_widgets
+    pybabel compile -d cop_widgets/locale -D cop_widgets
+
+The labels of the stance scales (``scales.py``) and the section titles of a joint response
+(``analysis/draft.py``) are plain constants; :func:`extract_constants` reads them for Babel.
+
+Formats
+-------
+:func:`format_number`, :func:`format_percent`, :func:`format_date` and
+:func:`format_datetime` write numbers and moments the way the language does (CLDR data,
+through Babel). English keeps the ISO dates it always showed (``2026-01-10 14:30 UTC``).
+
+Still in English, and why
+-------------------------
+* Texts of domain errors (:mod:`cop_widgets.errors`), shown after an action fails, e.g.
+  ``responses[0].rationale: must be at most 2000 characters``. They are built by the
+  model and the store, which know no language, name fields as code paths, and are
+  asserted by tests. Pages wrap them in a translated sentence ("Your position was not
+  submitted: ..."); a consultation that stopped accepting cards is said in the page's
+  language. The same holds for the CSV and attribute parsers of ``widgets/statements.py``
+  and ``widgets/roster.py`` (facilitator only). Translating them needs message codes in
+  ``errors.py``.
+* The text of a joint response draft: the facilitator's content (proposed in English by
+  ``analysis/draft.py``, edited in the drafting desk); only its section titles are UI.
+* The participation, divergence and joint-response tabs of the workbench
+  (``participation.py``, ``dashboard.py``, ``drafting.py``), the facilitator-key refusal
+  of ``pages.py`` and the Markdown cells of ``workbooks/*.ipynb``: not yet marked.
+* File formats: the ``name,link`` header of the links CSV and the CSV column names
+  (``name``, ``email``, ``text``, ``statement``); language names, each in itself.
+"""
 
 from __future__ import annotations
 
+import ast
+import datetime as dt
 import gettext
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-__all__ = ["LOCALE_DIR", "DOMAIN", "translator"]
+__all__ = [
+    "LOCALE_DIR",
+    "DOMAIN",
+    "LANGUAGES",
+    "DEFAULT_LANGUAGE",
+    "N_",
+    "language_or_default",
+    "translations",
+    "translator",
+    "plural_translator",
+    "format_number",
+    "format_percent",
+    "format_date",
+    "format_datetime",
+    "extract_constants",
+]
 
 LOCALE_DIR = Path(__file__).with_name("locale")
 DOMAIN = "cop_widgets"
+#: Languages with a complete catalogue (English is the source language).
+LANGUAGES = ("en", "fr", "es")
+DEFAULT_LANGUAGE = "en"
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction without translating it (translate where shown)."""
+    return message
+
+
+def language_or_default(language: str | None) -> str:
+    """Return ``language`` if it has a catalogue, else English."""
+    return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
 @lru_cache(maxsize=8)
-def translator(language: str = "en") -> Callable[[str], str]:
+def translations(language: str | None = DEFAULT_LANGUAGE) -> gettext.NullTranslations:
+    """Return the gettext translations of ``language``; English where a string is missing."""
+    return gettext.translation(DOMAIN, localedir=LOCALE_DIR,
+                               languages=[language_or_default(language)], fallback=True)
+
+
+def translator(language: str | None = DEFAULT_LANGUAGE) -> Callable[[str], str]:
     """Return the ``gettext`` function for ``language``; English where a string is missing."""
-    return gettext.translation(
-        DOMAIN, localedir=LOCALE_DIR, languages=[language], fallback=True
-    ).gettext
+    return translations(language).gettext
+
+
+def plural_translator(language: str | None = DEFAULT_LANGUAGE) -> Callable[[str, str, int], str]:
+    """Return the ``ngettext`` function for ``language`` (singular, plural, count)."""
+    return translations(language).ngettext
+
+
+# -- formats ------------------------------------------------------------------------------
+
+
+def format_number(value: float, language: str | None = DEFAULT_LANGUAGE) -> str:
+    """Return ``value`` written the way ``language`` writes numbers (``1,234`` / ``1 234``)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=language_or_default(language))
+
+
+def format_percent(ratio: float, language: str | None = DEFAULT_LANGUAGE) -> str:
+    """Return ``ratio`` (0.5 for half) as a whole percentage (``50%``, ``50 %``)."""
+    from babel.numbers import format_percent as babel_percent
+
+    return babel_percent(ratio, locale=language_or_default(language))
+
+
+def format_date(value: dt.date | None, language: str | None = DEFAULT_LANGUAGE) -> str:
+    """Return a date: ISO in English, else the language's long form (``10 janvier 2026``)."""
+    if value is None:
+        return ""
+    language = language_or_default(language)
+    if language == "en":
+        return value.isoformat()
+    from babel.dates import format_date as babel_date
+
+    return babel_date(value, format="long", locale=language)
+
+
+def format_datetime(value: dt.datetime | None,
+                    language: str | None = DEFAULT_LANGUAGE) -> str:
+    """Return a moment in UTC: ``2026-01-10 14:30 UTC`` in English, the language's form else."""
+    if value is None:
+        return ""
+    language = language_or_default(language)
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.timezone.utc)
+    if language == "en":
+        return f"{value:%Y-%m-%d %H:%M} UTC"
+    from babel import Locale
+    from babel.dates import format_date as babel_date
+    from babel.dates import format_time as babel_time
+
+    pattern = str(Locale.parse(language).datetime_formats["long"])  # "{1}, {0}"
+    when = pattern.replace("'", "").format(
+        babel_time(value, format="short", locale=language),
+        babel_date(value.date(), format="long", locale=language))
+    return when + " UTC"
+
+
+# -- extraction of constants --------------------------------------------------------------
+
+
+def _words(option: Any) -> list[str]:
+    if isinstance(option, (list, tuple)):
+        option = " ".join(option)
+    return str(option or "").replace(",", " ").split()
+
+
+def _literals(node: ast.AST) -> Iterator[tuple[int, str]]:
+    """Yield the string literals of a constant: a string, or a dict, tuple or list of them."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        yield node.lineno, node.value
+    elif isinstance(node, ast.Dict):
+        for value in node.values:
+            yield from _literals(value)
+    elif isinstance(node, (ast.Tuple, ast.List)):
+        for item in node.elts:
+            yield from _literals(item)
+
+
+def extract_constants(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
+    """Babel extractor for UI strings kept as plain constants in modules without ``_()``.
+
+    Options (in ``babel.cfg``)
+    --------------------------
+    ``calls``
+        ``Name:position`` pairs: the string literal at that (1-based) positional argument
+        of every call of ``Name`` is a message (``Level:2 Scale:2``).
+    ``names``
+        Module-level names whose value is a message: a string, or the string values of a
+        dict, tuple or list (``PASS_LABEL SECTION_TITLES``).
+
+    Yields
+    ------
+    tuple
+        ``(lineno, funcname, message, comments)`` as Babel expects.
+    """
+    encoding = str(options.get("encoding", "utf-8"))
+    tree = ast.parse(fileobj.read().decode(encoding))
+    calls: dict[str, int] = {}
+    for pair in _words(options.get("calls")):
+        name, _sep, position = pair.partition(":")
+        calls[name] = int(position or 1)
+    names = set(_words(options.get("names")))
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            position = calls.get(name or "")
+            if position and len(node.args) >= position:
+                argument = node.args[position - 1]
+                if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                    found.append((argument.lineno, argument.value))
+    for node in tree.body:
+        targets: list[ast.AST] = []
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        if any(isinstance(t, ast.Name) and t.id in names for t in targets):
+            found.extend(_literals(value))
+    for lineno, message in sorted(found):
+        yield lineno, "N_", message, []

@@ -10,7 +10,7 @@ import ipywidgets as w
 
 from ..errors import CopWidgetsError
 
-__all__ = ["esc", "Message", "labelled", "guarded", "FULL_WIDTH"]
+__all__ = ["esc", "tagged", "Message", "labelled", "guarded", "FULL_WIDTH"]
 
 FULL_WIDTH = w.Layout(width="100%")
 
@@ -18,6 +18,15 @@ FULL_WIDTH = w.Layout(width="100%")
 def esc(value: Any) -> str:
     """Escape any value for an ipywidgets ``HTML`` value (which is not sanitised)."""
     return html.escape("" if value is None else str(value), quote=True)
+
+
+def tagged(tag: str, text: Any) -> str:
+    """Return ``text``, escaped, inside ``<tag>...</tag>`` (``tagged("h3", _("Results"))``).
+
+    Translated strings are passed here rather than written inside f-strings, which Babel
+    does not read for ``_()`` calls on Python 3.11.
+    """
+    return f"<{tag}>{esc(text)}</{tag}>"
 
 
 class Message(w.HTML):

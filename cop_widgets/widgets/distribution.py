@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from ..charts.palette import PASS_COLOUR, level_colours
+from ..i18n import format_number, format_percent
 from ..model import Statement
 from ..scales import Scale
 from .common import esc
@@ -22,6 +23,8 @@ def distribution_html(
     counts: Mapping[int, Mapping[int | None, int]],
     _: Callable[[str], str] = str,
     own: Mapping[int, int | None] | None = None,
+    *,
+    language: str | None = "en",
 ) -> str:
     """Return an HTML block: for each statement, a stacked bar and the same numbers in words.
 
@@ -37,6 +40,8 @@ def distribution_html(
         The translation function.
     own : mapping, optional
         The viewer's own stance per statement, mentioned in words.
+    language : str, optional
+        How numbers and percentages are written (``50%`` in English, ``50 %`` in French).
     """
     colours = level_colours(scale)
     order: list[int | None] = [*scale.values, None]
@@ -51,24 +56,31 @@ def distribution_html(
                 continue
             share = 100 * n / total
             label = _(scale.label(stance))
-            words.append(f"{esc(label)}: {n} ({share:.0f}%)")
+            count = format_number(n, language)
+            words.append(esc(_("{label}: {count} ({percent})").format(
+                label=label, count=count, percent=format_percent(n / total, language))))
+            title = _("{label}: {count}").format(label=label, count=count)
             parts.append(
-                f'<div title="{esc(label)}: {n}" style="width:{share:.2f}%;'
+                f'<div title="{esc(title)}" '
+                f'style="width:{share:.2f}%;'
                 f'background:{colours[stance]};color:{_text_colour(colours[stance])};'
                 f'overflow:hidden;white-space:nowrap;font-size:12px;text-align:center">'
-                f'{n}</div>'
+                f'{esc(count)}</div>'
             )
-        summary = "; ".join(words) if words else _("No answers yet.")
+        summary = "; ".join(words) if words else esc(_("No answers yet."))
         mine = ""
         if own is not None and statement.id in own:
-            mine = (f'<div><em>{esc(_("Your stance"))}: '
-                    f'{esc(_(scale.label(own[statement.id])))}</em></div>')
+            mine = ("<div><em>" + esc(_("Your stance:")) + " "
+                    + esc(_(scale.label(own[statement.id]))) + "</em></div>")
         bar = (f'<div aria-hidden="true" style="display:flex;height:22px;border:1px solid #757575;'
                f'margin:4px 0">{"".join(parts)}</div>') if parts else ""
+        answers = _("Answers ({count}):").format(count=format_number(total, language))
         blocks.append(
             f'<div class="cop-distribution" style="margin:10px 0">'
             f'<div><strong>{number}.</strong> {esc(statement.text)}</div>{bar}'
-            f'<div class="cop-distribution-text">{esc(_("Answers"))} ({total}): {summary}</div>'
+            f'<div class="cop-distribution-text">'
+            f'{esc(answers)} '
+            f'{summary}</div>'
             f'{mine}</div>'
         )
     legend = " ".join(

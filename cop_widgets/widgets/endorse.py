@@ -7,23 +7,27 @@ import ipywidgets as w
 from .. import model as m
 from ..analysis.draft import SECTION_TITLES, SECTIONS
 from ..errors import CopWidgetsError, InvalidToken, NotFound
-from ..i18n import translator
+from ..i18n import N_, translator
 from ..store import Store
-from .common import FULL_WIDTH, Message, esc
+from .common import FULL_WIDTH, Message, esc, tagged
 from .markdown_view import render_markdown
 
 __all__ = ["EndorsementPage", "ENDORSEMENT_WORDS"]
 
-#: Each answer in words, with what it means.
+#: Each answer in words, with what it means (English msgids; translated where shown).
 ENDORSEMENT_WORDS = {
-    m.EndorsementKind.ENDORSE: "I endorse it",
-    m.EndorsementKind.CAN_LIVE_WITH: "I can live with it",
-    m.EndorsementKind.BLOCK: "I block it (please say why)",
+    m.EndorsementKind.ENDORSE: N_("I endorse it"),
+    m.EndorsementKind.CAN_LIVE_WITH: N_("I can live with it"),
+    m.EndorsementKind.BLOCK: N_("I block it (please say why)"),
 }
 
 
 def draft_html(draft: m.Draft, _=str) -> str:
-    """Return a draft's sections as safe HTML, in the usual order."""
+    """Return a draft's sections as safe HTML, in the usual order.
+
+    The section titles (``SECTION_TITLES``, extracted for the catalogue by ``babel.cfg``)
+    are translated; the sections' text is the facilitator's and is shown as written.
+    """
     keys = [k for k in SECTIONS if k in draft.sections]
     keys += [k for k in draft.sections if k not in keys]
     return "".join(
@@ -59,7 +63,8 @@ class EndorsementPage(w.VBox):
             self.consultation = store.get_consultation(consultation_id)
             self.member = store.get_member_for_token(consultation_id, token)
         except (InvalidToken, NotFound):
-            _ = translator(language or "en")
+            known = getattr(self, "consultation", None)  # a bad token for a real consultation
+            _ = translator(language or (known.language if known else "en"))
             self.message.show(_("This link does not open the draft joint response.") + " "
                               + _("Please use the link the facilitator sent you, or ask "
                                   "them for a new one."), "error")
@@ -90,11 +95,12 @@ class EndorsementPage(w.VBox):
             self.reason.value = earlier[-1].reason
         self.children = [
             w.HTML(f"<h2>{esc(self.consultation.title)}</h2>"
-                   f"<p>{esc(_('Draft joint response, version'))} {self.draft.version}. "
+                   "<p>" + esc(_("Draft joint response, version {number}.").format(
+                       number=self.draft.version)) + " "
                    + esc(_("Blocks and their reasons are recorded in the divergent views."))
                    + "</p>"),
             w.HTML(draft_html(self.draft, _)),
-            w.HTML(f"<h3>{esc(_('Can you stand behind it?'))}</h3>"),
+            w.HTML(tagged("h3", _("Can you stand behind it?"))),
             self.form, self.message,
         ]
 
@@ -107,7 +113,8 @@ class EndorsementPage(w.VBox):
             self._store.add_endorsement(self.consultation.id, self._token, self.draft.id,
                                         self.choice.value, self.reason.value)
         except CopWidgetsError as exc:
-            self.message.show(str(exc), "error")
+            self.message.show(_("Your answer was not recorded: {problem}").format(
+                problem=str(exc)), "error")
             return
         self.message.show(_("Thank you: your answer is recorded. You can change it with the "
                             "same link until the facilitator publishes the response."), "ok")

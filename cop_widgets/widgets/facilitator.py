@@ -9,7 +9,8 @@ import ipywidgets as w
 
 from .. import model as m
 from ..errors import CopWidgetsError, ValidationError
-from .common import FULL_WIDTH, Message, guarded, labelled
+from ..i18n import N_, translator
+from .common import FULL_WIDTH, Message, esc, guarded, labelled, tagged
 from .intake import KIND_CHOICES, IntakeForm
 from .participation import ParticipationPanel
 from .roster import DEFAULT_BASE_URL, RosterEditor
@@ -21,16 +22,17 @@ if TYPE_CHECKING:
 
 __all__ = ["FacilitatorWorkbench", "NewConsultationForm", "facilitator_workbench", "TAB_TITLES"]
 
-#: Titles of the workbench's tabs, in order.
-TAB_TITLES = ("Intake", "Statements", "Settings", "Roster & invitations", "Participation",
-              "Divergence", "Joint response")
+#: Titles of the workbench's tabs, in order (English msgids; translated where shown).
+TAB_TITLES = (N_("Intake"), N_("Statements"), N_("Settings"), N_("Roster & invitations"),
+              N_("Participation"), N_("Divergence"), N_("Joint response"))
 
 _NEW_DEVELOPMENT = 0
 _KIND_WORDS = dict((value, label) for label, value in KIND_CHOICES)
+#: A consultation's status in the picker (English msgids; translated where shown).
 _STATUS_WORDS = {
-    m.ConsultationStatus.DRAFT: "draft",
-    m.ConsultationStatus.OPEN: "open",
-    m.ConsultationStatus.CLOSED: "closed",
+    m.ConsultationStatus.DRAFT: N_("draft"),
+    m.ConsultationStatus.OPEN: N_("open"),
+    m.ConsultationStatus.CLOSED: N_("closed"),
 }
 
 
@@ -49,6 +51,8 @@ class NewConsultationForm(w.VBox):
         Where it is saved.
     on_created : callable, optional
         Called with the new consultation.
+    language : str, optional
+        Language of the form (``en``, ``fr``, ``es``); English by default.
 
     Attributes
     ----------
@@ -67,26 +71,30 @@ class NewConsultationForm(w.VBox):
 
     """
 
-    def __init__(self, store: Store, on_created: Any = None, **kwargs: Any):
+    def __init__(self, store: Store, on_created: Any = None, *, language: str | None = None,
+                 **kwargs: Any):
         self.store = store
         self.on_created = on_created
         self.consultation: m.Consultation | None = None
+        self._ = _ = translator(language)
         self.message = Message()
         self.development_picker = w.Dropdown(layout=FULL_WIDTH)
-        self.intake = IntakeForm(store, on_saved=lambda d: self.reload(select=d.id))
-        self.intake.save_button.description = "Save development only"
-        self.title = w.Text(placeholder="e.g. How should our community respond to the new "
-                                        "guideline?", layout=FULL_WIDTH)
-        self.create_button = w.Button(description="Create consultation", icon="plus",
+        self.intake = IntakeForm(store, on_saved=lambda d: self.reload(select=d.id),
+                                 language=language)
+        self.intake.save_button.description = _("Save development only")
+        self.title = w.Text(placeholder=_("e.g. How should our community respond to the new "
+                                          "guideline?"), layout=FULL_WIDTH)
+        self.create_button = w.Button(description=_("Create consultation"), icon="plus",
                                       button_style="primary", layout=w.Layout(width="auto"))
         self.intake_box = w.VBox([
-            w.HTML("<h4>The new development</h4>"), self.intake])
+            w.HTML(tagged("h4", _("The new development"))), self.intake])
         self.development_picker.observe(self._on_pick, names="value")
         self.create_button.on_click(guarded(self.message, self.create))
         super().__init__([
-            labelled("Development the community answers", self.development_picker),
+            labelled(_("Development the community answers"), self.development_picker),
             self.intake_box,
-            labelled("Question put to the community (title of the consultation)", self.title),
+            labelled(_("Question put to the community (title of the consultation)"),
+                     self.title),
             self.create_button,
             self.message,
         ], **kwargs)
@@ -94,9 +102,10 @@ class NewConsultationForm(w.VBox):
 
     def reload(self, select: int | None = None) -> None:
         """Reload the developments; select ``select`` (default: a new development)."""
-        options = [(f"{d.title} ({_KIND_WORDS.get(d.kind.value, d.kind.value)})", d.id)
+        _ = self._
+        options = [(f"{d.title} ({_(_KIND_WORDS.get(d.kind.value, d.kind.value))})", d.id)
                    for d in self.store.list_developments()]
-        options.append(("A new development (describe it below)", _NEW_DEVELOPMENT))
+        options.append((_("A new development (describe it below)"), _NEW_DEVELOPMENT))
         self.development_picker.options = options
         self.development_picker.value = _NEW_DEVELOPMENT if select is None else select
         self._on_pick()
@@ -112,7 +121,8 @@ class NewConsultationForm(w.VBox):
         if development_id in (None, _NEW_DEVELOPMENT):
             self.intake.save()
             if self.intake.development is None or self.intake.development.id is None:
-                raise ValidationError("development", "could not be saved; check its fields")
+                raise ValidationError(self._("development"),
+                                      self._("could not be saved; check its fields"))
             development_id = self.intake.development.id
         consultation = new_consultation(self.store, development_id, title)
         self.consultation = consultation
@@ -121,8 +131,9 @@ class NewConsultationForm(w.VBox):
         self.reload()
         if self.on_created is not None:
             self.on_created(consultation)
-        return (f"Created the consultation \u201c{consultation.title}\u201d as a draft. "
-                "Next: its statements, settings and roster in the tabs below.")
+        return self._("Created the consultation \u201c{title}\u201d as a draft. Next: its "
+                      "statements, settings and roster in the tabs below.").format(
+            title=consultation.title)
 
 
 class FacilitatorWorkbench(w.VBox):
@@ -134,6 +145,9 @@ class FacilitatorWorkbench(w.VBox):
         Where everything lives; defaults to ``Store()`` (``$COP_WIDGETS_DB``).
     base_url : str
         Address of the Voila server members open, used in invitation links.
+    language : str, optional
+        Language of the workbench (``en``, ``fr``, ``es``); English by default. The
+        participation, divergence and joint-response tabs are not translated yet.
 
     Attributes
     ----------
@@ -150,14 +164,16 @@ class FacilitatorWorkbench(w.VBox):
 
     """
 
-    def __init__(self, store: Store | None = None, base_url: str = DEFAULT_BASE_URL,
-                 **kwargs: Any):
+    def __init__(self, store: Store | None = None, base_url: str = DEFAULT_BASE_URL, *,
+                 language: str | None = None, **kwargs: Any):
         if store is None:
             from ..store import Store
 
             store = Store()
         self.store = store
         self.base_url = base_url
+        self.language = language
+        self._ = _ = translator(language)
         self.message = Message()
         self.intake: IntakeForm | None = None
         self.statements: StatementsEditor | None = None
@@ -171,15 +187,16 @@ class FacilitatorWorkbench(w.VBox):
         self._loading = False
 
         self.picker = w.Dropdown(layout=w.Layout(width="40em"))
-        self.new_form = NewConsultationForm(store, on_created=self._created)
-        self.new_section = w.Accordion(children=[self.new_form], titles=("New consultation",))
+        self.new_form = NewConsultationForm(store, on_created=self._created, language=language)
+        self.new_section = w.Accordion(children=[self.new_form],
+                                       titles=(_("New consultation"),))
         self.tabs = w.Tab()
         self.empty = w.HTML()
         self.picker.observe(self._on_pick, names="value")
         self.tabs.observe(self._on_tab, names="selected_index")
         super().__init__([
-            w.HTML("<h2>Facilitator workbench</h2>"),
-            labelled("Consultation", self.picker),
+            w.HTML(tagged("h2", _("Facilitator workbench"))),
+            labelled(_("Consultation"), self.picker),
             self.new_section,
             self.message,
             self.empty,
@@ -195,7 +212,8 @@ class FacilitatorWorkbench(w.VBox):
         Without ``select``, the consultation shown stays, else the newest is shown.
         """
         consultations = self.store.list_consultations()
-        options = [(f"{c.title} ({_STATUS_WORDS[c.status]})", c.id) for c in consultations]
+        _ = self._
+        options = [(f"{c.title} ({_(_STATUS_WORDS[c.status])})", c.id) for c in consultations]
         ids = [c.id for c in consultations]
         if select not in ids:
             select = self.picker.value if self.picker.value in ids else (ids[-1] if ids
@@ -209,8 +227,8 @@ class FacilitatorWorkbench(w.VBox):
         self.picker.disabled = not consultations
         if not consultations:
             self.new_section.selected_index = 0
-            self.empty.value = ("<p>No consultation yet. Create the first one in "
-                                "\u201cNew consultation\u201d above.</p>")
+            self.empty.value = "<p>" + esc(_("No consultation yet. Create the first one in "
+                                             "\u201cNew consultation\u201d above.")) + "</p>"
             self.tabs.layout.display = "none"
             return
         self.empty.value = ""
@@ -254,7 +272,8 @@ class FacilitatorWorkbench(w.VBox):
         from .dashboard import DivergenceDashboard
 
         if self.dashboard is None:
-            self._dashboard_tab.children = [w.HTML("<p>Drawing the charts\u2026</p>")]
+            drawing = self._("Drawing the charts\u2026")
+            self._dashboard_tab.children = [w.HTML(f"<p>{esc(drawing)}</p>")]
             self.dashboard = DivergenceDashboard(self.store, self.settings.consultation_id)
             self._dashboard_tab.children = [self.dashboard]
         else:
@@ -265,16 +284,18 @@ class FacilitatorWorkbench(w.VBox):
         """Build the tabs for one consultation."""
         try:
             consultation = self.store.get_consultation(consultation_id)
+            language = self.language
             intake = IntakeForm(self.store, consultation.development_id,
-                                on_saved=lambda _d: self.new_form.reload())
-            statements = StatementsEditor(self.store, consultation_id)
+                                on_saved=lambda _d: self.new_form.reload(), language=language)
+            statements = StatementsEditor(self.store, consultation_id, language=language)
             settings = ConsultationSettings(self.store, consultation_id,
-                                            on_change=self._relabel)
+                                            on_change=self._relabel, language=language)
             participation = ParticipationPanel(self.store, consultation_id)
             roster = RosterEditor(self.store, consultation_id, base_url=self.base_url,
-                                  on_change=participation.refresh)
+                                  on_change=participation.refresh, language=language)
         except CopWidgetsError as exc:
-            self.message.show(f"Could not open the consultation: {exc}", "error")
+            self.message.show(self._("Could not open the consultation: {problem}").format(
+                problem=exc), "error")
             return
         self.message.clear()
         old = self.tabs.children
@@ -287,13 +308,13 @@ class FacilitatorWorkbench(w.VBox):
         self.drafting, self._drafting_tab = None, w.VBox()
         self.tabs.children = [intake, statements, settings, roster, participation,
                               self._dashboard_tab, self._drafting_tab]
-        self.tabs.titles = TAB_TITLES
+        self.tabs.titles = tuple(self._(title) for title in TAB_TITLES)
         for child in old:
             _close_tree(child)
 
 
-def facilitator_workbench(db_url: str | None = None,
-                          base_url: str | None = None) -> FacilitatorWorkbench:
+def facilitator_workbench(db_url: str | None = None, base_url: str | None = None,
+                          language: str | None = None) -> FacilitatorWorkbench:
     """Return the facilitator's workbench on the database ``db_url``.
 
     Parameters
@@ -303,6 +324,8 @@ def facilitator_workbench(db_url: str | None = None,
     base_url : str, optional
         Address of the Voila server in invitation links; defaults to
         ``$COP_WIDGETS_BASE_URL``, else ``http://127.0.0.1:8866``.
+    language : str, optional
+        Language of the workbench (``en``, ``fr``, ``es``); English by default.
 
     """
     from ..store import Store
@@ -310,5 +333,6 @@ def facilitator_workbench(db_url: str | None = None,
     return FacilitatorWorkbench(
         Store(db_url),
         base_url=base_url or os.environ.get("COP_WIDGETS_BASE_URL") or DEFAULT_BASE_URL,
+        language=language,
     )
 

@@ -8,20 +8,22 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from .. import model as m
-from .common import FULL_WIDTH, Message, guarded, labelled
+from ..i18n import N_, translator
+from .common import FULL_WIDTH, Message, guarded, labelled, tagged
 
 if TYPE_CHECKING:
     from ..store import Store
 
 __all__ = ["IntakeForm", "KIND_CHOICES"]
 
-#: The kinds of development, in words, as the dropdown shows them.
+#: The kinds of development, in words, as the dropdown shows them (English msgids,
+#: translated where shown).
 KIND_CHOICES: list[tuple[str, str]] = [
-    ("A new policy", m.DevelopmentKind.POLICY.value),
-    ("A new technology", m.DevelopmentKind.TECHNOLOGY.value),
-    ("A change in management", m.DevelopmentKind.MANAGEMENT_CHANGE.value),
-    ("A request for our opinion", m.DevelopmentKind.REQUEST_FOR_OPINION.value),
-    ("Something else", m.DevelopmentKind.OTHER.value),
+    (N_("A new policy"), m.DevelopmentKind.POLICY.value),
+    (N_("A new technology"), m.DevelopmentKind.TECHNOLOGY.value),
+    (N_("A change in management"), m.DevelopmentKind.MANAGEMENT_CHANGE.value),
+    (N_("A request for our opinion"), m.DevelopmentKind.REQUEST_FOR_OPINION.value),
+    (N_("Something else"), m.DevelopmentKind.OTHER.value),
 ]
 
 _RFO = m.DevelopmentKind.REQUEST_FOR_OPINION.value
@@ -39,6 +41,8 @@ class IntakeForm(w.VBox):
         update that new one).
     on_saved : callable, optional
         Called with the saved development after every successful save.
+    language : str, optional
+        Language of the form (``en``, ``fr``, ``es``); English by default.
 
     Attributes
     ----------
@@ -57,43 +61,46 @@ class IntakeForm(w.VBox):
     """
 
     def __init__(self, store: Store, development_id: int | None = None,
-                 on_saved: Callable[[m.Development], None] | None = None, **kwargs: Any):
+                 on_saved: Callable[[m.Development], None] | None = None, *,
+                 language: str | None = None, **kwargs: Any):
         self.store = store
         self.on_saved = on_saved
         self.development: m.Development | None = None
+        self._ = _ = translator(language)
 
-        self.kind = w.Dropdown(options=KIND_CHOICES, value=m.DevelopmentKind.POLICY.value)
-        self.title = w.Text(placeholder="e.g. New national guideline on remote monitoring",
+        self.kind = w.Dropdown(options=[(_(label), value) for label, value in KIND_CHOICES],
+                               value=m.DevelopmentKind.POLICY.value)
+        self.title = w.Text(placeholder=_("e.g. New national guideline on remote monitoring"),
                             layout=FULL_WIDTH)
-        self.summary = w.Textarea(placeholder="What happened, in your own words",
+        self.summary = w.Textarea(placeholder=_("What happened, in your own words"),
                                   layout=w.Layout(width="100%", height="8em"))
         self.source_url = w.Text(placeholder="https://...", layout=FULL_WIDTH)
         self.date = w.DatePicker()
-        self.requester = w.Text(placeholder="e.g. Ministry of Health", layout=FULL_WIDTH)
+        self.requester = w.Text(placeholder=_("e.g. Ministry of Health"), layout=FULL_WIDTH)
         self.requester_deadline = w.DatePicker()
-        self.questions = w.Textarea(placeholder="One question per line",
+        self.questions = w.Textarea(placeholder=_("One question per line"),
                                     layout=w.Layout(width="100%", height="6em"))
-        self.save_button = w.Button(description="Save development", button_style="primary",
+        self.save_button = w.Button(description=_("Save development"), button_style="primary",
                                     icon="save")
         self.message = Message()
 
         self.request_box = w.VBox([
-            w.HTML("<b>Request for opinion</b>"),
-            labelled("Who asks for our opinion", self.requester),
-            labelled("By when they want our answer", self.requester_deadline),
-            labelled("Their questions (one per line)", self.questions,
-                     "Each line becomes one question; blank lines are ignored."),
+            w.HTML(tagged("b", _("Request for opinion"))),
+            labelled(_("Who asks for our opinion"), self.requester),
+            labelled(_("By when they want our answer"), self.requester_deadline),
+            labelled(_("Their questions (one per line)"), self.questions,
+                     _("Each line becomes one question; blank lines are ignored.")),
         ])
         self.kind.observe(self._on_kind, names="value")
         self.save_button.on_click(guarded(self.message, self.save))
 
         super().__init__([
-            labelled("Kind of development", self.kind),
-            labelled("Title", self.title, "Required; at most 200 characters."),
-            labelled("Summary", self.summary),
-            labelled("Link to the source (optional)", self.source_url,
-                     "Must start with http:// or https://"),
-            labelled("Date it was announced (optional)", self.date),
+            labelled(_("Kind of development"), self.kind),
+            labelled(_("Title"), self.title, _("Required; at most 200 characters.")),
+            labelled(_("Summary"), self.summary),
+            labelled(_("Link to the source (optional)"), self.source_url,
+                     _("Must start with http:// or https://")),
+            labelled(_("Date it was announced (optional)"), self.date),
             self.request_box,
             w.HBox([self.save_button]),
             self.message,
@@ -162,13 +169,14 @@ class IntakeForm(w.VBox):
             A field breaks a rule; nothing is written.
 
         """
+        _ = self._
         values = self.values()
         if self.development is None or self.development.id is None:
             saved = self.store.add_development(m.Development(**values))
-            verb = "Saved the new development"
+            done = _("Saved the new development \u201c{title}\u201d.")
         else:
             saved = self.store.update_development(self.development.id, **values)
-            verb = "Saved the changes to"
+            done = _("Saved the changes to \u201c{title}\u201d.")
         self.development = saved
         if saved.kind is not m.DevelopmentKind.REQUEST_FOR_OPINION:
             self.requester.value = ""
@@ -176,4 +184,4 @@ class IntakeForm(w.VBox):
             self.questions.value = ""
         if self.on_saved is not None:
             self.on_saved(saved)
-        return f"{verb} \u201c{saved.title}\u201d."
+        return done.format(title=saved.title)

@@ -7,12 +7,12 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from .. import model as m
-from ..errors import CopWidgetsError, InvalidToken, NotFound
-from ..i18n import translator
+from ..errors import ConsultationNotOpen, CopWidgetsError, InvalidToken, NotFound
+from ..i18n import N_, format_datetime, format_number, format_percent, translator
 from ..scales import PASS_LABEL, get_scale
 from ..store import Store
 from .brief import brief_html
-from .common import FULL_WIDTH, Message, esc
+from .common import FULL_WIDTH, Message, esc, tagged
 from .distribution import distribution_html
 
 __all__ = ["MemberPage", "PASS", "results_visible"]
@@ -35,18 +35,19 @@ class StatementRow(w.VBox):
     """One statement on the card: its text, the stance in words, and an optional reason."""
 
     def __init__(self, number: int, statement: m.Statement, scale_options: list,
-                 _: Callable[[str], str]):
+                 _: Callable[[str], str], language: str = "en"):
         self.statement = statement
         self._ = _
+        self.language = language
         self.text = w.HTML(f'<div id="cop-st-{statement.id}"><strong>{number}.</strong> '
                            f"{esc(statement.text)}</div>")
         self.stance = w.RadioButtons(
             options=scale_options, value=None,
-            description=f"{_('Your stance on statement')} {number}",
+            description=_("Your stance on statement {number}").format(number=number),
             style={"description_width": "initial"}, layout=w.Layout(width="auto"),
         )
         self.rationale = w.Textarea(
-            description=f"{_('Why? (optional)')}", placeholder=_("Your reasons, in a few words"),
+            description=_("Why? (optional)"), placeholder=_("Your reasons, in a few words"),
             style={"description_width": "initial"}, layout=FULL_WIDTH,
         )
         super().__init__([self.text, self.stance, self.rationale],
@@ -56,17 +57,18 @@ class StatementRow(w.VBox):
 
     def show_previous(self, round_number: int, counts: dict, scale, own: object) -> None:
         """Add the previous round's distribution and the member's own stance then."""
-        _ = self._
+        _, language = self._, self.language
         total = sum(counts.values())
-        parts = [f"{esc(_(scale.label(v)))} {counts[v]} ({100 * counts[v] / total:.0f}%)"
+        parts = [f"{esc(_(scale.label(v)))} {esc(format_number(counts[v], language))} "
+                 f"({esc(format_percent(counts[v] / total, language))})"
                  for v in [*scale.values, None] if counts.get(v)]
         mine = (esc(_("you did not answer")) if own is _NOT_ANSWERED
                 else esc(_(scale.label(own))))
         self.previous = w.HTML(
-            f'<div class="cop-previous" style="background:#f5f5f5;padding:4px 8px">'
-            f"{esc(_('Round'))} {round_number}: "
+            '<div class="cop-previous" style="background:#f5f5f5;padding:4px 8px">'
+            + esc(_("Round {number}:").format(number=round_number)) + " "
             + (" · ".join(parts) if parts else esc(_("no answers")))
-            + f". <strong>{esc(_('Your stance then'))}:</strong> {mine}.</div>")
+            + ". <strong>" + esc(_("Your stance then:")) + f"</strong> {mine}.</div>")
         self.children = [self.text, self.previous, self.stance, self.rationale]
 
     def response(self) -> m.StanceResponse | None:
@@ -113,7 +115,8 @@ class MemberPage(w.VBox):
             self.consultation = store.get_consultation(consultation_id)
             self.member = store.get_member_for_token(consultation_id, token)
         except (InvalidToken, NotFound) as exc:
-            _ = translator(language or "en")
+            known = getattr(self, "consultation", None)  # a bad token for a real consultation
+            _ = translator(language or (known.language if known else "en"))
             self.refusal = Message()
             self.refusal.show(
                 _("This link does not open a position card.") + " " + _(_refusal_reason(exc))
@@ -132,7 +135,7 @@ class MemberPage(w.VBox):
         self.statements = store.list_statements(consultation_id)
         options = [(_(level.label), level.value) for level in self.scale.levels]
         options.append((_(PASS_LABEL), PASS))
-        self.rows = [StatementRow(i, s, options, _)
+        self.rows = [StatementRow(i, s, options, _, self.language)
                      for i, s in enumerate(self.statements, start=1)]
         self.concerns = w.Textarea(description=_("Overall concerns (optional)"),
                                    style={"description_width": "initial"}, layout=FULL_WIDTH)
@@ -153,18 +156,18 @@ class MemberPage(w.VBox):
         self.propose.on_click(self._propose)
         self.status = w.HTML()
         self.form = w.VBox([
-            w.HTML(f"<h3>{esc(_('Your position'))}</h3><p>"
+            w.HTML(tagged("h3", _("Your position")) + "<p>"
                    + esc(_("For each statement, choose the answer closest to your view, or "
                            "'pass / unsure'. Reasons help the community understand you."))
                    + "</p>"),
             *self.rows, self.concerns, self.impact,
             w.HBox([self.save_draft, self.submit]),
-            w.HTML(f"<h3>{esc(_('Something missing?'))}</h3>"),
+            w.HTML(tagged("h3", _("Something missing?"))),
             self.proposal, self.propose,
         ])
         self.form.add_class("cop-card")
         self.draft_notice = self._draft_notice()
-        self.children = [w.HTML(brief_html(development, self.consultation, _)),
+        self.children = [w.HTML(brief_html(development, self.consultation, _, self.language)),
                          self.draft_notice, self.status, self.form, self.message, self.results]
         self._load_earlier()
 
@@ -183,10 +186,11 @@ class MemberPage(w.VBox):
                                    icon="file-text", button_style="info",
                                    layout=w.Layout(width="auto"))
         self.open_draft.on_click(lambda _b: self.show_draft())
-        return w.VBox([w.HTML(f"<p><strong>{esc(_('A draft joint response is ready'))}"
-                              f"</strong> ({esc(_('version'))} {draft.version}). "
-                              f"{esc(_('Read it and say whether you can stand behind it.'))}"
-                              "</p>"), self.open_draft])
+        version = _("version {number}").format(number=draft.version)
+        return w.VBox([w.HTML("<p>" + tagged("strong", _("A draft joint response is ready"))
+                              + f" ({esc(version)}). "
+                              + esc(_("Read it and say whether you can stand behind it."))
+                              + "</p>"), self.open_draft])
 
     def show_draft(self) -> None:
         """Replace the page with the endorsement page of the latest draft."""
@@ -211,19 +215,23 @@ class MemberPage(w.VBox):
         earlier = self._show_previous_round() if self.round.number > 1 else None
         if card is not None:
             self._fill(card)
-            kind = _("submitted") if card.status is m.CardStatus.SUBMITTED else _("draft")
-            self.status.value += (f"<p>{esc(_('Welcome back. Your last saved version'))} "
-                                  f"({esc(kind)}, {card.saved_at:%Y-%m-%d %H:%M} UTC) "
-                                  f"{esc(_('is filled in below; saving again keeps it.'))}</p>")
+            if card.status is m.CardStatus.SUBMITTED:
+                welcome = _("Welcome back. Your last saved version (submitted, {saved}) is "
+                            "filled in below; saving again keeps it.")
+            else:
+                welcome = _("Welcome back. Your last saved version (draft, {saved}) is "
+                            "filled in below; saving again keeps it.")
+            saved = format_datetime(card.saved_at, self.language)
+            self.status.value += f"<p>{esc(welcome.format(saved=saved))}</p>"
         elif earlier is not None:
             self._fill(earlier)
             self.status.value += ("<p>" + esc(_("Your answers from the previous round are "
                                                 "filled in; submit to confirm or change "
                                                 "them.")) + "</p>")
-        refusal = self.consultation.accepts_cards(self._store.now())
+        refusal = self._closed_reason(self.consultation)
         if refusal:
-            self.status.value += (f"<p><strong>{esc(_('Cards are closed'))}:</strong> "
-                                  f"{esc(refusal)}.</p>")
+            self.status.value += ("<p>" + tagged("strong", _("Cards are closed:"))
+                                  + f" {esc(refusal)}.</p>")
             for widget in (self.save_draft, self.submit, self.propose):
                 widget.disabled = True
         self._show_results(submitted)
@@ -249,7 +257,10 @@ class MemberPage(w.VBox):
         for row in self.rows:
             row.show_previous(previous, counts.get(row.statement.id, {}), self.scale,
                               own.get(row.statement.id, _NOT_ANSWERED))
-        self.status.value = (f"<p><strong>{esc(_('Round'))} {self.round.number}.</strong> "
+        self.status.value = ("<p>"
+                             + tagged("strong", _("Round {number}.").format(
+                                 number=self.round.number))
+                             + " "
                              + esc(_("Under each statement you see how the community "
                                      "answered in the previous round, and your own answer "
                                      "then. You may keep or change your position."))
@@ -271,18 +282,24 @@ class MemberPage(w.VBox):
                                          concerns=self.concerns.value,
                                          impact=self.impact.value, status=status)
         except CopWidgetsError as exc:
-            self.message.show(str(exc), "error")
+            if status is m.CardStatus.SUBMITTED:
+                wrapper = _("Your position was not submitted: {problem}")
+            else:
+                wrapper = _("Your draft was not saved: {problem}")
+            self.message.show(wrapper.format(problem=self._problem(exc)), "error")
             return
         missing = len(self.rows) - len(responses)
         if status is m.CardStatus.SUBMITTED:
             text = _("Thank you: your position is submitted.")
             if missing:
-                text += " " + _("Statements left unanswered:") + f" {missing}."
+                text += " " + _("Statements left unanswered: {count}.").format(
+                    count=format_number(missing, self.language))
             text += " " + _("You can come back with the same link to revise it; "
                             "earlier versions are kept.")
         else:
             text = _("Draft saved. It is not submitted yet.")
-        self.message.show(f"{text} ({_('version')} {card.revision})", "ok")
+        version = _("version {number}").format(number=card.revision)
+        self.message.show(f"{text} ({version})", "ok")
         self._show_results(status is m.CardStatus.SUBMITTED or self.results.value != "")
 
     def _propose(self, _button: object = None) -> None:
@@ -290,7 +307,8 @@ class MemberPage(w.VBox):
         try:
             self._store.propose_statement(self.consultation.id, self._token, self.proposal.value)
         except CopWidgetsError as exc:
-            self.message.show(str(exc), "error")
+            self.message.show(_("Your statement was not sent: {problem}").format(
+                problem=self._problem(exc)), "error")
             return
         self.proposal.value = ""
         self.message.show(_("Thank you: your statement was sent to the facilitator, who will "
@@ -306,16 +324,54 @@ class MemberPage(w.VBox):
         counts = self._store.stance_counts(self.consultation.id)
         own = {r.statement.id: r.response().stance for r in self.rows
                if r.response() is not None}
-        self.results.value = (f"<h3>{esc(_('Where the community stands'))}</h3>"
-                              + distribution_html(self.scale, self.statements, counts, _, own))
+        self.results.value = (tagged("h3", _("Where the community stands"))
+                              + distribution_html(self.scale, self.statements, counts, _, own,
+                                                  language=self.language))
+
+    def _closed_reason(self, consultation: m.Consultation) -> str | None:
+        """Why cards are not accepted now, in the page's language (``None``: they are)."""
+        _ = self._
+        now = self._store.now()
+        if consultation.accepts_cards(now) is None:
+            return None
+        if consultation.status is not m.ConsultationStatus.OPEN:
+            return _(_STATUS_REFUSALS.get(consultation.status, _STATUS_REFUSALS[None]))
+        return _("the deadline {deadline} has passed").format(
+            deadline=format_datetime(consultation.deadline, self.language))
+
+    def _problem(self, exc: CopWidgetsError) -> str:
+        """Return the problem in an error, in words for the member.
+
+        A consultation that stopped accepting cards is said in the page's language; other
+        domain errors keep the English text of :mod:`cop_widgets.errors` (see the module
+        docstring of :mod:`cop_widgets.i18n`).
+        """
+        if isinstance(exc, ConsultationNotOpen):
+            try:
+                reason = self._closed_reason(
+                    self._store.get_consultation(self.consultation.id))
+            except CopWidgetsError:
+                reason = None
+            if reason:
+                return reason
+        return str(exc)
+
+
+#: Why a consultation that is not open refuses cards (English text of ``accepts_cards``).
+_STATUS_REFUSALS = {
+    m.ConsultationStatus.DRAFT: N_("the consultation is draft, not open"),
+    m.ConsultationStatus.CLOSED: N_("the consultation is closed, not open"),
+    None: N_("the consultation is not open"),
+}
 
 
 def _refusal_reason(exc: Exception) -> str:
+    """Why a link opens no card, in English (the msgid; translated where it is shown)."""
     if isinstance(exc, NotFound):
-        return "The consultation in the link does not exist."
+        return N_("The consultation in the link does not exist.")
     rule = getattr(exc, "rule", "")
     if "revoked" in rule:
-        return "This invitation has been revoked."
+        return N_("This invitation has been revoked.")
     if "missing" in rule:
-        return "The link has no invitation code."
-    return "The invitation code is not valid for this consultation."
+        return N_("The link has no invitation code.")
+    return N_("The invitation code is not valid for this consultation.")

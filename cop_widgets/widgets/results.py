@@ -6,11 +6,11 @@ import ipywidgets as w
 
 from .. import model as m
 from ..errors import InvalidToken, NotFound
-from ..i18n import translator
+from ..i18n import format_number, translator
 from ..scales import get_scale
 from ..store import Store
 from .brief import brief_html
-from .common import Message, esc
+from .common import Message, esc, tagged
 from .distribution import distribution_html
 
 __all__ = ["ResultsView", "results_allowed"]
@@ -61,13 +61,15 @@ class ResultsView(w.VBox):
                 raise NotFound("consultation", None)
             consultation = store.get_consultation(consultation_id)
         except NotFound:
-            self.message.show(translator(language or "en")(
-                "This link does not name a consultation that exists."), "error")
+            _ = translator(language or "en")
+            self.message.show(_("This link does not name a consultation that exists."),
+                              "error")
             self.children = [self.message]
             return
-        _ = translator(language or consultation.language)
+        language = language or consultation.language
+        _ = translator(language)
         development = store.get_development(consultation.development_id)
-        brief = w.HTML(brief_html(development, consultation, _))
+        brief = w.HTML(brief_html(development, consultation, _, language))
         if not results_allowed(store, consultation, token):
             self.message.show(_("The results of this consultation are not published yet."),
                               "info")
@@ -85,14 +87,15 @@ class ResultsView(w.VBox):
                             for text in rationales.get(statement.id, []))
             if items:
                 quotes.append(f"<h4>{number}. {esc(statement.text)}</h4><ul>{items}</ul>")
-        self.summary = w.HTML(
-            f"<p>{esc(_('Members who have answered'))}: <strong>{answered}</strong> "
-            f"{esc(_('of'))} {len(members)}.</p>"
-        )
-        self.distribution = w.HTML(f"<h3>{esc(_('Where the community stands'))}</h3>"
-                                   + distribution_html(scale, statements, counts, _))
+        answered_of = esc(_("Members who have answered: {answered} of {members}.")).format(
+            answered=f"<strong>{esc(format_number(answered, language))}</strong>",
+            members=esc(format_number(len(members), language)))
+        self.summary = w.HTML(f"<p>{answered_of}</p>")
+        self.distribution = w.HTML(tagged("h3", _("Where the community stands"))
+                                   + distribution_html(scale, statements, counts, _,
+                                                       language=language))
         self.reasons = w.HTML(
-            f"<h3>{esc(_('Reasons members gave'))}</h3>"
-            + ("".join(quotes) or f"<p>{esc(_('No reasons given yet.'))}</p>")
+            tagged("h3", _("Reasons members gave"))
+            + ("".join(quotes) or tagged("p", _("No reasons given yet.")))
         )
         self.children = [brief, self.summary, self.distribution, self.reasons]

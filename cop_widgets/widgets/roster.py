@@ -12,8 +12,9 @@ import ipywidgets as w
 
 from .. import model as m
 from ..errors import ValidationError
+from ..i18n import format_datetime, format_number, plural_translator, translator
 from ..paths import member_link
-from .common import FULL_WIDTH, Message, esc, guarded, labelled
+from .common import FULL_WIDTH, Message, esc, guarded, labelled, tagged
 from .statements import uploaded_text
 
 if TYPE_CHECKING:
@@ -141,6 +142,9 @@ class RosterEditor(w.VBox):
         Address of the Voila server members open (used to build their links).
     on_change : callable, optional
         Called with no argument after every successful change.
+    language : str, optional
+        Language of the editor (``en``, ``fr``, ``es``); English by default. The CSV of
+        links keeps its ``name,link`` header in every language (it is a file format).
 
     Attributes
     ----------
@@ -166,34 +170,39 @@ class RosterEditor(w.VBox):
     """
 
     def __init__(self, store: Store, consultation_id: int, base_url: str = DEFAULT_BASE_URL,
-                 on_change: Callable[[], None] | None = None, **kwargs: Any):
+                 on_change: Callable[[], None] | None = None, *,
+                 language: str | None = None, **kwargs: Any):
         self.store = store
         self.consultation_id = consultation_id
         self.on_change = on_change
+        self.language = language
+        self._ = _ = translator(language)
+        self.ngettext = plural_translator(language)
         self.message = Message()
         self._fresh: dict[int, tuple[str, str]] = {}
 
         self.name = w.Text(layout=FULL_WIDTH)
-        self.email = w.Text(placeholder="name@example.org", layout=FULL_WIDTH)
-        self.attributes = w.Text(placeholder="role=nurse; region=North", layout=FULL_WIDTH)
-        self.add_button = w.Button(description="Add member", icon="user-plus",
+        self.email = w.Text(placeholder=_("name@example.org"), layout=FULL_WIDTH)
+        self.attributes = w.Text(placeholder=_("role=nurse; region=North"), layout=FULL_WIDTH)
+        self.add_button = w.Button(description=_("Add member"), icon="user-plus",
                                    button_style="primary")
         self.upload = w.FileUpload(accept=".csv,text/csv", multiple=False,
-                                   description="Choose CSV file")
-        self.import_button = w.Button(description="Add members from CSV", icon="upload")
+                                   description=_("Choose CSV file"))
+        self.import_button = w.Button(description=_("Add members from CSV"), icon="upload")
         self.table = w.HTML()
         self.base_url = w.Text(value=base_url, layout=FULL_WIDTH)
-        self.invite_all_button = w.Button(description="Create links for everyone not yet invited",
-                                          icon="link", button_style="primary",
-                                          layout=w.Layout(width="auto"))
+        self.invite_all_button = w.Button(
+            description=_("Create links for everyone not yet invited"),
+            icon="link", button_style="primary", layout=w.Layout(width="auto"))
         self.member_picker = w.Dropdown(options=[], layout=FULL_WIDTH)
-        self.new_link_button = w.Button(description="New link", icon="refresh",
-                                        tooltip="Create a new link for the chosen member; "
-                                                "their old link stops working")
-        self.revoke_button = w.Button(description="Revoke", icon="ban", button_style="danger",
-                                      tooltip="Stop the chosen member's link from working")
+        self.new_link_button = w.Button(description=_("New link"), icon="refresh",
+                                        tooltip=_("Create a new link for the chosen member; "
+                                                  "their old link stops working"))
+        self.revoke_button = w.Button(description=_("Revoke"), icon="ban",
+                                      button_style="danger",
+                                      tooltip=_("Stop the chosen member's link from working"))
         self.links = w.Textarea(layout=w.Layout(width="100%", height="10em"),
-                                placeholder="New links appear here.")
+                                placeholder=_("New links appear here."))
         self.download = w.HTML()
 
         self.add_button.on_click(self._guard(self.add_one))
@@ -203,33 +212,34 @@ class RosterEditor(w.VBox):
         self.revoke_button.on_click(self._guard(self.revoke))
 
         super().__init__([
-            w.HTML("<h3>Roster</h3>"),
+            w.HTML(tagged("h3", _("Roster"))),
             self.table,
-            w.HTML("<h4>Add a member</h4>"),
-            labelled("Name", self.name),
-            labelled("Email (optional)", self.email),
-            labelled("Attributes (optional)", self.attributes,
-                     "Write each as name=value, separated by ;  for example "
-                     "role=nurse; region=North"),
+            w.HTML(tagged("h4", _("Add a member"))),
+            labelled(_("Name"), self.name),
+            labelled(_("Email (optional)"), self.email),
+            labelled(_("Attributes (optional)"), self.attributes,
+                     _("Write each as name=value, separated by ;  for example "
+                       "role=nurse; region=North")),
             self.add_button,
-            w.HTML("<h4>Add members from a CSV file</h4>"),
-            labelled("CSV file of members", self.upload,
-                     "First line: the column names. A column called name is required, "
-                     "email is optional, every other column is an attribute (role, "
-                     "region...). If one row is refused, no member is added."),
+            w.HTML(tagged("h4", _("Add members from a CSV file"))),
+            labelled(_("CSV file of members"), self.upload,
+                     _("First line: the column names. A column called name is required, "
+                       "email is optional, every other column is an attribute (role, "
+                       "region...). If one row is refused, no member is added.")),
             self.import_button,
-            w.HTML("<h3>Invitation links</h3>"
-                   "<p><b>Each link is shown only once</b>: copy or download it now, the "
-                   "store keeps no readable copy. Creating a new link for a member "
-                   "<b>revokes their old link</b>.</p>"),
-            labelled("Address of the Voila server in the links", self.base_url),
+            w.HTML(tagged("h3", _("Invitation links"))
+                   # The <b>...</b> tags are kept in the translations.
+                   + "<p>" + _("<b>Each link is shown only once</b>: copy or download it now, "
+                             "the store keeps no readable copy. Creating a new link for a "
+                             "member <b>revokes their old link</b>.") + "</p>"),
+            labelled(_("Address of the Voila server in the links"), self.base_url),
             self.invite_all_button,
-            w.HTML("<small>Members whose link was revoked are left out: give them a new "
-                   "link one by one below.</small>"),
-            labelled("Member", self.member_picker),
+            w.HTML("<small>" + esc(_("Members whose link was revoked are left out: give them "
+                                     "a new link one by one below.")) + "</small>"),
+            labelled(_("Member"), self.member_picker),
             w.HBox([self.new_link_button, self.revoke_button]),
             self.message,
-            labelled("Links created now (name,link), to copy", self.links),
+            labelled(_("Links created now (name,link), to copy"), self.links),
             self.download,
         ], **kwargs)
         self.refresh()
@@ -250,35 +260,42 @@ class RosterEditor(w.VBox):
 
     def refresh(self) -> None:
         """Reload the roster and the state of every link from the store."""
+        _ = self._
         members = self.store.list_members(self.consultation_id)
         state: dict[int, str] = {}
         for invitation in self.store.list_invitations(self.consultation_id):
             if invitation.revoked:
-                state.setdefault(invitation.member_id, "link revoked")
+                state.setdefault(invitation.member_id, _("link revoked"))
             else:
                 created = invitation.created_at
                 state[invitation.member_id] = (
-                    f"link active since {created:%Y-%m-%d %H:%M} UTC" if created
-                    else "link active")
+                    _("link active since {moment}").format(
+                        moment=format_datetime(created, self.language)) if created
+                    else _("link active"))
         self._state = state
+        not_invited = _("not invited")
         keys = sorted({k for mb in members for k in mb.attributes})
         head = "".join(f"<th scope='col'>{esc(h)}</th>"
-                       for h in ["Name", "Email", *keys, "Invitation"])
+                       for h in [_("Name"), _("Email"), *keys, _("Invitation")])
         body = "".join(
             "<tr>" + "".join(f"<td>{esc(v)}</td>" for v in [
                 mb.name, mb.email, *(mb.attributes.get(k, "") for k in keys),
-                state.get(mb.id, "not invited")]) + "</tr>"
+                state.get(mb.id, not_invited)]) + "</tr>"
             for mb in members
         )
+        on_roster = self.ngettext(
+            "{count} member on the roster.", "{count} members on the roster.",
+            len(members)).format(count=format_number(len(members), self.language))
         self.table.value = (
-            f"<p>{len(members)} member{'s' if len(members) != 1 else ''} on the roster.</p>"
+            f"<p>{esc(on_roster)}</p>"
             f"<table class='cop-table' style='border-collapse:collapse'>"
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-            if members else "<p>No member yet: add them one by one or from a CSV file.</p>"
+            if members else
+            tagged("p", _("No member yet: add them one by one or from a CSV file."))
         )
         current = self.member_picker.value
         self.member_picker.options = [
-            (f"{mb.name} \u2014 {state.get(mb.id, 'not invited')}", mb.id) for mb in members
+            (f"{mb.name} \u2014 {state.get(mb.id, not_invited)}", mb.id) for mb in members
         ]
         ids = [mb.id for mb in members]
         self.member_picker.value = current if current in ids else (ids[0] if ids else None)
@@ -290,10 +307,13 @@ class RosterEditor(w.VBox):
         self.links.value = links_csv(links) if links else ""
         if links:
             data = urllib.parse.quote(links_csv(links))
+            words = self.ngettext(
+                "Download this {count} link as a CSV file",
+                "Download these {count} links as a CSV file",
+                len(links)).format(count=format_number(len(links), self.language))
             self.download.value = (
                 f"<a download='invitation-links.csv' href='data:text/csv;charset=utf-8,{data}'>"
-                f"Download these {len(links)} link{'s' if len(links) != 1 else ''} as a CSV "
-                "file</a>"
+                f"{esc(words)}</a>"
             )
         else:
             self.download.value = ""
@@ -302,8 +322,9 @@ class RosterEditor(w.VBox):
         base = self.base_url.value.strip()
         if not base.lower().startswith(("http://", "https://")) or any(c.isspace()
                                                                        for c in base):
-            raise ValidationError("Address of the Voila server",
-                                  "must start with http:// or https:// and have no spaces", base)
+            raise ValidationError(self._("Address of the Voila server"),
+                                  self._("must start with http:// or https:// and have no "
+                                         "spaces"), base)
         return base
 
     def _link(self, member: m.Member, base: str) -> None:
@@ -312,7 +333,7 @@ class RosterEditor(w.VBox):
 
     def _chosen(self) -> m.Member:
         if self.member_picker.value is None:
-            raise ValidationError("Member", "choose a member first")
+            raise ValidationError(self._("Member"), self._("choose a member first"))
         return self.store.get_member(self.member_picker.value)
 
     # -- actions ----------------------------------------------------------------------
@@ -324,36 +345,42 @@ class RosterEditor(w.VBox):
             attributes=parse_attributes(self.attributes.value),
         ))
         self.name.value = self.email.value = self.attributes.value = ""
-        return f"Added {member.name}. Create their link below when you are ready."
+        return self._("Added {name}. Create their link below when you are ready.").format(
+            name=member.name)
 
     def import_csv(self) -> str:
         """Add every member of the uploaded CSV file (all of them, or none)."""
         name, text = uploaded_text(self.upload)
         members = self.store.add_members(members_from_csv(self.consultation_id, text))
         self.upload.value = ()
-        return f"Added {len(members)} member{'s' if len(members) != 1 else ''} from {name}."
+        return self.ngettext(
+            "Added {count} member from {file}.", "Added {count} members from {file}.",
+            len(members)).format(count=format_number(len(members), self.language), file=name)
 
     def invite_all(self) -> str:
         """Create a link for every member who was never invited."""
         ever = {i.member_id for i in self.store.list_invitations(self.consultation_id)}
         todo = [mb for mb in self.store.list_members(self.consultation_id) if mb.id not in ever]
         if not todo:
-            return "Everyone already has a link (or had one revoked): nothing to create."
+            return self._("Everyone already has a link (or had one revoked): nothing to "
+                          "create.")
         base = self._base()
         issued = self.store.add_invitations([mb.id for mb in todo])  # all or none
         for member, (_invitation, token) in zip(todo, issued, strict=True):
             self._fresh[member.id] = (member.name,
                                       member_link(base, self.consultation_id, token))
         done = len(issued)
-        return (f"Created {done} link{'s' if done != 1 else ''}. Copy or download them now: "
-                "they are shown only once.")
+        return self.ngettext(
+            "Created {count} link. Copy or download it now: it is shown only once.",
+            "Created {count} links. Copy or download them now: they are shown only once.",
+            done).format(count=format_number(done, self.language))
 
     def new_link(self) -> str:
         """Create a new link for the chosen member; their old link stops working."""
         member = self._chosen()
         self._link(member, self._base())
-        return (f"New link for {member.name} below; their old link no longer works. "
-                "Copy it now: it is shown only once.")
+        return self._("New link for {name} below; their old link no longer works. Copy it "
+                      "now: it is shown only once.").format(name=member.name)
 
     def revoke(self) -> str:
         """Revoke the chosen member's link."""
@@ -361,5 +388,7 @@ class RosterEditor(w.VBox):
         count = self.store.revoke_invitation(member.id)
         self._fresh.pop(member.id, None)
         if not count:
-            return f"{member.name} had no working link; nothing to revoke."
-        return f"Revoked the link of {member.name}: it no longer opens their card."
+            return self._("{name} had no working link; nothing to revoke.").format(
+                name=member.name)
+        return self._("Revoked the link of {name}: it no longer opens their card.").format(
+            name=member.name)

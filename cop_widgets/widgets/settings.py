@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from .. import model as m
+from ..i18n import N_, format_datetime, translator
 from ..scales import SCALES
-from .common import FULL_WIDTH, Message, esc, guarded, labelled
+from .common import FULL_WIDTH, Message, esc, guarded, labelled, tagged
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -23,14 +24,14 @@ __all__ = [
     "status_in_words",
 ]
 
-#: When members may see results, in words.
+#: When members may see results, in words (English msgids; translated where shown).
 VISIBILITY_CHOICES: list[tuple[str, str]] = [
-    ("after they submit", m.Visibility.AFTER_SUBMISSION.value),
-    ("after the consultation closes", m.Visibility.AFTER_CLOSE.value),
-    ("never", m.Visibility.NEVER.value),
+    (N_("after they submit"), m.Visibility.AFTER_SUBMISSION.value),
+    (N_("after the consultation closes"), m.Visibility.AFTER_CLOSE.value),
+    (N_("never"), m.Visibility.NEVER.value),
 ]
 
-#: Languages of the member pages.
+#: Languages of the member pages, each named in itself (not translated).
 LANGUAGE_CHOICES: list[tuple[str, str]] = [
     ("English", "en"),
     ("Fran\u00e7ais", "fr"),
@@ -71,17 +72,23 @@ def new_consultation(store: Store, development_id: int, title: str,
     return store.add_consultation(m.Consultation(development_id, title, **settings))
 
 
-def status_in_words(consultation: m.Consultation) -> str:
-    """Return the status of a consultation as a sentence for the facilitator."""
+def status_in_words(consultation: m.Consultation, language: str | None = None) -> str:
+    """Return the status of a consultation as a sentence for the facilitator.
+
+    ``language`` is the facilitator's (English by default), not the member pages'.
+    """
+    _ = translator(language)
     status = consultation.status
-    deadline = (f" The deadline is {consultation.deadline:%Y-%m-%d %H:%M} UTC."
-                if consultation.deadline else " There is no deadline.")
+    deadline = " " + (
+        _("The deadline is {deadline}.").format(
+            deadline=format_datetime(consultation.deadline, language))
+        if consultation.deadline else _("There is no deadline."))
     if status is m.ConsultationStatus.DRAFT:
-        return ("Draft: members cannot answer yet. Open it when the statements and the "
-                "roster are ready." + deadline)
+        return (_("Draft: members cannot answer yet. Open it when the statements and the "
+                  "roster are ready.") + deadline)
     if status is m.ConsultationStatus.OPEN:
-        return "Open: members can fill in their position cards." + deadline
-    return "Closed: no more cards are accepted. You can open it again."
+        return _("Open: members can fill in their position cards.") + deadline
+    return _("Closed: no more cards are accepted. You can open it again.")
 
 
 class ConsultationSettings(w.VBox):
@@ -95,6 +102,9 @@ class ConsultationSettings(w.VBox):
         The consultation to configure.
     on_change : callable, optional
         Called with the saved consultation after every successful change.
+    language : str, optional
+        Language of the form (``en``, ``fr``, ``es``); English by default. The scale's
+        levels are previewed in the language chosen for the member pages.
 
     Attributes
     ----------
@@ -114,52 +124,58 @@ class ConsultationSettings(w.VBox):
     """
 
     def __init__(self, store: Store, consultation_id: int,
-                 on_change: Callable[[m.Consultation], None] | None = None, **kwargs: Any):
+                 on_change: Callable[[m.Consultation], None] | None = None, *,
+                 language: str | None = None, **kwargs: Any):
         self.store = store
         self.consultation_id = consultation_id
         self.on_change = on_change
+        self.ui_language = language
+        self._ = _ = translator(language)
         self.message = Message()
 
         self.title = w.Text(layout=FULL_WIDTH)
-        self.scale = w.Dropdown(options=[(s.name, key) for key, s in SCALES.items()])
+        self.scale = w.Dropdown(options=[(_(s.name), key) for key, s in SCALES.items()])
         self.scale_levels = w.HTML()
         self.anonymous = w.Checkbox(indent=False)
-        self.visibility = w.Dropdown(options=VISIBILITY_CHOICES)
+        self.visibility = w.Dropdown(options=[(_(label), value)
+                                              for label, value in VISIBILITY_CHOICES])
         self.deadline_date = w.DatePicker()
         self.deadline_time = w.TimePicker()
         self.language = w.Dropdown(options=LANGUAGE_CHOICES)
-        self.save_button = w.Button(description="Save settings", icon="save",
+        self.save_button = w.Button(description=_("Save settings"), icon="save",
                                     button_style="primary")
         self.status = w.HTML()
-        self.open_button = w.Button(description="Open to members", icon="play",
+        self.open_button = w.Button(description=_("Open to members"), icon="play",
                                     button_style="success")
-        self.close_button = w.Button(description="Close", icon="stop", button_style="warning")
-        self.round_button = w.Button(description="Start the next round", icon="repeat",
+        self.close_button = w.Button(description=_("Close"), icon="stop",
+                                     button_style="warning")
+        self.round_button = w.Button(description=_("Start the next round"), icon="repeat",
                                      layout=w.Layout(width="auto"),
-                                     tooltip="Delphi: members see this round's results and "
-                                             "their own answers, and may revise")
+                                     tooltip=_("Delphi: members see this round's results and "
+                                               "their own answers, and may revise"))
 
         self.scale.observe(self._show_levels, names="value")
+        self.language.observe(self._show_levels, names="value")
         self.save_button.on_click(guarded(self.message, self.save))
         self.open_button.on_click(guarded(self.message, self.open_consultation))
         self.close_button.on_click(guarded(self.message, self.close_consultation))
         self.round_button.on_click(guarded(self.message, self.next_round))
 
         super().__init__([
-            w.HTML("<h3>Settings</h3>"),
-            labelled("Question put to the community", self.title),
-            labelled("Stance scale", self.scale,
-                     "Cannot change once members have saved cards."),
+            w.HTML(tagged("h3", _("Settings"))),
+            labelled(_("Question put to the community"), self.title),
+            labelled(_("Stance scale"), self.scale,
+                     _("Cannot change once members have saved cards.")),
             self.scale_levels,
-            labelled("Anonymous: never show a name beside a position", self.anonymous),
-            labelled("Members see the community's results", self.visibility),
-            labelled("Deadline date (UTC, optional)", self.deadline_date,
-                     "Leave empty for no deadline."),
-            labelled("Deadline time (UTC)", self.deadline_time,
-                     "Empty means 23:59 on the deadline date."),
-            labelled("Language of the member pages", self.language),
+            labelled(_("Anonymous: never show a name beside a position"), self.anonymous),
+            labelled(_("Members see the community's results"), self.visibility),
+            labelled(_("Deadline date (UTC, optional)"), self.deadline_date,
+                     _("Leave empty for no deadline.")),
+            labelled(_("Deadline time (UTC)"), self.deadline_time,
+                     _("Empty means 23:59 on the deadline date.")),
+            labelled(_("Language of the member pages"), self.language),
             self.save_button,
-            w.HTML("<h3>Status</h3>"),
+            w.HTML(tagged("h3", _("Status"))),
             self.status,
             w.HBox([self.open_button, self.close_button, self.round_button]),
             self.message,
@@ -173,8 +189,10 @@ class ConsultationSettings(w.VBox):
         if scale is None:
             self.scale_levels.value = ""
             return
-        items = "".join(f"<li>{esc(level.label)}</li>" for level in scale.levels)
-        self.scale_levels.value = f"<small>Levels, as members see them:</small><ul>{items}</ul>"
+        members_ = translator(self.language.value)  # the member pages' language
+        items = "".join(f"<li>{esc(members_(level.label))}</li>" for level in scale.levels)
+        self.scale_levels.value = (tagged("small", self._("Levels, as members see them:"))
+                                   + f"<ul>{items}</ul>")
 
     def load(self) -> m.Consultation:
         """Fill the form from the store."""
@@ -194,12 +212,15 @@ class ConsultationSettings(w.VBox):
 
     def _show(self, consultation: m.Consultation) -> None:
         self.consultation = consultation
+        _ = self._
         current = self.store.get_round(consultation.id)
-        self.status.value = (f"<p>{esc(status_in_words(consultation))} "
-                             f"Round {current.number}.</p>")
-        self.round_button.description = f"Start round {current.number + 1}"
-        self.open_button.description = ("Open again" if consultation.status
-                                        is m.ConsultationStatus.CLOSED else "Open to members")
+        round_words = _("Round {number}.").format(number=current.number)
+        self.status.value = (f"<p>{esc(status_in_words(consultation, self.ui_language))} "
+                             f"{esc(round_words)}</p>")
+        self.round_button.description = _("Start round {number}").format(
+            number=current.number + 1)
+        self.open_button.description = (_("Open again") if consultation.status
+                                        is m.ConsultationStatus.CLOSED else _("Open to members"))
         self.open_button.disabled = consultation.status is m.ConsultationStatus.OPEN
         self.close_button.disabled = consultation.status is not m.ConsultationStatus.OPEN
 
@@ -229,14 +250,15 @@ class ConsultationSettings(w.VBox):
         self._changed(consultation)
         note = ""
         if consultation.deadline and consultation.deadline < self.store.now():
-            note = " Note: the deadline has already passed, so no card is accepted."
-        return "Settings saved." + note
+            note = " " + self._("Note: the deadline has already passed, so no card is "
+                                "accepted.")
+        return self._("Settings saved.") + note
 
     def open_consultation(self) -> str:
         """Open the consultation to cards (it needs at least one accepted statement)."""
         consultation = self.store.open_consultation(self.consultation_id)
         self._changed(consultation)
-        return "The consultation is open: members with a link can answer."
+        return self._("The consultation is open: members with a link can answer.")
 
     def next_round(self) -> str:
         """Start the next Delphi round and open the consultation to it."""
@@ -245,11 +267,12 @@ class ConsultationSettings(w.VBox):
         if consultation.status is not m.ConsultationStatus.OPEN:
             consultation = self.store.open_consultation(self.consultation_id)
         self._changed(consultation)
-        return (f"Round {new_round.number} is open: members see the previous round's "
-                "results and their own answers, and may revise. Earlier rounds are kept.")
+        return self._("Round {number} is open: members see the previous round's results and "
+                      "their own answers, and may revise. Earlier rounds are kept.").format(
+            number=new_round.number)
 
     def close_consultation(self) -> str:
         """Close the consultation: no more cards are accepted."""
         consultation = self.store.close_consultation(self.consultation_id)
         self._changed(consultation)
-        return "The consultation is closed: no more cards are accepted."
+        return self._("The consultation is closed: no more cards are accepted.")

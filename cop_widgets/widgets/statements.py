@@ -11,7 +11,8 @@ import ipywidgets as w
 
 from .. import model as m
 from ..errors import ValidationError
-from .common import FULL_WIDTH, Message, esc, guarded, labelled
+from ..i18n import N_, format_number, plural_translator, translator
+from .common import FULL_WIDTH, Message, esc, guarded, labelled, tagged
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -26,6 +27,12 @@ __all__ = [
 ]
 
 _STATEMENT_COLUMNS = ("text", "statement")
+
+#: A removed statement's state in words (English msgids; translated where shown).
+_REMOVED_WORDS = {
+    m.ModerationState.WITHDRAWN: N_("withdrawn"),
+    m.ModerationState.REJECTED: N_("rejected"),
+}
 
 
 def uploaded_text(upload: w.FileUpload, field: str = "CSV file") -> tuple[str, str]:
@@ -125,22 +132,27 @@ class StatementRow(w.VBox):
 
     """
 
-    def __init__(self, statement: m.Statement, number: int, total: int):
+    def __init__(self, statement: m.Statement, number: int, total: int, *,
+                 language: str | None = None):
         self.statement = statement
-        self.text = w.Textarea(value=statement.text, description=f"Statement {number}",
+        _ = translator(language)
+        self.text = w.Textarea(value=statement.text,
+                               description=_("Statement {number}").format(number=number),
                                style={"description_width": "initial"},
                                layout=w.Layout(width="100%", height="4em"))
-        self.save_button = w.Button(description="Save text", icon="save",
-                                    tooltip=f"Save the text of statement {number}")
-        self.up_button = w.Button(description="Move up", icon="arrow-up",
-                                  tooltip=f"Move statement {number} up",
+        self.save_button = w.Button(
+            description=_("Save text"), icon="save",
+            tooltip=_("Save the text of statement {number}").format(number=number))
+        self.up_button = w.Button(description=_("Move up"), icon="arrow-up",
+                                  tooltip=_("Move statement {number} up").format(number=number),
                                   disabled=number == 1)
-        self.down_button = w.Button(description="Move down", icon="arrow-down",
-                                    tooltip=f"Move statement {number} down",
-                                    disabled=number == total)
-        self.withdraw_button = w.Button(description="Withdraw", icon="times",
-                                        button_style="warning",
-                                        tooltip=f"Take statement {number} off the card")
+        self.down_button = w.Button(
+            description=_("Move down"), icon="arrow-down",
+            tooltip=_("Move statement {number} down").format(number=number),
+            disabled=number == total)
+        self.withdraw_button = w.Button(
+            description=_("Withdraw"), icon="times", button_style="warning",
+            tooltip=_("Take statement {number} off the card").format(number=number))
         super().__init__([
             self.text,
             w.HBox([self.save_button, self.up_button, self.down_button, self.withdraw_button]),
@@ -159,15 +171,18 @@ class PendingRow(w.VBox):
 
     """
 
-    def __init__(self, statement: m.Statement, proposer: str):
+    def __init__(self, statement: m.Statement, proposer: str, *, language: str | None = None):
         self.statement = statement
-        self.accept_button = w.Button(description="Accept", icon="check", button_style="success",
-                                      tooltip="Put this proposal on the card")
-        self.reject_button = w.Button(description="Reject", icon="ban",
-                                      tooltip="Turn this proposal down")
+        _ = translator(language)
+        self.accept_button = w.Button(description=_("Accept"), icon="check",
+                                      button_style="success",
+                                      tooltip=_("Put this proposal on the card"))
+        self.reject_button = w.Button(description=_("Reject"), icon="ban",
+                                      tooltip=_("Turn this proposal down"))
+        proposed = esc(_("Proposed by {name}")).format(name=esc(proposer))
         super().__init__([
             w.HTML(f"<div>{esc(statement.text)}</div>"
-                   f"<small>Proposed by {esc(proposer)}</small>"),
+                   f"<small>{proposed}</small>"),
             w.HBox([self.accept_button, self.reject_button]),
         ], layout=w.Layout(border="1px solid #ddd", padding="4px", margin="2px 0"))
 
@@ -183,6 +198,8 @@ class StatementsEditor(w.VBox):
         The consultation whose card is edited.
     on_change : callable, optional
         Called with no argument after every successful change.
+    language : str, optional
+        Language of the editor (``en``, ``fr``, ``es``); English by default.
 
     Attributes
     ----------
@@ -204,30 +221,34 @@ class StatementsEditor(w.VBox):
     """
 
     def __init__(self, store: Store, consultation_id: int,
-                 on_change: Callable[[], None] | None = None, **kwargs: Any):
+                 on_change: Callable[[], None] | None = None, *,
+                 language: str | None = None, **kwargs: Any):
         self.store = store
         self.consultation_id = consultation_id
         self.on_change = on_change
+        self.language = language
+        self._ = _ = translator(language)
+        self.ngettext = plural_translator(language)
         self.message = Message()
         self.rows: list[StatementRow] = []
         self.pending_rows: list[PendingRow] = []
 
         self.list_box = w.VBox()
         self.count = w.HTML()
-        self.new_text = w.Textarea(placeholder="One statement members will take a stance on",
+        self.new_text = w.Textarea(placeholder=_("One statement members will take a stance on"),
                                    layout=w.Layout(width="100%", height="4em"))
-        self.add_button = w.Button(description="Add statement", icon="plus",
+        self.add_button = w.Button(description=_("Add statement"), icon="plus",
                                    button_style="primary")
-        self.paste = w.Textarea(placeholder="Paste statements here, one per line",
+        self.paste = w.Textarea(placeholder=_("Paste statements here, one per line"),
                                 layout=w.Layout(width="100%", height="8em"))
-        self.import_text_button = w.Button(description="Add all lines", icon="list")
+        self.import_text_button = w.Button(description=_("Add all lines"), icon="list")
         self.upload = w.FileUpload(accept=".csv,text/csv", multiple=False,
-                                   description="Choose CSV file")
-        self.import_csv_button = w.Button(description="Add statements from CSV",
+                                   description=_("Choose CSV file"))
+        self.import_csv_button = w.Button(description=_("Add statements from CSV"),
                                           icon="upload")
         self.pending_box = w.VBox()
         self.withdrawn_picker = w.Dropdown(options=[], layout=FULL_WIDTH)
-        self.restore_button = w.Button(description="Put back on the card", icon="undo")
+        self.restore_button = w.Button(description=_("Put back on the card"), icon="undo")
 
         self.add_button.on_click(self._guard(self.add_one))
         self.import_text_button.on_click(self._guard(self.import_text))
@@ -235,27 +256,27 @@ class StatementsEditor(w.VBox):
         self.restore_button.on_click(self._guard(self.restore))
 
         super().__init__([
-            w.HTML("<h3>Statements on the card</h3>"),
+            w.HTML(tagged("h3", _("Statements on the card"))),
             self.count,
             self.list_box,
             self.message,
-            w.HTML("<h4>Add a statement</h4>"),
-            labelled("New statement", self.new_text, "At most 500 characters."),
+            w.HTML(tagged("h4", _("Add a statement"))),
+            labelled(_("New statement"), self.new_text, _("At most 500 characters.")),
             self.add_button,
-            w.HTML("<h4>Add many at once</h4>"),
-            labelled("Statements, one per line", self.paste,
-                     "Each non-empty line becomes a statement. If one line is refused, "
-                     "none is added."),
+            w.HTML(tagged("h4", _("Add many at once"))),
+            labelled(_("Statements, one per line"), self.paste,
+                     _("Each non-empty line becomes a statement. If one line is refused, "
+                       "none is added.")),
             self.import_text_button,
-            labelled("CSV file of statements", self.upload,
-                     "The first line names the columns; statements are read from the "
-                     "\u201ctext\u201d or \u201cstatement\u201d column, else the first "
-                     "column. If one row is refused, none is added."),
+            labelled(_("CSV file of statements"), self.upload,
+                     _("The first line names the columns; statements are read from the "
+                       "\u201ctext\u201d or \u201cstatement\u201d column, else the first "
+                       "column. If one row is refused, none is added.")),
             self.import_csv_button,
-            w.HTML("<h4>Proposals from members waiting for you</h4>"),
+            w.HTML(tagged("h4", _("Proposals from members waiting for you"))),
             self.pending_box,
-            w.HTML("<h4>Withdrawn and rejected statements</h4>"),
-            labelled("Statement to put back", self.withdrawn_picker),
+            w.HTML(tagged("h4", _("Withdrawn and rejected statements"))),
+            labelled(_("Statement to put back"), self.withdrawn_picker),
             self.restore_button,
         ], **kwargs)
         self.refresh()
@@ -274,11 +295,12 @@ class StatementsEditor(w.VBox):
 
     def refresh(self) -> None:
         """Reload every list from the store."""
+        _, ngettext = self._, self.ngettext
         consultation = self.store.get_consultation(self.consultation_id)
         accepted = self.store.list_statements(self.consultation_id)
         self.rows = []
         for number, statement in enumerate(accepted, start=1):
-            row = StatementRow(statement, number, len(accepted))
+            row = StatementRow(statement, number, len(accepted), language=self.language)
             row.save_button.on_click(self._guard(
                 lambda s=statement, r=row: self.edit(s.id, r.text.value)))
             row.up_button.on_click(self._guard(lambda s=statement: self.move(s.id, -1)))
@@ -286,12 +308,14 @@ class StatementsEditor(w.VBox):
             row.withdraw_button.on_click(self._guard(lambda s=statement: self.withdraw(s.id)))
             self.rows.append(row)
         self.list_box.children = tuple(self.rows)
-        self.count.value = (
-            f"<p>{len(accepted)} statement{'s' if len(accepted) != 1 else ''} on the card, "
-            "in the order members see them.</p>" if accepted else
-            "<p>No statement yet. Add one below: a consultation opens only with at least "
-            "one statement.</p>"
-        )
+        count = len(accepted)
+        self.count.value = "<p>" + esc(
+            ngettext("{count} statement on the card, in the order members see them.",
+               "{count} statements on the card, in the order members see them.",
+               count).format(count=format_number(count, self.language)) if accepted else
+            _("No statement yet. Add one below: a consultation opens only with at least "
+              "one statement.")
+        ) + "</p>"
 
         pending = self.store.list_statements(self.consultation_id,
                                              states=[m.ModerationState.PENDING])
@@ -300,22 +324,23 @@ class StatementsEditor(w.VBox):
             names = {mb.id: mb.name for mb in self.store.list_members(self.consultation_id)}
         self.pending_rows = []
         for statement in pending:
-            proposer = ("a member" if consultation.anonymous or statement.proposed_by is None
-                        else names.get(statement.proposed_by, "a member"))
-            row = PendingRow(statement, proposer)
+            proposer = (_("a member") if consultation.anonymous or statement.proposed_by is None
+                        else names.get(statement.proposed_by, _("a member")))
+            row = PendingRow(statement, proposer, language=self.language)
             row.accept_button.on_click(self._guard(
                 lambda s=statement: self.moderate(s.id, m.ModerationState.ACCEPTED)))
             row.reject_button.on_click(self._guard(
                 lambda s=statement: self.moderate(s.id, m.ModerationState.REJECTED)))
             self.pending_rows.append(row)
         self.pending_box.children = tuple(self.pending_rows) or (
-            w.HTML("<p>No proposal is waiting.</p>"),)
+            w.HTML(tagged("p", _("No proposal is waiting."))),)
 
         removed = self.store.list_statements(
             self.consultation_id,
             states=[m.ModerationState.WITHDRAWN, m.ModerationState.REJECTED])
         self.withdrawn_picker.options = [
-            (f"({s.moderation.value}) {_short(s.text)}", s.id) for s in removed
+            (f"({_(_REMOVED_WORDS.get(s.moderation, s.moderation.value))}) {_short(s.text)}",
+             s.id) for s in removed
         ]
         self.withdrawn_picker.value = removed[0].id if removed else None
         self.withdrawn_picker.disabled = self.restore_button.disabled = not removed
@@ -327,15 +352,18 @@ class StatementsEditor(w.VBox):
         statement = self.store.add_statement(m.Statement(self.consultation_id,
                                                          self.new_text.value))
         self.new_text.value = ""
-        return f"Added statement {len(self.store.list_statements(self.consultation_id))}: " \
-            f"\u201c{_short(statement.text)}\u201d."
+        return self._("Added statement {number}: \u201c{text}\u201d.").format(
+            number=len(self.store.list_statements(self.consultation_id)),
+            text=_short(statement.text))
 
     def import_text(self) -> str:
         """Add every non-empty line of :attr:`paste` (all of them, or none)."""
         statements = self.store.add_statements(
             statements_from_text(self.consultation_id, self.paste.value))
         self.paste.value = ""
-        return f"Added {len(statements)} statement{'s' if len(statements) != 1 else ''}."
+        return self.ngettext(
+            "Added {count} statement.", "Added {count} statements.",
+            len(statements)).format(count=format_number(len(statements), self.language))
 
     def import_csv(self) -> str:
         """Add the statements of the uploaded CSV file (all of them, or none)."""
@@ -343,45 +371,52 @@ class StatementsEditor(w.VBox):
         statements, column = statements_from_csv(self.consultation_id, text)
         self.store.add_statements(statements)
         self.upload.value = ()
-        return (f"Added {len(statements)} statement{'s' if len(statements) != 1 else ''} "
-                f"from the column \u201c{column}\u201d of {name}.")
+        return self.ngettext(
+            "Added {count} statement from the column \u201c{column}\u201d of {file}.",
+            "Added {count} statements from the column \u201c{column}\u201d of {file}.",
+            len(statements)).format(
+            count=format_number(len(statements), self.language), column=column, file=name)
 
     def edit(self, statement_id: int, text: str) -> str:
         """Change the words of a statement (refused once members have answered it)."""
         statement = self.store.update_statement(statement_id, text=text)
-        return f"Saved: \u201c{_short(statement.text)}\u201d."
+        return self._("Saved: \u201c{text}\u201d.").format(text=_short(statement.text))
 
     def move(self, statement_id: int, step: int) -> str:
         """Move a statement ``step`` places (``-1`` up, ``+1`` down) on the card."""
         order = [s.id for s in self.store.list_statements(self.consultation_id)]
         if statement_id not in order:
             self.refresh()
-            raise ValidationError("statement", "is no longer on the card; the list is refreshed")
+            raise ValidationError(self._("statement"),
+                                  self._("is no longer on the card; the list is refreshed"))
         i = order.index(statement_id)
         j = min(max(i + step, 0), len(order) - 1)
         order[i], order[j] = order[j], order[i]
         self.store.reorder_statements(self.consultation_id, order)
-        return f"Moved to place {j + 1}."
+        return self._("Moved to place {number}.").format(number=j + 1)
 
     def withdraw(self, statement_id: int) -> str:
         """Take a statement off the card (it can be put back later)."""
         self.store.update_statement(statement_id, moderation=m.ModerationState.WITHDRAWN)
-        return "Withdrawn. It is listed under \u201cWithdrawn and rejected statements\u201d."
+        return self._("Withdrawn. It is listed under \u201cWithdrawn and rejected "
+                      "statements\u201d.")
 
     def moderate(self, statement_id: int, state: m.ModerationState) -> str:
         """Accept or reject a member's proposal."""
         self.store.update_statement(statement_id, moderation=state)
         if state is m.ModerationState.ACCEPTED:
-            return "Accepted: the proposal is now on the card."
-        return "Rejected. It is listed under \u201cWithdrawn and rejected statements\u201d."
+            return self._("Accepted: the proposal is now on the card.")
+        return self._("Rejected. It is listed under \u201cWithdrawn and rejected "
+                      "statements\u201d.")
 
     def restore(self) -> str:
         """Put the statement chosen in :attr:`withdrawn_picker` back on the card."""
         if self.withdrawn_picker.value is None:
-            raise ValidationError("Statement to put back", "choose a statement first")
+            raise ValidationError(self._("Statement to put back"),
+                                  self._("choose a statement first"))
         self.store.update_statement(self.withdrawn_picker.value,
                                     moderation=m.ModerationState.ACCEPTED)
-        return "Put back on the card."
+        return self._("Put back on the card.")
 
 
 def _short(text: str, limit: int = 80) -> str:

@@ -1,0 +1,145 @@
+"""Find English user-interface text (msgids of the catalogue) in a translated page.
+
+Shared by ``tests/i18n`` (widget trees in pure Python) and ``tests/browser/test_french.py``
+(the text chromium shows), which loads this file by path.
+
+The filter
+----------
+Every msgid of ``cop_widgets/locale/cop_widgets.pot`` (singular and plural) is cut at its
+``{placeholders}``; each piece, trimmed of spaces and punctuation, is searched for in the
+page's text as a whole phrase (case-sensitive, on word boundaries). A piece is NOT looked
+for when:
+
+1. it has fewer than :data:`MIN_LETTERS` letters: pieces such as ``":"`` (from
+   ``"{kind}:"``), ``"("`` or a lone number carry no language;
+2. it is one of :data:`NEUTRAL`: words that are the same in every language of the
+   catalogue (names of methods, formats and products);
+3. it occurs, as a whole phrase, in a translation of the page's language: the piece is
+   then a word of that language too (``"Veto"``, ``"Participation"`` and ``"version"``
+   in French), or a technical token the translations quote on purpose (the CSV column
+   names ``name``, ``email``, ``text`` and ``statement``).
+
+Anything left that appears in the page is English the page should not show.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import cache
+from html.parser import HTMLParser
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from cop_widgets.i18n import LOCALE_DIR
+
+POT = LOCALE_DIR / "cop_widgets.pot"
+MIN_LETTERS = 3
+#: Words that are the same in every language of the catalogue.
+NEUTRAL = frozenset({"CSV", "UTC", "Voila", "Delphi", "Kaner", "Pol.is", "OK"})
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+_TRIM = " \t\n\u00a0\u202f.,;:!?()[]\"'\u201c\u201d\u00ab\u00bb\u2026-\u2014/"
+
+
+def read_catalogue(path: Path):
+    with open(path, "rb") as f:
+        return read_po(f)
+
+
+def po_path(language: str) -> Path:
+    return LOCALE_DIR / language / "LC_MESSAGES" / "cop_widgets.po"
+
+
+def msgid_forms(message) -> list[str]:
+    """The singular and, for a plural message, the plural msgid."""
+    return list(message.id) if isinstance(message.id, (tuple, list)) else [message.id]
+
+
+def msgstr_forms(message) -> list[str]:
+    strings = message.string
+    return [s for s in (strings if isinstance(strings, (tuple, list)) else [strings]) if s]
+
+
+@cache
+def msgids() -> tuple[str, ...]:
+    """Every msgid of the template, singular and plural."""
+    return tuple(form for message in read_catalogue(POT) if message.id
+                 for form in msgid_forms(message))
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"[\s\u00a0\u202f]+", " ", text)
+
+
+def _phrase(piece: str) -> re.Pattern:
+    return re.compile(r"(?<!\w)" + re.escape(_normal(piece)) + r"(?!\w)")
+
+
+@cache
+def _translations(language: str) -> str:
+    catalogue = read_catalogue(po_path(language))
+    return "\n".join(_normal(s) for message in catalogue if message.id
+                     for s in msgstr_forms(message))
+
+
+def pieces(msgid: str) -> list[str]:
+    """The literal pieces of a msgid between its placeholders, trimmed."""
+    return [p.strip(_TRIM) for p in _PLACEHOLDER.split(msgid) if p.strip(_TRIM)]
+
+
+@cache
+def english_pieces(language: str) -> tuple[str, ...]:
+    """The English pieces that must not appear on a page in ``language`` (see the filter)."""
+    translations = _translations(language)
+    found = []
+    for msgid in msgids():
+        for piece in pieces(msgid):
+            if sum(c.isalpha() for c in piece) < MIN_LETTERS or piece in NEUTRAL:
+                continue
+            if _phrase(piece).search(translations):
+                continue
+            found.append(piece)
+    return tuple(sorted(set(found)))
+
+
+def english_leftovers(text: str, language: str) -> list[str]:
+    """Return the English pieces of the catalogue that occur in ``text``."""
+    text = _normal(text)
+    return [p for p in english_pieces(language) if _phrase(p).search(text)]
+
+
+def translated_pieces(language: str, minimum: int = 12) -> list[str]:
+    """Pieces of translations (long enough to be telling) to look for on a page."""
+    return [p for p in _translations(language).split("\n") if len(p) >= minimum]
+
+
+class _Text(HTMLParser):
+    """Text of an HTML fragment, with the attributes people read (title, alt, aria-label)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        for name, value in attrs:
+            if name in ("title", "alt", "aria-label", "placeholder") and value:
+                self.parts.append(value)
+
+    def handle_data(self, data) -> None:
+        self.parts.append(data)
+
+
+def html_text(fragment: str) -> str:
+    """Return what a reader gets from an HTML fragment (text nodes and labelling attributes)."""
+    parser = _Text()
+    parser.feed(fragment or "")
+    parser.close()
+    return "\n".join(parser.parts)
+
+
+def without(text: str, contents) -> str:
+    """Remove member- or facilitator-written ``contents`` (and their escaped forms)."""
+    for content in sorted({c for c in contents if c}, key=len, reverse=True):
+        text = text.replace(content, " ").replace(html.escape(content), " ")
+    return text
