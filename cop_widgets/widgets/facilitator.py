@@ -290,7 +290,8 @@ class FacilitatorWorkbench(w.VBox):
             statements = StatementsEditor(self.store, consultation_id, language=language)
             settings = ConsultationSettings(self.store, consultation_id,
                                             on_change=self._relabel, language=language)
-            participation = ParticipationPanel(self.store, consultation_id)
+            participation = ParticipationPanel(self.store, consultation_id,
+                                               base_url=self.base_url)
             roster = RosterEditor(self.store, consultation_id, base_url=self.base_url,
                                   on_change=participation.refresh, language=language)
         except CopWidgetsError as exc:
