@@ -162,14 +162,24 @@ def text(field_name: str, value: Any, limit_key: str, *, required: bool = True) 
         )
     if "\x00" in value:
         raise ValidationError(field_name, "must not contain NUL characters", value)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError(field_name, "must not contain unpaired surrogate characters",
+                              value) from None
     return value
+
+
+#: Largest id or position the databases store (32-bit integer columns).
+MAX_ID = 2**31 - 1
 
 
 def _optional_id(field_name: str, value: Any) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValidationError(field_name, "must be a positive whole number", value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
+        raise ValidationError(field_name, f"must be a positive whole number (at most {MAX_ID})",
+                              value)
     return value
 
 
@@ -214,11 +224,19 @@ def moment(field_name: str, value: Any, *, required: bool = True) -> dt.datetime
             ) from None
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         value = dt.datetime.combine(value, dt.time(23, 59, 59))
+    return _to_utc(field_name, value)
+
+
+def _to_utc(field_name: str, value: Any) -> dt.datetime:
     if not isinstance(value, dt.datetime):
         raise ValidationError(field_name, "must be a date and time", value)
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(dt.timezone.utc)
+    try:
+        return value.astimezone(dt.timezone.utc)
+    except OverflowError:
+        raise ValidationError(field_name, "must be a date and time between years 1 and 9999 "
+                              "(UTC)", value) from None
 
 
 def _bool(field_name: str, value: Any) -> bool:
@@ -422,8 +440,10 @@ class Statement:
         _set(self, "text", text("text", self.text, "statement"))
         _set(self, "proposed_by", _optional_id("proposed_by", self.proposed_by))
         _set(self, "moderation", ModerationState.parse("moderation", self.moderation))
-        if isinstance(self.position, bool) or not isinstance(self.position, int):
-            raise ValidationError("position", "must be a whole number", self.position)
+        if (isinstance(self.position, bool) or not isinstance(self.position, int)
+                or not 0 <= self.position <= MAX_ID):
+            raise ValidationError("position", f"must be a whole number from 0 to {MAX_ID}",
+                                  self.position)
         _set(self, "external_id", text("external_id", self.external_id, "external_id",
                                        required=False))
         _set(self, "id", _optional_id("id", self.id))
@@ -499,6 +519,8 @@ class Invitation:
         if not isinstance(self.token_hash, str) or not re.fullmatch(r"[0-9a-f]{64}",
                                                                      self.token_hash):
             raise ValidationError("token_hash", "must be a SHA-256 hex digest", show_value=False)
+        _set(self, "created_at", moment("created_at", self.created_at, required=False))
+        _set(self, "revoked_at", moment("revoked_at", self.revoked_at, required=False))
         _set(self, "id", _optional_id("id", self.id))
 
     @property
@@ -578,6 +600,7 @@ class PositionCard:
         _set(self, "impact", text("impact", self.impact, "impact", required=False))
         _set(self, "status", CardStatus.parse("status", self.status))
         _set(self, "revision", _optional_id("revision", self.revision))
+        _set(self, "saved_at", moment("saved_at", self.saved_at, required=False))
         _set(self, "id", _optional_id("id", self.id))
 
     def check_scale(self, scale_key: str) -> None:
@@ -627,6 +650,7 @@ class Draft:
         }
         _set(self, "sections", sections)
         _set(self, "version", _optional_id("version", self.version))
+        _set(self, "created_at", moment("created_at", self.created_at, required=False))
         _set(self, "id", _optional_id("id", self.id))
 
 
@@ -649,6 +673,7 @@ class Endorsement:
         if self.kind is EndorsementKind.BLOCK and not reason:
             raise ValidationError("reason", "a block needs a reason")
         _set(self, "reason", reason)
+        _set(self, "created_at", moment("created_at", self.created_at, required=False))
         _set(self, "id", _optional_id("id", self.id))
 
 

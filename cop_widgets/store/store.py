@@ -456,7 +456,7 @@ class Store:
 
     def _member_for_token(self, conn: Connection, consultation_id: int,
                           token: str | None) -> m.Member:
-        if not token or not isinstance(token, str) or len(token) > 200:
+        if not token or not isinstance(token, str) or len(token) > 200 or not token.isascii():
             raise InvalidToken("is missing or malformed")
         row = conn.execute(
             sa.select(t.invitations).where(t.invitations.c.token_hash == hash_token(token))
@@ -514,7 +514,7 @@ class Store:
                 field = "deadline" if "deadline" in refusal else "status"
                 raise ConsultationNotOpen(field, f"cards are not accepted: {refusal}")
             round_ = self._round(conn, consultation_id, None)
-            card = m.PositionCard(consultation_id, round_.id, member.id, tuple(responses),
+            card = m.PositionCard(consultation_id, round_.id, member.id, responses,
                                   concerns=concerns, impact=impact, status=status)
             card.check_scale(consultation.scale)
             self._check_statements(conn, consultation_id, card)
