@@ -86,20 +86,27 @@ def facilitator_page(db_url: str | None = None, base_url: str | None = None):
 
     In JupyterLab the user already runs code, so the workbench opens. Under Voila anyone
     reaching the server could open this page, so it asks for the facilitator key that
-    ``cop-widgets serve`` printed (``?k=...``), compared in constant time.
+    ``cop-widgets serve`` printed (``?k=...``), compared in constant time. Under Voila,
+    ``?lang=fr`` (or ``es``) gives the workbench, and its refusal, in that language.
     """
     import ipywidgets as w
 
+    from .i18n import translator
     from .widgets.common import Message
 
+    language = None
     if under_voila():
+        params = query_params()
+        language = _language(params)
         expected = os.environ.get("COP_WIDGETS_FACILITATOR_KEY", "")
-        given = query_params().get("k", "")
+        given = params.get("k", "")
         if not expected or not hmac.compare_digest(expected.encode(), given.encode()):
+            _ = translator(language)
             message = Message()
-            message.show("The facilitator page needs the facilitator link printed by "
-                         "`cop-widgets serve` (or open the workbook in JupyterLab).", "error")
+            message.show(_("The facilitator page needs the facilitator link printed by "
+                           "`cop-widgets serve` (or open the workbook in JupyterLab)."),
+                         "error")
             return w.VBox([message])
     from .widgets.facilitator import facilitator_workbench
 
-    return facilitator_workbench(db_url, base_url)
+    return facilitator_workbench(db_url, base_url, language=language)

@@ -8,26 +8,51 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ..errors import CopWidgetsError
-from .common import Message, esc
+from ..i18n import (
+    N_,
+    format_number,
+    format_percent,
+    language_or_default,
+    plural_translator,
+    translator,
+)
+from .common import Message, esc, tagged
 
 if TYPE_CHECKING:
     from ..store import Store
 
 __all__ = ["DivergenceDashboard", "figure_html"]
 
+#: The side a statement sets an opinion group apart on (``analysis.opinion``'s
+#: ``direction`` values; English msgids, translated where shown).
+_DIRECTION_WORDS = {"agree": N_("agree"), "disagree": N_("disagree")}
+#: The group of members who gave no value (``analysis.summary.NOT_GIVEN``).
+_NOT_GIVEN = N_("(not given)")
 
-def figure_html(figure: Any, title: str = "") -> str:
+
+def _english(language: str | None) -> str:
+    """``lang="en"`` on a page in another language: the text inside stays English."""
+    return "" if language_or_default(language) == "en" else ' lang="en"'
+
+
+def figure_html(figure: Any, title: str = "", *, language: str | None = None) -> str:
     """Return a chart as inline SVG with its text alternative as the caption.
 
     The SVG is rendered offline by vl-convert (which escapes text); the caption is escaped
     here. Screen readers read the caption; the drawing itself is marked decorative.
+
+    ``title`` is written in the page's ``language``; the chart and its text alternative
+    come from :mod:`cop_widgets.charts.figures`, in English, so on a page in another
+    language they are marked ``lang="en"`` (screen readers then read them as English).
     """
     from ..charts.render import to_svg
 
+    english = _english(language)
     heading = f"<h4>{esc(title)}</h4>" if title else ""
     return (f'<figure class="cop-figure" style="margin:0 0 1em 0">{heading}'
-            f'<div aria-hidden="true" style="overflow-x:auto">{to_svg(figure.chart)}</div>'
-            f"<figcaption>{esc(figure.text)}</figcaption></figure>")
+            f'<div aria-hidden="true"{english} style="overflow-x:auto">'
+            f"{to_svg(figure.chart)}</div>"
+            f"<figcaption{english}>{esc(figure.text)}</figcaption></figure>")
 
 
 class DivergenceDashboard(w.VBox):
@@ -43,6 +68,11 @@ class DivergenceDashboard(w.VBox):
         Member attribute to compare groups by (default: the first one on the roster).
     poll_seconds : float
         How often to look for new cards while live refresh is on.
+    language : str, optional
+        Language of the dashboard (``en``, ``fr``, ``es``); English by default. The charts
+        and their text alternatives (:mod:`cop_widgets.charts.figures`), the weighting
+        note and the opinion-group notes of the analysis stay English, marked
+        ``lang="en"``.
 
     Attributes
     ----------
@@ -57,17 +87,21 @@ class DivergenceDashboard(w.VBox):
     """
 
     def __init__(self, store: Store, consultation_id: int, attribute: str | None = None,
-                 poll_seconds: float = 5.0):
+                 poll_seconds: float = 5.0, *, language: str | None = None):
         super().__init__()
         self.store = store
         self.consultation_id = consultation_id
         self.poll_seconds = poll_seconds
+        self.language = language
+        self._ = _ = translator(language)
+        self.ngettext = plural_translator(language)
         self.message = Message()
-        self.attribute_picker = w.Dropdown(description="Compare by",
+        self.attribute_picker = w.Dropdown(description=_("Compare by"),
                                            style={"description_width": "initial"})
-        self.refresh_button = w.Button(description="Refresh", icon="refresh",
-                                       tooltip="Redraw the charts with the latest answers")
-        self.live = w.Checkbox(value=False, description="Refresh by itself as cards arrive",
+        self.refresh_button = w.Button(description=_("Refresh"), icon="refresh",
+                                       tooltip=_("Redraw the charts with the latest answers"))
+        self.live = w.Checkbox(value=False,
+                               description=_("Refresh by itself as cards arrive"),
                                style={"description_width": "initial"}, indent=False)
         self.summary, self.divergence = w.HTML(), w.HTML()
         self.comparison, self.groups, self.participation = w.HTML(), w.HTML(), w.HTML()
@@ -91,9 +125,20 @@ class DivergenceDashboard(w.VBox):
     def _load_attributes(self, attribute: str | None) -> None:
         names = sorted({k for mb in self.store.list_members(self.consultation_id)
                         for k in mb.attributes})
-        self.attribute_picker.options = [("(nothing)", "")] + [(n, n) for n in names]
+        self.attribute_picker.options = [(self._("(nothing)"), "")] + [(n, n) for n in names]
         self.attribute_picker.value = attribute if attribute in names else (
             names[0] if names else "")
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _percent(self, ratio: float) -> str:
+        return format_percent(ratio, self.language)
+
+    def _group(self, name: Any) -> str:
+        return self._(_NOT_GIVEN) if name == _NOT_GIVEN else str(name)
+
+    def _figure(self, figure: Any, title: str) -> str:
+        return figure_html(figure, title, language=self.language)
 
     # -- drawing ------------------------------------------------------------------------
 
@@ -126,25 +171,34 @@ class DivergenceDashboard(w.VBox):
         summary = an.statement_summary(responses, scale)
         summary = summary[summary.index.isin(statements["statement_id"])]
         answered = int(members["responded"].sum()) if len(members) else 0
-        self.summary.value = (f"<p><strong>{answered}</strong> of {len(members)} members "
-                              f"have submitted a position on {len(statements)} statements."
-                              "</p>")
+        language = self.language
+        # The placeholders are filled after escaping: {answered} holds markup.
+        submitted = esc(self.ngettext(
+            "{answered} of {members} members have submitted a position on {count} "
+            "statement.",
+            "{answered} of {members} members have submitted a position on {count} "
+            "statements.", len(statements))).format(
+            answered=f"<strong>{esc(format_number(answered, language))}</strong>",
+            members=esc(format_number(len(members), language)),
+            count=esc(format_number(len(statements), language)))
+        self.summary.value = f"<p>{submitted}</p>"
         if responses.empty or statements.empty:
-            self.divergence.value = "<p>No positions submitted yet: charts appear here.</p>"
+            self.divergence.value = tagged(
+                "p", self._("No positions submitted yet: charts appear here."))
             self.comparison.value = self.groups.value = ""
         else:
             distribution = an.stance_distribution(responses, scale)
-            self.divergence.value = figure_html(
+            self.divergence.value = self._figure(
                 figures.divergence_chart(distribution, summary, statements, scale),
-                "Agreement and divergence per statement")
+                self._("Agreement and divergence per statement"))
             self.comparison.value = (self._comparison(an, figures, responses, members,
                                                       statements, scale, attribute)
                                      if attribute else "")
             self.weighted.value = (self._weighted(responses, members, statements, scale,
                                                   attribute) if attribute else "")
             self.groups.value = self._opinion_groups(responses, statements, scale)
-        self.participation.value = figure_html(
-            figures.participation_chart(members, attribute), "Who has been heard")
+        self.participation.value = self._figure(
+            figures.participation_chart(members, attribute), self._("Who has been heard"))
         self.rounds.value = self._rounds(scale, statements)
 
     def _rounds(self, scale, statements) -> str:
@@ -157,28 +211,34 @@ class DivergenceDashboard(w.VBox):
             return ""
         frames = {n: self.store.responses_frame(self.consultation_id, n) for n in numbers}
         change = round_change(frames[numbers[-2]], frames[numbers[-1]])
-        return figure_html(figures.rounds_chart(rounds_summary(frames, scale), change,
-                                                statements), "Change between rounds")
+        return self._figure(figures.rounds_chart(rounds_summary(frames, scale), change,
+                                                 statements), self._("Change between rounds"))
 
-    @staticmethod
-    def _comparison(an, figures, responses, members, statements, scale, attribute) -> str:
+    def _comparison(self, an, figures, responses, members, statements, scale,
+                    attribute) -> str:
+        _ = self._
         by_group = an.by_attribute(responses, members, attribute, scale)
-        html = figure_html(figures.attribute_chart(by_group, statements, attribute),
-                           f"Comparison by {attribute}")
+        html = self._figure(figures.attribute_chart(by_group, statements, attribute),
+                            _("Comparison by {attribute}").format(attribute=attribute))
         cruxes = an.cruxes(responses, members, attribute, scale, top=3)
         if len(cruxes):
             texts = dict(zip(statements["statement_id"], statements["text"], strict=True))
+            crux = _("{statement}: {high_group} {high_percent} agree, {low_group} "
+                     "{low_percent}")
             items = "".join(
-                f"<li>{esc(texts.get(r.statement_id, r.statement_id))}: "
-                f"{esc(r.group_high)} {100 * r.pct_agree_max_group:.0f}% agree, "
-                f"{esc(r.group_low)} {100 * r.pct_agree_min_group:.0f}%</li>"
+                "<li>" + esc(crux.format(
+                    statement=texts.get(r.statement_id, r.statement_id),
+                    high_group=self._group(r.group_high),
+                    high_percent=self._percent(r.pct_agree_max_group),
+                    low_group=self._group(r.group_low),
+                    low_percent=self._percent(r.pct_agree_min_group))) + "</li>"
                 for r in cruxes.itertuples())
-            html += (f"<h4>Statements that split the groups by {esc(attribute)} most</h4>"
-                     f"<ol>{items}</ol>")
+            html += (tagged("h4", _("Statements that split the groups by {attribute} "
+                                    "most").format(attribute=attribute))
+                     + f"<ol>{items}</ol>")
         return html
 
-    @staticmethod
-    def _weighted(responses, members, statements, scale, attribute) -> str:
+    def _weighted(self, responses, members, statements, scale, attribute) -> str:
         """Raw beside results re-weighted to the roster's composition by ``attribute``."""
         from ..analysis.representation import (
             compare_raw_weighted,
@@ -189,17 +249,22 @@ class DivergenceDashboard(w.VBox):
         result = poststratification_weights(members, attribute,
                                             respondents=responses["member_id"].unique())
         table = compare_raw_weighted(responses, members, attribute, scale)
+        _ = self._
         texts = dict(zip(statements["statement_id"], statements["text"], strict=True))
         rows = "".join(
             f"<tr><th scope='row'>{esc(texts.get(sid, sid))}</th>"
-            f"<td>{100 * r.pct_agree_raw:.0f}%</td><td>{100 * r.pct_agree_weighted:.0f}%</td>"
+            f"<td>{esc(self._percent(r.pct_agree_raw))}</td>"
+            f"<td>{esc(self._percent(r.pct_agree_weighted))}</td>"
             f"<td>{100 * r.difference:+.0f}</td></tr>"
             for sid, r in table.iterrows() if sid in texts and r.pct_agree_raw == r.pct_agree_raw)
-        return (f"<h4>Results weighted to the roster (by {esc(attribute)})</h4>"
-                f"<p>{esc(weighting_note(result))}</p>"
-                "<table class='cop-table'><thead><tr><th scope='col'>Statement</th>"
-                "<th scope='col'>Agree (as answered)</th><th scope='col'>Agree (weighted)</th>"
-                "<th scope='col'>Difference (points)</th></tr></thead>"
+        heads = "".join(f"<th scope='col'>{esc(h)}</th>" for h in (
+            _("Statement"), _("Agree (as answered)"), _("Agree (weighted)"),
+            _("Difference (points)")))
+        # The note is written by the analysis, in English.
+        return (tagged("h4", _("Results weighted to the roster (by {attribute})").format(
+                    attribute=attribute))
+                + f"<p{_english(self.language)}>{esc(weighting_note(result))}</p>"
+                f"<table class='cop-table'><thead><tr>{heads}</tr></thead>"
                 f"<tbody>{rows}</tbody></table>")
 
     def _opinion_groups(self, responses, statements, scale) -> str:
@@ -209,18 +274,24 @@ class DivergenceDashboard(w.VBox):
             return ""
         from ..charts import figures
 
+        _ = self._
         matrix = opinion.vote_matrix(responses, scale)
         groups = opinion.opinion_groups(matrix)
-        if groups.note:
-            return f"<h4>Opinion groups</h4><p>{esc(groups.note)}</p>"
-        html = figure_html(figures.opinion_map(groups.coords, groups.labels), "Opinion groups")
+        title = _("Opinion groups")
+        if groups.note:  # written by the analysis, in English
+            return (tagged("h4", title)
+                    + f"<p{_english(self.language)}>{esc(groups.note)}</p>")
+        html = self._figure(figures.opinion_map(groups.coords, groups.labels), title)
         repness = opinion.representative_statements(matrix, groups, top=3)
         texts = dict(zip(statements["statement_id"], statements["text"], strict=True))
         for group, rows in repness.groupby("group"):
             items = "".join(
-                f"<li>{esc(r.direction)}: {esc(texts.get(r.statement_id, ''))}</li>"
+                "<li>" + esc(_("{direction}: {statement}").format(
+                    direction=_(_DIRECTION_WORDS.get(r.direction, r.direction)),
+                    statement=texts.get(r.statement_id, ""))) + "</li>"
                 for r in rows.itertuples())
-            html += f"<p>What sets group {chr(65 + int(group))} apart:</p><ul>{items}</ul>"
+            html += (tagged("p", _("What sets group {letter} apart:").format(
+                letter=chr(65 + int(group)))) + f"<ul>{items}</ul>")
         return html
 
     # -- live refresh -------------------------------------------------------------------
@@ -245,7 +316,8 @@ class DivergenceDashboard(w.VBox):
             try:
                 self.poll_once()
             except Exception as exc:  # keep the page alive; say what went wrong
-                self.message.show(f"Live refresh stopped: {exc}", "error")
+                self.message.show(self._("Live refresh stopped: {problem}").format(
+                    problem=exc), "error")
                 return
 
     def close(self) -> None:

@@ -16,30 +16,56 @@ import ipywidgets as w
 from .. import model as m
 from ..analysis.draft import SECTION_TITLES, SECTIONS
 from ..errors import NotFound
-from .common import Message, esc, guarded
+from ..i18n import (
+    N_,
+    format_datetime,
+    format_number,
+    language_or_default,
+    plural_translator,
+    translator,
+)
+from .common import Message, esc, guarded, tagged
 
 if TYPE_CHECKING:
     from ..store import Store
 
 __all__ = ["DraftEditor", "endorsement_tally_html"]
 
-_KIND_WORDS = {m.EndorsementKind.ENDORSE: "Endorse",
-               m.EndorsementKind.CAN_LIVE_WITH: "Can live with it",
-               m.EndorsementKind.BLOCK: "Block"}
+#: The answers to a draft, as the facilitator's tally names them (English msgids;
+#: translated where shown).
+_KIND_WORDS = {m.EndorsementKind.ENDORSE: N_("Endorse"),
+               m.EndorsementKind.CAN_LIVE_WITH: N_("Can live with it"),
+               m.EndorsementKind.BLOCK: N_("Block")}
 _MIME = {"md": "text/markdown", "html": "text/html",
          "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+#: Export formats (labels as English msgids; "Word" and "Markdown" are product names,
+#: the same in every language).
+_FORMATS = (("Word (.docx)", "docx"), (N_("Web page (.html)"), "html"),
+            ("Markdown (.md)", "md"))
 
 
-def endorsement_tally_html(endorsements: list[m.Endorsement], invited: int) -> str:
-    """Return the tally of answers to a draft, with block reasons (escaped, no names)."""
+def endorsement_tally_html(endorsements: list[m.Endorsement], invited: int, *,
+                           language: str | None = None) -> str:
+    """Return the tally of answers to a draft, with block reasons (escaped, no names).
+
+    ``language`` is the facilitator's (``en``, ``fr``, ``es``; English by default).
+    """
+    _ = translator(language)
     counts = {kind: sum(e.kind is kind for e in endorsements) for kind in _KIND_WORDS}
-    cells = "".join(f"<tr><th scope='row'>{esc(word)}</th><td>{counts[kind]}</td></tr>"
+    cells = "".join(f"<tr><th scope='row'>{esc(_(word))}</th>"
+                    f"<td>{esc(format_number(counts[kind], language))}</td></tr>"
                     for kind, word in _KIND_WORDS.items())
     blocks = [e.reason for e in endorsements if e.kind is m.EndorsementKind.BLOCK]
-    reasons = ("<p>Reasons given for blocking:</p><ul>"
+    reasons = (tagged("p", _("Reasons given for blocking:")) + "<ul>"
                + "".join(f"<li>{esc(r)}</li>" for r in blocks) + "</ul>") if blocks else ""
-    return (f"<table class='cop-tally'><caption>{len(endorsements)} of {invited} members "
-            f"have answered this version</caption>{cells}</table>{reasons}")
+    ngettext = plural_translator(language)
+    caption = ngettext(
+        "{answered} of {invited} members has answered this version",
+        "{answered} of {invited} members have answered this version",
+        len(endorsements)).format(answered=format_number(len(endorsements), language),
+                                  invited=format_number(invited, language))
+    return (f"<table class='cop-tally'><caption>{esc(caption)}</caption>{cells}</table>"
+            f"{reasons}")
 
 
 class DraftEditor(w.VBox):
@@ -53,6 +79,10 @@ class DraftEditor(w.VBox):
         The consultation whose joint response this is.
     export_dir : str or Path
         Folder where exports are written (also offered as downloads).
+    language : str, optional
+        Language of the desk (``en``, ``fr``, ``es``); English by default. The text of the
+        draft is the facilitator's content: "Propose from the analysis" writes it in English
+        (:mod:`cop_widgets.analysis.draft`), and exports are English documents.
 
     Attributes
     ----------
@@ -65,33 +95,35 @@ class DraftEditor(w.VBox):
         The endorsement round's tally for the latest version.
     """
 
-    def __init__(self, store: Store, consultation_id: int, export_dir: str | Path = "."):
+    def __init__(self, store: Store, consultation_id: int, export_dir: str | Path = ".", *,
+                 language: str | None = None):
         super().__init__()
         self.store = store
         self.consultation_id = consultation_id
         self.export_dir = Path(export_dir)
+        self.language = language
+        self._ = _ = translator(language)
+        self.ngettext = plural_translator(language)
         self.message = Message()
         self.sections = {
-            key: w.Textarea(description=SECTION_TITLES[key], layout=w.Layout(
+            key: w.Textarea(description=_(SECTION_TITLES[key]), layout=w.Layout(
                 width="100%", height="9em"), style={"description_width": "initial"})
             for key in SECTIONS
         }
-        self.propose_button = w.Button(description="Propose from the analysis",
+        self.propose_button = w.Button(description=_("Propose from the analysis"),
                                        icon="magic", layout=w.Layout(width="auto"),
-                                       tooltip="Fill the sections from the answers so far")
-        self.save_button = w.Button(description="Save as a new version", icon="save",
+                                       tooltip=_("Fill the sections from the answers so far"))
+        self.save_button = w.Button(description=_("Save as a new version"), icon="save",
                                     button_style="primary", layout=w.Layout(width="auto"))
-        self.version_picker = w.Dropdown(description="Version",
+        self.version_picker = w.Dropdown(description=_("Version"),
                                          style={"description_width": "initial"})
         self.tally = w.HTML()
-        self.refresh_button = w.Button(description="Refresh the tally", icon="refresh",
+        self.refresh_button = w.Button(description=_("Refresh the tally"), icon="refresh",
                                        layout=w.Layout(width="auto"))
-        self.export_format = w.Dropdown(options=[("Word (.docx)", "docx"),
-                                                 ("Web page (.html)", "html"),
-                                                 ("Markdown (.md)", "md")],
-                                        description="Export as",
+        self.export_format = w.Dropdown(options=[(_(label), fmt) for label, fmt in _FORMATS],
+                                        description=_("Export as"),
                                         style={"description_width": "initial"})
-        self.export_button = w.Button(description="Export", icon="download",
+        self.export_button = w.Button(description=_("Export"), icon="download",
                                       layout=w.Layout(width="auto"))
         self.download = w.HTML()
         self.propose_button.on_click(guarded(self.message, self.propose))
@@ -100,13 +132,15 @@ class DraftEditor(w.VBox):
         self.export_button.on_click(guarded(self.message, self.export))
         self.version_picker.observe(self._on_version, names="value")
         self.children = [
-            w.HTML("<p>Edit each section in Markdown. Saving keeps every earlier version. "
-                   "Members answer the latest saved version through their own link.</p>"),
+            w.HTML(tagged("p", _("Edit each section in Markdown. Saving keeps every earlier "
+                                 "version. Members answer the latest saved version through "
+                                 "their own link."))),
             w.HBox([self.propose_button, self.version_picker]),
             *self.sections.values(),
             self.save_button, self.message,
-            w.HTML("<h4>Endorsement round</h4>"), self.tally, self.refresh_button,
-            w.HTML("<h4>Export</h4>"), w.HBox([self.export_format, self.export_button]),
+            w.HTML(tagged("h4", _("Endorsement round"))), self.tally, self.refresh_button,
+            w.HTML(tagged("h4", _("Export"))), w.HBox([self.export_format,
+                                                       self.export_button]),
             self.download,
         ]
         self._load_versions()
@@ -116,10 +150,16 @@ class DraftEditor(w.VBox):
 
     def _load_versions(self, select: int | None = None) -> None:
         drafts = self.store.list_drafts(self.consultation_id)
-        self.version_picker.options = [(f"{d.version} ({d.created_at:%Y-%m-%d %H:%M})",
-                                        d.version) for d in drafts] or [("none yet", None)]
+        self.version_picker.options = [(f"{d.version} ({self._when(d.created_at)})",
+                                        d.version) for d in drafts] or [
+            (self._("none yet"), None)]
         self.version_picker.value = select if select else (drafts[-1].version if drafts
                                                             else None)
+
+    def _when(self, moment: Any) -> str:
+        if language_or_default(self.language) == "en":
+            return f"{moment:%Y-%m-%d %H:%M}"
+        return format_datetime(moment, self.language)
 
     def _on_version(self, change: Any) -> None:
         if change["new"] is None:
@@ -157,8 +197,8 @@ class DraftEditor(w.VBox):
                                  by_group=by_group, attribute=attribute, blocks=blocks)
         for key, area in self.sections.items():
             area.value = proposal.get(key, "")
-        return ("Proposed from the answers so far. Edit the sections, then save them as a "
-                "new version.")
+        return self._("Proposed from the answers so far. Edit the sections, then save them "
+                      "as a new version.")
 
     def save(self) -> str:
         """Save the sections as a new version of the draft."""
@@ -166,7 +206,8 @@ class DraftEditor(w.VBox):
                                      {k: a.value for k, a in self.sections.items()})
         self._load_versions(draft.version)
         self.refresh_tally()
-        return f"Saved version {draft.version}. Members now see this version."
+        return self._("Saved version {number}. Members now see this version.").format(
+            number=format_number(draft.version, self.language))
 
     # -- endorsement round -----------------------------------------------------------
 
@@ -175,11 +216,14 @@ class DraftEditor(w.VBox):
         try:
             draft = self.store.get_draft(self.consultation_id)
         except NotFound:
-            self.tally.value = "<p>No version saved yet: members have nothing to answer.</p>"
+            self.tally.value = tagged("p", self._("No version saved yet: members have nothing "
+                                                  "to answer."))
             return ""
         invited = int(self.store.members_frame(self.consultation_id)["invited"].sum())
-        self.tally.value = (f"<p>Version {draft.version}:</p>" + endorsement_tally_html(
-            self.store.list_endorsements(draft.id), invited))
+        version = self._("Version {number}:").format(
+            number=format_number(draft.version, self.language))
+        self.tally.value = tagged("p", version) + endorsement_tally_html(
+            self.store.list_endorsements(draft.id), invited, language=self.language)
         return ""
 
     # -- export -----------------------------------------------------------------------
@@ -203,7 +247,13 @@ class DraftEditor(w.VBox):
             name, mime, data = main.with_suffix(".zip").name, "application/zip", \
                 buffer.getvalue()
         payload = base64.b64encode(data).decode()
+        words = self._("Download {file}").format(file=name)
         self.download.value = (f'<a download="{esc(name)}" href="data:{mime};base64,{payload}">'
-                               f"Download {esc(name)}</a>")
-        return f"Exported to {main.resolve()}" + (
-            f" (with {len(files) - 1} chart files beside it)" if len(files) > 1 else "")
+                               f"{esc(words)}</a>")
+        charts = len(files) - 1
+        if not charts:
+            return self._("Exported to {path}").format(path=main.resolve())
+        return self.ngettext("Exported to {path} (with {count} chart file beside it)",
+                             "Exported to {path} (with {count} chart files beside it)",
+                             charts).format(path=main.resolve(),
+                                            count=format_number(charts, self.language))

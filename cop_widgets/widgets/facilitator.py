@@ -146,8 +146,9 @@ class FacilitatorWorkbench(w.VBox):
     base_url : str
         Address of the Voila server members open, used in invitation links.
     language : str, optional
-        Language of the workbench (``en``, ``fr``, ``es``); English by default. The
-        participation, divergence and joint-response tabs are not translated yet.
+        Language of the workbench (``en``, ``fr``, ``es``); English by default. The charts
+        of the divergence tab and their text alternatives stay English (see
+        :class:`~cop_widgets.widgets.dashboard.DivergenceDashboard`).
 
     Attributes
     ----------
@@ -261,7 +262,8 @@ class FacilitatorWorkbench(w.VBox):
         from .drafting import DraftEditor
 
         if self.drafting is None:
-            self.drafting = DraftEditor(self.store, self.settings.consultation_id)
+            self.drafting = DraftEditor(self.store, self.settings.consultation_id,
+                                        language=self.language)
             self._drafting_tab.children = [self.drafting]
         else:
             guarded(self.message, self.drafting.refresh_tally)()
@@ -274,7 +276,8 @@ class FacilitatorWorkbench(w.VBox):
         if self.dashboard is None:
             drawing = self._("Drawing the charts\u2026")
             self._dashboard_tab.children = [w.HTML(f"<p>{esc(drawing)}</p>")]
-            self.dashboard = DivergenceDashboard(self.store, self.settings.consultation_id)
+            self.dashboard = DivergenceDashboard(self.store, self.settings.consultation_id,
+                                                 language=self.language)
             self._dashboard_tab.children = [self.dashboard]
         else:
             self.dashboard.refresh()
@@ -291,7 +294,7 @@ class FacilitatorWorkbench(w.VBox):
             settings = ConsultationSettings(self.store, consultation_id,
                                             on_change=self._relabel, language=language)
             participation = ParticipationPanel(self.store, consultation_id,
-                                               base_url=self.base_url)
+                                               base_url=self.base_url, language=language)
             roster = RosterEditor(self.store, consultation_id, base_url=self.base_url,
                                   on_change=participation.refresh, language=language)
         except CopWidgetsError as exc:

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from .common import Message, esc, guarded
+from ..i18n import N_, format_number, format_percent, plural_translator, translator
+from .common import Message, esc, guarded, tagged
+from .csv_cells import spreadsheet_cell
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -19,11 +21,16 @@ if TYPE_CHECKING:
 __all__ = ["ParticipationPanel", "participation_counts", "reminders_csv"]
 
 _BASE_COLUMNS = ("member_id", "name", "email", "external_id", "invited", "responded")
-NOT_GIVEN = "(not given)"
+#: The group of members who gave no value (``analysis.summary.NOT_GIVEN``; English msgid,
+#: translated where shown).
+NOT_GIVEN = N_("(not given)")
+#: Title of the roster's tab, named in the panel's hints (the msgid of ``TAB_TITLES``).
+_ROSTER_TAB = N_("Roster & invitations")
+_NONE = "\u2013"
 
 
-def _rate(responded: int, reached: int) -> str:
-    return f"{100 * responded / reached:.0f}%" if reached else "\u2013"
+def _rate(responded: int, reached: int, language: str | None = None) -> str:
+    return format_percent(responded / reached, language) if reached else _NONE
 
 
 def participation_counts(frame: pd.DataFrame) -> dict[str, int]:
@@ -55,6 +62,11 @@ class ParticipationPanel(w.VBox):
         Where the roster and cards live.
     consultation_id : int
         The consultation to watch.
+    base_url : str
+        Address of the Voila server members open (used in reminder links).
+    language : str, optional
+        Language of the panel (``en``, ``fr``, ``es``); English by default. The reminders
+        CSV keeps its ``name,email,link`` header in every language (it is a file format).
 
     Attributes
     ----------
@@ -66,126 +78,153 @@ class ParticipationPanel(w.VBox):
         Names of invited members without a submitted card (empty when anonymous).
     refresh_button : ipywidgets.Button
         Reads the counts again.
+    reminder_button, reminder_links, reminder_download : ipywidgets.Widget
+        Prepare new links for invited members who have not answered, to copy or download.
     message : Message
         Errors, if any.
 
     """
 
     def __init__(self, store: Store, consultation_id: int,
-                 base_url: str = "http://127.0.0.1:8866", **kwargs: Any):
+                 base_url: str = "http://127.0.0.1:8866", *, language: str | None = None,
+                 **kwargs: Any):
         self.store = store
         self.base_url = base_url
         self.consultation_id = consultation_id
+        self.language = language
+        self._ = _ = translator(language)
+        self.ngettext = plural_translator(language)
         self.message = Message()
         self.summary = w.HTML()
         self.by_attribute = w.HTML()
         self.not_responded = w.HTML()
-        self.refresh_button = w.Button(description="Refresh", icon="refresh",
-                                       tooltip="Read the latest answers")
+        self.refresh_button = w.Button(description=_("Refresh"), icon="refresh",
+                                       tooltip=_("Read the latest answers"))
         self.refresh_button.on_click(guarded(self.message, self._refresh))
         self.reminder_button = w.Button(
-            description="Prepare reminders", icon="envelope", layout=w.Layout(width="auto"),
-            tooltip="New links for invited members who have not answered, as a CSV")
+            description=_("Prepare reminders"), icon="envelope", layout=w.Layout(width="auto"),
+            tooltip=_("New links for invited members who have not answered, as a CSV"))
         self.reminder_button.on_click(guarded(self.message, self.reminders))
-        self.reminder_links = w.Textarea(description="Reminders (name, email, link)",
+        self.reminder_links = w.Textarea(description=_("Reminders (name, email, link)"),
                                          layout=w.Layout(width="100%", height="8em"),
                                          style={"description_width": "initial"})
         self.reminder_download = w.HTML()
         super().__init__([
-            w.HTML("<h3>Participation</h3>"),
+            w.HTML(tagged("h3", _("Participation"))),
             self.refresh_button,
             self.message,
             self.summary,
             self.by_attribute,
             self.not_responded,
-            w.HTML("<h4>Reminders</h4>"),
+            w.HTML(tagged("h4", _("Reminders"))),
             self.reminder_button, self.reminder_links, self.reminder_download,
         ], **kwargs)
         self.refresh()
 
+    # -- helpers ------------------------------------------------------------------------
+
+    def _number(self, value: Any) -> str:
+        return format_number(int(value), self.language)
+
+    def _share(self, x: float) -> str:
+        return _NONE if x != x else format_percent(x, self.language)
+
+    def _group(self, name: Any) -> str:
+        return self._(NOT_GIVEN) if name == NOT_GIVEN else str(name)
+
     def _refresh(self) -> str:
         self.refresh()
-        return f"Refreshed at {self.store.now():%H:%M:%S} UTC."
+        return self._("Refreshed at {time} UTC.").format(time=f"{self.store.now():%H:%M:%S}")
+
+    # -- drawing ------------------------------------------------------------------------
 
     def refresh(self) -> None:
         """Read the roster and cards again and redraw the counts."""
+        _ = self._
         consultation = self.store.get_consultation(self.consultation_id)
         frame = self.store.members_frame(self.consultation_id)
         counts = participation_counts(frame)
+        roster_tab = _(_ROSTER_TAB)
         if not counts["members"]:
-            self.summary.value = ("<p>No member on the roster yet: add members in "
-                                  "\u201cRoster & invitations\u201d.</p>")
+            self.summary.value = tagged("p", _(
+                "No member on the roster yet: add members in \u201c{tab}\u201d.").format(
+                tab=roster_tab))
             self.by_attribute.value = self.not_responded.value = ""
             return
+        rows = [
+            (_("On the roster"), self._number(counts["members"])),
+            (_("Invited (working link)"), self._number(counts["invited"])),
+            (_("Responded (submitted a card)"), self._number(counts["responded"])),
+            (_("Response rate"), _rate(counts["responded"], counts["reached"],
+                                       self.language)),
+        ]
         self.summary.value = (
             "<table class='cop-table'><tbody>"
-            f"<tr><th scope='row'>On the roster</th><td>{counts['members']}</td></tr>"
-            f"<tr><th scope='row'>Invited (working link)</th><td>{counts['invited']}</td></tr>"
-            f"<tr><th scope='row'>Responded (submitted a card)</th>"
-            f"<td>{counts['responded']}</td></tr>"
-            f"<tr><th scope='row'>Response rate</th>"
-            f"<td>{_rate(counts['responded'], counts['reached'])}</td></tr>"
-            "</tbody></table>"
-            "<small>Response rate: members who submitted a card, out of members invited "
-            "(a member whose link was revoked after answering still counts).</small>"
+            + "".join(f"<tr><th scope='row'>{esc(head)}</th><td>{esc(value)}</td></tr>"
+                      for head, value in rows)
+            + "</tbody></table>"
+            + tagged("small", _("Response rate: members who submitted a card, out of members "
+                                "invited (a member whose link was revoked after answering "
+                                "still counts)."))
         )
         self.by_attribute.value = self._groups(frame)
         if consultation.anonymous:
-            self.not_responded.value = (
-                "<p>This consultation is anonymous: only counts are shown, never who has "
-                "or has not answered.</p>")
+            self.not_responded.value = tagged("p", _(
+                "This consultation is anonymous: only counts are shown, never who has or has "
+                "not answered."))
             return
         waiting = frame[frame["invited"].astype(bool) & ~frame["responded"].astype(bool)]
         if waiting.empty:
-            self.not_responded.value = (
-                "<p>Every invited member has answered.</p>" if counts["invited"] else
-                "<p>Nobody is invited yet: create links in \u201cRoster & invitations\u201d.</p>"
-            )
+            self.not_responded.value = tagged("p", (
+                _("Every invited member has answered.") if counts["invited"] else
+                _("Nobody is invited yet: create links in \u201c{tab}\u201d.").format(
+                    tab=roster_tab)))
         else:
             items = "".join(f"<li>{esc(name)}</li>" for name in waiting["name"])
-            self.not_responded.value = (
-                f"<h4>Invited, not answered yet ({len(waiting)})</h4><ul>{items}</ul>")
+            heading = _("Invited, not answered yet ({count})").format(
+                count=self._number(len(waiting)))
+            self.not_responded.value = tagged("h4", heading) + f"<ul>{items}</ul>"
 
     def _groups(self, frame: pd.DataFrame) -> str:
         from ..analysis.representation import attribute_columns, representation
 
+        _ = self._
         attributes = attribute_columns(frame)
         if not attributes:
-            return ("<p>Members have no attributes (role, region...), so there is no "
-                    "breakdown by group.</p>")
+            return tagged("p", _("Members have no attributes (role, region...), so there is "
+                                 "no breakdown by group."))
+        heads = [_("On the roster"), _("Invited"), _("Responded"), _("Response rate"),
+                 _("Share of roster"), _("Share of answers"), _("Gap (points)"), _("Note")]
         parts = []
         for attribute in attributes:
             table = representation(frame, attribute)
             rows = []
             for group, r in table.iterrows():
                 if not r["invited"] and not r["responded"]:
-                    note = "nobody invited"
+                    note = _("nobody invited")
                 elif bool(r["under_represented"]):
-                    note = "\u26a0 under-represented"
+                    note = "\u26a0 " + _("under-represented")
                 elif not r["responded"]:
-                    note = "no answer yet from this group"
+                    note = _("no answer yet from this group")
                 else:
                     note = ""
-                gap = "\u2013" if r["gap_points"] != r["gap_points"] else \
+                gap = _NONE if r["gap_points"] != r["gap_points"] else \
                     f"{r['gap_points']:+.0f}"
-                rows.append(
-                    f"<tr><th scope='row'>{esc(group)}</th><td>{int(r['roster'])}</td>"
-                    f"<td>{int(r['invited'])}</td><td>{int(r['responded'])}</td>"
-                    f"<td>{_share(r['response_rate'])}</td><td>{_share(r['roster_share'])}</td>"
-                    f"<td>{_share(r['respondent_share'])}</td><td>{gap}</td>"
-                    f"<td>{esc(note)}</td></tr>")
+                cells = [self._number(r["roster"]), self._number(r["invited"]),
+                         self._number(r["responded"]), self._share(r["response_rate"]),
+                         self._share(r["roster_share"]), self._share(r["respondent_share"]),
+                         gap, note]
+                rows.append(f"<tr><th scope='row'>{esc(self._group(group))}</th>"
+                            + "".join(f"<td>{esc(cell)}</td>" for cell in cells) + "</tr>")
+            header = "".join(f"<th scope='col'>{esc(h)}</th>" for h in [attribute, *heads])
             parts.append(
-                f"<h4>By {esc(attribute)}</h4><table class='cop-table'><thead><tr>"
-                f"<th scope='col'>{esc(attribute)}</th><th scope='col'>On the roster</th>"
-                "<th scope='col'>Invited</th><th scope='col'>Responded</th>"
-                "<th scope='col'>Response rate</th><th scope='col'>Share of roster</th>"
-                "<th scope='col'>Share of answers</th><th scope='col'>Gap (points)</th>"
-                "<th scope='col'>Note</th></tr></thead>"
+                tagged("h4", _("By {attribute}").format(attribute=attribute))
+                + f"<table class='cop-table'><thead><tr>{header}</tr></thead>"
                 f"<tbody>{''.join(rows)}</tbody></table>")
-        parts.append("<small>Gap: the group's share of those who answered minus its share of "
-                     "the roster, in percentage points. A group is flagged when it is 10 "
-                     "points or more under its share, or answers at under half the overall "
-                     "rate.</small>")
+        parts.append(tagged("small", _(
+            "Gap: the group's share of those who answered minus its share of the roster, in "
+            "percentage points. A group is flagged when it is 10 points or more under its "
+            "share, or answers at under half the overall rate.")))
         return "".join(parts)
 
     # -- reminders ----------------------------------------------------------------------
@@ -203,10 +242,14 @@ class ParticipationPanel(w.VBox):
         if consultation.anonymous:
             self.reminder_links.value = ""
             self.reminder_download.value = ""
-            return (f"{len(waiting)} invited members have not answered. The consultation is "
-                    "anonymous, so send one reminder to the whole roster.")
+            return self.ngettext(
+                "{count} invited member has not answered. The consultation is anonymous, so "
+                "send one reminder to the whole roster.",
+                "{count} invited members have not answered. The consultation is anonymous, "
+                "so send one reminder to the whole roster.",
+                len(waiting)).format(count=self._number(len(waiting)))
         if waiting.empty:
-            return "Every invited member has answered: no reminder needed."
+            return self._("Every invited member has answered: no reminder needed.")
         from ..paths import member_link
 
         issued = self.store.add_invitations(waiting["member_id"].tolist())
@@ -216,21 +259,20 @@ class ParticipationPanel(w.VBox):
         text = reminders_csv(rows)
         self.reminder_links.value = text
         payload = base64.b64encode(text.encode("utf-8")).decode()
+        words = self._("Download the reminders as a CSV file")
         self.reminder_download.value = (
             f'<a download="reminders-{self.consultation_id}.csv" '
-            f'href="data:text/csv;base64,{payload}">Download the reminders as a CSV file</a>')
-        return (f"New links for {len(rows)} members who have not answered (their old links no "
-                "longer work). Copy or download them now: they are shown only once.")
-
-
-def _share(x: float) -> str:
-    return "\u2013" if x != x else f"{100 * x:.0f}%"
+            f'href="data:text/csv;base64,{payload}">{esc(words)}</a>')
+        return self.ngettext(
+            "A new link for {count} member who has not answered (their old link no longer "
+            "works). Copy or download it now: it is shown only once.",
+            "New links for {count} members who have not answered (their old links no longer "
+            "work). Copy or download them now: they are shown only once.",
+            len(rows)).format(count=self._number(len(rows)))
 
 
 def reminders_csv(rows: list[tuple[str, str, str]]) -> str:
     """Return ``name,email,link`` lines for a mail merge, safe to open in a spreadsheet."""
-    from .csv_cells import spreadsheet_cell
-
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["name", "email", "link"])

@@ -15,6 +15,7 @@ from ..errors import ValidationError
 from ..i18n import format_datetime, format_number, plural_translator, translator
 from ..paths import member_link
 from .common import FULL_WIDTH, Message, esc, guarded, labelled, tagged
+from .csv_cells import spreadsheet_cell
 from .statements import uploaded_text
 
 if TYPE_CHECKING:
@@ -114,18 +115,13 @@ def members_from_csv(consultation_id: int, text: str) -> list[m.Member]:
     return members
 
 
-def _cell(value: str) -> str:
-    # A spreadsheet runs a cell starting with = + - @ as a formula: keep it text.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def links_csv(links: list[tuple[str, str]]) -> str:
     """Return ``name,link`` lines (with a header) safe to open in a spreadsheet."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["name", "link"])
     for name, link in links:
-        writer.writerow([_cell(name), link])
+        writer.writerow([spreadsheet_cell(name), link])
     return out.getvalue()
 
 

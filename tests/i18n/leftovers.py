@@ -115,24 +115,61 @@ def translated_pieces(language: str, minimum: int = 12) -> list[str]:
 
 
 class _Text(HTMLParser):
-    """Text of an HTML fragment, with the attributes people read (title, alt, aria-label)."""
+    """Text of an HTML fragment, with the attributes people read (title, alt, aria-label).
 
-    def __init__(self) -> None:
+    With ``english`` (a list), the text of an element marked ``lang="en"`` (and of what it
+    holds) goes there as ``(tag, text)`` instead of into :attr:`parts`.
+    """
+
+    def __init__(self, english: list[tuple[str, str]] | None = None) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.english = english
+        self._marked: list | None = None  # [tag, depth, text parts] of the open element
+
+    def _add(self, text: str) -> None:
+        (self._marked[2] if self._marked is not None else self.parts).append(text)
 
     def handle_starttag(self, tag, attrs) -> None:
+        if self._marked is not None:
+            if tag == self._marked[0]:
+                self._marked[1] += 1
+        elif self.english is not None and dict(attrs).get("lang") == "en":
+            self._marked = [tag, 1, []]
         for name, value in attrs:
             if name in ("title", "alt", "aria-label", "placeholder") and value:
-                self.parts.append(value)
+                self._add(value)
+
+    def handle_endtag(self, tag) -> None:
+        if self._marked is not None and tag == self._marked[0]:
+            self._marked[1] -= 1
+            if not self._marked[1]:
+                self.english.append((tag, "\n".join(self._marked[2])))
+                self._marked = None
 
     def handle_data(self, data) -> None:
-        self.parts.append(data)
+        self._add(data)
+
+    def close(self) -> None:
+        super().close()
+        if self._marked is not None:  # never closed: still marked English
+            self.english.append((self._marked[0], "\n".join(self._marked[2])))
+            self._marked = None
 
 
-def html_text(fragment: str) -> str:
-    """Return what a reader gets from an HTML fragment (text nodes and labelling attributes)."""
-    parser = _Text()
+def html_text(fragment: str, english: list[tuple[str, str]] | None = None) -> str:
+    """Return what a reader gets from an HTML fragment (text nodes and labelling attributes).
+
+    Parameters
+    ----------
+    fragment : str
+        The HTML.
+    english : list, optional
+        If given, the text of elements marked ``lang="en"`` (text a translated page shows
+        in English on purpose, such as the charts of ``charts/figures.py``) is left out of
+        the result and appended here as ``(tag, text)``, for the caller to check.
+    """
+    parser = _Text(english)
     parser.feed(fragment or "")
     parser.close()
     return "\n".join(parser.parts)

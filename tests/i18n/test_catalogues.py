@@ -20,6 +20,7 @@ from leftovers import POT, english_pieces, msgid_forms, msgstr_forms, po_path, r
 from cop_widgets import i18n
 from cop_widgets.analysis.draft import SECTION_TITLES
 from cop_widgets.scales import PASS_LABEL, SCALES
+from cop_widgets.widgets import dashboard, drafting, participation
 from cop_widgets.widgets.brief import KIND_WORDS
 from cop_widgets.widgets.endorse import ENDORSEMENT_WORDS
 from cop_widgets.widgets.facilitator import TAB_TITLES
@@ -76,9 +77,10 @@ def test_translations_differ_from_english_except_shared_words(language):
     same = {m.id for m in read_catalogue(po_path(language))
             if m.id and isinstance(m.id, str) and m.string == m.id}
     # Words and formats that are the same in the language (checked one by one).
-    allowed = {"fr": {"Veto", "Participation", "Consultation", "Invitation",
+    allowed = {"fr": {"Veto", "Participation", "Consultation", "Invitation", "Version",
                       "version {number}"},
-               "es": {"Veto", "{kind}:", "{label}: {count}", "{label}: {count} ({percent})"}}
+               "es": {"Veto", "{kind}:", "{label}: {count}", "{label}: {count} ({percent})",
+                      "{direction}: {statement}"}}
     assert same <= allowed[language], same - allowed[language]
 
 
@@ -195,7 +197,9 @@ def test_constants_translated_where_shown_are_in_the_template():
     constants = {PASS_LABEL, *SECTION_TITLES.values(), *KIND_WORDS.values(),
                  *ENDORSEMENT_WORDS.values(), *TAB_TITLES,
                  *(label for label, _v in KIND_CHOICES),
-                 *(label for label, _v in VISIBILITY_CHOICES)}
+                 *(label for label, _v in VISIBILITY_CHOICES),
+                 participation.NOT_GIVEN, *dashboard._DIRECTION_WORDS.values(),
+                 *drafting._KIND_WORDS.values(), "Web page (.html)"}
     for scale in SCALES.values():
         constants.add(scale.name)
         constants.update(level.label for level in scale.levels)

@@ -6,6 +6,11 @@ argument). Every text a member can read or hear is collected (descriptions, plac
 tooltips, option labels, tab titles, HTML and Label values with their ``title``/``alt``
 attributes); what members and the facilitator wrote is taken out; then no msgid of the
 catalogue may be left (see ``leftovers.py`` for the filter).
+
+Text a translated page shows in English on purpose is marked ``lang="en"``: only the
+divergence tab of the workbench has any (the charts of ``charts/figures.py`` with their
+text alternatives, and the notes the analysis writes). It is left out of the check only
+there, and only in those elements; anywhere else a ``lang="en"`` fails the test.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ import pytest
 from leftovers import english_leftovers, html_text, translated_pieces, without
 
 from cop_widgets import model as m
+from cop_widgets import pages
+from cop_widgets.demo import seed_demo
 from cop_widgets.i18n import translator
 from cop_widgets.widgets.endorse import EndorsementPage
 from cop_widgets.widgets.facilitator import FacilitatorWorkbench
@@ -26,24 +33,25 @@ from cop_widgets.widgets.results import ResultsView
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
-#: Tabs of the workbench still in English, owned elsewhere (not in the catalogue yet).
-UNTRANSLATED_WIDGETS = ("ParticipationPanel", "DivergenceDashboard", "DraftEditor")
+#: Elements that may hold English marked ``lang="en"``, in the divergence dashboard only:
+#: a chart (``div``), its text alternative (``figcaption``) and a note of the analysis (``p``).
+ENGLISH_ELEMENTS = {"div", "figcaption", "p"}
 
 
 def walk(widget):
     yield widget
-    if type(widget).__name__ in UNTRANSLATED_WIDGETS:
-        return
     for child in getattr(widget, "children", ()):
         yield from walk(child)
 
 
-def readable_text(root) -> str:
-    """Everything a member reads or hears on the page, one piece per line."""
+def readable_text(root, english: list | None = None) -> str:
+    """Everything a member reads or hears on the page, one piece per line.
+
+    Text marked ``lang="en"`` is left out and appended to ``english`` as
+    ``(widget, tag, text)``; without ``english``, such text fails the test.
+    """
     parts: list[str] = []
     for widget in walk(root):
-        if type(widget).__name__ in UNTRANSLATED_WIDGETS:
-            continue
         for name in ("description", "placeholder", "tooltip"):
             value = getattr(widget, name, None)
             if isinstance(value, str) and value.strip("\u200b "):
@@ -55,16 +63,25 @@ def readable_text(root) -> str:
         if titles:
             parts.extend(t for t in titles if t)
         if isinstance(widget, (w.HTML, w.HTMLMath)):
-            parts.append(html_text(widget.value))
+            marked: list[tuple[str, str]] = []
+            parts.append(html_text(widget.value, marked))
+            assert english is not None or not marked, f"lang='en' on the page: {marked}"
+            if english is not None:
+                english.extend((widget, tag, text) for tag, text in marked)
         elif isinstance(widget, w.Label):
             parts.append(widget.value)
     return "\n".join(parts)
 
 
-def assert_no_english(root, language: str, contents) -> str:
-    text = without(readable_text(root), contents)
+def assert_no_english(root, language: str, contents, english_in=None) -> str:
+    """Check the page; English marked ``lang="en"`` is allowed inside ``english_in`` only."""
+    english: list = []
+    text = without(readable_text(root, english), contents)
     leftovers = english_leftovers(text, language)
     assert not leftovers, f"English on a {language} page: {leftovers}\n---\n{text}"
+    allowed = {id(widget) for widget in walk(english_in)} if english_in is not None else set()
+    for widget, tag, marked in english:
+        assert id(widget) in allowed and tag in ENGLISH_ELEMENTS, (tag, marked)
     return text
 
 
@@ -346,3 +363,127 @@ def test_facilitator_workbench_in_a_language(store, language):
         assert widget.message.kind == "ok", widget.message.text
     links = [line.split(",")[-1] for line in bench.roster.links.value.splitlines()[1:]]
     assert_no_english(bench, language, [*contents, *links])
+
+
+# -- the workbench's participation, divergence and joint-response tabs -------------------------
+
+
+def demo_contents(store, consultation_id) -> list[str]:
+    """What ``seed_demo`` wrote (English content, not UI text): titles, statements, names."""
+    consultation = store.get_consultation(consultation_id)
+    development = store.get_development(consultation.development_id)
+    members = store.list_members(consultation_id)
+    return [development.title, development.summary, development.source_url,
+            consultation.title, *(s.text for s in store.list_statements(consultation_id)),
+            *(mb.name for mb in members),
+            *(f"{key}" for mb in members for key in mb.attributes),
+            *(f"{value}" for mb in members for value in mb.attributes.values())]
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_participation_divergence_and_joint_response_tabs(store, language, tmp_path,
+                                                          monkeypatch):
+    demo = seed_demo(store, members=24, silent=4, anonymous=False)
+    cid = demo.consultation_id
+    store.update_consultation(cid, language=language)
+    no_region = next(iter(demo.tokens))  # a member who gave no region: "(not given)"
+    store.update_member(no_region, attributes={"role": "tutor"})
+    words = CONTENT[language]
+    store.add_draft(cid, words.draft)
+    contents = [*demo_contents(store, cid), *words.draft.values(), *words.reasons,
+                "http://127.0.0.1:8866"]
+
+    bench = FacilitatorWorkbench(store, language=language)
+    for title in ("Participation", "Divergence", "Joint response"):
+        bench.tabs.selected_index = [t for t in bench.tabs.titles].index(
+            translator(language)(title))
+    assert bench.dashboard is not None and bench.drafting is not None
+    text = assert_no_english(bench, language, contents, english_in=bench.dashboard)
+    assert_translated(
+        text, language,
+        # participation
+        "On the roster", "Invited (working link)", "Response rate",
+        "Share of roster", "Gap (points)", "(not given)", "Prepare reminders",
+        # divergence
+        "Compare by", "Agreement and divergence per statement", "Who has been heard",
+        "Opinion groups", "Agree (weighted)", "Refresh by itself as cards arrive",
+        # joint response
+        "Propose from the analysis", "Save as a new version", "Endorsement round",
+        "Web page (.html)", "Endorse", "Can live with it", "Block")
+    points = translator(language)("What sets group {letter} apart:").format(letter="A")
+    assert points in text  # the opinion groups were found, and said in the language
+
+    # Every action of the three tabs answers in the language.
+    bench.participation.refresh_button.click()
+    bench.participation.reminder_button.click()
+    assert bench.participation.message.kind == "ok", bench.participation.message.text
+    links = [line.split(",")[-1]
+             for line in bench.participation.reminder_links.value.splitlines()[1:]]
+    assert links
+    bench.dashboard.attribute_picker.value = "role"
+    bench.dashboard.refresh_button.click()
+    assert bench.dashboard.message.kind == "", bench.dashboard.message.text
+    desk = bench.drafting
+    desk.propose_button.click()  # the proposal itself is content (in English)
+    desk.save_button.click()
+    assert desk.message.kind == "ok", desk.message.text
+    token = next(iter(demo.tokens.values()))
+    store.add_endorsement(cid, token, store.get_draft(cid).id, "block", words.reasons[0])
+    desk.refresh_button.click()
+    monkeypatch.chdir(tmp_path)  # exports are written in the working folder
+    desk.export_format.value = "html"
+    desk.export_button.click()
+    assert desk.message.kind == "ok", desk.message.text
+    exported = str((tmp_path / f"joint-response-{cid}.html").resolve())
+    text = assert_no_english(bench, language, [*contents, *links, exported],
+                             english_in=bench.dashboard)
+    assert_translated(text, language, "Reasons given for blocking:",
+                      "Download the reminders as a CSV file")
+    assert words.reasons[0] in html_text(desk.tally.value)  # the reason, as written
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_facilitator_tabs_before_and_after_the_first_answers(store, language):
+    seeded = seed_translated(store, language)  # anonymous (the default)
+    cid = seeded.consultation.id
+    assert seeded.consultation.anonymous
+    bench = FacilitatorWorkbench(store, language=language)
+    bench.open_dashboard()
+    bench.open_drafting()
+    text = assert_no_english(bench, language, seeded.contents, english_in=bench.dashboard)
+    assert_translated(text, language, "No positions submitted yet: charts appear here.",
+                      "No version saved yet: members have nothing to answer.", "none yet",
+                      "Members have no attributes (role, region...), so there is no "
+                      "breakdown by group.", "This consultation is anonymous: only counts "
+                      "are shown, never who has or has not answered.")
+    bench.participation.reminder_button.click()  # anonymous: counts only
+    assert bench.participation.message.kind == "ok"
+    assert bench.participation.reminder_links.value == ""
+    assert_no_english(bench, language, seeded.contents, english_in=bench.dashboard)
+
+    answer(store, cid, seeded.tokens[0], [5, 2, 4])  # too few for opinion groups
+    store.update_consultation(cid, anonymous=False)
+    bench.dashboard.refresh()
+    bench.participation.refresh()
+    assert "<svg" in bench.dashboard.divergence.value
+    assert seeded.members[1].name in bench.participation.not_responded.value
+    text = assert_no_english(bench, language, seeded.contents, english_in=bench.dashboard)
+    assert_translated(text, language, "Agreement and divergence per statement")
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_facilitator_page_refusal_and_workbench_in_the_language_of_the_link(
+        monkeypatch, db_url, language):
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    monkeypatch.setenv("COP_WIDGETS_FACILITATOR_KEY", "right-key")
+    monkeypatch.setenv("QUERY_STRING", f"k=wrong-key&lang={language}")
+    refusal = pages.facilitator_page(db_url)
+    assert_no_english(refusal, language, [])
+    assert refusal.children[0].kind == "error"
+    assert refusal.children[0].text == translator(language)(
+        "The facilitator page needs the facilitator link printed by `cop-widgets serve` "
+        "(or open the workbook in JupyterLab).")
+    monkeypatch.setenv("QUERY_STRING", f"k=right-key&lang={language}")
+    bench = pages.facilitator_page(db_url)
+    assert isinstance(bench, FacilitatorWorkbench) and bench.language == language
+    assert_no_english(bench, language, [])

@@ -1,0 +1,144 @@
+"""The participation, divergence and joint-response tabs in French and Spanish.
+
+English stays the default and unchanged (the other tests of this folder); here the same
+widgets are built with ``language=`` and checked for the words, numbers and markup that
+change with the language. The page-wide "no English left" check is ``tests/i18n``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cop_widgets import model as m
+from cop_widgets.analysis.summary import NOT_GIVEN
+from cop_widgets.demo import seed_demo
+from cop_widgets.i18n import plural_translator, translator
+from cop_widgets.store import Store
+from cop_widgets.widgets import dashboard, participation
+from cop_widgets.widgets.common import esc
+from cop_widgets.widgets.csv_cells import spreadsheet_cell
+from cop_widgets.widgets.dashboard import DivergenceDashboard
+from cop_widgets.widgets.drafting import DraftEditor, endorsement_tally_html
+from cop_widgets.widgets.participation import ParticipationPanel
+from cop_widgets.widgets.roster import links_csv
+
+
+@pytest.fixture
+def demo(tmp_path):
+    store = Store(f"sqlite:///{tmp_path}/demo.db")
+    seeded = seed_demo(store, members=20, silent=4, anonymous=False)
+    yield store, seeded
+    store.close()
+
+
+def test_the_group_of_members_who_gave_no_value_is_the_analysis_one():
+    assert participation.NOT_GIVEN == dashboard._NOT_GIVEN == NOT_GIVEN
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_participation_panel_in_a_language(demo, language):
+    store, seeded = demo
+    store.update_member(next(iter(seeded.tokens)), attributes={"role": "tutor"})
+    _ = translator(language)
+    panel = ParticipationPanel(store, seeded.consultation_id, language=language)
+    summary, groups = panel.summary.value, panel.by_attribute.value
+    assert f"<th scope='row'>{_('On the roster')}</th><td>20</td>" in summary
+    assert _("Response rate") in summary and "%" in summary
+    assert "\u00a0%" in summary.replace("\u202f", "\u00a0")  # 80 %, as the language writes it
+    assert _("By {attribute}").format(attribute="region") in groups
+    assert f"<th scope='row'>{_('(not given)')}</th>" in groups
+    assert _("Share of roster") in groups and "Share of roster" not in groups
+    assert panel.refresh_button.description == _("Refresh") != "Refresh"
+    panel.refresh_button.click()
+    assert panel.message.kind == "ok" and "UTC" in panel.message.text
+    panel.reminder_button.click()
+    assert panel.message.kind == "ok"
+    rows = panel.reminder_links.value.splitlines()
+    assert rows[0] == "name,email,link"  # a file format: the same in every language
+    count = len(rows) - 1
+    assert panel.message.text == plural_translator(language)(
+        "A new link for {count} member who has not answered (their old link no longer "
+        "works). Copy or download it now: it is shown only once.",
+        "New links for {count} members who have not answered (their old links no longer "
+        "work). Copy or download them now: they are shown only once.", count).format(
+        count=count)
+
+
+def test_anonymous_reminder_count_in_the_singular(tmp_path):
+    store = Store(f"sqlite:///{tmp_path}/one.db")
+    try:
+        seeded = seed_demo(store, members=6, silent=1, anonymous=True)
+        panel = ParticipationPanel(store, seeded.consultation_id)
+        panel.reminder_button.click()
+        assert panel.message.text.startswith("1 invited member has not answered.")
+        french = ParticipationPanel(store, seeded.consultation_id, language="fr")
+        french.reminder_button.click()
+        assert french.message.text.startswith("1 membre invité n'a pas répondu.")
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_dashboard_in_a_language_marks_the_english_charts(demo, language):
+    store, seeded = demo
+    _ = translator(language)
+    dash = DivergenceDashboard(store, seeded.consultation_id, language=language)
+    assert dash.attribute_picker.description == _("Compare by")
+    assert dash.attribute_picker.options[0][0] == _("(nothing)")
+    assert f"<strong>{len(seeded.responded)}</strong>" in dash.summary.value
+    assert _("Agreement and divergence per statement") in dash.divergence.value
+    assert _("Comparison by {attribute}").format(attribute="region") in dash.comparison.value
+    assert _("Results weighted to the roster (by {attribute})").format(
+        attribute="region") in dash.weighted.value
+    # The charts and their text alternatives stay English, marked as such.
+    for section in (dash.divergence, dash.comparison, dash.participation):
+        assert '<figcaption lang="en">' in section.value
+        assert '<div aria-hidden="true" lang="en"' in section.value
+    assert '<p lang="en">' in dash.weighted.value  # the analysis' weighting note
+
+
+def test_dashboard_in_english_marks_nothing(demo):
+    store, seeded = demo
+    dash = DivergenceDashboard(store, seeded.consultation_id)
+    for section in (dash.divergence, dash.comparison, dash.weighted, dash.participation):
+        assert "lang=" not in section.value
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_drafting_desk_in_a_language(demo, language, tmp_path):
+    store, seeded = demo
+    cid = seeded.consultation_id
+    _ = translator(language)
+    desk = DraftEditor(store, cid, export_dir=tmp_path, language=language)
+    assert desk.sections["consensus"].description == _("Points of consensus")
+    assert desk.version_picker.options[0][0] == _("none yet")
+    assert esc(_("No version saved yet: members have nothing to answer.")) in desk.tally.value
+    desk.propose_button.click()
+    assert desk.message.text == _("Proposed from the answers so far. Edit the sections, "
+                                  "then save them as a new version.")
+    desk.save_button.click()
+    assert desk.message.text == _("Saved version {number}. Members now see this "
+                                  "version.").format(number=1)
+    assert "UTC" in desk.version_picker.options[0][0]  # the moment, in the language
+    assert _("Version {number}:").format(number=1) in desk.tally.value
+    desk.export_format.value = "html"
+    desk.export_button.click()
+    assert desk.message.kind == "ok"
+    assert desk.message.text.startswith(_("Exported to {path}").split("{path}")[0])
+    assert _("Download {file}").format(file=f"joint-response-{cid}.html") \
+        in desk.download.value
+
+
+def test_tally_in_a_language_and_plural():
+    endorsement = m.Endorsement(1, 1, m.EndorsementKind.BLOCK, "Pas notre voix")
+    french = endorsement_tally_html([endorsement], 20, language="fr")
+    assert "1 membre sur 20 a répondu à cette version" in french
+    assert "Bloquent" in french and "Raisons données pour bloquer" in french
+    english = endorsement_tally_html([endorsement, endorsement], 20)
+    assert "2 of 20 members have answered this version" in english
+    assert "1 of 20 members has answered" in endorsement_tally_html([endorsement], 20)
+
+
+def test_links_csv_keeps_formulas_as_text():
+    assert spreadsheet_cell("=1+1") == "'=1+1"
+    assert links_csv([("=HYPERLINK(1)", "http://x")]) == "name,link\n'=HYPERLINK(1),http://x\n"
