@@ -38,11 +38,21 @@ class Message(w.HTML):
         "info": "color:#263238;",
     }
 
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # The template makes this widget's box a polite live region that is in the page
+        # before any text arrives, so screen readers announce each new message.
+        self.add_class("cop-message-area")
+
     def show(self, text: str, kind: str = "info") -> None:
-        """Show ``text`` (escaped) in the style ``kind``: ``ok``, ``error`` or ``info``."""
-        role = "alert" if kind == "error" else "status"
+        """Show ``text`` (escaped) in the style ``kind``: ``ok``, ``error`` or ``info``.
+
+        Errors are also an assertive alert; other messages rely on the surrounding polite
+        live region.
+        """
+        role = ' role="alert"' if kind == "error" else ""
         self.value = (
-            f'<div role="{role}" aria-live="polite" class="cop-message cop-{kind}" '
+            f'<div{role} class="cop-message cop-{kind}" '
             f'style="{self._STYLES.get(kind, "")}">{esc(text)}</div>'
         )
         self.kind = kind

@@ -64,12 +64,15 @@ class EndorsementPage(w.VBox):
             self.member = store.get_member_for_token(consultation_id, token)
         except (InvalidToken, NotFound):
             known = getattr(self, "consultation", None)  # a bad token for a real consultation
-            _ = translator(language or (known.language if known else "en"))
+            shown = language or (known.language if known else "en")
+            _ = translator(shown)
+            self.add_class(f"cop-lang-{shown}")
             self.message.show(_("This link does not open the draft joint response.") + " "
                               + _("Please use the link the facilitator sent you, or ask "
                                   "them for a new one."), "error")
             self.children = [self.message]
             return
+        self.add_class(f"cop-lang-{language or self.consultation.language}")
         self._ = _ = translator(language or self.consultation.language)
         try:
             self.draft = store.get_draft(consultation_id)
@@ -81,8 +84,9 @@ class EndorsementPage(w.VBox):
         self.choice = w.RadioButtons(
             options=[(_(words), kind.value) for kind, words in ENDORSEMENT_WORDS.items()],
             value=None, description=_("Your answer"), style={"description_width": "initial"})
-        self.reason = w.Textarea(description=_("Why? (needed to block)"),
-                                 style={"description_width": "initial"}, layout=FULL_WIDTH)
+        self.reason = w.Textarea(
+            continuous_update=False, description=_("Why? (needed to block)"),
+            style={"description_width": "initial"}, layout=FULL_WIDTH)
         self.submit = w.Button(description=_("Send my answer"), button_style="primary",
                                icon="check")
         self.submit.on_click(lambda _b: self._answer())

@@ -47,6 +47,7 @@ class StatementRow(w.VBox):
             style={"description_width": "initial"}, layout=w.Layout(width="auto"),
         )
         self.rationale = w.Textarea(
+            continuous_update=False,
             description=_("Why? (optional)"), placeholder=_("Your reasons, in a few words"),
             style={"description_width": "initial"}, layout=FULL_WIDTH,
         )
@@ -116,7 +117,9 @@ class MemberPage(w.VBox):
             self.member = store.get_member_for_token(consultation_id, token)
         except (InvalidToken, NotFound) as exc:
             known = getattr(self, "consultation", None)  # a bad token for a real consultation
-            _ = translator(language or (known.language if known else "en"))
+            shown = language or (known.language if known else "en")
+            _ = translator(shown)
+            self.add_class(f"cop-lang-{shown}")
             self.refusal = Message()
             self.refusal.show(
                 _("This link does not open a position card.") + " " + _(_refusal_reason(exc))
@@ -129,6 +132,7 @@ class MemberPage(w.VBox):
             return
         self.refusal = None
         self.language = language or self.consultation.language
+        self.add_class(f"cop-lang-{self.language}")  # the template sets <html lang> from it
         self._ = _ = translator(self.language)
         self.scale = get_scale(self.consultation.scale)
         development = store.get_development(self.consultation.development_id)
@@ -137,18 +141,22 @@ class MemberPage(w.VBox):
         options.append((_(PASS_LABEL), PASS))
         self.rows = [StatementRow(i, s, options, _, self.language)
                      for i, s in enumerate(self.statements, start=1)]
-        self.concerns = w.Textarea(description=_("Overall concerns (optional)"),
-                                   style={"description_width": "initial"}, layout=FULL_WIDTH)
-        self.impact = w.Textarea(description=_("Impact on your own practice (optional)"),
-                                 style={"description_width": "initial"}, layout=FULL_WIDTH)
+        # continuous_update=False: the text reaches the kernel on blur, before a click on
+        # Submit; typed-then-clicked text was otherwise lost behind ipywidgets' throttling.
+        self.concerns = w.Textarea(
+            continuous_update=False, description=_("Overall concerns (optional)"),
+            style={"description_width": "initial"}, layout=FULL_WIDTH)
+        self.impact = w.Textarea(
+            continuous_update=False, description=_("Impact on your own practice (optional)"),
+            style={"description_width": "initial"}, layout=FULL_WIDTH)
         self.save_draft = w.Button(description=_("Save draft"), icon="save",
                                    tooltip=_("Keep your answers without submitting them"))
         self.submit = w.Button(description=_("Submit my position"), button_style="primary",
                                icon="check", tooltip=_("Send your position to the community"))
-        self.proposal = w.Textarea(description=_("Propose a new statement"),
-                                   placeholder=_("A statement others could agree or disagree "
-                                                 "with"),
-                                   style={"description_width": "initial"}, layout=FULL_WIDTH)
+        self.proposal = w.Textarea(
+            continuous_update=False, description=_("Propose a new statement"),
+            placeholder=_("A statement others could agree or disagree with"),
+            style={"description_width": "initial"}, layout=FULL_WIDTH)
         self.propose = w.Button(description=_("Send proposal"),
                                 tooltip=_("The facilitator reviews it before it is added"))
         self.save_draft.on_click(lambda _b: self._save(m.CardStatus.DRAFT))

@@ -62,11 +62,13 @@ class ResultsView(w.VBox):
             consultation = store.get_consultation(consultation_id)
         except NotFound:
             _ = translator(language or "en")
+            self.add_class(f"cop-lang-{language or 'en'}")
             self.message.show(_("This link does not name a consultation that exists."),
                               "error")
             self.children = [self.message]
             return
         language = language or consultation.language
+        self.add_class(f"cop-lang-{language}")  # the template sets <html lang> from it
         _ = translator(language)
         development = store.get_development(consultation.development_id)
         brief = w.HTML(brief_html(development, consultation, _, language))

@@ -12,9 +12,9 @@
   is opened and answered the same way, and the focus is never dropped to the page's top.
 * ``<html lang>`` follows the page language.
 
-Tests marked ``xfail(strict=True)`` are widget-level problems the template cannot fix;
-each reason names the fix. Once it lands, the test passes and strict xfail fails: remove
-the mark then.
+Three tests guard widget-level fixes the template could not make: text typed just before
+a click is kept (continuous_update=False), status messages land in a live region that was
+already there, and <html lang> follows the consultation's own language.
 """
 
 from __future__ import annotations
@@ -522,12 +522,6 @@ def test_the_whole_position_card_works_from_the_keyboard(live, open_page, make_c
                                             "I would plan sessions differently.")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "widget-level: ipywidgets throttles a Textarea's value syncs (one in flight per "
-    "model, the rest buffered until the kernel is idle) but sends a Button click at once, "
-    "so a click right after typing reaches the kernel before the last keystrokes and the "
-    "card is saved without them. Fix: continuous_update=False on the member page's and "
-    "endorsement page's Textareas (the value is then sent once, on blur, before the click)."))
 def test_a_click_right_after_typing_keeps_the_typed_text(live, open_page, make_consultation,
                                                          rendered):
     seeded = make_consultation(members=1)
@@ -596,12 +590,6 @@ def test_the_draft_can_be_read_and_answered_from_the_keyboard(live, open_page,
     assert focused(page)["ring"], focused(page)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "widget-level: common.py Message writes its live region (role=status/alert, "
-    "aria-live) together with the text, and screen readers do not reliably announce a live "
-    "region that appears with its content (WCAG 4.1.3). Fix: Message.__init__ calls "
-    "self.add_class('cop-message-area') (the template then makes the widget's persistent "
-    "content box a polite live region) and show() drops role/aria-live from its inner div."))
 def test_status_messages_land_in_a_live_region_that_was_already_there(live, open_page,
                                                                        make_consultation):
     seeded = make_consultation(members=1)
@@ -633,16 +621,11 @@ def test_html_lang_follows_the_link(live, open_page, make_consultation, query, l
     assert page.evaluate("document.documentElement.lang") == language
     if language != "en":  # the workbook's own Markdown stays marked as English
         expect(page.locator(".jp-MarkdownCell").first).to_have_attribute("lang", "en")
-    else:  # a page root that names its language wins (see the xfail test below)
-        page.evaluate("document.querySelector('.cop-member-page').classList.add('cop-lang-es')")
-        page.wait_for_function("document.documentElement.lang === 'es'")
+    # the page root names its language, which the template copies to <html lang>
+    expect(page.locator(".cop-member-page")).to_have_class(
+        re.compile(rf"(^|\s)cop-lang-{language}(\s|$)"))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "widget-level: the page root does not say its language, and the template cannot read "
-    "the consultation's. Fix: in MemberPage, ResultsView and EndorsementPage, "
-    "self.add_class(f'cop-lang-{language}') once the language is known (the template then "
-    "sets <html lang>)."))
 def test_html_lang_follows_the_consultation_language(live, open_page, make_consultation):
     seeded = make_consultation(members=1)
     cid = seeded.consultation.id
