@@ -34,9 +34,10 @@ Still in English, and why
   ``errors.py``.
 * The text of a joint response draft: the facilitator's content (proposed in English by
   ``analysis/draft.py``, edited in the drafting desk); only its section titles are UI.
-* The participation, divergence and joint-response tabs of the workbench
-  (``participation.py``, ``dashboard.py``, ``drafting.py``), the facilitator-key refusal
-  of ``pages.py`` and the Markdown cells of ``workbooks/*.ipynb``: not yet marked.
+* Chart titles, axes and text alternatives (``charts/figures.py``), and notes written by
+  the analysis (weighting, opinion groups): pure modules shared with the exports, which
+  are English. On translated pages they are marked ``lang="en"`` for screen readers.
+* The Markdown cells of ``workbooks/*.ipynb`` (a notebook cannot pick a catalogue).
 * File formats: the ``name,link`` header of the links CSV and the CSV column names
   (``name``, ``email``, ``text``, ``statement``); language names, each in itself.
 """
