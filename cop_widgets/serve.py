@@ -51,6 +51,10 @@ def voila_command(port: int, host: str, *, preheat: int = 0) -> list[str]:
         # state-changing endpoint but that shutdown (kernel ids are random UUIDs), so the
         # check is switched off; idle kernels of vanished tabs are culled as a safety net.
         "--Voila.tornado_settings=disable_check_xsrf=True",
+        # Thirty members opening their links at once on two cores: kernels answer slowly,
+        # and Voila's default wait for a cell's output gave up on every page (measured by
+        # benchmarks/burst.py: 0 of 30 pages usable; with 120 s, 30 of 30).
+        "--VoilaExecutor.iopub_timeout=120",
         "--MappingKernelManager.cull_idle_timeout=900",
         "--MappingKernelManager.cull_interval=60",
     ]
