@@ -35,7 +35,8 @@ def _demo(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
-    return serve(args.db, args.port, args.host, preheat=args.preheat)
+    return serve(args.db, args.port, args.host, preheat=args.preheat,
+                 fill_delay=args.fill_delay)
 
 
 def _import_polis(args: argparse.Namespace) -> int:
@@ -105,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=DEFAULT_HOST)
     serve.add_argument("--preheat", type=int, default=0, metavar="N",
                        help="keep N kernels started for member pages (Voila preheat)")
+    serve.add_argument("--fill-delay", type=float, metavar="SECONDS",
+                       help="with --preheat: wait this long before refilling the pool (for a "
+                            "workshop burst, 30 with a pool as large as the burst)")
     serve.set_defaults(func=_serve)
 
     polis = sub.add_parser("import-polis", help="import a Pol.is export folder; prints the "

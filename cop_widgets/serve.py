@@ -29,7 +29,8 @@ def absolute_db_url(url: str | None) -> str:
     return url
 
 
-def voila_command(port: int, host: str, *, preheat: int = 0) -> list[str]:
+def voila_command(port: int, host: str, *, preheat: int = 0,
+                  fill_delay: float | None = None) -> list[str]:
     """Return the Voila command line serving the workbooks.
 
     Parameters
@@ -38,6 +39,8 @@ def voila_command(port: int, host: str, *, preheat: int = 0) -> list[str]:
         Where Voila listens.
     preheat : int
         Number of kernels Voila keeps started for the member page (0: none).
+    fill_delay : float, optional
+        Seconds before the preheated pool refills (Voila's default when omitted).
     """
     command = [
         sys.executable, "-m", "voila", str(workbooks_dir()),
@@ -65,10 +68,17 @@ def voila_command(port: int, host: str, *, preheat: int = 0) -> list[str]:
             '--VoilaKernelManager.kernel_pools_config='
             f'{{"member.ipynb": {{"pool_size": {preheat}}}, "default": {{"pool_size": 0}}}}',
         ]
+        if fill_delay is not None:
+            # A workshop burst: refill the pool later so the refill does not compete with the
+            # pages being served (benchmarks/burst.py: 30 pages, pool 30, p50 80.7 s with
+            # Voila's 1 s, 22.4-24.9 s with 30 s). But a visitor who finds the pool empty
+            # waits for the refill, so this is for a pool as large as the expected burst.
+            command += [f"--VoilaKernelManager.fill_delay={fill_delay:g}"]
     return command
 
 
-def serve(db_url: str | None, port: int, host: str, *, preheat: int = 0) -> int:
+def serve(db_url: str | None, port: int, host: str, *, preheat: int = 0,
+          fill_delay: float | None = None) -> int:
     """Run Voila until it stops; return its exit code.
 
     The facilitator workbook, when opened through Voila rather than JupyterLab, asks for a
@@ -88,7 +98,8 @@ def serve(db_url: str | None, port: int, host: str, *, preheat: int = 0) -> int:
     print(f"Serving {workbooks_dir()} on {base}/ (database: {_redacted(env['COP_WIDGETS_DB'])})")
     print(f"Facilitator page: {base}/voila/render/facilitator.ipynb"
           f"?k={env[FACILITATOR_KEY_ENV]}", flush=True)
-    return subprocess.call(voila_command(port, host, preheat=preheat), env=env)
+    return subprocess.call(voila_command(port, host, preheat=preheat, fill_delay=fill_delay),
+                           env=env)
 
 
 def _redacted(url: str) -> str:
