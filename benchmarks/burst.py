@@ -173,8 +173,8 @@ def serve_with_options(payload: str) -> int:
     spec = json.loads(payload)
     base = serve_module.voila_command
 
-    def command(port: int, host: str, *, preheat: int = 0) -> list[str]:
-        return merge_options(base(port, host, preheat=preheat), spec["options"])
+    def command(port: int, host: str, **kwargs) -> list[str]:
+        return merge_options(base(port, host, **kwargs), spec["options"])
 
     serve_module.voila_command = command
     return serve_module.serve(spec["db"], spec["port"], "127.0.0.1", preheat=spec["preheat"])
@@ -542,7 +542,9 @@ def run_config(config: Config, index: int, db_url: str, demo, args, folder: Path
             "ttis": [round(t, 3) for t in ttis],
         })
     except Exception as exc:
-        result["notes"].append(f"run failed: {type(exc).__name__}: {exc}")
+        lines = [line for line in str(exc).splitlines() if line.strip()]
+        brief = lines[0] + (f" ... {lines[-1].strip()}" if len(lines) > 1 else "")
+        result["notes"].append(f"run failed: {type(exc).__name__}: {brief}")
     finally:
         if sampler is not None and sampler.is_alive():
             sampler.stop()
