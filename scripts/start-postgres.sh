@@ -2,6 +2,7 @@
 # Start (or reuse) a private, throwaway PostgreSQL cluster for the test suite.
 #
 #   eval "export $(bash scripts/start-postgres.sh | tail -n1)"
+#   bash scripts/start-postgres.sh --stop      # stop the private server
 #
 # Environment:
 #   COP_PG_DIR      cluster directory (default /tmp/cop-widgets-pg); holds
@@ -72,12 +73,6 @@ if [ -z "$BIN" ]; then
 fi
 PG_MAJOR="$(basename "$(dirname "$BIN")")"
 
-# --- reuse a server that already answers ------------------------------------
-if "$BIN/pg_isready" -q -U postgres -d postgres -h 127.0.0.1 -p "$PG_PORT" -t 2; then
-    say "reusing the server already answering on 127.0.0.1:$PG_PORT"
-    done_ok
-fi
-
 # --- run commands as the postgres OS user (initdb/postgres refuse root) ----
 if [ "$(id -u)" -eq 0 ]; then
     if ! id -u postgres >/dev/null 2>&1; then
@@ -87,6 +82,20 @@ if [ "$(id -u)" -eq 0 ]; then
     as_pg() { runuser -u postgres -- "$@"; }
 else
     as_pg() { "$@"; } # initdb works as any non-root user
+fi
+
+if [ "${1:-}" = --stop ]; then
+    if [ -f "$DATA/postmaster.pid" ]; then
+        as_pg "$BIN/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null 3>&- 2>&1 &&
+            say "stopped the server of $DATA" || say "no server of $DATA to stop"
+    fi
+    exit 0
+fi
+
+# --- reuse a server that already answers ------------------------------------
+if "$BIN/pg_isready" -q -U postgres -d postgres -h 127.0.0.1 -p "$PG_PORT" -t 2; then
+    say "reusing the server already answering on 127.0.0.1:$PG_PORT"
+    done_ok
 fi
 
 # serialise concurrent callers (e.g. two test runs started at once)
@@ -160,9 +169,11 @@ if as_pg "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
 else
     say "starting PostgreSQL (log: $LOG)"
     if [ "$(id -u)" -eq 0 ] && [ -e "$LOG" ]; then chown postgres:postgres "$LOG"; fi
-    # pg_ctl detaches the postmaster into its own session, so it outlives us;
-    # 9>&- : the server must not inherit (and hold forever) the lock fd
-    as_pg "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t "$PG_TIMEOUT" start >/dev/null 9>&- ||
+    # pg_ctl detaches the postmaster into its own session, so it outlives us.
+    # It must not inherit (and hold open for its whole life) fd 3, our caller's
+    # stdout: a caller reading it through a pipe, as `... | tail -n1` does,
+    # would wait forever for end of file. Nor fd 9, the lock.
+    as_pg "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t "$PG_TIMEOUT" start >/dev/null 3>&- 9>&- ||
         {
             tail -n 20 "$LOG" || true
             die "pg_ctl start failed (last log lines above; is port $PG_PORT taken by something else?)"

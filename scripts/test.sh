@@ -39,8 +39,17 @@ if [ -n "${COP_WIDGETS_TEST_PG:-}" ]; then
     cop_log "using COP_WIDGETS_TEST_PG from the environment"
 else
     cop_log "starting private PostgreSQL (scripts/start-postgres.sh)"
-    if pg_line="$(bash scripts/start-postgres.sh | tail -n 1)" &&
-        [[ "$pg_line" == COP_WIDGETS_TEST_PG=* ]]; then
+    # its stdout goes to a file, not a pipe: nothing the server inherits can
+    # keep this script waiting for end of file
+    pg_out="$(mktemp)"
+    pg_line=""
+    if bash scripts/start-postgres.sh >"$pg_out"; then pg_line="$(tail -n 1 "$pg_out")"; fi
+    rm -f "$pg_out"
+    if [[ "$pg_line" == COP_WIDGETS_TEST_PG=* ]]; then
+        if [ "${CI:-}" = true ]; then
+            # a CI machine is left as it was found: no server outlives the run
+            trap 'bash scripts/start-postgres.sh --stop || true' EXIT
+        fi
         export COP_WIDGETS_TEST_PG="${pg_line#COP_WIDGETS_TEST_PG=}"
         cop_log "COP_WIDGETS_TEST_PG=$COP_WIDGETS_TEST_PG"
     elif [ "${CI:-}" = true ]; then
