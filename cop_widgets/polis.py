@@ -272,14 +272,15 @@ def _read_votes(path: Path) -> tuple[pd.DataFrame, int, str]:
         _scan(text, name, header, checks)
     unit = "s" if len(ts) and ts.max() < _SECONDS_LIMIT else "ms"
     ms = np.round(ts * 1000.0 if unit == "s" else ts).astype(np.int64)
-    votes = pd.DataFrame({"voter_id": vid, "comment_id": cid, "vote": vote,
-                          "timestamp_ms": ms, "_row": np.arange(len(vid))})
-    # The latest vote per (voter, comment); equal times: the later line wins.
-    votes = votes.sort_values(["voter_id", "comment_id", "timestamp_ms", "_row"],
-                              kind="stable")
-    last = ~votes.duplicated(["voter_id", "comment_id"], keep="last")
+    # The latest vote per (voter, comment); equal times: the later line wins (lexsort is
+    # stable, so lines keep their order within equal keys).
+    order = np.lexsort((ms, cid, vid))
+    vid, cid, vote, ms = vid[order], cid[order], vote[order], ms[order]
+    last = np.ones(len(vid), dtype=bool)
+    last[:-1] = (vid[1:] != vid[:-1]) | (cid[1:] != cid[:-1])
     n_revotes = int((~last).sum())
-    votes = votes.loc[last].drop(columns="_row").reset_index(drop=True)
+    votes = pd.DataFrame({"voter_id": vid[last], "comment_id": cid[last], "vote": vote[last],
+                          "timestamp_ms": ms[last]})
     return votes, n_revotes, unit
 
 
@@ -535,7 +536,8 @@ def polis_vote_matrix(store: Store, consultation_id: int):
     accepted = [s.id for s in statements if s.moderation is m.ModerationState.ACCEPTED]
     out = [s.id for s in statements if s.moderation in (m.ModerationState.REJECTED,
                                                         m.ModerationState.WITHDRAWN)]
-    return vote_matrix(store.responses_frame(consultation_id), consultation.scale, accepted,
+    return vote_matrix(store.responses_frame(consultation_id, rationales=False),
+                       consultation.scale, accepted,
                        moderated_out=out)
 
 

@@ -114,6 +114,7 @@ card_responses = sa.Table(
     sa.Column("statement_id", sa.ForeignKey("statements.id"), primary_key=True),
     sa.Column("stance", sa.Integer, nullable=True),
     sa.Column("rationale", sa.Text, nullable=False, default=""),
+    sqlite_with_rowid=False,  # one B-tree in key order (migration 0002)
 )
 
 drafts = sa.Table(

@@ -34,7 +34,7 @@ def test_metadata_lists_every_table():
 
 
 def test_head_is_known():
-    assert head() == "0001"
+    assert head() == "0002"
 
 
 def test_empty_database_migrates_to_head_and_matches_metadata(db_url):
@@ -148,3 +148,53 @@ def test_concurrent_first_opening(db_url):
         assert schema_diff(engine) == []
     finally:
         engine.dispose()
+
+
+# -- 0002: card_responses WITHOUT ROWID on SQLite -------------------------------------------
+
+
+def card_responses_rows(engine):
+    with engine.connect() as conn:
+        return conn.execute(sa.text(
+            "SELECT card_id, statement_id, stance, rationale FROM card_responses "
+            "ORDER BY card_id, statement_id")).all()
+
+
+def card_responses_ddl(engine):
+    with engine.connect() as conn:
+        return conn.execute(sa.text(
+            "SELECT sql FROM sqlite_master WHERE name = 'card_responses'")).scalar_one()
+
+
+def test_0002_keeps_every_answer_both_ways(db_url):
+    """Answers written under 0001 survive the upgrade to 0002 and the downgrade back."""
+    from alembic import command
+
+    from cop_widgets.store.engine import _alembic_config, write_connection
+    from tests.conftest import seed
+
+    with Store(db_url) as s:
+        data = seed(s)
+        cid = data.consultation.id
+        for i, member in enumerate(data.members):
+            s.save_card(cid, data.tokens[member.id], [
+                {"statement_id": st.id, "stance": None if i == j else 1 + (i + j) % 5,
+                 "rationale": f"reason {i}-{j} <b>"}
+                for j, st in enumerate(data.statements)],
+                status="submitted" if i else "draft")
+        before = card_responses_rows(s.engine)
+        assert len(before) >= 4 and any(r.rationale for r in before)
+        with write_connection(s.engine) as conn:
+            command.downgrade(_alembic_config(conn), "0001")
+        assert card_responses_rows(s.engine) == before
+        if s.engine.dialect.name == "sqlite":
+            assert "WITHOUT ROWID" not in card_responses_ddl(s.engine).upper()
+        s.migrate()
+        assert version_rows(s.engine) == [head()]
+        assert card_responses_rows(s.engine) == before
+        assert schema_diff(s.engine) == []
+        if s.engine.dialect.name == "sqlite":
+            assert "WITHOUT ROWID" in card_responses_ddl(s.engine).upper()
+            with s.engine.connect() as conn:
+                assert conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"
+                assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
