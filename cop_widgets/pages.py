@@ -58,8 +58,9 @@ def member_page(db_url: str | None = None):
     """Return the member's page for the link that opened this kernel."""
     from .widgets.member import MemberPage
 
+    store = _store(db_url)  # before the wait: a preheated kernel has it ready
     params = query_params()
-    return MemberPage(_store(db_url), _consultation_id(params), params.get("t"),
+    return MemberPage(store, _consultation_id(params), params.get("t"),
                       _language(params))
 
 
@@ -67,8 +68,9 @@ def results_page(db_url: str | None = None):
     """Return the read-only results page for the link that opened this kernel."""
     from .widgets.results import ResultsView
 
+    store = _store(db_url)  # before the wait: a preheated kernel has it ready
     params = query_params()
-    return ResultsView(_store(db_url), _consultation_id(params), params.get("t"),
+    return ResultsView(store, _consultation_id(params), params.get("t"),
                        _language(params))
 
 
@@ -76,8 +78,9 @@ def endorse_page(db_url: str | None = None):
     """Return the endorsement page (the latest draft) for the link that opened this kernel."""
     from .widgets.endorse import EndorsementPage
 
+    store = _store(db_url)  # before the wait: a preheated kernel has it ready
     params = query_params()
-    return EndorsementPage(_store(db_url), _consultation_id(params), params.get("t"),
+    return EndorsementPage(store, _consultation_id(params), params.get("t"),
                            _language(params))
 
 
