@@ -13,6 +13,7 @@ request may leave loopback: Voila as a server extension loaded MathJax from cdnj
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -36,14 +37,18 @@ def binder(tmp_path_factory, chromium_executable):
     subprocess.run(["bash", str(ROOT / "binder" / "postBuild")], env=env, cwd=ROOT,
                    check=True, timeout=300, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     links = (home / "demo-links.txt").read_text().splitlines()
+    # Binder's root folder is the repository; a copy of its workbooks stands in for it, so
+    # that JupyterLab's checkpoints land in the temporary folder, not in the repository.
+    root = home / "repo"
+    shutil.copytree(ROOT / "workbooks", root / "workbooks")
     port = free_port()
     log = home / "server.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
             ["bash", str(ROOT / "binder" / "start"), "jupyter", "server", "--no-browser",
              "--allow-root", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-             "--IdentityProvider.token=", f"--ServerApp.root_dir={ROOT}"],
-            env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+             "--IdentityProvider.token=", f"--ServerApp.root_dir={root}"],
+            env=env, cwd=root, stdout=out, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
