@@ -36,7 +36,7 @@ def _serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
     return serve(args.db, args.port, args.host, preheat=args.preheat,
-                 fill_delay=args.fill_delay)
+                 fill_delay=args.fill_delay, public_url=args.public_url)
 
 
 def _import_polis(args: argparse.Namespace) -> int:
@@ -109,6 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--fill-delay", type=float, metavar="SECONDS",
                        help="with --preheat: wait this long before refilling the pool (for a "
                             "workshop burst, 30 with a pool as large as the burst)")
+    serve.add_argument("--public-url", metavar="URL",
+                       help="where members reach the pages when not http://HOST:PORT/, e.g. "
+                            "https://hub.example.org/services/cop/ (its path is served; "
+                            "default path: $JUPYTERHUB_SERVICE_PREFIX, else /)")
     serve.set_defaults(func=_serve)
 
     polis = sub.add_parser("import-polis", help="import a Pol.is export folder; prints the "

@@ -29,8 +29,38 @@ def absolute_db_url(url: str | None) -> str:
     return url
 
 
+def url_prefix(public_url: str | None) -> str:
+    """Return the path the pages are served under, ``/`` or ``/some/path/``.
+
+    The path of ``public_url`` when given; else ``$JUPYTERHUB_SERVICE_PREFIX`` (set by
+    JupyterHub for a service, which its proxy forwards with the prefix kept); else ``/``.
+
+    Raises
+    ------
+    ValidationError
+        If ``public_url`` is not an http(s) URL with a host, or has a query or fragment.
+    """
+    from urllib.parse import urlsplit
+
+    from .errors import ValidationError
+
+    if public_url:
+        parts = urlsplit(public_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValidationError("--public-url", "must be an http:// or https:// URL with a "
+                                  "host, such as https://hub.example.org/services/cop/",
+                                  public_url)
+        if parts.query or parts.fragment:
+            raise ValidationError("--public-url", "must not have a query or a fragment",
+                                  public_url)
+        path = parts.path
+    else:
+        path = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "") or "/"
+    return "/" + "".join(f"{piece}/" for piece in path.split("/") if piece)
+
+
 def voila_command(port: int, host: str, *, preheat: int = 0,
-                  fill_delay: float | None = None) -> list[str]:
+                  fill_delay: float | None = None, prefix: str = "/") -> list[str]:
     """Return the Voila command line serving the workbooks.
 
     Parameters
@@ -41,10 +71,13 @@ def voila_command(port: int, host: str, *, preheat: int = 0,
         Number of kernels Voila keeps started for the member page (0: none).
     fill_delay : float, optional
         Seconds before the preheated pool refills (Voila's default when omitted).
+    prefix : str
+        The path the pages are served under (see :func:`url_prefix`).
     """
     command = [
         sys.executable, "-m", "voila", str(workbooks_dir()),
         f"--port={port}", f"--Voila.ip={host}", "--no-browser",
+        f"--Voila.base_url={prefix}",
         "--VoilaConfiguration.show_tracebacks=False",
         # Our template (found through JUPYTER_PATH) loads nothing from a CDN.
         "--VoilaConfiguration.template=cop",
@@ -78,14 +111,20 @@ def voila_command(port: int, host: str, *, preheat: int = 0,
 
 
 def serve(db_url: str | None, port: int, host: str, *, preheat: int = 0,
-          fill_delay: float | None = None) -> int:
+          fill_delay: float | None = None, public_url: str | None = None) -> int:
     """Run Voila until it stops; return its exit code.
 
     The facilitator workbook, when opened through Voila rather than JupyterLab, asks for a
     facilitator key; one is made here (unless set in the environment) and printed once.
+
+    ``public_url`` is where members reach the pages, when that is not ``http://HOST:PORT/``
+    (behind a proxy, or as a JupyterHub service): its path is the prefix Voila serves under,
+    and the links printed here and made by the facilitator page start with it. Without it,
+    ``$JUPYTERHUB_SERVICE_PREFIX`` (if set) is the prefix.
     """
     from .store import Store
 
+    prefix = url_prefix(public_url)  # a bad --public-url stops before anything starts
     env = dict(os.environ)
     env["COP_WIDGETS_DB"] = absolute_db_url(db_url)
     env["JUPYTER_PATH"] = os.pathsep.join(
@@ -93,13 +132,18 @@ def serve(db_url: str | None, port: int, host: str, *, preheat: int = 0,
     )
     Store(env["COP_WIDGETS_DB"]).close()  # migrate once here, not in every page's kernel
     env.setdefault(FACILITATOR_KEY_ENV, secrets.token_urlsafe(18))
-    base = f"http://{host}:{port}"
-    env.setdefault("COP_WIDGETS_BASE_URL", base)  # for links the facilitator page creates
-    print(f"Serving {workbooks_dir()} on {base}/ (database: {_redacted(env['COP_WIDGETS_DB'])})")
+    local = f"http://{host}:{port}{prefix}".rstrip("/")
+    base = public_url.rstrip("/") if public_url else local
+    # for the links the facilitator page creates (an explicit --public-url wins)
+    if public_url:
+        env["COP_WIDGETS_BASE_URL"] = base
+    else:
+        env.setdefault("COP_WIDGETS_BASE_URL", base)
+    print(f"Serving {workbooks_dir()} on {local}/ (database: {_redacted(env['COP_WIDGETS_DB'])})")
     print(f"Facilitator page: {base}/voila/render/facilitator.ipynb"
           f"?k={env[FACILITATOR_KEY_ENV]}", flush=True)
-    return subprocess.call(voila_command(port, host, preheat=preheat, fill_delay=fill_delay),
-                           env=env)
+    return subprocess.call(voila_command(port, host, preheat=preheat, fill_delay=fill_delay,
+                                         prefix=prefix), env=env)
 
 
 def _redacted(url: str) -> str:

@@ -92,3 +92,30 @@ def test_serve_serves_the_workbook_tree(tmp_path):
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
+
+
+@pytest.mark.parametrize("public_url,env_prefix,expected", [
+    (None, None, "/"),
+    (None, "/services/cop/", "/services/cop/"),
+    (None, "services//cop", "/services/cop/"),
+    ("https://hub.example.org/services/cop", "/ignored/", "/services/cop/"),
+    ("http://10.0.0.5:8866/", None, "/"),
+])
+def test_url_prefix(monkeypatch, public_url, env_prefix, expected):
+    from cop_widgets.serve import url_prefix
+
+    if env_prefix is None:
+        monkeypatch.delenv("JUPYTERHUB_SERVICE_PREFIX", raising=False)
+    else:
+        monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", env_prefix)
+    assert url_prefix(public_url) == expected
+
+
+@pytest.mark.parametrize("bad", ["hub.example.org/cop", "ftp://hub/cop/",
+                                 "https://hub/cop/?x=1", "https:///cop/"])
+def test_bad_public_url_is_refused_before_anything_starts(tmp_path, bad):
+    result = subprocess.run([*CLI, "serve", "--db", f"sqlite:///{tmp_path}/x.db",
+                             "--public-url", bad], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "--public-url" in result.stderr and "must" in result.stderr
+    assert not (tmp_path / "x.db").exists()  # refused before the database was touched
