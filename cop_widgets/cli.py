@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from .errors import CopWidgetsError
+from .i18n import LANGUAGES
 
 __all__ = ["main"]
 
@@ -75,7 +76,8 @@ def _export(args: argparse.Namespace) -> int:
 
     with Store(args.db) as store:
         files = export_consultation(store, args.consultation, args.format, args.out,
-                                    charts=not args.no_charts, attribute=args.attribute)
+                                    charts=not args.no_charts, attribute=args.attribute,
+                                    language=args.lang)
     for path in files:
         print(path)
     return 0
@@ -140,6 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="leave charts out (Markdown: no image files beside it)")
     export.add_argument("--attribute", help="member attribute to compare groups by "
                                             "(default: the first on the roster)")
+    export.add_argument("--lang", choices=LANGUAGES,
+                        help="language of the export (default: the consultation's)")
     export.set_defaults(func=_export)
     return parser
 

@@ -47,7 +47,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import gettext
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -64,6 +64,7 @@ __all__ = [
     "plural_translator",
     "format_number",
     "format_percent",
+    "format_list",
     "format_date",
     "format_datetime",
     "extract_constants",
@@ -106,11 +107,25 @@ def plural_translator(language: str | None = DEFAULT_LANGUAGE) -> Callable[[str,
 # -- formats ------------------------------------------------------------------------------
 
 
-def format_number(value: float, language: str | None = DEFAULT_LANGUAGE) -> str:
-    """Return ``value`` written the way ``language`` writes numbers (``1,234`` / ``1 234``)."""
+def format_number(value: float, language: str | None = DEFAULT_LANGUAGE, *,
+                  digits: int | None = None, signed: bool = False) -> str:
+    """Return ``value`` written the way ``language`` writes numbers (``1,234`` / ``1 234``).
+
+    ``digits`` fixes the number of decimals (``0.62`` / ``0,62`` with 2); ``signed`` writes
+    a plus sign before positive numbers (``+20``), for gaps and differences.
+    """
     from babel.numbers import format_decimal
 
-    return format_decimal(value, locale=language_or_default(language))
+    pattern = None
+    if digits is not None or signed:
+        if digits is None:
+            decimals = ".###"
+        else:
+            decimals = "." + "0" * digits if digits > 0 else ""
+        pattern = "#,##0" + decimals
+        if signed:
+            pattern = f"+{pattern};-{pattern}"
+    return format_decimal(value, format=pattern, locale=language_or_default(language))
 
 
 def format_percent(ratio: float, language: str | None = DEFAULT_LANGUAGE) -> str:
@@ -118,6 +133,14 @@ def format_percent(ratio: float, language: str | None = DEFAULT_LANGUAGE) -> str
     from babel.numbers import format_percent as babel_percent
 
     return babel_percent(ratio, locale=language_or_default(language))
+
+
+def format_list(items: Iterable[str], language: str | None = DEFAULT_LANGUAGE) -> str:
+    """Return ``items`` joined as the language lists things (``a, b and c`` / ``a, b et c``)."""
+    from babel.lists import format_list as babel_list
+
+    items = [str(item) for item in items]
+    return babel_list(items, locale=language_or_default(language)) if items else ""
 
 
 def format_date(value: dt.date | None, language: str | None = DEFAULT_LANGUAGE) -> str:

@@ -3,6 +3,10 @@
 The facilitator edits every section; the draft only saves them from starting on a blank
 page, and makes sure divergent and minority views are written down, not lost.
 Member text is quoted with Markdown's special characters escaped; no name is ever used.
+
+The draft is written in the ``language`` it is given (the consultation's, for the callers
+of this package), with numbers and dates as that language writes them; the words come from
+the catalogues of :mod:`cop_widgets.i18n`.
 """
 
 from __future__ import annotations
@@ -12,22 +16,41 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from ..i18n import (
+    N_,
+    format_date,
+    format_number,
+    format_percent,
+    plural_translator,
+    translator,
+)
 from ..model import Consultation, Development, DevelopmentKind
 from ..scales import Scale
+from .summary import NOT_GIVEN
 
-__all__ = ["SECTIONS", "SECTION_TITLES", "md_escape", "propose_draft", "quote_rationales"]
+__all__ = ["SECTIONS", "SECTION_TITLES", "CLASS_WORDS", "md_escape", "propose_draft",
+           "quote_rationales"]
 
 #: Section keys of a joint response, in order.
 SECTIONS = ("development", "consensus", "divergent", "minority", "open_questions",
             "recommendations")
-#: Section titles as they appear in drafts and exports.
+#: Section titles as they appear in drafts and exports (English msgids: translate where
+#: shown).
 SECTION_TITLES = {
-    "development": "The development and our question",
-    "consensus": "Points of consensus",
-    "divergent": "Divergent views",
-    "minority": "Minority views",
-    "open_questions": "Open questions",
-    "recommendations": "Recommendations",
+    "development": N_("The development and our question"),
+    "consensus": N_("Points of consensus"),
+    "divergent": N_("Divergent views"),
+    "minority": N_("Minority views"),
+    "open_questions": N_("Open questions"),
+    "recommendations": N_("Recommendations"),
+}
+#: The classes of ``analysis.summary.statement_summary`` in words (English msgids).
+CLASS_WORDS = {
+    "consensus": N_("consensus"),
+    "leaning": N_("leaning"),
+    "divided": N_("divided"),
+    "polarised": N_("polarised"),
+    "no answers": N_("no answers"),
 }
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~&])")
@@ -45,14 +68,6 @@ def md_escape(text: str) -> str:
     flat = _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
     flat = _LEADING.sub(r"\\\1", flat)
     return _LEADING_NUMBER.sub(r"\1\\\2", flat)
-
-
-def _members(n: float) -> str:
-    return "1 member" if int(n) == 1 else f"{int(n)} members"
-
-
-def _pct(x: float) -> str:
-    return f"{100 * x:.0f}%"
 
 
 def quote_rationales(responses: pd.DataFrame, statement_id: int, side: int,
@@ -99,6 +114,7 @@ def propose_draft(
     by_group: pd.DataFrame | None = None,
     attribute: str | None = None,
     blocks: Sequence[str] = (),
+    language: str | None = None,
 ) -> dict[str, str]:
     """Propose every section of the joint response in Markdown.
 
@@ -121,16 +137,29 @@ def propose_draft(
         The member attribute of ``by_group``.
     blocks : sequence of str
         Reasons of members who blocked an earlier draft (recorded as minority views).
+    language : str, optional
+        The language the sentences are written in (``en``, ``fr``, ``es``); English by
+        default. Callers pass the consultation's language. What members and the facilitator
+        wrote is quoted as written.
 
     Returns
     -------
     dict
         One Markdown text per key of :data:`SECTIONS`.
     """
+    _ = translator(language)
+    ngettext = plural_translator(language)
     polarity = {level.value: level.polarity for level in scale.levels}
     numbers = {sid: i for i, sid in enumerate(statements["statement_id"], start=1)}
     texts = dict(zip(statements["statement_id"], statements["text"], strict=True))
     summary = summary[summary.index.isin(numbers)]
+
+    def pct(x: float) -> str:
+        return format_percent(x, language)
+
+    def members(n: float) -> str:
+        return ngettext("{count} member", "{count} members", int(n)).format(
+            count=format_number(int(n), language))
 
     def ref(sid: int) -> str:
         return f"**{numbers[sid]}.** {md_escape(texts[sid])}"
@@ -140,14 +169,19 @@ def propose_draft(
         # A blank quote line between two reasons keeps them two quotes, not one voice.
         return "\n    >".join(f"\n    > {md_escape(q)}" for q in found)
 
+    def group(name: str) -> str:
+        return md_escape(_(NOT_GIVEN) if name == NOT_GIVEN else name)
+
     # -- the development -------------------------------------------------------------
     lines = [f"{md_escape(development.title)}.", ""]
     if development.summary:
         lines += [md_escape(development.summary), ""]
-    lines.append(f"The question put to the community: *{md_escape(consultation.title)}*")
+    lines.append(_("The question put to the community: {question}").format(
+        question=f"*{md_escape(consultation.title)}*"))
     if development.kind is DevelopmentKind.REQUEST_FOR_OPINION:
-        lines += ["", f"{md_escape(development.requester)} asked us, by "
-                      f"{development.requester_deadline}:", ""]
+        lines += ["", _("{requester} asked us, by {deadline}:").format(
+            requester=md_escape(development.requester),
+            deadline=format_date(development.requester_deadline, language)), ""]
         lines += [f"{i}. {md_escape(q)}" for i, q in enumerate(development.questions, 1)]
     sections = {"development": "\n".join(lines)}
 
@@ -156,28 +190,32 @@ def propose_draft(
     items = []
     for sid, row in agreed.iterrows():
         if row["direction"] == "disagree":
-            items.append(f"- We reject: {ref(sid)} ({_pct(row.pct_disagree)} disagree, "
-                         f"{_members(row.n_stance)})")
+            line = _("We reject: {statement} ({percent} disagree, {members})").format(
+                statement=ref(sid), percent=pct(row.pct_disagree),
+                members=members(row.n_stance))
         else:
-            items.append(f"- We agree: {ref(sid)} ({_pct(row.pct_agree)} agree, "
-                         f"{_members(row.n_stance)})")
-    sections["consensus"] = "\n".join(items) or "No statement reached consensus."
+            line = _("We agree: {statement} ({percent} agree, {members})").format(
+                statement=ref(sid), percent=pct(row.pct_agree), members=members(row.n_stance))
+        items.append(f"- {line}")
+    sections["consensus"] = "\n".join(items) or _("No statement reached consensus.")
 
     # -- divergent views ---------------------------------------------------------------
     items = []
     split = summary[summary["class"].isin(["divided", "polarised"])]
     for sid, row in split.sort_values("divergence", ascending=False).iterrows():
-        items.append(f"- {ref(sid)} ({row['class']})")
-        for side, word, share in ((1, "agree", row.pct_agree), (-1, "disagree",
-                                                                 row.pct_disagree)):
+        items.append(f"- {ref(sid)} ({_(CLASS_WORDS.get(row['class'], row['class']))})")
+        for side, share in ((1, _("{percent} agree")), (-1, _("{percent} disagree"))):
+            share = share.format(percent=pct(row.pct_agree if side > 0 else row.pct_disagree))
             holders = _holders(by_group, sid, side)
-            held = (f"; the larger side among {md_escape(attribute)}: "
-                    f"{', '.join(map(md_escape, holders))}" if holders and attribute else "")
-            items.append(f"  - {_pct(share)} {word}{held}.{quotes(sid, side)}")
+            if holders and attribute:
+                share = _("{share}; the larger side among {attribute}: {groups}").format(
+                    share=share, attribute=md_escape(attribute),
+                    groups=", ".join(map(group, holders)))
+            items.append(f"  - {share}.{quotes(sid, side)}")
     if blocks:
-        items.append("- Members who blocked the previous draft said:")
+        items.append("- " + _("Members who blocked the previous draft said:"))
         items.append("\n    >\n".join(f"    > {md_escape(b)}" for b in blocks))
-    sections["divergent"] = "\n".join(items) or "No statement divided the community."
+    sections["divergent"] = "\n".join(items) or _("No statement divided the community.")
 
     # -- minority views ----------------------------------------------------------------
     items = []
@@ -187,25 +225,30 @@ def propose_draft(
         share = row.pct_disagree if majority > 0 else row.pct_agree
         if pd.isna(share) or share <= 0:
             continue
-        word = "disagree" if majority > 0 else "agree"
-        items.append(f"- {ref(sid)} ({_pct(share)} {word}, against the majority)"
-                     f"{quotes(sid, -majority)}")
+        against = (_("{statement} ({percent} disagree, against the majority)") if majority > 0
+                   else _("{statement} ({percent} agree, against the majority)"))
+        items.append("- " + against.format(statement=ref(sid), percent=pct(share))
+                     + quotes(sid, -majority))
     if blocks:
-        items += [f"- A member blocked the draft: {md_escape(b)}" for b in blocks]
-    sections["minority"] = "\n".join(items) or "Every view joined the majority."
+        items += ["- " + _("A member blocked the draft: {reason}").format(reason=md_escape(b))
+                  for b in blocks]
+    sections["minority"] = "\n".join(items) or _("Every view joined the majority.")
 
     # -- open questions ----------------------------------------------------------------
-    items = [f"- {ref(sid)}: {_pct(row.pass_share)} of members passed or were unsure."
+    items = ["- " + _("{statement}: {percent} of members passed or were unsure.").format(
+                 statement=ref(sid), percent=pct(row.pass_share))
              for sid, row in summary.iterrows()
              if not pd.isna(row.pass_share) and row.pass_share >= PASS_OPEN_QUESTION]
-    items += [f"- {ref(sid)}: no member answered." for sid in numbers
+    items += ["- " + _("{statement}: no member answered.").format(statement=ref(sid))
+              for sid in numbers
               if sid not in summary.index or summary.loc[sid, "n_stance"] == 0]
-    sections["open_questions"] = "\n".join(items) or "None recorded yet."
+    sections["open_questions"] = "\n".join(items) or _("None recorded yet.")
 
     # -- recommendations ---------------------------------------------------------------
     items = [f"- {md_escape(texts[sid])}" for sid, row in agreed.iterrows()
              if row["direction"] == "agree"]
     sections["recommendations"] = (
-        "Drawn from the points of consensus (edit before publishing):\n\n" + "\n".join(items)
-        if items else "To be written by the facilitator from the discussion.")
+        _("Drawn from the points of consensus (edit before publishing):") + "\n\n"
+        + "\n".join(items) if items
+        else _("To be written by the facilitator from the discussion."))
     return sections

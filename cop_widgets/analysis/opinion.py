@@ -38,6 +38,7 @@ import pandas as pd
 from scipy import sparse
 
 from ..errors import ValidationError
+from ..i18n import format_number, translator
 from ..scales import Scale, get_scale
 
 if TYPE_CHECKING:
@@ -393,7 +394,7 @@ def _silhouette(points: NDArray, labels: NDArray) -> float:
 
 
 def opinion_groups(matrix: VoteMatrix, k: int | None = None, min_votes: int = 7,
-                   seed: int = 0) -> OpinionGroups:
+                   seed: int = 0, *, language: str | None = None) -> OpinionGroups:
     """Find opinion groups as Pol.is does.
 
     Parameters
@@ -408,6 +409,8 @@ def opinion_groups(matrix: VoteMatrix, k: int | None = None, min_votes: int = 7,
     seed : int
         Seed of the eigen-solver's start vector for large matrices; results do not depend
         on it beyond rounding.
+    language : str, optional
+        Language of the ``note`` said when there are no groups (English by default).
 
     Returns
     -------
@@ -432,11 +435,12 @@ def opinion_groups(matrix: VoteMatrix, k: int | None = None, min_votes: int = 7,
     def without(note: str) -> OpinionGroups:
         return OpinionGroups(empty, coords_frame, 0, float("nan"), note, comps, None)
 
+    _ = translator(language)
     n_statements = int((np.bincount(matrix.cols, minlength=m) > 0).sum()) if m else 0
     active_answered = int((matrix.active[matrix.cols]).sum()) if matrix.n_answers else 0
     if n_statements < 2 or active_answered == 0:
-        return without("There are too few answers for opinion groups: they need answers to "
-                       "at least two statements.")
+        return without(_("There are too few answers for opinion groups: they need answers "
+                         "to at least two statements."))
     threshold = min(min_votes, n_statements)
     chosen = counts >= threshold
     if chosen.sum() < _GREEDY_N:
@@ -447,10 +451,14 @@ def opinion_groups(matrix: VoteMatrix, k: int | None = None, min_votes: int = 7,
     points = coords[rows]
     distinct = len(np.unique(points, axis=0))
     if len(rows) < _MIN_MEMBERS or distinct < 3:
-        return without(
-            f"There are too few members for opinion groups: {len(rows)} answered enough "
-            f"statements and {distinct} of them took distinct positions; groups need at "
-            f"least {_MIN_MEMBERS} members with at least 3 distinct positions.")
+        return without(_(
+            "There are too few members for opinion groups: {members} answered enough "
+            "statements and {distinct} of them took distinct positions; groups need at least "
+            "{minimum} members with at least {positions} distinct positions.").format(
+            members=format_number(len(rows), language),
+            distinct=format_number(distinct, language),
+            minimum=format_number(_MIN_MEMBERS, language),
+            positions=format_number(3, language)))
 
     base_labels, base_centres = _kmeans(points, _first_distinct(points, _BASE_K), None,
                                         _BASE_ITERS)
@@ -473,7 +481,8 @@ def opinion_groups(matrix: VoteMatrix, k: int | None = None, min_votes: int = 7,
         if best is None or (not np.isnan(score) and (np.isnan(best[0]) or score > best[0])):
             best = (score, kk, labels)
     if best is None:
-        return without(f"There are too few distinct positions for {k} groups.")
+        return without(_("There are too few distinct positions for {count} groups.").format(
+            count=format_number(k if k is not None else candidates[0], language)))
     score, _, group_of_base = best
     member_group = group_of_base[base_labels]
     # Number groups canonically: largest first, then by centre position.

@@ -41,6 +41,14 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from ..i18n import (
+    format_list,
+    format_number,
+    format_percent,
+    language_or_default,
+    plural_translator,
+    translator,
+)
 from . import ordinal
 from .ordinal import ordered_levels
 from .summary import (
@@ -425,21 +433,91 @@ def _crossing(codes: dict[str, NDArray[np.intp]], names: dict[str, list[str]],
                      np.bincount(inverse[responded], minlength=c))
 
 
-def _cell_words(attributes: Sequence[str], labels: Sequence[str]) -> str:
+class _Words:
+    """The gettext functions and formats of one language (English by default)."""
+
+    def __init__(self, language: str | None = None):
+        self.language = language_or_default(language)
+        self.gettext = translator(self.language)
+        self.ngettext = plural_translator(self.language)
+
+    def number(self, value: float) -> str:
+        return format_number(value, self.language)
+
+    def members(self, count: int) -> str:
+        return self.ngettext("{count} member", "{count} members", count).format(
+            count=self.number(count))
+
+
+def _cell_words(attributes: Sequence[str], labels: Sequence[str],
+                words: _Words | None = None) -> str:
     """E.g. ``role coordinator and region not given``."""
-    return " and ".join(f"{a} not given" if v == NOT_GIVEN else f"{a} {v}"
-                        for a, v in zip(attributes, labels, strict=True))
+    words = words or _Words()
+    _ = words.gettext
+    return format_list((_("{attribute} not given").format(attribute=a) if v == NOT_GIVEN
+                        else _("{attribute} {value}").format(attribute=a, value=v)
+                        for a, v in zip(attributes, labels, strict=True)), words.language)
 
 
-def _members_words(attributes: Sequence[str], labels: Sequence[str]) -> str:
+def _members_words(attributes: Sequence[str], labels: Sequence[str],
+                   words: _Words | None = None) -> str:
     """E.g. ``Members whose role is coordinator and who did not give their region``."""
-    parts = [f"who did not give their {a}" if v == NOT_GIVEN else f"whose {a} is {v}"
+    words = words or _Words()
+    _ = words.gettext
+    parts = [_("who did not give their {attribute}").format(attribute=a) if v == NOT_GIVEN
+             else _("whose {attribute} is {value}").format(attribute=a, value=v)
              for a, v in zip(attributes, labels, strict=True)]
-    return "Members " + " and ".join(parts)
+    return _("Members {conditions}").format(conditions=format_list(parts, words.language))
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+def _describe(attributes: tuple[str, ...], empty: Sequence[EmptyCell],
+              used: tuple[str, ...], respondents: int, unmatched: int,
+              words: _Words | None = None) -> str:
+    """Say what the weighting did: the ``note`` of a :class:`WeightingResult`.
+
+    ``respondents`` are those on the roster who answered; ``used`` is empty when the
+    answers are not weighted.
+    """
+    words = words or _Words()
+    _, ngettext, number = words.gettext, words.ngettext, words.number
+    after = ("" if not unmatched else " " + ngettext(
+        "{count} person who answered is not on the roster and left out of the weighting.",
+        "{count} people who answered are not on the roster and left out of the weighting.",
+        unmatched).format(count=number(unmatched)))
+    if respondents == 0:
+        return _("Nobody on the roster has answered yet, so there is nothing to weight.") \
+            + after
+    crossing_words = " × ".join(attributes)
+    used_words = " × ".join(used)
+    if not empty:
+        return _("Answers are weighted by {attributes} so that each group counts as much as "
+                 "its share of the roster.").format(attributes=used_words) + after
+    listed = [_("{cell}: {members} on the roster").format(
+        cell=_cell_words(attributes, tuple(e.cell.values()), words),
+        members=words.members(e.roster)) for e in empty[:5]]
+    if len(empty) > 5:
+        listed.append(_("and {count} more").format(count=number(len(empty) - 5)))
+    if len(attributes) == 1:
+        head = ngettext(
+            "{count} group of {attributes} has members on the roster but nobody who answered "
+            "({cells}), so no answer can stand in for those members",
+            "{count} groups of {attributes} have members on the roster but nobody who "
+            "answered ({cells}), so no answer can stand in for those members", len(empty))
+    else:
+        head = ngettext(
+            "{count} combination of {attributes} has members on the roster but nobody who "
+            "answered ({cells}), so no answer can stand in for those members",
+            "{count} combinations of {attributes} have members on the roster but nobody who "
+            "answered ({cells}), so no answer can stand in for those members", len(empty))
+    head = head.format(count=number(len(empty)), attributes=crossing_words,
+                       cells="; ".join(listed))
+    if not used:
+        return _("{head}; even one attribute at a time some group has nobody who answered, "
+                 "so the results are not weighted: every answer counts once.").format(
+            head=head) + after
+    return _("{head}; the weighting uses {attributes} instead, so that each {attributes} "
+             "group counts as much as its share of the roster.").format(
+        head=head, attributes=used_words) + after
 
 
 def _no_weighting(ids: NDArray, responded: NDArray[np.bool_], attributes: tuple[str, ...],
@@ -520,22 +598,16 @@ def poststratification_weights(members: pd.DataFrame, attributes: str | Sequence
         on_roster = pd.Index(ids).isin(given)
         responded = np.asarray(on_roster, dtype=bool)
         unmatched = len(given) - int(responded.sum())
-    after = ("" if not unmatched else
-             f" {_plural(unmatched, 'person', 'people')} who answered "
-             f"{'is' if unmatched == 1 else 'are'} not on the roster and left out of the "
-             "weighting.")
     n_roster, n_resp = len(members), int(responded.sum())
-    crossing_words = " × ".join(attrs)
     if n_resp == 0:
-        return _no_weighting(ids, responded, attrs, [], "Nobody on the roster has answered "
-                             "yet, so there is nothing to weight." + after, unmatched)
+        return _no_weighting(ids, responded, attrs, [],
+                             _describe(attrs, [], (), n_resp, unmatched), unmatched)
 
     full = _crossing(codes, names, attrs, responded)
     empty = [EmptyCell(dict(zip(attrs, lab, strict=True)), int(r))
              for lab, r, s in zip(full.labels, full.roster, full.respondents, strict=True)
              if s == 0]
     chosen: _Crossing | None = None
-    head = ""
     if not empty:
         chosen = full
     else:
@@ -548,19 +620,8 @@ def poststratification_weights(members: pd.DataFrame, attributes: str | Sequence
             if chosen is not None:
                 break
 
-    if empty:
-        listed = "; ".join(f"{_cell_words(attrs, tuple(e.cell.values()))}: "
-                           f"{_plural(e.roster, 'member', 'members')} on the roster"
-                           for e in empty[:5])
-        more = f"; and {len(empty) - 5} more" if len(empty) > 5 else ""
-        kind = "group" if len(attrs) == 1 else "combination"
-        head = (f"{_plural(len(empty), kind, kind + 's')} of {crossing_words} "
-                f"{'has' if len(empty) == 1 else 'have'} members on the roster but nobody "
-                f"who answered ({listed}{more}), so no answer can stand in for those "
-                "members")
     if chosen is None:
-        note = (head + "; even one attribute at a time some group has nobody who answered, "
-                "so the results are not weighted: every answer counts once." + after)
+        note = _describe(attrs, empty, (), n_resp, unmatched)
         return _no_weighting(ids, responded, attrs, empty, note, unmatched)
 
     weight_of_cell = ((chosen.roster * n_resp) / (n_roster * chosen.respondents)
@@ -575,13 +636,7 @@ def poststratification_weights(members: pd.DataFrame, attributes: str | Sequence
         if len(chosen.attributes) > 1
         else pd.Index([lab[0] for lab in chosen.labels], dtype=object,
                       name=chosen.attributes[0]))
-    used_words = " × ".join(chosen.attributes)
-    if not empty:
-        note = (f"Answers are weighted by {used_words} so that each group counts as much as "
-                "its share of the roster." + after)
-    else:
-        note = (head + f"; the weighting uses {used_words} instead, so that each "
-                f"{used_words} group counts as much as its share of the roster." + after)
+    note = _describe(attrs, empty, chosen.attributes, n_resp, unmatched)
     return WeightingResult(weights, empty, note, attrs, chosen.attributes, cells, unmatched)
 
 
@@ -767,29 +822,32 @@ def compare_raw_weighted(responses: pd.DataFrame, members: pd.DataFrame,
 # -- plain words ------------------------------------------------------------------------
 
 
-def _pct(share: float) -> str:
+def _pct(share: float, words: _Words | None = None) -> str:
+    words = words or _Words()
     if 0 < share < 0.005:
-        return "under 1%"
-    return f"{round(share * 100)}%"
+        return words.gettext("under {percent}").format(
+            percent=format_percent(0.01, words.language))
+    return format_percent(share, words.language)
 
 
-def _times(weight: float) -> str:
+def _times(weight: float, words: _Words | None = None) -> str:
     """How much more (or less) one answer counts, in words."""
+    words = words or _Words()
+    _ = words.gettext
     if abs(weight - 1) < 0.05:
-        return "about as much as an average answer"
+        return _("about as much as an average answer")
     if weight > 1:
         rounded = round(weight, 1)
         if rounded == 2:
-            return "about twice as much"
-        if rounded == int(rounded):
-            return f"about {int(rounded)} times as much"
-        return f"about {rounded:g} times as much"
+            return _("about twice as much")
+        return _("about {times} times as much").format(times=words.number(rounded))
     if abs(weight - 0.5) < 0.05:
-        return "about half as much"
-    return f"about {round(weight * 100)}% as much"
+        return _("about half as much")
+    return _("about {percent} as much").format(percent=format_percent(weight, words.language))
 
 
-def weighting_note(result: WeightingResult, max_groups: int = 4) -> str:
+def weighting_note(result: WeightingResult, max_groups: int = 4, *,
+                   language: str | None = None) -> str:
     """Explain in plain words what the weighting does for this data.
 
     Parameters
@@ -798,6 +856,9 @@ def weighting_note(result: WeightingResult, max_groups: int = 4) -> str:
         From :func:`poststratification_weights`.
     max_groups : int
         Describe at most this many groups, those whose answers are adjusted most.
+    language : str, optional
+        The language of the paragraph (English by default, where it begins with
+        ``result.note``); numbers and percentages are written the way it writes them.
 
     Returns
     -------
@@ -806,10 +867,13 @@ def weighting_note(result: WeightingResult, max_groups: int = 4) -> str:
         answers count more or less and by how much, and the effective number of answers.
 
     """
-    parts = [result.note]
+    words = _Words(language)
+    _, ngettext, number = words.gettext, words.ngettext, words.number
+    parts = [_describe(result.attributes, result.empty_cells, result.used,
+                       len(result.weights), result.unmatched, words)]
     if not result.weighted:
         if len(result.weights):
-            parts.append("Raw and weighted results are the same.")
+            parts.append(_("Raw and weighted results are the same."))
         return " ".join(parts)
     cells = result.cells
     weight = cells["weight"].to_numpy(dtype=np.float64)
@@ -817,23 +881,34 @@ def weighting_note(result: WeightingResult, max_groups: int = 4) -> str:
     order = np.argsort(-distortion, kind="stable")
     notable = [i for i in order if distortion[i] >= math.log(1.1)]
     if not notable:
-        parts.append("Those who answered mirror the roster closely (no group's answers "
-                     "count more than 10% more or less), so weighting changes little.")
+        parts.append(_("Those who answered mirror the roster closely (no group's answers "
+                       "count more than {percent} more or less), so weighting changes "
+                       "little.").format(percent=format_percent(0.1, words.language)))
     for i in notable[:max_groups]:
         label = cells.index[i]
         labels = label if isinstance(label, tuple) else (label,)
         rs, ps = float(cells["roster_share"].iloc[i]), float(cells["respondent_share"].iloc[i])
-        parts.append(f"{_members_words(result.used, labels)} are {_pct(rs)} of the roster "
-                     f"but {_pct(ps)} of those who answered, so each of their answers counts "
-                     f"{_times(float(weight[i]))} in the weighted results.")
+        parts.append(_("{members} are {roster_share} of the roster but {answered_share} of "
+                       "those who answered, so each of their answers counts {times} in the "
+                       "weighted results.").format(
+            members=_members_words(result.used, labels, words),
+            roster_share=_pct(rs, words), answered_share=_pct(ps, words),
+            times=_times(float(weight[i]), words)))
     if len(notable) > max_groups:
-        parts.append(f"{_plural(len(notable) - max_groups, 'other group is', 'other groups are')}"
-                     " adjusted less.")
+        others = len(notable) - max_groups
+        parts.append(ngettext("{count} other group is adjusted less.",
+                              "{count} other groups are adjusted less.", others).format(
+            count=number(others)))
     w = result.weights.to_numpy(dtype=np.float64)
     n = len(w)
     effective = float(w.sum() ** 2 / (w ** 2).sum())
     if notable and effective < n - 0.5:
-        parts.append(f"Because some answers count more than others, the {n} answers carry "
-                     f"about as much information as {round(effective)} unweighted ones; "
-                     "small groups weighted up make the weighted figures less certain.")
+        parts.append(ngettext(
+            "Because some answers count more than others, the {count} answer carries about "
+            "as much information as {effective} unweighted one; small groups weighted up "
+            "make the weighted figures less certain.",
+            "Because some answers count more than others, the {count} answers carry about "
+            "as much information as {effective} unweighted ones; small groups weighted up "
+            "make the weighted figures less certain.", n).format(
+            count=number(n), effective=number(round(effective))))
     return " ".join(parts)

@@ -53,7 +53,8 @@ def _write(path: Path, data: bytes) -> None:
 
 def export_consultation(store: Store, consultation_id: int, fmt: str, out: str | os.PathLike,
                         *, charts: bool = True, attribute: str | None = None,
-                        rule: ConsensusRule | None = None) -> list[Path]:
+                        rule: ConsensusRule | None = None,
+                        language: str | None = None) -> list[Path]:
     """Export a consultation's joint response to a file (and its chart images, for Markdown).
 
     Parameters
@@ -74,6 +75,10 @@ def export_consultation(store: Store, consultation_id: int, fmt: str, out: str |
         Member attribute for the group comparison (default: the first attribute).
     rule : ConsensusRule, optional
         Classification thresholds (default: :class:`ConsensusRule`'s defaults).
+    language : str, optional
+        The language of the export (``en``, ``fr``, ``es``): headings, sentences, tables,
+        charts, dates and numbers. By default the consultation's language. What members and
+        the facilitator wrote (the saved draft included) is kept as written.
 
     Returns
     -------
@@ -92,7 +97,8 @@ def export_consultation(store: Store, consultation_id: int, fmt: str, out: str |
     path = Path(out)
     if path.is_dir():
         raise ValidationError("out", "must be a file, not a folder", str(path))
-    report = build_report(store, consultation_id, attribute=attribute, rule=rule)
+    report = build_report(store, consultation_id, attribute=attribute, rule=rule,
+                          language=language)
     path.parent.mkdir(parents=True, exist_ok=True)
     written = [path]
     if canonical == "html":

@@ -5,7 +5,8 @@ Markdown through a small renderer over markdown-it's syntax tree (raw HTML off, 
 tags stay text); tallies and methodology are Word tables; charts are PNG images rendered
 offline by vl-convert, with their text alternative as caption and as the image's
 description. Word text is never interpreted as markup, so escaping here means dropping the
-control characters XML refuses. Links are written as text followed by their address.
+control characters XML refuses. Links are written as text followed by their address. The
+document's language (its properties, and the proofing language of its text) is the report's.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from typing import TYPE_CHECKING
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Inches, Pt
 
+from ..i18n import translator
 from . import _markdown
 from ._markdown import clean_text
 from .document import (
@@ -209,6 +212,7 @@ def _table(doc: DocumentType, table: Table) -> None:
 
 
 def _figure(doc: DocumentType, block: FigureBlock, charts: bool) -> None:
+    _ = translator(block.language)
     figure = block.item.figure
     if charts:
         from ..charts.render import to_png
@@ -220,21 +224,61 @@ def _figure(doc: DocumentType, block: FigureBlock, charts: bool) -> None:
         properties.set("title", clean_text(block.caption_title))
         _caption(doc, figure.text, f"{block.caption_title}. ")
     else:
-        _caption(doc, f"({CHARTS_LEFT_OUT}) {figure.text}", f"{block.caption_title}. ")
+        _caption(doc, f"({_(CHARTS_LEFT_OUT)}) {figure.text}", f"{block.caption_title}. ")
+
+
+def _language_tag(language: str) -> str:
+    """Return the language with its most likely country, as Word names it (``fr-FR``)."""
+    from babel import Locale
+
+    locale = Locale.parse(language)
+    if locale.territory is None:
+        from babel.core import get_global
+
+        likely = get_global("likely_subtags").get(locale.language, "")
+        locale = Locale.parse(likely) if likely else locale
+    return "-".join(part for part in (locale.language, locale.territory) if part)
+
+
+def _set_language(doc: DocumentType, language: str) -> None:
+    """Make ``language`` the proofing language of every run (the default run properties)."""
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    run_defaults = defaults.find(qn("w:rPrDefault"))
+    if run_defaults is None:
+        run_defaults = OxmlElement("w:rPrDefault")
+        defaults.insert(0, run_defaults)
+    properties = run_defaults.find(qn("w:rPr"))
+    if properties is None:
+        properties = OxmlElement("w:rPr")
+        run_defaults.append(properties)
+    lang = properties.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        properties.append(lang)
+    lang.set(qn("w:val"), language)
 
 
 def build_docx(report: Report, *, charts: bool = True) -> DocumentType:
     """Build the Word document of a report (see :func:`render_docx`)."""
+    _ = translator(report.language)
     doc = Document()
     for section in doc.sections:
         section.left_margin = section.right_margin = MARGIN
+    tag = _language_tag(report.language)
+    _set_language(doc, tag)
     properties = doc.core_properties
-    properties.title = clean_text(f"Joint response: {report.development.title}")[:255]
+    properties.title = clean_text(_("Joint response: {title}").format(
+        title=report.development.title))[:255]
     properties.subject = clean_text(report.consultation.title)[:255]
     properties.author = "cop-widgets"
     properties.last_modified_by = "cop-widgets"
     properties.comments = ""
-    properties.keywords = "joint response; community of practice"
+    properties.keywords = _("joint response; community of practice")
+    properties.language = tag
     exported = report.methodology.exported_at.replace(tzinfo=None)
     properties.created = properties.modified = exported
     writer = _MarkdownWriter(doc)

@@ -4,7 +4,8 @@ Plain text is escaped with :func:`html.escape`; draft sections go through markdo
 with raw HTML off (tags show as text, links are validated). The page carries a Content
 Security Policy that forbids scripts and every external load, as a second line of defence.
 Charts are rendered offline by vl-convert and embedded only after a check that the SVG
-holds no script, event handler, external reference or embedded object.
+holds no script, event handler, external reference or embedded object. The page's ``lang``
+is the report's language, which every word of the layout is written in.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import html
 import re
 import xml.etree.ElementTree as ET
 
+from ..i18n import translator
 from . import _markdown
 from .document import (
     CHARTS_LEFT_OUT,
@@ -132,7 +134,7 @@ def _table(table: Table) -> str:
             cls.append("num")
         elif tag == "td" and len(table.header) > 4 and i == 1:
             cls.append("text")
-        if text == "under-represented":
+        if tag == "td" and i == table.flag_column and text:
             cls.append("flag")
         attr = f' class="{" ".join(cls)}"' if cls else ""
         scope = ' scope="col"' if tag == "th" else ""
@@ -146,17 +148,19 @@ def _table(table: Table) -> str:
 
 
 def _figure(block: FigureBlock, charts: bool) -> str:
+    _ = translator(block.language)
     figure = block.item.figure
     caption = f"<strong>{_e(block.caption_title)}.</strong> "
     if not charts:
-        return (f'<figure><figcaption>{caption}<span class="note">({_e(CHARTS_LEFT_OUT)})'
+        return (f'<figure><figcaption>{caption}<span class="note">({_e(_(CHARTS_LEFT_OUT))})'
                 f"</span> {_e(figure.text)}</figcaption></figure>")
     from ..charts.render import to_svg
 
     svg = safe_svg(to_svg(figure.chart))
     if svg is None:
-        body = ('<p class="note">The chart could not be embedded safely and was left '
-                "out; the caption gives the same numbers.</p>")
+        body = '<p class="note">' + _e(_("The chart could not be embedded safely and was "
+                                          "left out; the caption gives the same numbers.")) \
+            + "</p>"
     else:
         label = _e(block.caption_title)
         body = (f'<div class="chart" role="img" aria-label="{label}">{svg}</div>')
@@ -176,8 +180,8 @@ def render_html(report: Report, *, charts: bool = True) -> str:
     Returns
     -------
     str
-        The whole page. It loads nothing: styles are inline, charts are inline SVG, and no
-        script is present.
+        The whole page, its ``lang`` the report's language. It loads nothing: styles are
+        inline, charts are inline SVG, and no script is present.
 
     """
     parts = []
@@ -201,10 +205,11 @@ def render_html(report: Report, *, charts: bool = True) -> str:
             parts.append(_table(block))
         elif isinstance(block, FigureBlock):
             parts.append(_figure(block, charts))
-    title = _e(f"Joint response: {report.development.title}")
+    _ = translator(report.language)
+    title = _e(_("Joint response: {title}").format(title=report.development.title))
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{_e(report.language)}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="referrer" content="no-referrer">\n'

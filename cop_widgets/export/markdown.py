@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from ..i18n import translator
 from . import _markdown
 from ._markdown import md_text
 from .document import (
@@ -71,7 +72,8 @@ def _figure(block: FigureBlock, charts: bool, stem: str,
     figure = block.item.figure
     title = md_text(block.caption_title, line_start=False)
     if not charts:
-        return f"*{title}* ({md_text(CHARTS_LEFT_OUT)}). {md_text(figure.text)}"
+        left_out = translator(block.language)(CHARTS_LEFT_OUT)
+        return f"*{title}* ({md_text(left_out)}). {md_text(figure.text)}"
     from ..charts.render import to_png
 
     name = image_name(stem, block.item.key)

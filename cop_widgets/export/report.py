@@ -5,6 +5,11 @@ roster, rounds, drafts, endorsements) and calls the analysis and chart builders;
 renderer works from the resulting :class:`Report` only. The report never holds a member's
 name: the roster is reduced to counts per group, endorsements to counts per kind and the
 block reasons' text.
+
+A report has a ``language`` (the consultation's, unless :func:`build_report` is given
+another): the proposed body, the consensus rule in words and the charts are written in it,
+and :mod:`cop_widgets.export.document` lays the rest out in it. Constants here (endorsement
+kinds, measures, section titles) are English msgids, translated where they are shown.
 """
 
 from __future__ import annotations
@@ -19,6 +24,14 @@ import pandas as pd
 from ..analysis import summary as an
 from ..analysis.draft import SECTION_TITLES, SECTIONS, propose_draft
 from ..errors import NotFound, ValidationError
+from ..i18n import (
+    DEFAULT_LANGUAGE,
+    N_,
+    format_number,
+    format_percent,
+    language_or_default,
+    translator,
+)
 from ..model import Consultation, Development, DevelopmentKind, EndorsementKind
 from ..scales import Scale, get_scale
 
@@ -28,6 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ROSTER_COLUMNS",
+    "ALL_MEMBERS",
     "UNDER_REPRESENTED_POINTS",
     "MIN_GROUP_SIZE",
     "ENDORSEMENT_LABELS",
@@ -57,17 +71,23 @@ UNDER_REPRESENTED_POINTS = 10.0
 #: comparison by attribute (chart and proposed text), so that no one's stance is singled out.
 MIN_GROUP_SIZE = 3
 
-#: Endorsement kinds in words, in the order exports list them.
+#: The group of :func:`participation` that holds the whole roster (an English msgid).
+ALL_MEMBERS = N_("All members")
+
+#: Endorsement kinds in words (English msgids), in the order exports list them.
 ENDORSEMENT_LABELS: dict[str, str] = {
-    EndorsementKind.ENDORSE.value: "Endorse",
-    EndorsementKind.CAN_LIVE_WITH.value: "Can live with it",
-    EndorsementKind.BLOCK.value: "Block",
+    EndorsementKind.ENDORSE.value: N_("Endorse"),
+    EndorsementKind.CAN_LIVE_WITH.value: N_("Can live with it"),
+    EndorsementKind.BLOCK.value: N_("Block"),
 }
 
 
 @dataclass(frozen=True)
 class Measure:
-    """A consensus measure used in the report, with one plain sentence about it."""
+    """A consensus measure used in the report, with one plain sentence about it.
+
+    Both are English msgids, translated where they are shown.
+    """
 
     name: str
     description: str
@@ -75,21 +95,21 @@ class Measure:
 
 #: The measures reported per statement, in the order of the statement table.
 MEASURES: tuple[Measure, ...] = (
-    Measure("Percent agreement",
-            "The share of stances on the agreeing levels of the scale (passes left out); "
-            "Delphi studies usually call 75% or more a consensus."),
-    Measure("Median and IQR",
-            "The middle stance on the scale, and the interquartile range: how far apart "
-            "the middle half of the stances lie (0 when they share one level)."),
-    Measure("Tastle & Wierman consensus",
-            "1 when every stance is on the same level, 0 when the stances split evenly "
-            "between the two extremes; the divergence in the charts is 1 minus it."),
-    Measure("van der Eijk's agreement A",
-            "1 when everyone chose the same level, 0 when the stances spread evenly over "
-            "the scale, -1 when the community splits into two opposite camps."),
-    Measure("Leik's dispersion",
-            "0 when every stance is on the same level, 1 when the stances split evenly "
-            "between the two extremes."),
+    Measure(N_("Percent agreement"),
+            N_("The share of stances on the agreeing levels of the scale (passes left out); "
+               "Delphi studies usually call three quarters or more a consensus.")),
+    Measure(N_("Median and IQR"),
+            N_("The middle stance on the scale, and the interquartile range: how far apart "
+               "the middle half of the stances lie (0 when they share one level).")),
+    Measure(N_("Tastle & Wierman consensus"),
+            N_("1 when every stance is on the same level, 0 when the stances split evenly "
+               "between the two extremes; the divergence in the charts is 1 minus it.")),
+    Measure(N_("van der Eijk's agreement A"),
+            N_("1 when everyone chose the same level, 0 when the stances spread evenly over "
+               "the scale, -1 when the community splits into two opposite camps.")),
+    Measure(N_("Leik's dispersion"),
+            N_("0 when every stance is on the same level, 1 when the stances split evenly "
+               "between the two extremes.")),
 )
 
 
@@ -112,7 +132,8 @@ class ReportFigure:
         Stable, file-name-safe key (``divergence``, ``attribute``, ``participation``,
         ``participation-by-attribute``); Markdown exports name image files after it.
     title : str
-        Title in words (may name a member attribute, so escape it).
+        Title in words, in the report's language (may name a member attribute, so escape
+        it).
     figure : Figure
         The altair chart and its text alternative.
 
@@ -175,7 +196,8 @@ class GroupParticipation:
     attribute : str or None
         The member attribute, ``None`` for the whole roster.
     group : str
-        The attribute's value (``"(not given)"`` when missing), or ``"All members"``.
+        The attribute's value (``"(not given)"`` when missing), or ``"All members"``
+        (:data:`ALL_MEMBERS`); both English msgids, translated where shown.
     roster : int
         Members of the group on the roster.
     invited : int
@@ -229,7 +251,7 @@ class Methodology:
     rule : ConsensusRule
         The thresholds used to classify statements.
     rule_text : str
-        The rule's actual values in one plain paragraph.
+        The rule's actual values in one plain paragraph, in the report's language.
     scale : Scale
         The consultation's scale.
 
@@ -294,6 +316,9 @@ class Report:
         For a request for opinion: the requester, their deadline and questions.
     methodology : Methodology
         Dates, participation, measures and the consensus rule.
+    language : str
+        The language of the export (``en``, ``fr``, ``es``): the consultation's unless
+        :func:`build_report` was given another.
 
     """
 
@@ -312,6 +337,7 @@ class Report:
     endorsements: EndorsementTally | None
     addressee: Addressee | None
     methodology: Methodology
+    language: str = DEFAULT_LANGUAGE
 
     def section(self, key: str) -> Section:
         """Return the section with ``key``. Raises ``KeyError``."""
@@ -382,7 +408,7 @@ def participation(members: pd.DataFrame) -> tuple[GroupParticipation,
         For each attribute, its groups by name with ``"(not given)"`` last.
 
     """
-    overall = _participation_row(members, None, "All members", None)
+    overall = _participation_row(members, None, ALL_MEMBERS, None)
     base = overall.rate if not math.isnan(overall.rate) else math.nan
     result: dict[str, tuple[GroupParticipation, ...]] = {}
     for attribute in member_attributes(members):
@@ -396,45 +422,55 @@ def participation(members: pd.DataFrame) -> tuple[GroupParticipation,
     return overall, result
 
 
-def rule_text(rule: an.ConsensusRule, scale: Scale) -> str:
-    """Describe the consensus rule's actual values in plain words for ``scale``."""
+def rule_text(rule: an.ConsensusRule, scale: Scale, *, language: str | None = None) -> str:
+    """Describe the consensus rule's actual values in plain words for ``scale``.
+
+    ``language`` is the language of the paragraph (English by default).
+    """
+    _ = translator(language)
     k = len(scale.values)
     limit = rule.iqr_limit(k)
-    return (
-        f"A statement reaches consensus when at least {100 * rule.min_agree:.0f}% of the "
-        f"stances are on one side (agreeing, or disagreeing: a consensus against it), at "
-        f"most {100 * rule.max_disagree:.0f}% are on the other side, and the IQR is at most "
-        f"{limit:g} steps between adjacent levels on this {k}-level scale ({rule.max_iqr:g} "
-        f"on a five-point scale). Otherwise it is polarised when van der Eijk's A is below "
-        f"{rule.polarised_below:g}, leaning when one side holds at least half of the "
-        f"stances and more than the other, and divided in every other case. Passes are "
-        f"counted as answers but left out of every share and measure."
-    )
+    return _(
+        "A statement reaches consensus when at least {min_agree} of the stances are on one "
+        "side (agreeing, or disagreeing: a consensus against it), at most {max_disagree} are "
+        "on the other side, and the IQR is at most {limit} steps between adjacent levels on "
+        "this {levels}-level scale ({max_iqr} on a five-point scale). Otherwise it is "
+        "polarised when van der Eijk's A is below {polarised}, leaning when one side holds "
+        "at least half of the stances and more than the other, and divided in every other "
+        "case. Passes are counted as answers but left out of every share and measure."
+    ).format(min_agree=format_percent(rule.min_agree, language),
+             max_disagree=format_percent(rule.max_disagree, language),
+             limit=format_number(limit, language), levels=format_number(k, language),
+             max_iqr=format_number(rule.max_iqr, language),
+             polarised=format_number(rule.polarised_below, language))
 
 
 def _figures(scale: Scale, responses: pd.DataFrame, statements: pd.DataFrame,
              summary: pd.DataFrame, members: pd.DataFrame, attribute: str | None,
-             by_group: pd.DataFrame | None) -> tuple[ReportFigure, ...]:
+             by_group: pd.DataFrame | None, language: str) -> tuple[ReportFigure, ...]:
     from ..charts import figures
 
+    _ = translator(language)
     result = []
     if len(summary) and len(statements):
         answered = responses[responses["statement_id"].isin(statements["statement_id"])]
         distribution = an.stance_distribution(answered, scale)
         result.append(ReportFigure(
-            "divergence", "Agreement and divergence per statement",
-            figures.divergence_chart(distribution, summary, statements, scale)))
+            "divergence", _("Agreement and divergence per statement"),
+            figures.divergence_chart(distribution, summary, statements, scale,
+                                     language=language)))
         if attribute and by_group is not None and len(by_group):
             result.append(ReportFigure(
-                "attribute", f"Share agreeing, by {attribute}",
-                figures.attribute_chart(by_group, statements, attribute)))
+                "attribute", _("Share agreeing, by {attribute}").format(attribute=attribute),
+                figures.attribute_chart(by_group, statements, attribute, language=language)))
     if len(members):
-        result.append(ReportFigure("participation", "Who has been heard",
-                                   figures.participation_chart(members)))
+        result.append(ReportFigure("participation", _("Who has been heard"),
+                                   figures.participation_chart(members, language=language)))
         if attribute:
             result.append(ReportFigure(
-                "participation-by-attribute", f"Who has been heard, by {attribute}",
-                figures.participation_chart(members, attribute)))
+                "participation-by-attribute",
+                _("Who has been heard, by {attribute}").format(attribute=attribute),
+                figures.participation_chart(members, attribute, language=language)))
     return tuple(result)
 
 
@@ -451,7 +487,8 @@ def _endorsements(store: Store, draft_id: int, version: int,
 
 
 def build_report(store: Store, consultation_id: int, *, attribute: str | None = None,
-                 rule: an.ConsensusRule | None = None) -> Report:
+                 rule: an.ConsensusRule | None = None,
+                 language: str | None = None) -> Report:
     """Gather everything an export of a consultation needs.
 
     Parameters
@@ -465,12 +502,16 @@ def build_report(store: Store, consultation_id: int, *, attribute: str | None = 
         roster (in ``Store.members_frame`` column order), none when members have none.
     rule : ConsensusRule, optional
         Classification thresholds; the defaults when omitted.
+    language : str, optional
+        The language of the export (``en``, ``fr``, ``es``); by default the consultation's.
+        A language without a catalogue gives English.
 
     Returns
     -------
     Report
-        The body is the latest saved draft; when none was saved, the draft proposed from
-        the analysis (``proposed`` is then true).
+        The body is the latest saved draft (the facilitator's text, as saved); when none
+        was saved, the draft proposed from the analysis in the report's language
+        (``proposed`` is then true).
 
     Raises
     ------
@@ -483,6 +524,8 @@ def build_report(store: Store, consultation_id: int, *, attribute: str | None = 
     rule = rule or an.ConsensusRule()
     consultation = store.get_consultation(consultation_id)
     development = store.get_development(consultation.development_id)
+    language = language_or_default(language or consultation.language)
+    _ = translator(language)
     scale = get_scale(consultation.scale)
     statements = store.statements_frame(consultation_id).reset_index(drop=True)
     responses = store.responses_frame(consultation_id)
@@ -511,12 +554,13 @@ def build_report(store: Store, consultation_id: int, *, attribute: str | None = 
         draft = None
     if draft is None:
         body = propose_draft(development, consultation, scale, statements, summary,
-                             responses, by_group=by_group, attribute=attribute)
+                             responses, by_group=by_group, attribute=attribute,
+                             language=language)
         tally = None
     else:
         body = dict(draft.sections)
         tally = _endorsements(store, draft.id, draft.version, len(members))
-    sections = [Section(key, SECTION_TITLES[key], body.get(key, "")) for key in SECTIONS]
+    sections = [Section(key, _(SECTION_TITLES[key]), body.get(key, "")) for key in SECTIONS]
     sections += [Section(key, key, text) for key, text in body.items() if key not in SECTIONS]
 
     addressee = None
@@ -536,7 +580,7 @@ def build_report(store: Store, consultation_id: int, *, attribute: str | None = 
         by_attribute=groups,
         measures=MEASURES,
         rule=rule,
-        rule_text=rule_text(rule, scale),
+        rule_text=rule_text(rule, scale, language=language),
         scale=scale,
     )
     return Report(
@@ -552,8 +596,9 @@ def build_report(store: Store, consultation_id: int, *, attribute: str | None = 
         attribute=attribute,
         by_group=by_group,
         figures=_figures(scale, responses, statements, summary, members, attribute,
-                         by_group),
+                         by_group, language),
         endorsements=tally,
         addressee=addressee,
         methodology=methodology,
+        language=language,
     )

@@ -30,9 +30,11 @@ _DIRECTION_WORDS = {"agree": N_("agree"), "disagree": N_("disagree")}
 _NOT_GIVEN = N_("(not given)")
 
 
-def _english(language: str | None) -> str:
-    """``lang="en"`` on a page in another language: the text inside stays English."""
-    return "" if language_or_default(language) == "en" else ' lang="en"'
+def _lang(text_language: str | None, page_language: str | None) -> str:
+    """``lang="..."`` for text in another language than the page's (none when they agree)."""
+    text_language = language_or_default(text_language)
+    return "" if text_language == language_or_default(page_language) \
+        else f' lang="{text_language}"'
 
 
 def figure_html(figure: Any, title: str = "", *, language: str | None = None) -> str:
@@ -41,18 +43,19 @@ def figure_html(figure: Any, title: str = "", *, language: str | None = None) ->
     The SVG is rendered offline by vl-convert (which escapes text); the caption is escaped
     here. Screen readers read the caption; the drawing itself is marked decorative.
 
-    ``title`` is written in the page's ``language``; the chart and its text alternative
-    come from :mod:`cop_widgets.charts.figures`, in English, so on a page in another
-    language they are marked ``lang="en"`` (screen readers then read them as English).
+    ``title`` is written in the page's ``language``. The chart and its text alternative are
+    in the language they were built in (``Figure.language``, see
+    :mod:`cop_widgets.charts.figures`); should it differ from the page's, they are marked
+    with their own ``lang`` so that screen readers read them in it.
     """
     from ..charts.render import to_svg
 
-    english = _english(language)
+    mark = _lang(getattr(figure, "language", None), language)
     heading = f"<h4>{esc(title)}</h4>" if title else ""
     return (f'<figure class="cop-figure" style="margin:0 0 1em 0">{heading}'
-            f'<div aria-hidden="true"{english} style="overflow-x:auto">'
+            f'<div aria-hidden="true"{mark} style="overflow-x:auto">'
             f"{to_svg(figure.chart)}</div>"
-            f"<figcaption{english}>{esc(figure.text)}</figcaption></figure>")
+            f"<figcaption{mark}>{esc(figure.text)}</figcaption></figure>")
 
 
 class DivergenceDashboard(w.VBox):
@@ -71,8 +74,7 @@ class DivergenceDashboard(w.VBox):
     language : str, optional
         Language of the dashboard (``en``, ``fr``, ``es``); English by default. The charts
         and their text alternatives (:mod:`cop_widgets.charts.figures`), the weighting
-        note and the opinion-group notes of the analysis stay English, marked
-        ``lang="en"``.
+        note and the opinion-group notes of the analysis are written in it too.
 
     Attributes
     ----------
@@ -134,6 +136,10 @@ class DivergenceDashboard(w.VBox):
     def _percent(self, ratio: float) -> str:
         return format_percent(ratio, self.language)
 
+    def _points(self, difference: float) -> str:
+        """Return a difference of two shares in percentage points, signed (``+5``, ``-12``)."""
+        return format_number(100 * difference, self.language, digits=0, signed=True)
+
     def _group(self, name: Any) -> str:
         return self._(_NOT_GIVEN) if name == _NOT_GIVEN else str(name)
 
@@ -189,7 +195,8 @@ class DivergenceDashboard(w.VBox):
         else:
             distribution = an.stance_distribution(responses, scale)
             self.divergence.value = self._figure(
-                figures.divergence_chart(distribution, summary, statements, scale),
+                figures.divergence_chart(distribution, summary, statements, scale,
+                                         language=language),
                 self._("Agreement and divergence per statement"))
             self.comparison.value = (self._comparison(an, figures, responses, members,
                                                       statements, scale, attribute)
@@ -198,7 +205,8 @@ class DivergenceDashboard(w.VBox):
                                                   attribute) if attribute else "")
             self.groups.value = self._opinion_groups(responses, statements, scale)
         self.participation.value = self._figure(
-            figures.participation_chart(members, attribute), self._("Who has been heard"))
+            figures.participation_chart(members, attribute, language=language),
+            self._("Who has been heard"))
         self.rounds.value = self._rounds(scale, statements)
 
     def _rounds(self, scale, statements) -> str:
@@ -212,13 +220,15 @@ class DivergenceDashboard(w.VBox):
         frames = {n: self.store.responses_frame(self.consultation_id, n) for n in numbers}
         change = round_change(frames[numbers[-2]], frames[numbers[-1]])
         return self._figure(figures.rounds_chart(rounds_summary(frames, scale), change,
-                                                 statements), self._("Change between rounds"))
+                                                 statements, language=self.language),
+                            self._("Change between rounds"))
 
     def _comparison(self, an, figures, responses, members, statements, scale,
                     attribute) -> str:
         _ = self._
         by_group = an.by_attribute(responses, members, attribute, scale)
-        html = self._figure(figures.attribute_chart(by_group, statements, attribute),
+        html = self._figure(figures.attribute_chart(by_group, statements, attribute,
+                                                    language=self.language),
                             _("Comparison by {attribute}").format(attribute=attribute))
         cruxes = an.cruxes(responses, members, attribute, scale, top=3)
         if len(cruxes):
@@ -255,16 +265,15 @@ class DivergenceDashboard(w.VBox):
             f"<tr><th scope='row'>{esc(texts.get(sid, sid))}</th>"
             f"<td>{esc(self._percent(r.pct_agree_raw))}</td>"
             f"<td>{esc(self._percent(r.pct_agree_weighted))}</td>"
-            f"<td>{100 * r.difference:+.0f}</td></tr>"
+            f"<td>{esc(self._points(r.difference))}</td></tr>"
             for sid, r in table.iterrows() if sid in texts and r.pct_agree_raw == r.pct_agree_raw)
         heads = "".join(f"<th scope='col'>{esc(h)}</th>" for h in (
             _("Statement"), _("Agree (as answered)"), _("Agree (weighted)"),
             _("Difference (points)")))
-        # The note is written by the analysis, in English.
         return (tagged("h4", _("Results weighted to the roster (by {attribute})").format(
                     attribute=attribute))
-                + f"<p{_english(self.language)}>{esc(weighting_note(result))}</p>"
-                f"<table class='cop-table'><thead><tr>{heads}</tr></thead>"
+                + tagged("p", weighting_note(result, language=self.language))
+                + f"<table class='cop-table'><thead><tr>{heads}</tr></thead>"
                 f"<tbody>{rows}</tbody></table>")
 
     def _opinion_groups(self, responses, statements, scale) -> str:
@@ -276,12 +285,12 @@ class DivergenceDashboard(w.VBox):
 
         _ = self._
         matrix = opinion.vote_matrix(responses, scale)
-        groups = opinion.opinion_groups(matrix)
+        groups = opinion.opinion_groups(matrix, language=self.language)
         title = _("Opinion groups")
-        if groups.note:  # written by the analysis, in English
-            return (tagged("h4", title)
-                    + f"<p{_english(self.language)}>{esc(groups.note)}</p>")
-        html = self._figure(figures.opinion_map(groups.coords, groups.labels), title)
+        if groups.note:  # why there are no groups, in the page's language
+            return tagged("h4", title) + tagged("p", groups.note)
+        html = self._figure(figures.opinion_map(groups.coords, groups.labels,
+                                                language=self.language), title)
         repness = opinion.representative_statements(matrix, groups, top=3)
         texts = dict(zip(statements["statement_id"], statements["text"], strict=True))
         for group, rows in repness.groupby("group"):

@@ -81,8 +81,9 @@ class DraftEditor(w.VBox):
         Folder where exports are written (also offered as downloads).
     language : str, optional
         Language of the desk (``en``, ``fr``, ``es``); English by default. The text of the
-        draft is the facilitator's content: "Propose from the analysis" writes it in English
-        (:mod:`cop_widgets.analysis.draft`), and exports are English documents.
+        draft is the facilitator's content, for the community: "Propose from the analysis"
+        writes it in the consultation's language (:mod:`cop_widgets.analysis.draft`), and
+        exports are documents in the consultation's language too, whatever the desk's.
 
     Attributes
     ----------
@@ -194,7 +195,8 @@ class DraftEditor(w.VBox):
         proposal = propose_draft(store.get_development(consultation.development_id),
                                  consultation, scale, store.statements_frame(cid),
                                  statement_summary(responses, scale), responses,
-                                 by_group=by_group, attribute=attribute, blocks=blocks)
+                                 by_group=by_group, attribute=attribute, blocks=blocks,
+                                 language=consultation.language)
         for key, area in self.sections.items():
             area.value = proposal.get(key, "")
         return self._("Proposed from the answers so far. Edit the sections, then save them "

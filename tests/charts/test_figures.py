@@ -12,6 +12,7 @@ from cop_widgets.analysis.summary import by_attribute, stance_distribution, stat
 from cop_widgets.charts import figures
 from cop_widgets.charts.palette import DIVERGING, level_colours
 from cop_widgets.charts.render import to_svg
+from cop_widgets.i18n import format_number
 from cop_widgets.scales import SCALES
 
 LIKERT = SCALES["likert5"]
@@ -105,7 +106,7 @@ def test_opinion_map_is_binned_and_described():
     figure = figures.opinion_map(coords, labels, bins=10)
     assert data_rows(figure.chart) <= 10 * 10 * 3
     sizes = labels.value_counts()
-    assert f"Group A ({sizes[0]} members)" in figure.text
+    assert f"Group A ({format_number(sizes[0])} members)" in figure.text  # 2,509
     assert "7 members answered too little" in figure.text
 
 

@@ -7,6 +7,8 @@ change with the language. The page-wide "no English left" check is ``tests/i18n`
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from cop_widgets import model as m
@@ -79,7 +81,7 @@ def test_anonymous_reminder_count_in_the_singular(tmp_path):
 
 
 @pytest.mark.parametrize("language", ["fr", "es"])
-def test_dashboard_in_a_language_marks_the_english_charts(demo, language):
+def test_dashboard_in_a_language_draws_its_charts_in_it(demo, language):
     store, seeded = demo
     _ = translator(language)
     dash = DivergenceDashboard(store, seeded.consultation_id, language=language)
@@ -90,11 +92,15 @@ def test_dashboard_in_a_language_marks_the_english_charts(demo, language):
     assert _("Comparison by {attribute}").format(attribute="region") in dash.comparison.value
     assert _("Results weighted to the roster (by {attribute})").format(
         attribute="region") in dash.weighted.value
-    # The charts and their text alternatives stay English, marked as such.
-    for section in (dash.divergence, dash.comparison, dash.participation):
-        assert '<figcaption lang="en">' in section.value
-        assert '<div aria-hidden="true" lang="en"' in section.value
-    assert '<p lang="en">' in dash.weighted.value  # the analysis' weighting note
+    # The charts, their text alternatives and the weighting note are in the page's
+    # language: nothing is marked as English any more.
+    for section in (dash.divergence, dash.comparison, dash.weighted, dash.participation):
+        assert 'lang="en"' not in section.value
+    drawn = html.unescape(dash.divergence.value)
+    chart_title = _("Where the community agrees and splits")
+    assert chart_title != "Where the community agrees and splits"
+    assert chart_title in drawn  # the title drawn in the SVG
+    assert "Where the community agrees and splits" not in drawn
 
 
 def test_dashboard_in_english_marks_nothing(demo):

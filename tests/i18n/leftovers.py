@@ -117,6 +117,10 @@ def translated_pieces(language: str, minimum: int = 12) -> list[str]:
 class _Text(HTMLParser):
     """Text of an HTML fragment, with the attributes people read (title, alt, aria-label).
 
+    Inside an element marked ``aria-hidden="true"`` (a chart drawn beside its text
+    alternative), text is still seen, so it is kept, but an ``aria-label`` is neither seen
+    nor heard: it is left out (Vega labels its own marks, in English).
+
     With ``english`` (a list), the text of an element marked ``lang="en"`` (and of what it
     holds) goes there as ``(tag, text)`` instead of into :attr:`parts`.
     """
@@ -126,6 +130,7 @@ class _Text(HTMLParser):
         self.parts: list[str] = []
         self.english = english
         self._marked: list | None = None  # [tag, depth, text parts] of the open element
+        self._hidden: list | None = None  # [tag, depth] of the open aria-hidden element
 
     def _add(self, text: str) -> None:
         (self._marked[2] if self._marked is not None else self.parts).append(text)
@@ -136,11 +141,22 @@ class _Text(HTMLParser):
                 self._marked[1] += 1
         elif self.english is not None and dict(attrs).get("lang") == "en":
             self._marked = [tag, 1, []]
+        if self._hidden is not None:
+            if tag == self._hidden[0]:
+                self._hidden[1] += 1
+        elif dict(attrs).get("aria-hidden") == "true":
+            self._hidden = [tag, 1]
+        read = ("title", "alt", "placeholder") if self._hidden is not None else (
+            "title", "alt", "aria-label", "placeholder")
         for name, value in attrs:
-            if name in ("title", "alt", "aria-label", "placeholder") and value:
+            if name in read and value:
                 self._add(value)
 
     def handle_endtag(self, tag) -> None:
+        if self._hidden is not None and tag == self._hidden[0]:
+            self._hidden[1] -= 1
+            if not self._hidden[1]:
+                self._hidden = None
         if self._marked is not None and tag == self._marked[0]:
             self._marked[1] -= 1
             if not self._marked[1]:
@@ -175,8 +191,27 @@ def html_text(fragment: str, english: list[tuple[str, str]] | None = None) -> st
     return "\n".join(parser.parts)
 
 
+#: The shortest beginning of a content, cut with "…", that :func:`without` takes out.
+MIN_TRUNCATED = 8
+
+
 def without(text: str, contents) -> str:
-    """Remove member- or facilitator-written ``contents`` (and their escaped forms)."""
-    for content in sorted({c for c in contents if c}, key=len, reverse=True):
+    """Remove member- or facilitator-written ``contents`` (and their escaped forms).
+
+    A content cut short with "…" (a statement on a chart's axis or in its text alternative:
+    ``"4. Our community should ask the ministry to delay the start da…"``) is taken out
+    too, from its first :data:`MIN_TRUNCATED` characters on.
+    """
+    contents = sorted({c for c in contents if c}, key=len, reverse=True)
+    for content in contents:
         text = text.replace(content, " ").replace(html.escape(content), " ")
+    flat = [" ".join(c.split()) for c in contents]
+    cuts = []
+    for end in (m.start() for m in re.finditer("…", text)):
+        longest = max((k for c in flat for k in range(min(len(c), end), MIN_TRUNCATED - 1, -1)
+                       if text[end - k:end] == c[:k]), default=0)
+        if longest:
+            cuts.append((end - longest, end + 1))
+    for start, end in reversed(cuts):
+        text = text[:start] + " " + text[end:]
     return text

@@ -7,10 +7,10 @@ tooltips, option labels, tab titles, HTML and Label values with their ``title``/
 attributes); what members and the facilitator wrote is taken out; then no msgid of the
 catalogue may be left (see ``leftovers.py`` for the filter).
 
-Text a translated page shows in English on purpose is marked ``lang="en"``: only the
-divergence tab of the workbench has any (the charts of ``charts/figures.py`` with their
-text alternatives, and the notes the analysis writes). It is left out of the check only
-there, and only in those elements; anywhere else a ``lang="en"`` fails the test.
+No page holds English on purpose: the divergence tab's charts (their titles, axes, legends
+and the text drawn in the SVG), their text alternatives and the notes the analysis writes
+(weighting, opinion groups) are in the page's language and checked like the rest. Text
+marked ``lang="en"`` anywhere fails the test.
 """
 
 from __future__ import annotations
@@ -33,22 +33,16 @@ from cop_widgets.widgets.results import ResultsView
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
-#: Elements that may hold English marked ``lang="en"``, in the divergence dashboard only:
-#: a chart (``div``), its text alternative (``figcaption``) and a note of the analysis (``p``).
-ENGLISH_ELEMENTS = {"div", "figcaption", "p"}
-
-
 def walk(widget):
     yield widget
     for child in getattr(widget, "children", ()):
         yield from walk(child)
 
 
-def readable_text(root, english: list | None = None) -> str:
+def readable_text(root) -> str:
     """Everything a member reads or hears on the page, one piece per line.
 
-    Text marked ``lang="en"`` is left out and appended to ``english`` as
-    ``(widget, tag, text)``; without ``english``, such text fails the test.
+    Text marked ``lang="en"`` (English on purpose) fails the test.
     """
     parts: list[str] = []
     for widget in walk(root):
@@ -65,23 +59,17 @@ def readable_text(root, english: list | None = None) -> str:
         if isinstance(widget, (w.HTML, w.HTMLMath)):
             marked: list[tuple[str, str]] = []
             parts.append(html_text(widget.value, marked))
-            assert english is not None or not marked, f"lang='en' on the page: {marked}"
-            if english is not None:
-                english.extend((widget, tag, text) for tag, text in marked)
+            assert not marked, f"lang='en' on the page: {marked}"
         elif isinstance(widget, w.Label):
             parts.append(widget.value)
     return "\n".join(parts)
 
 
-def assert_no_english(root, language: str, contents, english_in=None) -> str:
-    """Check the page; English marked ``lang="en"`` is allowed inside ``english_in`` only."""
-    english: list = []
-    text = without(readable_text(root, english), contents)
+def assert_no_english(root, language: str, contents) -> str:
+    """Check the page: no msgid of the catalogue left once ``contents`` are taken out."""
+    text = without(readable_text(root), contents)
     leftovers = english_leftovers(text, language)
     assert not leftovers, f"English on a {language} page: {leftovers}\n---\n{text}"
-    allowed = {id(widget) for widget in walk(english_in)} if english_in is not None else set()
-    for widget, tag, marked in english:
-        assert id(widget) in allowed and tag in ENGLISH_ELEMENTS, (tag, marked)
     return text
 
 
@@ -398,7 +386,7 @@ def test_participation_divergence_and_joint_response_tabs(store, language, tmp_p
         bench.tabs.selected_index = [t for t in bench.tabs.titles].index(
             translator(language)(title))
     assert bench.dashboard is not None and bench.drafting is not None
-    text = assert_no_english(bench, language, contents, english_in=bench.dashboard)
+    text = assert_no_english(bench, language, contents)
     assert_translated(
         text, language,
         # participation
@@ -435,8 +423,7 @@ def test_participation_divergence_and_joint_response_tabs(store, language, tmp_p
     desk.export_button.click()
     assert desk.message.kind == "ok", desk.message.text
     exported = str((tmp_path / f"joint-response-{cid}.html").resolve())
-    text = assert_no_english(bench, language, [*contents, *links, exported],
-                             english_in=bench.dashboard)
+    text = assert_no_english(bench, language, [*contents, *links, exported])
     assert_translated(text, language, "Reasons given for blocking:",
                       "Download the reminders as a CSV file")
     assert words.reasons[0] in html_text(desk.tally.value)  # the reason, as written
@@ -450,7 +437,7 @@ def test_facilitator_tabs_before_and_after_the_first_answers(store, language):
     bench = FacilitatorWorkbench(store, language=language)
     bench.open_dashboard()
     bench.open_drafting()
-    text = assert_no_english(bench, language, seeded.contents, english_in=bench.dashboard)
+    text = assert_no_english(bench, language, seeded.contents)
     assert_translated(text, language, "No positions submitted yet: charts appear here.",
                       "No version saved yet: members have nothing to answer.", "none yet",
                       "Members have no attributes (role, region...), so there is no "
@@ -459,7 +446,7 @@ def test_facilitator_tabs_before_and_after_the_first_answers(store, language):
     bench.participation.reminder_button.click()  # anonymous: counts only
     assert bench.participation.message.kind == "ok"
     assert bench.participation.reminder_links.value == ""
-    assert_no_english(bench, language, seeded.contents, english_in=bench.dashboard)
+    assert_no_english(bench, language, seeded.contents)
 
     answer(store, cid, seeded.tokens[0], [5, 2, 4])  # too few for opinion groups
     store.update_consultation(cid, anonymous=False)
@@ -467,7 +454,7 @@ def test_facilitator_tabs_before_and_after_the_first_answers(store, language):
     bench.participation.refresh()
     assert "<svg" in bench.dashboard.divergence.value
     assert seeded.members[1].name in bench.participation.not_responded.value
-    text = assert_no_english(bench, language, seeded.contents, english_in=bench.dashboard)
+    text = assert_no_english(bench, language, seeded.contents)
     assert_translated(text, language, "Agreement and divergence per statement")
 
 
