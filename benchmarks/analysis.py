@@ -19,7 +19,7 @@ own ``group-id`` (over the participants Pol.is grouped; unclustered count as a g
 Before timing, both run once on a small synthetic export (so that neither pays for its
 module imports in the first row); then each case runs ``--repeat`` times, ours and
 red-dwarf in turn, and the table shows the median of each.
-Pol.is data: CC BY 4.0, The Computational Democracy Project (see shared/data/polis/README.md).
+Pol.is data: CC BY 4.0, The Computational Democracy Project (see tests/data/polis/README.md).
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ CONVERSATIONS = ["london.youth.policing", "15-per-hour-seattle",
 
 def find_data(explicit: str | None) -> Path | None:
     for candidate in [explicit, os.environ.get("COP_WIDGETS_POLIS_DATA"),
-                      "/work/shared/data/polis", str(ROOT.parent / "shared" / "data" / "polis")]:
+                      str(ROOT / "tests" / "data" / "polis")]:
         if candidate and (Path(candidate) / CONVERSATIONS[0] / "votes.csv").exists():
             return Path(candidate)
     return None

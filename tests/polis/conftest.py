@@ -1,8 +1,9 @@
-"""Where the four real Pol.is conversations are (read in place, never copied).
+"""Where the four real Pol.is conversations are: ``tests/data/polis``, a copy kept in the
+repository so that a fresh machine has them (``COP_WIDGETS_POLIS_DATA`` points elsewhere).
 
 Pol.is data is CC BY 4.0, gathered with the Polis software (compdemocracy.org/polis) and
 sub-licensed under CC BY 4.0 with attribution to The Computational Democracy Project; see
-``shared/data/polis/README.md`` beside the repository for sources.
+``tests/data/polis/README.md`` for the sources.
 """
 
 from __future__ import annotations
@@ -19,26 +20,19 @@ CONVERSATIONS = [
     "vtaiwan.uberx",
 ]
 
-_REPO = Path(__file__).resolve().parents[2]
+#: The copy in the repository.
+POLIS_DATA = Path(__file__).resolve().parents[1] / "data" / "polis"
 
 
 def polis_data_dir() -> Path | None:
-    candidates = []
-    if os.environ.get("COP_WIDGETS_POLIS_DATA"):
-        candidates.append(Path(os.environ["COP_WIDGETS_POLIS_DATA"]))
-    candidates += [_REPO.parent / "shared" / "data" / "polis", Path("/work/shared/data/polis")]
-    for candidate in candidates:
-        if (candidate / CONVERSATIONS[0] / "votes.csv").exists():
-            return candidate
-    return None
+    candidate = Path(os.environ.get("COP_WIDGETS_POLIS_DATA") or POLIS_DATA)
+    return candidate if (candidate / CONVERSATIONS[0] / "votes.csv").exists() else None
 
 
 @pytest.fixture(scope="session")
 def polis_data() -> Path:
     found = polis_data_dir()
     if found is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("the Pol.is open data (shared/data/polis) is missing under CI")
-        pytest.skip("the Pol.is open data (shared/data/polis) is not beside the repository; "
-                    "set COP_WIDGETS_POLIS_DATA")
+        pytest.fail(f"the Pol.is open data is missing: no {CONVERSATIONS[0]}/votes.csv in "
+                    f"{os.environ.get('COP_WIDGETS_POLIS_DATA') or POLIS_DATA}")
     return found
