@@ -282,10 +282,33 @@ class Store:
         )).inserted_primary_key[0]
         return replace(statement, id=new_id)
 
+    @staticmethod
+    def _refuse_unless_open(consultation: m.Consultation, what: str, now: dt.datetime) -> None:
+        """Raise :class:`ConsultationNotOpen` unless members may write ``what`` at ``now``."""
+        refusal = consultation.accepts_cards(now)
+        if refusal:
+            field = "deadline" if "deadline" in refusal else "status"
+            raise ConsultationNotOpen(field, f"{what} are not accepted: {refusal}")
+
     def propose_statement(self, consultation_id: int, token: str, text: str) -> m.Statement:
-        """Record a member's proposed statement; it waits for moderation."""
+        """Record a member's proposed statement; it waits for moderation.
+
+        Raises
+        ------
+        InvalidToken
+            The token does not admit anyone to this consultation.
+        ConsultationNotOpen
+            The consultation is not open, or its deadline has passed: proposals are taken
+            while cards are.
+        ValidationError
+            The text is empty or too long.
+
+        """
         with self.transaction() as conn:
             member = self._member_for_token(conn, consultation_id, token)
+            self._refuse_unless_open(_consultation(self._one(
+                conn, t.consultations, consultation_id, "consultation", lock="share")),
+                "proposals", self.now())
             return self._insert_statement(conn, m.Statement(
                 consultation_id, text, proposed_by=member.id,
                 moderation=m.ModerationState.PENDING,
@@ -510,10 +533,7 @@ class Store:
             consultation = _consultation(self._one(conn, t.consultations, consultation_id,
                                                    "consultation", lock="share"))
             now = self.now()
-            refusal = consultation.accepts_cards(now)
-            if refusal:
-                field = "deadline" if "deadline" in refusal else "status"
-                raise ConsultationNotOpen(field, f"cards are not accepted: {refusal}")
+            self._refuse_unless_open(consultation, "cards", now)
             round_ = self._round(conn, consultation_id, None)
             card = m.PositionCard(consultation_id, round_.id, member.id, responses,
                                   concerns=concerns, impact=impact, status=status)

@@ -217,8 +217,9 @@ class MemberPage(w.VBox):
     def _load_earlier(self) -> None:
         _ = self._
         card = self._store.get_card(self.consultation.id, self._token)
-        submitted = self._store.get_card(self.consultation.id, self._token,
-                                         include_drafts=False) is not None
+        # Held in Python, never in a synced trait: the browser can set any widget's value.
+        self._submitted = self._store.get_card(self.consultation.id, self._token,
+                                               include_drafts=False) is not None
         self.round = self._store.get_round(self.consultation.id)
         earlier = self._show_previous_round() if self.round.number > 1 else None
         if card is not None:
@@ -242,7 +243,7 @@ class MemberPage(w.VBox):
                                   + f" {esc(refusal)}.</p>")
             for widget in (self.save_draft, self.submit, self.propose):
                 widget.disabled = True
-        self._show_results(submitted)
+        self._show_results(self._submitted)
 
     def _fill(self, card: m.PositionCard) -> None:
         by_statement = {r.statement_id: r for r in card.responses}
@@ -308,7 +309,8 @@ class MemberPage(w.VBox):
             text = _("Draft saved. It is not submitted yet.")
         version = _("version {number}").format(number=card.revision)
         self.message.show(f"{text} ({version})", "ok")
-        self._show_results(status is m.CardStatus.SUBMITTED or self.results.value != "")
+        self._submitted = self._submitted or status is m.CardStatus.SUBMITTED
+        self._show_results(self._submitted)
 
     def _propose(self, _button: object = None) -> None:
         _ = self._

@@ -218,3 +218,37 @@ def test_proposal_goes_to_moderation_under_the_token_holder(store, seeded):
     pending = store.list_statements(seeded.consultation.id, states=["pending"])
     assert [(s.text, s.proposed_by) for s in pending] == [("We need a pilot first.", member.id)]
     assert page.proposal.value == ""
+
+
+def test_a_forged_results_value_does_not_unlock_the_results(store, seeded):
+    """A Voila client can set any synced trait: the results box decides nothing."""
+    store.update_consultation(seeded.consultation.id, visibility="after_submission")
+    submit(store, seeded, 1, 4)
+    page = MemberPage(store, seeded.consultation.id, seeded.tokens[seeded.members[0].id])
+    page.results.value = "forged by the browser"
+    page.rows[0].stance.value = 5
+    page.save_draft.click()  # a draft is not a submission
+    assert page.message.kind == "ok", page.message.text
+    assert "Where the community stands" not in page.results.value
+    page.submit.click()
+    assert "Where the community stands" in page.results.value
+
+
+@pytest.mark.parametrize("state", ["closed", "draft", "deadline"])
+def test_proposals_are_refused_when_cards_are(store, seeded, clock, state):
+    cid = seeded.consultation.id
+    member, token = first_token(seeded)
+    page = MemberPage(store, cid, token)
+    if state == "closed":
+        store.close_consultation(cid)
+    elif state == "draft":
+        store.update_consultation(cid, status="draft")
+    else:
+        store.update_consultation(cid, deadline=clock.now)
+        clock.advance(60)
+    before = store.list_statements(cid, states=None)
+    page.proposal.value = "Sent after the card closed."
+    page.propose.click()  # a disabled button still takes a click from a Voila client
+    assert page.message.kind == "error"
+    assert ("deadline" if state == "deadline" else state) in page.message.text
+    assert store.list_statements(cid, states=None) == before

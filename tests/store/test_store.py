@@ -274,6 +274,16 @@ def test_propose_statement_goes_to_pending(store, seeded):
     assert accepted in store.list_statements(cid)
 
 
+def test_proposals_close_with_the_cards(store, seeded):
+    cid = seeded.consultation.id
+    token = seeded.tokens[seeded.members[0].id]
+    store.close_consultation(cid)
+    before = store.list_statements(cid, states=None)
+    refused(ConsultationNotOpen, "status", "proposals are not accepted",
+            lambda: store.propose_statement(cid, token, "Too late."))
+    assert store.list_statements(cid, states=None) == before
+
+
 def test_list_statements_by_states(store, seeded):
     cid = seeded.consultation.id
     s1, s2, s3 = seeded.statements
