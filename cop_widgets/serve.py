@@ -79,6 +79,10 @@ def voila_command(port: int, host: str, *, preheat: int = 0,
         f"--port={port}", f"--Voila.ip={host}", "--no-browser",
         f"--Voila.base_url={prefix}",
         "--VoilaConfiguration.show_tracebacks=False",
+        # Voila serves files beside the notebooks at /voila/files/ (images by default):
+        # chart images a facilitator exported into the workbook folder would be public there,
+        # whatever the results visibility. The pages need no such file, so none is served.
+        "--VoilaConfiguration.file_allowlist=[]",
         # Our template (found through JUPYTER_PATH) loads nothing from a CDN.
         "--VoilaConfiguration.template=cop",
         "--theme=light",

@@ -10,11 +10,13 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from cop_widgets.paths import workbooks_dir
 from cop_widgets.store import Store
 
 CLI = [sys.executable, "-m", "cop_widgets.cli"]
@@ -69,6 +71,8 @@ def test_bad_command_line_says_what_is_wrong():
 def test_serve_serves_the_workbook_tree(tmp_path):
     url = f"sqlite:///{tmp_path}/demo.db"
     subprocess.run([*CLI, "demo", "--db", url], capture_output=True, check=True)
+    chart = workbooks_dir() / f"joint-response-test-{os.getpid()}-divergence.png"
+    chart.write_bytes(b"\x89PNG\r\n\x1a\n")
     port = free_port()
     proc = subprocess.Popen([*CLI, "serve", "--db", url, "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -89,9 +93,16 @@ def test_serve_serves_the_workbook_tree(tmp_path):
         names = {item["name"] for item in listing["content"]}
         assert {"member.ipynb", "results.ipynb"} <= names
         assert not [n for n in names if n.endswith(".db")]  # the database is not served
+        # An exported chart image beside the workbooks is not served either (it would show
+        # the results to anyone, whatever their visibility).
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/files/{chart.name}",
+                                   timeout=10)
+        assert refused.value.code in (403, 404)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
+        chart.unlink(missing_ok=True)
 
 
 @pytest.mark.parametrize("public_url,env_prefix,expected", [
