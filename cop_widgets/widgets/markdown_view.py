@@ -1,20 +1,17 @@
-"""Markdown to safe HTML for widgets: raw HTML in the text is escaped, links validated."""
+"""Markdown to safe HTML for widgets, with the exports' parser.
+
+Raw HTML in the text is shown as text, links are validated, and images are off: a member's
+browser fetches nothing that a draft names (a remote image would be a request to another
+host, and a tracker). See :mod:`cop_widgets.export._markdown`.
+"""
 
 from __future__ import annotations
-
-from functools import lru_cache
 
 __all__ = ["render_markdown"]
 
 
-@lru_cache(maxsize=1)
-def _parser():
-    from markdown_it import MarkdownIt
-
-    # html=False: any raw HTML in the Markdown (from members or pasted) is shown as text.
-    return MarkdownIt("commonmark", {"html": False, "linkify": False})
-
-
 def render_markdown(text: str) -> str:
-    """Return ``text`` rendered to HTML, with raw HTML escaped and unsafe links refused."""
-    return _parser().render(text or "")
+    """Return ``text`` rendered to HTML: raw HTML escaped, unsafe links and images refused."""
+    from ..export._markdown import clean_text, parser
+
+    return parser().render(clean_text(text or ""))

@@ -84,6 +84,17 @@ def test_endorsement_from_a_member_link_and_live_tally(demo):
     assert kinds == {a: m.EndorsementKind.CAN_LIVE_WITH, b: m.EndorsementKind.BLOCK}
 
 
+def test_the_draft_page_fetches_no_image(demo):
+    """An image in a draft section would have every member's browser fetch it."""
+    store, seeded = demo
+    cid = seeded.consultation_id
+    store.add_draft(cid, {"consensus": "We agree. ![chart](https://tracker.example/p.png)"})
+    page = EndorsementPage(store, cid, next(iter(seeded.tokens.values())))
+    html = html_of(page)
+    assert "We agree." in html
+    assert "<img" not in html and 'src="https://tracker.example' not in html
+
+
 def test_blocks_feed_the_next_proposal(demo):
     store, seeded = demo
     cid = seeded.consultation_id
