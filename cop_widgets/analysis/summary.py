@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CLASSES",
+    "MIN_GROUP_SIZE",
     "NOT_GIVEN",
     "SUMMARY_COLUMNS",
     "ConsensusRule",
@@ -46,6 +47,10 @@ __all__ = [
 ]
 
 NOT_GIVEN = "(not given)"
+#: Groups of a member attribute with fewer answering members than this are left out of a
+#: comparison by attribute that others read (the exports, the proposed draft, an anonymous
+#: consultation's dashboard), so that no one's stance is singled out.
+MIN_GROUP_SIZE = 3
 """Group of the members who did not give the attribute (in :func:`by_attribute`)."""
 
 CLASSES = ("consensus", "leaning", "divided", "polarised", "no answers")

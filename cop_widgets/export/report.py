@@ -67,9 +67,8 @@ ROSTER_COLUMNS = ("member_id", "name", "email", "external_id", "invited", "respo
 #: rate is flagged as under-represented.
 UNDER_REPRESENTED_POINTS = 10.0
 
-#: Groups of a member attribute with fewer answering members than this are left out of the
-#: comparison by attribute (chart and proposed text), so that no one's stance is singled out.
-MIN_GROUP_SIZE = 3
+#: Groups with fewer answering members are left out of the comparison by attribute.
+MIN_GROUP_SIZE = an.MIN_GROUP_SIZE
 
 #: The group of :func:`participation` that holds the whole roster (an English msgid).
 ALL_MEMBERS = N_("All members")

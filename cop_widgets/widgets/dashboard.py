@@ -198,8 +198,9 @@ class DivergenceDashboard(w.VBox):
                 figures.divergence_chart(distribution, summary, statements, scale,
                                          language=language),
                 self._("Agreement and divergence per statement"))
+            smallest = an.MIN_GROUP_SIZE if consultation.anonymous else 1
             self.comparison.value = (self._comparison(an, figures, responses, members,
-                                                      statements, scale, attribute)
+                                                      statements, scale, attribute, smallest)
                                      if attribute else "")
             self.weighted.value = (self._weighted(responses, members, statements, scale,
                                                   attribute) if attribute else "")
@@ -224,13 +225,25 @@ class DivergenceDashboard(w.VBox):
                             self._("Change between rounds"))
 
     def _comparison(self, an, figures, responses, members, statements, scale,
-                    attribute) -> str:
+                    attribute, smallest: int) -> str:
+        """Return the comparison by ``attribute``, without groups of fewer than ``smallest``.
+
+        In an anonymous consultation a group of one or two answering members would show
+        their stances as good as named, so such groups are left out (and the page says so).
+        """
         _ = self._
-        by_group = an.by_attribute(responses, members, attribute, scale)
+        by_group = an.by_attribute(responses, members, attribute, scale,
+                                   min_group_size=smallest)
         html = self._figure(figures.attribute_chart(by_group, statements, attribute,
                                                     language=self.language),
                             _("Comparison by {attribute}").format(attribute=attribute))
-        cruxes = an.cruxes(responses, members, attribute, scale, top=3)
+        if smallest > 1:
+            html += tagged("p", _(
+                "The consultation is anonymous: groups with fewer than {minimum} answering "
+                "members are left out of the comparison, so that no one's stance can be "
+                "singled out.").format(minimum=format_number(smallest, self.language)))
+        cruxes = an.cruxes(responses, members, attribute, scale, top=3,
+                           min_group_size=an.MIN_GROUP_SIZE)
         if len(cruxes):
             texts = dict(zip(statements["statement_id"], statements["text"], strict=True))
             crux = _("{statement}: {high_group} {high_percent} agree, {low_group} "

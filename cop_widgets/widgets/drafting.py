@@ -172,7 +172,7 @@ class DraftEditor(w.VBox):
     def propose(self) -> str:
         """Fill every section from the analysis of the answers so far."""
         from ..analysis.draft import propose_draft
-        from ..analysis.summary import by_attribute, statement_summary
+        from ..analysis.summary import MIN_GROUP_SIZE, by_attribute, statement_summary
         from ..scales import get_scale
 
         store, cid = self.store, self.consultation_id
@@ -183,7 +183,8 @@ class DraftEditor(w.VBox):
         fixed = {"member_id", "name", "email", "external_id", "invited", "responded"}
         attributes = [c for c in members.columns if c not in fixed]
         attribute = attributes[0] if attributes else None
-        by_group = (by_attribute(responses, members, attribute, scale, min_group_size=3)
+        by_group = (by_attribute(responses, members, attribute, scale,
+                                 min_group_size=MIN_GROUP_SIZE)
                     if attribute and not responses.empty else None)
         blocks: list[str] = []
         try:

@@ -89,3 +89,24 @@ def test_dashboard_shows_weighted_beside_raw(demo):
     assert "Results weighted to the roster (by role)" in dash.weighted.value
     assert "Agree (weighted)" in dash.weighted.value
     assert "roster" in dash.weighted.value
+
+
+@pytest.mark.parametrize("anonymous", [True, False])
+def test_a_group_of_one_is_compared_only_when_named(demo, anonymous):
+    """In an anonymous consultation a group of one answering member is as good as a name."""
+    from cop_widgets import model as m
+
+    store, seeded = demo
+    cid = seeded.consultation_id
+    store.update_consultation(cid, anonymous=anonymous)
+    lone = store.add_member(m.Member(cid, "Lone Islander", attributes={
+        "role": "teacher", "region": "Islands"}))
+    _, token = store.add_invitation(lone.id)
+    statements = store.list_statements(cid)
+    store.save_card(cid, token, [m.StanceResponse(s.id, 1) for s in statements],
+                    status="submitted")
+    dash = DivergenceDashboard(store, cid)
+    assert dash.attribute_picker.value == "region"
+    assert ("Islands" in dash.comparison.value) is not anonymous
+    assert ("are left out of the comparison" in dash.comparison.value) is anonymous
+    assert "North" in dash.comparison.value  # the larger groups stay
