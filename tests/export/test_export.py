@@ -577,3 +577,47 @@ def test_md_text_renders_literally(text):
     rendered = parse_html(permissive_markdown(md_text(text)))
     assert not [n for n in rendered.iter() if n.tag not in ("p",)]
     assert rendered.text() == " ".join(text.split())
+
+
+# -- languages ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def french(tmp_path_factory):
+    """The demo in a French consultation: exports follow its language by default."""
+    root = tmp_path_factory.mktemp("french")
+    store = Store(f"sqlite:///{root}/x.db")
+    demo = seed_demo(store)
+    store.update_consultation(demo.consultation_id, language="fr")
+    files = _export_all(store, demo.consultation_id, root / "out")
+    yield SimpleNamespace(store=store, cid=demo.consultation_id, root=root, files=files,
+                          views={fmt: View(paths[0]) for fmt, paths in files.items()})
+    store.close()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_export_is_written_in_the_consultation_language(french, fmt):
+    from cop_widgets.i18n import translator
+
+    _ = translator("fr")
+    view = french.views[fmt]
+    expected = [_(title) for title in EXPECTED_H2]
+    assert all(title not in view.h2 for title in EXPECTED_H2), view.h2  # no English heading
+    positions = [view.h2.index(title) for title in expected]
+    assert positions == sorted(positions) and view.h2[-1] == _("Methodology")
+    for title in expected:
+        assert view.section(title).strip(), title
+    # numbers as French writes them: "94 %" (a no-break space, read back as a space)
+    assert re.search(r"\d\s%", view.text) and not re.search(r"\d%", view.text)
+    if fmt == "html":
+        assert '<html lang="fr">' in french.files[fmt][0].read_text(encoding="utf-8")
+
+
+def test_export_language_can_be_overridden(french):
+    from cop_widgets.i18n import translator
+
+    out = export_consultation(french.store, french.cid, "html", french.root / "es.html",
+                              language="es")[0]
+    view = View(out)
+    assert '<html lang="es">' in out.read_text(encoding="utf-8")
+    assert view.h2[-1] == translator("es")("Methodology") != "Methodology"
