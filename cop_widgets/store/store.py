@@ -202,11 +202,36 @@ class Store:
         return updated
 
     def open_consultation(self, consultation_id: int) -> m.Consultation:
-        """Open a consultation to cards; it needs at least one accepted statement."""
-        self.get_consultation(consultation_id)  # NotFound for a missing one
-        if not self.list_statements(consultation_id):
+        """Open a consultation to cards.
+
+        Raises
+        ------
+        NotFound
+            No such consultation.
+        ValidationError
+            It has no accepted statement, or its deadline has passed (an open consultation
+            that accepts no card would be a dead end for members).
+
+        """
+        with self.transaction() as conn:
+            consultation = _consultation(self._one(conn, t.consultations, consultation_id,
+                                                   "consultation", lock=True))
+            return self._open(conn, consultation)
+
+    def _open(self, conn: Connection, consultation: m.Consultation) -> m.Consultation:
+        """Set ``consultation`` open, once it can take cards (see :meth:`open_consultation`)."""
+        accepted = conn.execute(
+            sa.select(sa.func.count()).select_from(t.statements).where(
+                t.statements.c.consultation_id == consultation.id,
+                t.statements.c.moderation == m.ModerationState.ACCEPTED.value)).scalar()
+        if not accepted:
             raise ValidationError("status", "a consultation needs an accepted statement to open")
-        return self.update_consultation(consultation_id, status=m.ConsultationStatus.OPEN)
+        opened = replace(consultation, status=m.ConsultationStatus.OPEN)
+        if opened.accepts_cards(self.now()):  # only the deadline can refuse an open one
+            raise ValidationError("deadline", "has passed: set a later deadline before opening")
+        conn.execute(t.consultations.update().where(t.consultations.c.id == consultation.id)
+                     .values(status=m.ConsultationStatus.OPEN.value))
+        return opened
 
     def close_consultation(self, consultation_id: int) -> m.Consultation:
         """Close a consultation: no more cards are accepted."""
@@ -214,10 +239,33 @@ class Store:
 
     # -- rounds -----------------------------------------------------------------------
 
-    def add_round(self, consultation_id: int) -> m.Round:
-        """Open the next round of a consultation (Delphi); cards go to it from now on."""
+    def add_round(self, consultation_id: int, *, reopen: bool = False) -> m.Round:
+        """Open the next round of a consultation (Delphi); cards go to it from now on.
+
+        Parameters
+        ----------
+        consultation_id : int
+            An open or closed consultation (a draft has not had its first round yet).
+        reopen : bool
+            Also open a closed consultation (as :meth:`open_consultation` does), in the same
+            transaction: either both happen or neither does.
+
+        Raises
+        ------
+        NotFound
+            No such consultation.
+        ValidationError
+            The consultation is a draft, or ``reopen`` cannot open it.
+
+        """
         with self.transaction() as conn:
-            self._one(conn, t.consultations, consultation_id, "consultation", lock=True)
+            consultation = _consultation(self._one(conn, t.consultations, consultation_id,
+                                                   "consultation", lock=True))
+            if consultation.status is m.ConsultationStatus.DRAFT:
+                raise ValidationError("status", "a new round follows an open or closed "
+                                      "consultation; open this draft first")
+            if reopen and consultation.status is not m.ConsultationStatus.OPEN:
+                self._open(conn, consultation)
             number = (conn.execute(
                 sa.select(sa.func.max(t.rounds.c.number))
                 .where(t.rounds.c.consultation_id == consultation_id)

@@ -79,8 +79,7 @@ class NewConsultationForm(w.VBox):
         self._ = _ = translator(language)
         self.message = Message()
         self.development_picker = w.Dropdown(layout=FULL_WIDTH)
-        self.intake = IntakeForm(store, on_saved=lambda d: self.reload(select=d.id),
-                                 language=language)
+        self.intake = IntakeForm(store, on_saved=self._development_saved, language=language)
         self.intake.save_button.description = _("Save development only")
         self.title = w.Text(placeholder=_("e.g. How should our community respond to the new "
                                           "guideline?"), layout=FULL_WIDTH)
@@ -110,6 +109,17 @@ class NewConsultationForm(w.VBox):
         self.development_picker.value = _NEW_DEVELOPMENT if select is None else select
         self._on_pick()
 
+    def _development_saved(self, development: m.Development) -> None:
+        """Select the development just saved and empty the form for the next new one.
+
+        The form keeps no hold on it: what is typed there next is another new development,
+        never a change to this one.
+        """
+        self.reload(select=development.id)
+        self.intake.clear()
+        self.message.show(self._("Saved the new development \u201c{title}\u201d.").format(
+            title=development.title), "ok")
+
     def _on_pick(self, _change: Any = None) -> None:
         new = self.development_picker.value == _NEW_DEVELOPMENT
         self.intake_box.layout.display = "" if new else "none"
@@ -119,11 +129,11 @@ class NewConsultationForm(w.VBox):
         title = m.text("title", self.title.value, "title")  # checked before anything is saved
         development_id = self.development_picker.value
         if development_id in (None, _NEW_DEVELOPMENT):
-            self.intake.save()
-            if self.intake.development is None or self.intake.development.id is None:
+            self.intake.save()  # selects it in the picker (see _development_saved)
+            development_id = self.development_picker.value
+            if development_id in (None, _NEW_DEVELOPMENT):
                 raise ValidationError(self._("development"),
                                       self._("could not be saved; check its fields"))
-            development_id = self.intake.development.id
         consultation = new_consultation(self.store, development_id, title)
         self.consultation = consultation
         self.title.value = ""
@@ -283,6 +293,10 @@ class FacilitatorWorkbench(w.VBox):
             self.dashboard.refresh()
         return self.dashboard
 
+    def _keep_address(self, change: dict) -> None:
+        """Remember the Voila address typed on the roster tab for the next consultation."""
+        self.base_url = change["new"].strip() or self.base_url
+
     def show(self, consultation_id: int) -> None:
         """Build the tabs for one consultation."""
         try:
@@ -293,10 +307,13 @@ class FacilitatorWorkbench(w.VBox):
             statements = StatementsEditor(self.store, consultation_id, language=language)
             settings = ConsultationSettings(self.store, consultation_id,
                                             on_change=self._relabel, language=language)
-            participation = ParticipationPanel(self.store, consultation_id,
-                                               base_url=self.base_url, language=language)
             roster = RosterEditor(self.store, consultation_id, base_url=self.base_url,
-                                  on_change=participation.refresh, language=language)
+                                  language=language)
+            # Reminders use the address typed on the roster tab, as invitations do.
+            participation = ParticipationPanel(self.store, consultation_id,
+                                               base_url=roster.link_base, language=language)
+            roster.on_change = participation.refresh
+            roster.base_url.observe(self._keep_address, names="value")
         except CopWidgetsError as exc:
             self.message.show(self._("Could not open the consultation: {problem}").format(
                 problem=exc), "error")

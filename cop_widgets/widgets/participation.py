@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
@@ -62,8 +63,9 @@ class ParticipationPanel(w.VBox):
         Where the roster and cards live.
     consultation_id : int
         The consultation to watch.
-    base_url : str
-        Address of the Voila server members open (used in reminder links).
+    base_url : str or callable
+        Address of the Voila server members open (used in reminder links), or a function
+        returning it when the reminders are made (the roster's address field, say).
     language : str, optional
         Language of the panel (``en``, ``fr``, ``es``); English by default. The reminders
         CSV keeps its ``name,email,link`` header in every language (it is a file format).
@@ -86,7 +88,8 @@ class ParticipationPanel(w.VBox):
     """
 
     def __init__(self, store: Store, consultation_id: int,
-                 base_url: str = "http://127.0.0.1:8866", *, language: str | None = None,
+                 base_url: str | Callable[[], str] = "http://127.0.0.1:8866", *,
+                 language: str | None = None,
                  **kwargs: Any):
         self.store = store
         self.base_url = base_url
@@ -252,8 +255,10 @@ class ParticipationPanel(w.VBox):
             return self._("Every invited member has answered: no reminder needed.")
         from ..paths import member_link
 
+        # the address first: a bad one must stop us before any old link is revoked
+        base = self.base_url() if callable(self.base_url) else self.base_url
         issued = self.store.add_invitations(waiting["member_id"].tolist())
-        rows = [(name, email, member_link(self.base_url, self.consultation_id, token))
+        rows = [(name, email, member_link(base, self.consultation_id, token))
                 for name, email, (_inv, token) in zip(waiting["name"], waiting["email"],
                                                       issued, strict=True)]
         text = reminders_csv(rows)

@@ -314,7 +314,15 @@ class RosterEditor(w.VBox):
         else:
             self.download.value = ""
 
-    def _base(self) -> str:
+    def link_base(self) -> str:
+        """Return the Voila address the links start with, as typed in :attr:`base_url`.
+
+        Raises
+        ------
+        ValidationError
+            It does not start with ``http://`` or ``https://``, or holds a space.
+
+        """
         base = self.base_url.value.strip()
         if not base.lower().startswith(("http://", "https://")) or any(c.isspace()
                                                                        for c in base):
@@ -360,7 +368,7 @@ class RosterEditor(w.VBox):
         if not todo:
             return self._("Everyone already has a link (or had one revoked): nothing to "
                           "create.")
-        base = self._base()
+        base = self.link_base()
         issued = self.store.add_invitations([mb.id for mb in todo])  # all or none
         for member, (_invitation, token) in zip(todo, issued, strict=True):
             self._fresh[member.id] = (member.name,
@@ -374,7 +382,7 @@ class RosterEditor(w.VBox):
     def new_link(self) -> str:
         """Create a new link for the chosen member; their old link stops working."""
         member = self._chosen()
-        self._link(member, self._base())
+        self._link(member, self.link_base())
         return self._("New link for {name} below; their old link no longer works. Copy it "
                       "now: it is shown only once.").format(name=member.name)
 

@@ -262,11 +262,8 @@ class ConsultationSettings(w.VBox):
 
     def next_round(self) -> str:
         """Start the next Delphi round and open the consultation to it."""
-        new_round = self.store.add_round(self.consultation_id)
-        consultation = self.store.get_consultation(self.consultation_id)
-        if consultation.status is not m.ConsultationStatus.OPEN:
-            consultation = self.store.open_consultation(self.consultation_id)
-        self._changed(consultation)
+        new_round = self.store.add_round(self.consultation_id, reopen=True)
+        self._changed(self.store.get_consultation(self.consultation_id))
         return self._("Round {number} is open: members see the previous round's results and "
                       "their own answers, and may revise. Earlier rounds are kept.").format(
             number=new_round.number)

@@ -120,3 +120,23 @@ def test_scale_change_refused_after_cards(store, consultation):
     stored = store.get_consultation(consultation.id)
     assert stored.scale == "likert5" and stored.language == "en"  # nothing half-written
     assert changes == []
+
+
+def test_next_round_on_a_draft_writes_nothing(store, consultation):
+    form = ConsultationSettings(store, consultation.id)
+    for _ in range(2):
+        form.round_button.click()
+        assert form.message.kind == "error" and "open this draft first" in form.message.text
+    assert [r.number for r in store.list_rounds(consultation.id)] == [1]
+    assert store.get_consultation(consultation.id).status is m.ConsultationStatus.DRAFT
+
+
+def test_open_refused_when_the_deadline_has_passed(store, consultation):
+    store.add_statement(m.Statement(consultation.id, "S"))
+    form = ConsultationSettings(store, consultation.id)
+    form.deadline_date.value = dt.date(2001, 1, 1)
+    form.save_button.click()
+    form.open_button.click()
+    assert form.message.kind == "error"
+    assert "deadline" in form.message.text and "later deadline" in form.message.text
+    assert store.get_consultation(consultation.id).status is m.ConsultationStatus.DRAFT

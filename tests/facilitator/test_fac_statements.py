@@ -137,6 +137,7 @@ def test_import_csv_without_file_or_not_utf8(store, consultation, helpers):
 def _proposal(store, consultation, name="Bo Berg", text="Pay for the training"):
     member = store.add_member(m.Member(consultation.id, name))
     _inv, token = store.add_invitation(member.id)
+    store.update_consultation(consultation.id, status="open")  # members propose while open
     return store.propose_statement(consultation.id, token, text)
 
 

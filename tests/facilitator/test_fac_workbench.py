@@ -57,6 +57,26 @@ def test_create_with_an_existing_development(store, development):
     assert len(store.list_developments()) == 1
 
 
+def test_a_saved_development_is_never_overwritten_by_the_next_new_one(store):
+    bench = FacilitatorWorkbench(store)
+    form = bench.new_form
+    form.intake.title.value = "Dev A"
+    form.intake.save_button.click()
+    [dev_a] = store.list_developments()
+    assert form.development_picker.value == dev_a.id
+    assert "Dev A" in form.message.text
+    form.development_picker.value = form.development_picker.options[-1][1]  # a new one
+    assert form.intake.title.value == ""  # an empty form, not Dev A
+    form.intake.title.value = "Dev B"
+    form.title.value = "Question about B"
+    form.create_button.click()
+    assert form.message.kind == "ok", form.message.text
+    titles = {d.id: d.title for d in store.list_developments()}
+    assert titles[dev_a.id] == "Dev A" and sorted(titles.values()) == ["Dev A", "Dev B"]
+    [c] = store.list_consultations()
+    assert titles[c.development_id] == "Dev B"
+
+
 @pytest.mark.parametrize(("dev_title", "title", "field"), [
     ("A development", "", "title"),
     ("", "A question", "title"),

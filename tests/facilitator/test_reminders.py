@@ -57,3 +57,24 @@ def test_anonymous_reminders_are_counts_only(tmp_path):
     assert panel.reminder_links.value == ""
     for name in seeded.names.values():
         assert name not in panel.message.text
+
+
+def test_reminders_use_the_address_typed_on_the_roster_tab(named):
+    from cop_widgets.widgets.facilitator import FacilitatorWorkbench
+
+    store, seeded = named
+    cid = seeded.consultation_id
+    bench = FacilitatorWorkbench(store)
+    bench.picker.value = cid
+    bench.roster.base_url.value = "not an address"
+    bench.participation.reminder_button.click()
+    assert bench.participation.message.kind == "error"
+    assert "http://" in bench.participation.message.text
+    for mid in set(seeded.tokens) - seeded.responded:  # nothing revoked by the refusal
+        assert store.get_member_for_token(cid, seeded.tokens[mid]).id == mid
+    bench.roster.base_url.value = "https://cop.example.org"
+    bench.participation.reminder_button.click()
+    assert bench.participation.message.kind == "ok", bench.participation.message.text
+    rows = list(csv.DictReader(io.StringIO(bench.participation.reminder_links.value)))
+    assert rows and all(r["link"].startswith("https://cop.example.org/") for r in rows)
+    assert bench.base_url == "https://cop.example.org"  # kept for the next consultation

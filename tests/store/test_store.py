@@ -198,6 +198,7 @@ def test_rounds(store, seeded, clock):
     assert store.get_round(cid) == second
     assert store.get_round(cid, 2) == second
     assert store.list_rounds(cid) == [first, second]
+
     refused(NotFound, None, "round", lambda: store.get_round(cid, 3))
     refused(NotFound, None, "consultation 999", lambda: store.add_round(999))
     refused(NotFound, None, "round", lambda: store.get_round(999))
@@ -214,6 +215,34 @@ def test_rounds(store, seeded, clock):
     frame = store.members_frame(cid)
     assert frame.set_index("member_id")["responded"].to_dict() == {
         seeded.members[0].id: True, seeded.members[1].id: False, seeded.members[2].id: False}
+
+
+def test_a_new_round_needs_a_consultation_that_has_run(store, seeded, clock):
+    cid = seeded.consultation.id
+    draft = store.add_consultation(m.Consultation(seeded.development.id, "Not yet open"))
+    refused(ValidationError, "status", "open this draft first", lambda: store.add_round(draft.id))
+    assert [r.number for r in store.list_rounds(draft.id)] == [1]
+    # reopening a closed consultation and its new round happen together, or not at all
+    store.close_consultation(cid)
+    store.update_consultation(cid, deadline=clock.now)
+    clock.advance(60)
+    refused(ValidationError, "deadline", "has passed",
+            lambda: store.add_round(cid, reopen=True))
+    assert [r.number for r in store.list_rounds(cid)] == [1]
+    assert store.get_consultation(cid).status is m.ConsultationStatus.CLOSED
+    store.update_consultation(cid, deadline=None)
+    assert store.add_round(cid, reopen=True).number == 2
+    assert store.get_consultation(cid).status is m.ConsultationStatus.OPEN
+
+
+def test_opening_with_a_passed_deadline_is_refused(store, seeded, clock):
+    cid = seeded.consultation.id
+    store.close_consultation(cid)
+    store.update_consultation(cid, deadline=clock.now)
+    clock.advance(1)
+    refused(ValidationError, "deadline", "set a later deadline",
+            lambda: store.open_consultation(cid))
+    assert store.get_consultation(cid).status is m.ConsultationStatus.CLOSED
 
 
 # -- statements ---------------------------------------------------------------------------------
