@@ -648,6 +648,9 @@ class Draft:
                                                         required=False)
             for k, v in self.sections.items()
         }
+        if not any(v.strip() for v in sections.values()):
+            raise ValidationError("sections", "at least one section must have text: members "
+                                  "would be asked to endorse an empty response")
         _set(self, "sections", sections)
         _set(self, "version", _optional_id("version", self.version))
         _set(self, "created_at", moment("created_at", self.created_at, required=False))

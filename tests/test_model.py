@@ -584,6 +584,8 @@ def test_draft():
     refused("sections", "must name at least one section", lambda: m.Draft(1, "text"))
     refused("sections (name)", "must not be empty", lambda: m.Draft(1, {" ": "x"}))
     refused("sections[Intro]", "must be text", lambda: m.Draft(1, {"Intro": 5}))
+    refused("sections", "at least one section must have text",
+            lambda: m.Draft(1, {"Summary": "  ", "Concerns": ""}))
     refused("version", "must be a positive whole number", lambda: m.Draft(1, {"a": "b"},
                                                                           version=0))
 

@@ -132,6 +132,11 @@ class DraftEditor(w.VBox):
         self.refresh_button.on_click(guarded(self.message, self.refresh_tally))
         self.export_button.on_click(guarded(self.message, self.export))
         self.version_picker.observe(self._on_version, names="value")
+        #: The sections as last loaded or saved: edits beyond them are not in the store.
+        self._saved: dict[str, str] = {key: "" for key in SECTIONS}
+        #: The replacing action the facilitator was warned about (done if asked again).
+        self._warned: tuple | None = None
+        self._reverting = False
         self.children = [
             w.HTML(tagged("p", _("Edit each section in Markdown. Saving keeps every earlier "
                                  "version. Members answer the latest saved version through "
@@ -162,12 +167,45 @@ class DraftEditor(w.VBox):
             return f"{moment:%Y-%m-%d %H:%M}"
         return format_datetime(moment, self.language)
 
+    def unsaved(self) -> bool:
+        """Whether the editors hold text that no saved version has."""
+        return any(area.value != self._saved.get(key, "")
+                   for key, area in self.sections.items())
+
+    def _confirmed(self, action: tuple, warning: str) -> bool:
+        """Whether ``action`` may replace the editors' text now.
+
+        With unsaved edits, the first request only warns (nothing is replaced); asking for
+        the same action again goes ahead.
+        """
+        if not self.unsaved() or self._warned == action:
+            self._warned = None
+            return True
+        self._warned = action
+        self.message.show(warning, "error")
+        return False
+
+    def _fill(self, sections: dict[str, str], *, saved: bool) -> None:
+        for key, area in self.sections.items():
+            area.value = sections.get(key, "")
+        if saved:
+            self._saved = {key: area.value for key, area in self.sections.items()}
+
     def _on_version(self, change: Any) -> None:
-        if change["new"] is None:
+        if change["new"] is None or self._reverting:
+            return
+        if not self._confirmed(("version", change["new"]), self._(
+                "The sections hold edits that are not saved. Save them as a new version "
+                "first, or choose version {number} again to discard them.").format(
+                    number=format_number(change["new"], self.language))):
+            self._reverting = True
+            try:
+                self.version_picker.value = change["old"]
+            finally:
+                self._reverting = False
             return
         draft = self.store.get_draft(self.consultation_id, change["new"])
-        for key, area in self.sections.items():
-            area.value = draft.sections.get(key, "")
+        self._fill(dict(draft.sections), saved=True)
 
     def propose(self) -> str:
         """Fill every section from the analysis of the answers so far."""
@@ -175,6 +213,10 @@ class DraftEditor(w.VBox):
         from ..analysis.summary import MIN_GROUP_SIZE, by_attribute, statement_summary
         from ..scales import get_scale
 
+        if not self._confirmed(("propose",), self._(
+                "The sections hold edits that are not saved. Save them as a new version "
+                "first, or click Propose again to replace them.")):
+            return ""
         store, cid = self.store, self.consultation_id
         consultation = store.get_consultation(cid)
         scale = get_scale(consultation.scale)
@@ -198,15 +240,15 @@ class DraftEditor(w.VBox):
                                  statement_summary(responses, scale), responses,
                                  by_group=by_group, attribute=attribute, blocks=blocks,
                                  language=consultation.language)
-        for key, area in self.sections.items():
-            area.value = proposal.get(key, "")
+        self._fill(proposal, saved=False)
         return self._("Proposed from the answers so far. Edit the sections, then save them "
                       "as a new version.")
 
     def save(self) -> str:
         """Save the sections as a new version of the draft."""
-        draft = self.store.add_draft(self.consultation_id,
-                                     {k: a.value for k, a in self.sections.items()})
+        sections = {k: a.value for k, a in self.sections.items()}
+        draft = self.store.add_draft(self.consultation_id, sections)
+        self._saved, self._warned = sections, None  # then reloaded as stored, below
         self._load_versions(draft.version)
         self.refresh_tally()
         return self._("Saved version {number}. Members now see this version.").format(

@@ -85,6 +85,13 @@ def members_from_csv(consultation_id: int, text: str) -> list[m.Member]:
         if not header or not any((h or "").strip() for h in header):
             raise ValidationError("CSV file", "is empty; the first line must name the columns")
         lower = {(h or "").strip().lower(): h for h in header}
+        seen: set[str] = set()
+        for h in header:
+            key = (h or "").strip().lower()
+            if key and key in seen:
+                raise ValidationError("CSV line 1", "names a column twice (capitals aside): "
+                                      "each column must have its own name", (h or "").strip())
+            seen.add(key)
         if "name" not in lower:
             raise ValidationError("CSV file", "needs a column called name on its first line",
                                   ", ".join(header))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from .. import model as m
+from ..errors import ValidationError
 from ..i18n import N_, format_datetime, translator
 from ..scales import SCALES
 from .common import FULL_WIDTH, Message, esc, guarded, labelled, tagged
@@ -160,6 +161,8 @@ class ConsultationSettings(w.VBox):
         self.open_button.on_click(guarded(self.message, self.open_consultation))
         self.close_button.on_click(guarded(self.message, self.close_consultation))
         self.round_button.on_click(guarded(self.message, self.next_round))
+        # Clearing the date clears the time too: no deadline, rather than a lone time.
+        self.deadline_date.observe(self._date_cleared, names="value")
 
         super().__init__([
             w.HTML(tagged("h3", _("Settings"))),
@@ -224,9 +227,24 @@ class ConsultationSettings(w.VBox):
         self.open_button.disabled = consultation.status is m.ConsultationStatus.OPEN
         self.close_button.disabled = consultation.status is not m.ConsultationStatus.OPEN
 
+    def _date_cleared(self, change: dict) -> None:
+        if change["new"] is None:
+            self.deadline_time.value = None
+
     def deadline(self) -> dt.datetime | None:
-        """Return the deadline chosen in the form (aware, UTC), or ``None``."""
+        """Return the deadline chosen in the form (aware, UTC), or ``None``.
+
+        Raises
+        ------
+        ValidationError
+            A time is given without a date (it would be dropped without a word).
+
+        """
         if self.deadline_date.value is None:
+            if self.deadline_time.value is not None:
+                raise ValidationError(self._("Deadline date (UTC, optional)"),
+                                      self._("is needed with a deadline time; choose a date, "
+                                             "or clear the time for no deadline"))
             return None
         time = self.deadline_time.value or _DEFAULT_TIME
         return dt.datetime.combine(self.deadline_date.value, time, tzinfo=dt.timezone.utc)

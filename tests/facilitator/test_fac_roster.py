@@ -60,6 +60,9 @@ def test_import_csv(store, consultation, helpers):
     ("name,role\nAna,nurse,extra\n", "CSV line 2"),
     ("email,role\nana@example.org,nurse\n", "column called name"),
     ("name,responded\nAna,yes\n", "reserved"),
+    ("Name,email,name\nAna,ana@example.org,Team A\n", "names a column twice"),
+    ("name,email,EMAIL\nAna,ana@example.org,\n", "names a column twice"),
+    ("name,Region,region\nAna,North,South\n", "names a column twice"),
 ])
 def test_import_csv_refused_writes_nothing(store, consultation, helpers, csv_text, words):
     roster = RosterEditor(store, consultation.id)

@@ -140,3 +140,12 @@ def test_open_refused_when_the_deadline_has_passed(store, consultation):
     assert form.message.kind == "error"
     assert "deadline" in form.message.text and "later deadline" in form.message.text
     assert store.get_consultation(consultation.id).status is m.ConsultationStatus.DRAFT
+
+
+def test_deadline_time_without_a_date_is_refused(store, consultation):
+    form = ConsultationSettings(store, consultation.id)
+    form.deadline_time.value = dt.time(17, 0)
+    form.title.value = "A changed question"
+    form.save_button.click()
+    assert form.message.kind == "error" and "Deadline date" in form.message.text
+    assert store.get_consultation(consultation.id).title == "How should we respond?"

@@ -127,3 +127,26 @@ def test_member_page_opens_the_draft_in_place(demo):
     page.open_draft.click()
     assert isinstance(page.endorsement, EndorsementPage)
     assert page.endorsement.form is not None
+
+
+def test_unsaved_sections_are_not_replaced_without_a_second_ask(demo):
+    store, seeded = demo
+    cid = seeded.consultation_id
+    store.add_draft(cid, {"consensus": "Version one."})
+    store.add_draft(cid, {"consensus": "Version two."})
+    desk = DraftEditor(store, cid)
+    assert desk.version_picker.value == 2 and not desk.unsaved()
+    desk.sections["consensus"].value = "My unsaved edit."
+    desk.version_picker.value = 1
+    assert desk.version_picker.value == 2  # the switch is held back
+    assert desk.sections["consensus"].value == "My unsaved edit."
+    assert desk.message.kind == "error" and "not saved" in desk.message.text
+    desk.propose_button.click()
+    assert desk.sections["consensus"].value == "My unsaved edit."
+    desk.propose_button.click()  # asked twice: replaced by the proposal
+    assert "We agree" in desk.sections["consensus"].value
+    desk.save_button.click()
+    assert desk.message.kind == "ok", desk.message.text
+    assert not desk.unsaved() and desk.version_picker.value == 3
+    desk.version_picker.value = 1  # nothing unsaved: switches at once
+    assert desk.sections["consensus"].value == "Version one."
