@@ -186,6 +186,9 @@ class FacilitatorWorkbench(w.VBox):
         self.language = language
         self._ = _ = translator(language)
         self.message = Message()
+        # consultation id -> the invitation links made for it in this session (shown once,
+        # so kept here while the facilitator works on another consultation)
+        self._links_made: dict[int, dict[int, tuple[str, str]]] = {}
         self.intake: IntakeForm | None = None
         self.statements: StatementsEditor | None = None
         self.settings: ConsultationSettings | None = None
@@ -308,7 +311,8 @@ class FacilitatorWorkbench(w.VBox):
             settings = ConsultationSettings(self.store, consultation_id,
                                             on_change=self._relabel, language=language)
             roster = RosterEditor(self.store, consultation_id, base_url=self.base_url,
-                                  language=language)
+                                  language=language,
+                                  links_made=self._links_made.setdefault(consultation_id, {}))
             # Reminders use the address typed on the roster tab, as invitations do.
             participation = ParticipationPanel(self.store, consultation_id,
                                                base_url=roster.link_base, language=language)

@@ -148,6 +148,10 @@ class RosterEditor(w.VBox):
     language : str, optional
         Language of the editor (``en``, ``fr``, ``es``); English by default. The CSV of
         links keeps its ``name,link`` header in every language (it is a file format).
+    links_made : dict, optional
+        Links made earlier in this session for this consultation (member id to
+        ``(name, link)``), shown again and added to: the workbench keeps one per
+        consultation, so that opening another consultation loses no link shown once.
 
     Attributes
     ----------
@@ -174,7 +178,8 @@ class RosterEditor(w.VBox):
 
     def __init__(self, store: Store, consultation_id: int, base_url: str = DEFAULT_BASE_URL,
                  on_change: Callable[[], None] | None = None, *,
-                 language: str | None = None, **kwargs: Any):
+                 language: str | None = None,
+                 links_made: dict[int, tuple[str, str]] | None = None, **kwargs: Any):
         self.store = store
         self.consultation_id = consultation_id
         self.on_change = on_change
@@ -182,7 +187,8 @@ class RosterEditor(w.VBox):
         self._ = _ = translator(language)
         self.ngettext = plural_translator(language)
         self.message = Message()
-        self._fresh: dict[int, tuple[str, str]] = {}
+        # member id -> (name, link): the links made in this session, never stored
+        self._fresh: dict[int, tuple[str, str]] = {} if links_made is None else links_made
 
         self.name = w.Text(layout=FULL_WIDTH)
         self.email = w.Text(placeholder=_("name@example.org"), layout=FULL_WIDTH)
@@ -246,6 +252,7 @@ class RosterEditor(w.VBox):
             self.download,
         ], **kwargs)
         self.refresh()
+        self._show_links()
 
     # -- helpers ----------------------------------------------------------------------
 

@@ -150,3 +150,21 @@ def test_every_input_in_the_workbench_has_an_accessible_name(store, development,
     for widget in helpers.walk(bench):
         if isinstance(widget, inputs):
             assert widget.description, widget
+
+
+def test_links_shown_once_survive_a_look_at_another_consultation(store, development):
+    first = store.add_consultation(m.Consultation(development.id, "First"))
+    second = store.add_consultation(m.Consultation(development.id, "Second"))
+    store.add_member(m.Member(first.id, "Ana"))
+    bench = FacilitatorWorkbench(store)
+    bench.picker.value = first.id
+    bench.roster.invite_all_button.click()
+    assert bench.roster.message.kind == "ok", bench.roster.message.text
+    links = bench.roster.links.value
+    assert "Ana," in links and "t=" in links
+    bench.picker.value = second.id
+    assert bench.roster.links.value == ""  # the other consultation's links stay its own
+    bench.picker.value = first.id
+    assert bench.roster.links.value == links
+    token = links.strip().splitlines()[-1].split("t=")[1]
+    assert store.get_member_for_token(first.id, token).name == "Ana"  # and still valid
