@@ -11,6 +11,7 @@ from ..i18n import N_, translator
 from ..store import Store
 from .common import FULL_WIDTH, Message, esc, tagged
 from .markdown_view import render_markdown
+from .problems import problem_in_words
 
 __all__ = ["EndorsementPage", "ENDORSEMENT_WORDS"]
 
@@ -72,8 +73,9 @@ class EndorsementPage(w.VBox):
                                   "them for a new one."), "error")
             self.children = [self.message]
             return
-        self.add_class(f"cop-lang-{language or self.consultation.language}")
-        self._ = _ = translator(language or self.consultation.language)
+        self.language = language or self.consultation.language
+        self.add_class(f"cop-lang-{self.language}")
+        self._ = _ = translator(self.language)
         try:
             self.draft = store.get_draft(consultation_id)
         except NotFound:
@@ -117,8 +119,9 @@ class EndorsementPage(w.VBox):
             self._store.add_endorsement(self.consultation.id, self._token, self.draft.id,
                                         self.choice.value, self.reason.value)
         except CopWidgetsError as exc:
+            problem = problem_in_words(exc, _, {"reason": _("Your reason")}, self.language)
             self.message.show(_("Your answer was not recorded: {problem}").format(
-                problem=str(exc)), "error")
+                problem=problem), "error")
             return
         self.message.show(_("Thank you: your answer is recorded. You can change it with the "
                             "same link until the facilitator publishes the response."), "ok")

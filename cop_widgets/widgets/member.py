@@ -7,13 +7,20 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from .. import model as m
-from ..errors import ConsultationNotOpen, CopWidgetsError, InvalidToken, NotFound
+from ..errors import (
+    ConsultationNotOpen,
+    CopWidgetsError,
+    InvalidToken,
+    NotFound,
+    ValidationError,
+)
 from ..i18n import N_, format_datetime, format_number, format_percent, translator
 from ..scales import PASS_LABEL, get_scale
 from ..store import Store
 from .brief import brief_html
 from .common import FULL_WIDTH, Message, esc, tagged
 from .distribution import distribution_html
+from .problems import problem_in_words
 
 __all__ = ["MemberPage", "PASS", "results_visible"]
 
@@ -36,6 +43,7 @@ class StatementRow(w.VBox):
 
     def __init__(self, number: int, statement: m.Statement, scale_options: list,
                  _: Callable[[str], str], language: str = "en"):
+        self.number = number
         self.statement = statement
         self._ = _
         self.language = language
@@ -277,11 +285,42 @@ class MemberPage(w.VBox):
         return earlier
 
     def _collect(self) -> list[m.StanceResponse]:
-        return [r for r in (row.response() for row in self.rows) if r is not None]
+        """Return the answers on the card, in card order.
+
+        Raises
+        ------
+        ValidationError
+            A reason breaks a rule, or is written under a statement left unanswered (it
+            would be lost); the field names the row (``row3.rationale``), see
+            :meth:`_labels`.
+
+        """
+        responses = []
+        for row in self.rows:
+            try:
+                response = row.response()
+            except ValidationError as exc:
+                raise ValidationError(f"row{row.number}.{exc.field}", exc.rule,
+                                      show_value=False) from None
+            if response is not None:
+                responses.append(response)
+            elif row.rationale.value.strip():
+                raise ValidationError(f"row{row.number}.stance", self._(
+                    "is needed to keep the reason you wrote: choose an answer, or "
+                    "'pass / unsure'"))
+        return responses
 
     def _save(self, status: m.CardStatus) -> None:
         _ = self._
-        responses = self._collect()
+        if status is m.CardStatus.SUBMITTED:
+            wrapper = _("Your position was not submitted: {problem}")
+        else:
+            wrapper = _("Your draft was not saved: {problem}")
+        try:
+            responses = self._collect()
+        except ValidationError as exc:
+            self.message.show(wrapper.format(problem=self._problem(exc)), "error")
+            return
         if status is m.CardStatus.SUBMITTED and not responses:
             self.message.show(_("responses: answer at least one statement (or choose "
                                 "'pass / unsure') before submitting"), "error")
@@ -291,10 +330,6 @@ class MemberPage(w.VBox):
                                          concerns=self.concerns.value,
                                          impact=self.impact.value, status=status)
         except CopWidgetsError as exc:
-            if status is m.CardStatus.SUBMITTED:
-                wrapper = _("Your position was not submitted: {problem}")
-            else:
-                wrapper = _("Your draft was not saved: {problem}")
             self.message.show(wrapper.format(problem=self._problem(exc)), "error")
             return
         missing = len(self.rows) - len(responses)
@@ -349,12 +384,29 @@ class MemberPage(w.VBox):
         return _("the deadline {deadline} has passed").format(
             deadline=format_datetime(consultation.deadline, self.language))
 
+    def _labels(self) -> dict[str, str]:
+        """Return the boxes of this page by their field names in the model, for error messages."""
+        _ = self._
+        labels = {}
+        for row in self.rows:
+            labels[f"row{row.number}.rationale"] = _("Your reason on statement {number}").format(
+                number=row.number)
+            labels[f"row{row.number}.stance"] = _("Your stance on statement {number}").format(
+                number=row.number)
+        # the store numbers the answers it was given, unanswered statements left out
+        answered = [row for row in self.rows if row.stance.value is not None]
+        labels.update({f"responses[{i}].rationale": labels[f"row{row.number}.rationale"]
+                       for i, row in enumerate(answered)})
+        labels.update(concerns=_("Overall concerns"), impact=_("Impact on your own practice"),
+                      text=_("Proposed statement"))
+        return labels
+
     def _problem(self, exc: CopWidgetsError) -> str:
         """Return the problem in an error, in words for the member.
 
-        A consultation that stopped accepting cards is said in the page's language; other
-        domain errors keep the English text of :mod:`cop_widgets.errors` (see the module
-        docstring of :mod:`cop_widgets.i18n`).
+        A consultation that stopped accepting cards is said in the page's language, and so
+        are the rules a member can break by typing, against the label of the box on the page
+        (:func:`~cop_widgets.widgets.problems.problem_in_words`).
         """
         if isinstance(exc, ConsultationNotOpen):
             try:
@@ -364,7 +416,7 @@ class MemberPage(w.VBox):
                 reason = None
             if reason:
                 return reason
-        return str(exc)
+        return problem_in_words(exc, self._, self._labels(), self.language)
 
 
 #: Why a consultation that is not open refuses cards (English text of ``accepts_cards``).

@@ -150,3 +150,16 @@ def test_unsaved_sections_are_not_replaced_without_a_second_ask(demo):
     assert not desk.unsaved() and desk.version_picker.value == 3
     desk.version_picker.value = 1  # nothing unsaved: switches at once
     assert desk.sections["consensus"].value == "Version one."
+
+
+def test_a_block_without_a_reason_is_refused_in_the_page_language(demo):
+    store, seeded = demo
+    cid = seeded.consultation_id
+    store.update_consultation(cid, language="es")
+    store.add_draft(cid, {"consensus": "Estamos de acuerdo."})
+    page = EndorsementPage(store, cid, next(iter(seeded.tokens.values())))
+    page.choice.value = "block"
+    page.submit.click()
+    assert page.message.kind == "error"
+    assert "Tu motivo: un bloqueo necesita un motivo" in page.message.text, page.message.text
+    assert store.list_endorsements(store.get_draft(cid).id) == []

@@ -252,3 +252,39 @@ def test_proposals_are_refused_when_cards_are(store, seeded, clock, state):
     assert page.message.kind == "error"
     assert ("deadline" if state == "deadline" else state) in page.message.text
     assert store.list_statements(cid, states=None) == before
+
+
+def test_a_rule_broken_by_typing_is_said_in_the_page_language(store, seeded):
+    from cop_widgets import model
+
+    store.update_consultation(seeded.consultation.id, language="fr")
+    page = MemberPage(store, seeded.consultation.id, seeded.tokens[seeded.members[0].id])
+    limit = model.LIMITS["rationale"]
+    page.rows[1].stance.value = 4
+    page.rows[1].rationale.value = "x" * (limit + 1)
+    page.submit.click()
+    assert page.message.kind == "error"
+    text = page.message.text
+    assert "Votre raison pour l'énoncé 2 : doit compter au plus" in text, text
+    assert "must be" not in text and "responses[" not in text
+    assert store.count_cards(seeded.consultation.id) == 0
+    page.proposal.value = "y" * 501
+    page.propose.click()
+    assert "Énoncé proposé : doit compter au plus 500 caractères" in page.message.text
+
+
+def test_a_reason_under_an_unanswered_statement_is_not_dropped(store, seeded):
+    cid = seeded.consultation.id
+    page = MemberPage(store, cid, seeded.tokens[seeded.members[0].id])
+    page.rows[0].stance.value = 4
+    page.rows[2].rationale.value = "I have not decided, but this worries me."
+    page.save_draft.click()
+    assert page.message.kind == "error"
+    assert "Your stance on statement 3: is needed to keep the reason you wrote" in \
+        page.message.text, page.message.text
+    assert store.count_cards(cid) == 0 and page.rows[2].rationale.value
+    page.rows[2].stance.value = PASS
+    page.save_draft.click()
+    assert page.message.kind == "ok", page.message.text
+    saved = store.get_card(cid, seeded.tokens[seeded.members[0].id])
+    assert [r.rationale for r in saved.responses][-1] == "I have not decided, but this worries me."
