@@ -298,9 +298,14 @@ class StatementsEditor(w.VBox):
         _, ngettext = self._, self.ngettext
         consultation = self.store.get_consultation(self.consultation_id)
         accepted = self.store.list_statements(self.consultation_id)
+        # edits typed in other rows and not saved yet stay in their boxes
+        unsaved = {row.statement.id: row.text.value for row in getattr(self, "rows", ())
+                   if row.text.value != row.statement.text}
         self.rows = []
         for number, statement in enumerate(accepted, start=1):
             row = StatementRow(statement, number, len(accepted), language=self.language)
+            if statement.id in unsaved:
+                row.text.value = unsaved[statement.id]
             row.save_button.on_click(self._guard(
                 lambda s=statement, r=row: self.edit(s.id, r.text.value)))
             row.up_button.on_click(self._guard(lambda s=statement: self.move(s.id, -1)))

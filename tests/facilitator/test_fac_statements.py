@@ -165,3 +165,15 @@ def test_moderation_hides_proposer_when_anonymous(store, consultation, helpers):
     assert len(editor.pending_rows) == 1
     assert not any("Bo Berg" in v for v in helpers.html_values(editor))
     assert "a member" in editor.pending_rows[0].children[0].value
+
+
+def test_an_unsaved_edit_survives_work_on_another_row(store, consultation):
+    store.add_statements([m.Statement(consultation.id, t) for t in ("One", "Two", "Three")])
+    editor = StatementsEditor(store, consultation.id)
+    editor.rows[2].text.value = "Three, reworded but not saved"
+    editor.rows[0].down_button.click()
+    assert editor.message.kind == "ok", editor.message.text
+    assert texts(store, consultation.id) == ["Two", "One", "Three"]
+    assert editor.rows[2].text.value == "Three, reworded but not saved"
+    editor.rows[2].save_button.click()
+    assert texts(store, consultation.id) == ["Two", "One", "Three, reworded but not saved"]
