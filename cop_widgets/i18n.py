@@ -22,21 +22,20 @@ Formats
 :func:`format_datetime` write numbers and moments the way the language does (CLDR data,
 through Babel). English keeps the ISO dates it always showed (``2026-01-10 14:30 UTC``).
 
+Domain errors
+-------------
+The model, the store and the import parsers raise :mod:`cop_widgets.errors` in English
+(``field: rule``, fields named as in the code); they know no language and tests assert on
+them. Pages tell them in their language through
+:func:`cop_widgets.widgets.problems.problem_in_words`: the field by the label on the page
+or its msgid, the rule by its msgid (numbers and names kept). A rule without a msgid
+keeps its English words rather than hide what went wrong.
+
 Still in English, and why
 -------------------------
-* Texts of domain errors (:mod:`cop_widgets.errors`), shown after an action fails, e.g.
-  ``responses[0].rationale: must be at most 2000 characters``. They are built by the
-  model and the store, which know no language, name fields as code paths, and are
-  asserted by tests. Pages wrap them in a translated sentence ("Your position was not
-  submitted: ..."); a consultation that stopped accepting cards is said in the page's
-  language. The same holds for the CSV and attribute parsers of ``widgets/statements.py``
-  and ``widgets/roster.py`` (facilitator only). Translating them needs message codes in
-  ``errors.py``.
-* The text of a joint response draft: the facilitator's content (proposed in English by
-  ``analysis/draft.py``, edited in the drafting desk); only its section titles are UI.
-* Chart titles, axes and text alternatives (``charts/figures.py``), and notes written by
-  the analysis (weighting, opinion groups): pure modules shared with the exports, which
-  are English. On translated pages they are marked ``lang="en"`` for screen readers.
+* The text of a saved joint response draft: the facilitator's content. "Propose from the
+  analysis" writes it in the consultation's language; what the facilitator then writes is
+  theirs.
 * The Markdown cells of ``workbooks/*.ipynb`` (a notebook cannot pick a catalogue).
 * File formats: the ``name,link`` header of the links CSV and the CSV column names
   (``name``, ``email``, ``text``, ``statement``); language names, each in itself.

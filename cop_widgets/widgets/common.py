@@ -38,8 +38,13 @@ class Message(w.HTML):
         "info": "color:#263238;",
     }
 
-    def __init__(self, *args: Any, **kwargs: Any):
+    def __init__(self, *args: Any, language: str | None = None,
+                 labels: dict[str, str] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        #: The language errors are told in, and the labels of the fields of the widget that
+        #: shows them (see :meth:`problem`).
+        self.language = language
+        self.labels = labels or {}
         # The template makes this widget's box a polite live region that is in the page
         # before any text arrives, so screen readers announce each new message.
         self.add_class("cop-message-area")
@@ -57,6 +62,14 @@ class Message(w.HTML):
         )
         self.kind = kind
         self.text = text
+
+    def problem(self, exc: CopWidgetsError) -> str:
+        """Return ``exc`` in words: its field and rule in :attr:`language`."""
+        from ..i18n import translator
+        from .problems import problem_in_words
+
+        return problem_in_words(exc, translator(self.language), self.labels,
+                                language=self.language)
 
     def clear(self) -> None:
         """Remove the message."""
@@ -86,7 +99,7 @@ def guarded(message: Message, action: Callable[[], str | None]) -> Callable[[Any
         try:
             result = action()
         except CopWidgetsError as exc:
-            message.show(str(exc), "error")
+            message.show(message.problem(exc), "error")
         else:
             if result:
                 message.show(result, "ok")

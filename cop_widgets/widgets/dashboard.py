@@ -97,7 +97,7 @@ class DivergenceDashboard(w.VBox):
         self.language = language
         self._ = _ = translator(language)
         self.ngettext = plural_translator(language)
-        self.message = Message()
+        self.message = Message(language=language)
         self.attribute_picker = w.Dropdown(description=_("Compare by"),
                                            style={"description_width": "initial"})
         self.refresh_button = w.Button(description=_("Refresh"), icon="refresh",
@@ -157,7 +157,7 @@ class DivergenceDashboard(w.VBox):
         try:
             self._draw()
         except CopWidgetsError as exc:
-            self.message.show(str(exc), "error")
+            self.message.show(self.message.problem(exc), "error")
         else:
             self.message.clear()
 

@@ -105,7 +105,7 @@ class DraftEditor(w.VBox):
         self.language = language
         self._ = _ = translator(language)
         self.ngettext = plural_translator(language)
-        self.message = Message()
+        self.message = Message(language=language)
         self.sections = {
             key: w.Textarea(description=_(SECTION_TITLES[key]), layout=w.Layout(
                 width="100%", height="9em"), style={"description_width": "initial"})

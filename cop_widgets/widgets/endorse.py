@@ -119,7 +119,8 @@ class EndorsementPage(w.VBox):
             self._store.add_endorsement(self.consultation.id, self._token, self.draft.id,
                                         self.choice.value, self.reason.value)
         except CopWidgetsError as exc:
-            problem = problem_in_words(exc, _, {"reason": _("Your reason")}, self.language)
+            problem = problem_in_words(exc, _, {"reason": _("Your reason")}, self.language,
+                                       show_value=False)
             self.message.show(_("Your answer was not recorded: {problem}").format(
                 problem=problem), "error")
             return

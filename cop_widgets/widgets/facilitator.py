@@ -77,7 +77,10 @@ class NewConsultationForm(w.VBox):
         self.on_created = on_created
         self.consultation: m.Consultation | None = None
         self._ = _ = translator(language)
-        self.message = Message()
+        # the consultation's title is checked under its own label (see create): a "title"
+        # that reaches this message is the new development's
+        self.message = Message(language=language,
+                               labels={"title": _("title of the new development")})
         self.development_picker = w.Dropdown(layout=FULL_WIDTH)
         self.intake = IntakeForm(store, on_saved=self._development_saved, language=language)
         self.intake.save_button.description = _("Save development only")
@@ -126,7 +129,9 @@ class NewConsultationForm(w.VBox):
 
     def create(self) -> str:
         """Create the consultation; return what happened, in words."""
-        title = m.text("title", self.title.value, "title")  # checked before anything is saved
+        # checked before anything is saved
+        title = m.text(self._("Question put to the community (title of the consultation)"),
+                       self.title.value, "title")
         development_id = self.development_picker.value
         if development_id in (None, _NEW_DEVELOPMENT):
             self.intake.save()  # selects it in the picker (see _development_saved)
@@ -185,7 +190,7 @@ class FacilitatorWorkbench(w.VBox):
         self.base_url = base_url
         self.language = language
         self._ = _ = translator(language)
-        self.message = Message()
+        self.message = Message(language=language)
         # consultation id -> the invitation links made for it in this session (shown once,
         # so kept here while the facilitator works on another consultation)
         self._links_made: dict[int, dict[int, tuple[str, str]]] = {}
@@ -320,7 +325,7 @@ class FacilitatorWorkbench(w.VBox):
             roster.base_url.observe(self._keep_address, names="value")
         except CopWidgetsError as exc:
             self.message.show(self._("Could not open the consultation: {problem}").format(
-                problem=exc), "error")
+                problem=self.message.problem(exc)), "error")
             return
         self.message.clear()
         old = self.tabs.children

@@ -82,7 +82,7 @@ class IntakeForm(w.VBox):
                                     layout=w.Layout(width="100%", height="6em"))
         self.save_button = w.Button(description=_("Save development"), button_style="primary",
                                     icon="save")
-        self.message = Message()
+        self.message = Message(language=language)
 
         self.request_box = w.VBox([
             w.HTML(tagged("b", _("Request for opinion"))),

@@ -416,7 +416,7 @@ class MemberPage(w.VBox):
                 reason = None
             if reason:
                 return reason
-        return problem_in_words(exc, self._, self._labels(), self.language)
+        return problem_in_words(exc, self._, self._labels(), self.language, show_value=False)
 
 
 #: Why a consultation that is not open refuses cards (English text of ``accepts_cards``).

@@ -97,7 +97,7 @@ class ParticipationPanel(w.VBox):
         self.language = language
         self._ = _ = translator(language)
         self.ngettext = plural_translator(language)
-        self.message = Message()
+        self.message = Message(language=language)
         self.summary = w.HTML()
         self.by_attribute = w.HTML()
         self.not_responded = w.HTML()

@@ -186,7 +186,7 @@ class RosterEditor(w.VBox):
         self.language = language
         self._ = _ = translator(language)
         self.ngettext = plural_translator(language)
-        self.message = Message()
+        self.message = Message(language=language)
         # member id -> (name, link): the links made in this session, never stored
         self._fresh: dict[int, tuple[str, str]] = {} if links_made is None else links_made
 

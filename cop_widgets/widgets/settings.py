@@ -132,7 +132,8 @@ class ConsultationSettings(w.VBox):
         self.on_change = on_change
         self.ui_language = language
         self._ = _ = translator(language)
-        self.message = Message()
+        self.message = Message(language=language, labels={
+            "title": _("Question put to the community")})
 
         self.title = w.Text(layout=FULL_WIDTH)
         self.scale = w.Dropdown(options=[(_(s.name), key) for key, s in SCALES.items()])

@@ -229,7 +229,7 @@ class StatementsEditor(w.VBox):
         self.language = language
         self._ = _ = translator(language)
         self.ngettext = plural_translator(language)
-        self.message = Message()
+        self.message = Message(language=language)
         self.rows: list[StatementRow] = []
         self.pending_rows: list[PendingRow] = []
 

@@ -115,7 +115,7 @@ def test_invalid_update_keeps_stored_development(store):
     form = IntakeForm(store, dev.id)
     form.source_url.value = "ftp://nope"
     form.save_button.click()
-    assert form.message.kind == "error" and "source_url" in form.message.text
+    assert form.message.kind == "error" and "source link" in form.message.text
     assert store.get_development(dev.id).source_url == ""
 
 

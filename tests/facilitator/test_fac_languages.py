@@ -148,3 +148,30 @@ def test_tally_in_a_language_and_plural():
 def test_links_csv_keeps_formulas_as_text():
     assert spreadsheet_cell("=1+1") == "'=1+1"
     assert links_csv([("=HYPERLINK(1)", "http://x")]) == "name,link\n'=HYPERLINK(1),http://x\n"
+
+
+def test_a_french_workbench_says_what_went_wrong_in_french(demo, helpers):
+    from cop_widgets.widgets.roster import RosterEditor
+    from cop_widgets.widgets.settings import ConsultationSettings
+    from cop_widgets.widgets.statements import StatementsEditor
+
+    upload_value = helpers.upload_value
+    store, seeded = demo
+    cid = seeded.consultation_id
+    roster = RosterEditor(store, cid, language="fr")
+    roster.import_button.click()
+    assert roster.message.text == ("fichier CSV : choisissez d'abord un fichier (bouton "
+                                   "« Choisir un fichier CSV »)")
+    roster.upload.value = upload_value("name,Region,region\nAna,North,South\n")
+    roster.import_button.click()
+    assert roster.message.text.startswith("ligne 1 du CSV : nomme une colonne deux fois")
+    statements = StatementsEditor(store, cid, language="fr")
+    statements.upload.value = upload_value("text\n\n" + "x" * 600 + "\n")
+    statements.import_csv_button.click()
+    assert statements.message.text.startswith(
+        "ligne 3 du CSV, colonne « text » : doit compter au plus 500 caractères, et non 600")
+    settings = ConsultationSettings(store, cid, language="fr")
+    settings.title.value = " "
+    settings.save_button.click()
+    assert settings.message.text == ("Question posée à la communauté : ne doit pas être "
+                                     "vide"), settings.message.text

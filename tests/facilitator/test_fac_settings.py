@@ -73,7 +73,8 @@ def test_invalid_title_is_refused(store, consultation):
     form.title.value = ""
     form.scale.value = "agree_disagree"
     form.save_button.click()
-    assert form.message.kind == "error" and "title" in form.message.text
+    assert form.message.kind == "error"
+    assert form.message.text == "Question put to the community: must not be empty"
     assert store.get_consultation(consultation.id).scale == "likert5"
 
 

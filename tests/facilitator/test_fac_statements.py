@@ -21,7 +21,7 @@ def test_add_empty_is_refused(store, consultation):
     editor = StatementsEditor(store, consultation.id)
     editor.new_text.value = "  "
     editor.add_button.click()
-    assert editor.message.kind == "error" and "text" in editor.message.text
+    assert editor.message.kind == "error" and "statement: must not be empty" in editor.message.text
     assert texts(store, consultation.id, states=None) == []
 
 
