@@ -61,6 +61,7 @@ __all__ = [
     "translations",
     "translator",
     "plural_translator",
+    "Words",
     "format_number",
     "format_percent",
     "format_list",
@@ -101,6 +102,33 @@ def translator(language: str | None = DEFAULT_LANGUAGE) -> Callable[[str], str]:
 def plural_translator(language: str | None = DEFAULT_LANGUAGE) -> Callable[[str, str, int], str]:
     """Return the ``ngettext`` function for ``language`` (singular, plural, count)."""
     return translations(language).ngettext
+
+
+class Words:
+    """The words of one language: its ``gettext`` and ``ngettext``, and its numbers.
+
+    Parameters
+    ----------
+    language : str, optional
+        ``en``, ``fr`` or ``es`` (English when omitted or unknown).
+
+    Attributes
+    ----------
+    language : str
+        The language, as :func:`language_or_default` resolves it.
+    gettext, ngettext : callable
+        Its translators (:func:`translator`, :func:`plural_translator`).
+
+    """
+
+    def __init__(self, language: str | None = None):
+        self.language = language_or_default(language)
+        self.gettext = translator(self.language)
+        self.ngettext = plural_translator(self.language)
+
+    def number(self, value: float) -> str:
+        """Return ``value`` written the way the language writes numbers."""
+        return format_number(value, self.language)
 
 
 # -- formats ------------------------------------------------------------------------------

@@ -42,12 +42,9 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from ..i18n import (
+    Words,
     format_list,
-    format_number,
     format_percent,
-    language_or_default,
-    plural_translator,
-    translator,
 )
 from . import ordinal
 from .ordinal import ordered_levels
@@ -433,16 +430,8 @@ def _crossing(codes: dict[str, NDArray[np.intp]], names: dict[str, list[str]],
                      np.bincount(inverse[responded], minlength=c))
 
 
-class _Words:
-    """The gettext functions and formats of one language (English by default)."""
-
-    def __init__(self, language: str | None = None):
-        self.language = language_or_default(language)
-        self.gettext = translator(self.language)
-        self.ngettext = plural_translator(self.language)
-
-    def number(self, value: float) -> str:
-        return format_number(value, self.language)
+class _Words(Words):
+    """The words of one language (English by default), with members counted."""
 
     def members(self, count: int) -> str:
         return self.ngettext("{count} member", "{count} members", count).format(

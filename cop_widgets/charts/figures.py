@@ -23,11 +23,8 @@ import pandas as pd
 from ..i18n import (
     DEFAULT_LANGUAGE,
     N_,
-    format_number,
+    Words,
     format_percent,
-    language_or_default,
-    plural_translator,
-    translator,
 )
 from ..scales import Scale
 from .palette import GROUP_COLOURS, level_colours
@@ -74,16 +71,8 @@ class Figure:
     language: str = DEFAULT_LANGUAGE
 
 
-class _Words:
-    """The gettext functions and number formats of one language."""
-
-    def __init__(self, language: str | None):
-        self.language = language_or_default(language)
-        self.gettext = translator(self.language)
-        self.ngettext = plural_translator(self.language)
-
-    def number(self, value: float) -> str:
-        return format_number(value, self.language)
+class _Words(Words):
+    """The words of one language, with the ones charts need."""
 
     def pct(self, share: float) -> str:
         return MISSING if pd.isna(share) else format_percent(share, self.language)

@@ -30,12 +30,11 @@ from ..analysis.summary import NOT_GIVEN
 from ..i18n import (
     DEFAULT_LANGUAGE,
     N_,
+    Words,
     format_date,
     format_datetime,
     format_number,
     format_percent,
-    language_or_default,
-    plural_translator,
     translator,
 )
 from .report import (
@@ -201,13 +200,8 @@ def safe_url(url: str | None) -> str | None:
     return quote(url, safe=":/?#@!$&'*+,;=%-._~")
 
 
-class _Words:
-    """The gettext functions and formats of the report's language."""
-
-    def __init__(self, language: str | None):
-        self.language = language_or_default(language)
-        self.gettext = translator(self.language)
-        self.ngettext = plural_translator(self.language)
+class _Words(Words):
+    """The words of the report's language, with its numbers, gaps and shares."""
 
     def number(self, x: float | None, digits: int | None = None) -> str:
         if x is None or pd.isna(x):
