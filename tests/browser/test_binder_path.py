@@ -95,7 +95,10 @@ def test_the_facilitator_workbook_opens_in_jupyterlab(binder, open_page):
     base, _ = binder
 
     def notebook_shown(page):
-        page.locator(".jp-Notebook .jp-Cell").first.wait_for(state="visible")
+        # JupyterLab shows an empty placeholder cell ("Click to add a cell.") until the
+        # notebook's contents arrive: wait for the workbook's own cell
+        page.locator(".jp-Notebook .jp-Cell", has_text="facilitator_page").first.wait_for(
+            state="visible")
 
     visit = open_page(f"{base}/lab/tree/workbooks/facilitator.ipynb", ready=notebook_shown)
     assert "facilitator_page" in visit.page.locator(".jp-Notebook").inner_text()
