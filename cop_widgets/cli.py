@@ -110,7 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="keep N kernels started for member pages (Voila preheat)")
     serve.add_argument("--fill-delay", type=float, metavar="SECONDS",
                        help="with --preheat: wait this long before refilling the pool (for a "
-                            "workshop burst, 30 with a pool as large as the burst)")
+                            "workshop burst, 120 with a pool as large as the burst: "
+                            "the refill must start after the pages have loaded)")
     serve.add_argument("--public-url", metavar="URL",
                        help="where members reach the pages when not http://HOST:PORT/, e.g. "
                             "https://hub.example.org/services/cop/ (its path is served; "

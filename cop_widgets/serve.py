@@ -108,7 +108,9 @@ def voila_command(port: int, host: str, *, preheat: int = 0,
         if fill_delay is not None:
             # A workshop burst: refill the pool later so the refill does not compete with the
             # pages being served (benchmarks/burst.py: 30 pages, pool 30, p50 80.7 s with
-            # Voila's 1 s, 22.4-24.9 s with 30 s). But a visitor who finds the pool empty
+            # Voila's 1 s; with 30 s, 22.4 s on a quick day but 130 s on a slower one, where
+            # the refill fell inside the burst; 33.9 s with 120 s). A visitor who finds the
+            # pool empty
             # waits for the refill, so this is for a pool as large as the expected burst.
             command += [f"--VoilaKernelManager.fill_delay={fill_delay:g}"]
     return command
