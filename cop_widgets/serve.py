@@ -110,8 +110,7 @@ def voila_command(port: int, host: str, *, preheat: int = 0,
             # pages being served (benchmarks/burst.py: 30 pages, pool 30, p50 80.7 s with
             # Voila's 1 s; with 30 s, 22.4 s on a quick day but 130 s on a slower one, where
             # the refill fell inside the burst; 33.9 s with 120 s). A visitor who finds the
-            # pool empty
-            # waits for the refill, so this is for a pool as large as the expected burst.
+            # pool empty waits for the refill, so this is for a pool as large as the burst.
             command += [f"--VoilaKernelManager.fill_delay={fill_delay:g}"]
     return command
 
