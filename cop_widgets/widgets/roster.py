@@ -84,14 +84,13 @@ def members_from_csv(consultation_id: int, text: str) -> list[m.Member]:
         header = reader.fieldnames
         if not header or not any((h or "").strip() for h in header):
             raise ValidationError("CSV file", "is empty; the first line must name the columns")
-        lower = {(h or "").strip().lower(): h for h in header}
-        seen: set[str] = set()
+        lower: dict[str, str] = {}  # column name without capitals -> as written
         for h in header:
             key = (h or "").strip().lower()
-            if key and key in seen:
+            if key and key in lower:
                 raise ValidationError("CSV line 1", "names a column twice (capitals aside): "
                                       "each column must have its own name", (h or "").strip())
-            seen.add(key)
+            lower[key] = h
         if "name" not in lower:
             raise ValidationError("CSV file", "needs a column called name on its first line",
                                   ", ".join(header))
