@@ -377,7 +377,7 @@ class MemberPage(w.VBox):
         """Why cards are not accepted now, in the page's language (``None``: they are)."""
         _ = self._
         now = self._store.now()
-        if consultation.accepts_cards(now) is None:
+        if consultation.accepts_cards(now):
             return None
         if consultation.status is not m.ConsultationStatus.OPEN:
             return _(_STATUS_REFUSALS.get(consultation.status, _STATUS_REFUSALS[None]))
@@ -419,7 +419,7 @@ class MemberPage(w.VBox):
         return problem_in_words(exc, self._, self._labels(), self.language, show_value=False)
 
 
-#: Why a consultation that is not open refuses cards (English text of ``accepts_cards``).
+#: Why a consultation that is not open refuses cards (English text of ``card_refusal``).
 _STATUS_REFUSALS = {
     m.ConsultationStatus.DRAFT: N_("the consultation is draft, not open"),
     m.ConsultationStatus.CLOSED: N_("the consultation is closed, not open"),

@@ -1,0 +1,65 @@
+"""The domain model: validated dataclasses and the policies that read them; no I/O.
+
+No widgets and no database here.
+
+Every constructor validates its values and raises :class:`~cop_widgets.errors.ValidationError`
+naming the field and the rule. Text limits are documented in :data:`LIMITS`.
+
+Modules
+-------
+choices
+    The closed sets of values (kinds, states, visibility).
+fields
+    Field validation shared by every record.
+consultation
+    Development, Consultation, Round and Statement.
+roster
+    Member and Invitation.
+answers
+    StanceResponse, PositionCard, Draft and Endorsement.
+policies
+    One rule per policy: results visibility, the smallest group shown, under-representation.
+"""
+
+from __future__ import annotations
+
+from .answers import Draft, Endorsement, PositionCard, StanceResponse
+from .choices import (
+    CardStatus,
+    ConsultationStatus,
+    DevelopmentKind,
+    EndorsementKind,
+    ModerationState,
+    Visibility,
+)
+from .consultation import Consultation, Development, Round, Statement
+from .fields import LIMITS, MAX_ID, moment, text
+from .policies import MIN_GROUP_SIZE, RepresentationRule
+from .roster import RESERVED_ATTRIBUTES, Invitation, Member, parse_attributes_csv_row
+
+__all__ = [
+    "LIMITS",
+    "MAX_ID",
+    "RESERVED_ATTRIBUTES",
+    "MIN_GROUP_SIZE",
+    "text",
+    "moment",
+    "parse_attributes_csv_row",
+    "DevelopmentKind",
+    "Visibility",
+    "ConsultationStatus",
+    "ModerationState",
+    "CardStatus",
+    "EndorsementKind",
+    "Development",
+    "Consultation",
+    "Round",
+    "Statement",
+    "Member",
+    "Invitation",
+    "StanceResponse",
+    "PositionCard",
+    "Draft",
+    "Endorsement",
+    "RepresentationRule",
+]

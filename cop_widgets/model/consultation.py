@@ -1,0 +1,253 @@
+"""The consultation and what it is about: the development, its rounds and its statements."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..errors import ValidationError
+from ..scales import SCALES
+from .choices import ConsultationStatus, DevelopmentKind, ModerationState, Visibility
+from .fields import (
+    LIMITS,
+    MAX_ID,
+    boolean,
+    calendar_date,
+    moment,
+    optional_id,
+    required_id,
+    set_field,
+    text,
+)
+
+__all__ = ["Development", "Consultation", "Round", "Statement"]
+
+_URL = re.compile(r"^https?://[^\s]+$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Development:
+    """An external development the community must answer.
+
+    Attributes
+    ----------
+    kind : DevelopmentKind
+        policy, technology, management_change, request_for_opinion or other.
+    title : str
+        Short title (required, at most 200 characters).
+    summary : str
+        What happened, in the facilitator's words (at most 10,000 characters).
+    source_url : str
+        Link to the source (``http`` or ``https``), or empty.
+    date : datetime.date or None
+        When the development was announced.
+    requester, requester_deadline, questions
+        For a request for opinion only: who asks, by when they want the answer, and the
+        questions they asked (at least one). Must stay empty for other kinds.
+
+    """
+
+    kind: DevelopmentKind | str
+    title: str
+    summary: str = ""
+    source_url: str = ""
+    date: dt.date | str | None = None
+    requester: str = ""
+    requester_deadline: dt.date | str | None = None
+    questions: tuple[str, ...] = ()
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        set_field(self, "kind", DevelopmentKind.parse("kind", self.kind))
+        set_field(self, "title", text("title", self.title, "title"))
+        set_field(self, "summary", text("summary", self.summary, "summary", required=False))
+        url = text("source_url", self.source_url, "source_url", required=False)
+        if url and not _URL.match(url):
+            raise ValidationError("source_url", "must start with http:// or https://", url)
+        set_field(self, "source_url", url)
+        set_field(self, "date", calendar_date("date", self.date, required=False))
+        questions = self.questions or ()
+        if not isinstance(questions, Iterable):
+            raise ValidationError("questions", "must be a list of questions", questions)
+        if isinstance(questions, str):
+            questions = [q for q in questions.splitlines()]
+        questions = tuple(
+            text(f"questions[{i}]", q, "question")
+            for i, q in enumerate(q for q in questions if q and str(q).strip())
+        )
+        if len(questions) > LIMITS["questions"]:
+            raise ValidationError("questions", f"must be at most {LIMITS['questions']} questions")
+        requester = text("requester", self.requester, "requester", required=False)
+        deadline = calendar_date("requester_deadline", self.requester_deadline, required=False)
+        if self.kind is DevelopmentKind.REQUEST_FOR_OPINION:
+            if not requester:
+                raise ValidationError("requester", "is required for a request for opinion")
+            if deadline is None:
+                raise ValidationError(
+                    "requester_deadline", "is required for a request for opinion"
+                )
+            if not questions:
+                raise ValidationError(
+                    "questions", "a request for opinion needs at least one question"
+                )
+        else:
+            for name, value in (
+                ("requester", requester),
+                ("requester_deadline", deadline),
+                ("questions", questions),
+            ):
+                if value:
+                    raise ValidationError(name, "is only for a request for opinion", value)
+        set_field(self, "requester", requester)
+        set_field(self, "requester_deadline", deadline)
+        set_field(self, "questions", questions)
+        set_field(self, "id", optional_id("id", self.id))
+
+
+@dataclass(frozen=True)
+class Consultation:
+    """One joint-response process about one development.
+
+    Attributes
+    ----------
+    development_id : int
+        The development being answered.
+    title : str
+        The question put to the community.
+    scale : str
+        Key of the stance scale (see :data:`cop_widgets.scales.SCALES`).
+    anonymous : bool
+        If true, no name is ever shown beside a position.
+    visibility : Visibility
+        When members may see results: after_submission, after_close or never.
+    deadline : datetime or None
+        Cards are refused after this moment (UTC).
+    status : ConsultationStatus
+        draft, open or closed. Cards are accepted only while open.
+    language : str
+        Language of the member pages (``en``, ``fr``, ``es``).
+
+    """
+
+    development_id: int
+    title: str
+    scale: str = "likert5"
+    anonymous: bool = True
+    visibility: Visibility | str = Visibility.AFTER_SUBMISSION
+    deadline: dt.datetime | str | None = None
+    status: ConsultationStatus | str = ConsultationStatus.DRAFT
+    language: str = "en"
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        set_field(self, "development_id", required_id("development_id", self.development_id))
+        set_field(self, "title", text("title", self.title, "title"))
+        if not isinstance(self.scale, str) or self.scale not in SCALES:
+            raise ValidationError("scale", f"must be one of {', '.join(SCALES)}", self.scale)
+        set_field(self, "anonymous", boolean("anonymous", self.anonymous))
+        set_field(self, "visibility", Visibility.parse("visibility", self.visibility))
+        set_field(self, "deadline", moment("deadline", self.deadline, required=False))
+        set_field(self, "status", ConsultationStatus.parse("status", self.status))
+        language = text("language", self.language, "language")
+        if language not in ("en", "fr", "es"):
+            raise ValidationError("language", "must be one of en, fr, es", language)
+        set_field(self, "language", language)
+        set_field(self, "id", optional_id("id", self.id))
+
+    def card_refusal(self, now: dt.datetime) -> str | None:
+        """Return why a card cannot be accepted at ``now``, or ``None`` if it can.
+
+        Parameters
+        ----------
+        now : datetime
+            The moment of the attempt (aware, UTC).
+
+        Returns
+        -------
+        str or None
+            The reason, in English, when the consultation is not open or its deadline has
+            passed; ``None`` when cards are accepted.
+
+        """
+        if self.status is not ConsultationStatus.OPEN:
+            return f"the consultation is {self.status.value}, not open"
+        if self.deadline is not None and now > self.deadline:
+            return f"the deadline {self.deadline:%Y-%m-%d %H:%M} UTC has passed"
+        return None
+
+    def accepts_cards(self, now: dt.datetime) -> bool:
+        """Return whether a card may be saved at ``now`` (see :meth:`card_refusal` for why not).
+
+        Parameters
+        ----------
+        now : datetime
+            The moment of the attempt (aware, UTC).
+
+        Returns
+        -------
+        bool
+            ``True`` while the consultation is open and its deadline has not passed.
+
+        """
+        return self.card_refusal(now) is None
+
+
+@dataclass(frozen=True)
+class Round:
+    """A round of position cards (Delphi rounds; most consultations have one)."""
+
+    consultation_id: int
+    number: int = 1
+    opened_at: dt.datetime | None = None
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        set_field(self, "consultation_id", required_id("consultation_id", self.consultation_id))
+        set_field(self, "number", required_id("number", self.number))
+        set_field(self, "opened_at", moment("opened_at", self.opened_at, required=False))
+        set_field(self, "id", optional_id("id", self.id))
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A statement members take a stance on.
+
+    Attributes
+    ----------
+    consultation_id : int
+        The consultation it belongs to.
+    text : str
+        The statement (at most 500 characters).
+    proposed_by : int or None
+        The member who proposed it, or ``None`` for the facilitator.
+    moderation : ModerationState
+        pending, accepted, rejected or withdrawn; only accepted statements are on cards.
+    position : int
+        Order on the card (ascending).
+    external_id : str
+        Id in another system (a Pol.is comment id), or empty.
+
+    """
+
+    consultation_id: int
+    text: str
+    proposed_by: int | None = None
+    moderation: ModerationState | str = ModerationState.ACCEPTED
+    position: int = 0
+    external_id: str = ""
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        set_field(self, "consultation_id", required_id("consultation_id", self.consultation_id))
+        set_field(self, "text", text("text", self.text, "statement"))
+        set_field(self, "proposed_by", optional_id("proposed_by", self.proposed_by))
+        set_field(self, "moderation", ModerationState.parse("moderation", self.moderation))
+        if (isinstance(self.position, bool) or not isinstance(self.position, int)
+                or not 0 <= self.position <= MAX_ID):
+            raise ValidationError("position", f"must be a whole number from 0 to {MAX_ID}",
+                                  self.position)
+        set_field(self, "external_id", text("external_id", self.external_id, "external_id",
+                                       required=False))
+        set_field(self, "id", optional_id("id", self.id))
