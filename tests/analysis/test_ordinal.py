@@ -348,6 +348,51 @@ def test_shares_accept_proportions(counts):
     assert iqr(p, v) == iqr(counts, v)
 
 
-def test_module_exports_are_callable():
-    for name in ordinal.__all__:
-        assert hasattr(ordinal, name)
+# -- every exported measure, through the package, on one distribution worked by hand ----------
+
+# counts (0, 2, 3, 0, 0) on a five-level scale with values 10, 20, 30, 40, 50 (N = 5):
+#
+# - shares: disagreeing (levels 1-2) 2/5, neither (level 3) 3/5, agreeing 0.
+# - quartiles: cumulative 0, 2, 5, 5, 5; Q1 target 1.25 -> 20, median target 2.5 -> 30,
+#   Q3 target 3.75 -> 30; IQR = 30 - 20 = 10 (in the units of the values, not steps).
+# - Tastle & Wierman: mu = (2*20 + 3*30) / 5 = 26, width of the *scale* 40;
+#   |X - mu| / 40 = 6/40, 4/40 -> TW = 1 + 2/5 log2(0.85) + 3/5 log2(0.9) = 0.815012.
+#   (The width of the answers, 10, would give 1 + 2/5 log2(0.4) + 3/5 log2(0.6) = 0.029.)
+# - Leik: F = 0, 2/5, 1, 1 -> min(F, 1 - F) = 0, 2/5, 0, 0; D = 2 * (2/5) / 4 = 1/5.
+# - van der Eijk: layer 01100 of weight 2*2/5: TU = 3 ((0,1,2) 011, (1,2,3) and (1,2,4) 110),
+#   TDU = 0, U = 1, S = 2 -> A = 1 - 1/4 = 3/4; layer 00100 of weight 1/5, A = 1.
+#   A = 4/5 * 3/4 + 1/5 = 4/5.
+# - mean position: 2 (26 - 10) / 40 - 1 = -1/5.
+WORKED = [0, 2, 3, 0, 0]
+TENS = [10, 20, 30, 40, 50]
+POLARITY5 = [-1, -1, 0, 1, 1]
+BY_HAND = {
+    "percent_agreement": ((WORKED, POLARITY5, -1), 0.4),
+    "quantile": ((WORKED, TENS, 0.25), 20.0),
+    "median": ((WORKED, TENS), 30.0),
+    "iqr": ((WORKED, TENS), 10.0),
+    "tastle_wierman": ((WORKED, TENS), 1 + 0.4 * math.log2(0.85) + 0.6 * math.log2(0.9)),
+    "van_der_eijk": ((WORKED,), 0.8),
+    "pattern_agreement": (([0, 1, 1, 0, 0],), 0.75),
+    "leik": ((WORKED,), 0.2),
+    "mean_position": ((WORKED, TENS), -0.2),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BY_HAND))
+def test_each_exported_measure_gives_the_hand_computed_value(name):
+    args, expected = BY_HAND[name]
+    assert getattr(ordinal, name)(*args) == pytest.approx(expected, abs=1e-12)
+
+
+def test_worked_tastle_wierman_uses_the_width_of_the_scale():
+    assert tastle_wierman(WORKED, TENS) == pytest.approx(0.815012, abs=1e-6)
+    # The same answers on a scale twice as wide are closer together: more consensus.
+    assert tastle_wierman([0, 2, 3, 0, 0, 0, 0, 0, 0], np.arange(1, 10) * 10) > 0.9
+
+
+def test_every_exported_measure_is_worked_by_hand():
+    measures = {name for name in ordinal.__all__
+                if callable(getattr(ordinal, name)) and name[0].islower()
+                and name != "ordered_levels"}
+    assert measures == set(BY_HAND)
