@@ -19,7 +19,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from contextlib import suppress
 
 import pytest
 import sqlalchemy as sa
@@ -353,18 +352,41 @@ _TZ_PLUS = dt.timezone(dt.timedelta(hours=5))
 _TZ_MINUS = dt.timezone(dt.timedelta(hours=-5))
 
 
+_MOMENT_FIELDS = {  # field name -> builder of an object with that moment
+    "deadline": lambda v: m.Consultation(1, "Q", deadline=v),
+    "opened_at": lambda v: m.Round(1, opened_at=v),
+}
+
+
 @pytest.mark.parametrize("value", [
     dt.datetime(1, 1, 1, 0, 0, tzinfo=_TZ_PLUS),
     "0001-01-01T00:00+05:00",
     dt.datetime(9999, 12, 31, 23, 0, tzinfo=_TZ_MINUS),
 ], ids=["min+05", "min+05-text", "max-05"])
-@pytest.mark.parametrize("build", [
-    lambda v: m.Consultation(1, "Q", deadline=v),
-    lambda v: m.Round(1, opened_at=v),
-], ids=["Consultation.deadline", "Round.opened_at"])
-def test_out_of_range_moment_is_a_validation_error(build, value):
-    with suppress(ValidationError):
-        build(value)
+@pytest.mark.parametrize("field", list(_MOMENT_FIELDS))
+def test_out_of_range_moment_is_a_validation_error(field, value):
+    """In UTC these moments fall in year 0 or 10000: refused, naming the field."""
+    with pytest.raises(ValidationError) as refused:
+        _MOMENT_FIELDS[field](value)
+    assert refused.value.field == field
+    assert "between years 1 and 9999" in refused.value.rule
+
+
+@pytest.mark.parametrize(("value", "utc"), [
+    (dt.datetime(1, 1, 1, 5, 0, tzinfo=_TZ_PLUS), dt.datetime(1, 1, 1, 0, 0)),
+    ("0001-01-01T05:00+05:00", dt.datetime(1, 1, 1, 0, 0)),
+    (dt.datetime(9999, 12, 31, 18, 59, tzinfo=_TZ_MINUS), dt.datetime(9999, 12, 31, 23, 59)),
+    (dt.datetime(9999, 12, 31, 23, 59), dt.datetime(9999, 12, 31, 23, 59)),  # naive: UTC
+], ids=["min+05", "min+05-text", "max-05", "max-naive"])
+@pytest.mark.parametrize("field", list(_MOMENT_FIELDS))
+def test_moment_at_the_edge_of_the_range_is_kept_in_utc(field, value, utc):
+    """Just inside the range: accepted as the same instant in UTC, and it round-trips."""
+    build = _MOMENT_FIELDS[field]
+    kept = getattr(build(value), field)
+    assert kept == utc.replace(tzinfo=dt.timezone.utc)
+    assert kept.tzinfo is dt.timezone.utc
+    assert getattr(build(kept), field) == kept
+    assert getattr(build(kept.isoformat()), field) == kept
 
 
 @pytest.mark.parametrize("build", [
@@ -379,13 +401,24 @@ def test_store_set_timestamps_are_validated(build):
         build()
 
 
-@pytest.mark.parametrize("responses", [None, 5, 1.5, True], ids=repr)
-def test_save_card_with_non_iterable_responses(world, responses):
+@pytest.mark.parametrize("responses", [5, 1.5, True], ids=repr)
+def test_save_card_with_non_iterable_responses_is_refused(world, responses):
     before = _sizes(world["store"])
-    try:
+    with pytest.raises(ValidationError) as refused:
         world["store"].save_card(world["cid"], world["tokens"][0], responses)
-    except ValidationError:
-        assert _sizes(world["store"]) == before
+    assert refused.value.field == "responses"
+    assert _sizes(world["store"]) == before
+
+
+def test_save_card_with_responses_none_saves_a_draft_without_answers(world):
+    """``None`` means no answer (it once raised ``TypeError``): a draft with none is kept."""
+    store, token = world["store"], world["tokens"][0]
+    (count, _last), answers = _sizes(store)
+    card = store.save_card(world["cid"], token, None, status="draft")
+    assert card.responses == () and card.status is m.CardStatus.DRAFT
+    assert _sizes(store)[0][0] == count + 1 and _sizes(store)[1] == answers
+    stored = store.list_card_revisions(world["cid"], world["member_of"][token])[-1]
+    assert stored == card
 
 
 @pytest.mark.parametrize("where", ["concerns", "impact", "rationale", "token", "proposal"])
