@@ -618,3 +618,55 @@ def test_parse_attributes_csv_row():
            "region": None}
     assert m.parse_attributes_csv_row(row, ["name", "email"]) == {"role": "teacher",
                                                                   "region": ""}
+
+
+# -- policies ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("visibility", list(m.Visibility))
+@pytest.mark.parametrize("status", list(m.ConsultationStatus))
+@pytest.mark.parametrize("submitted", [False, True])
+def test_results_visible_follows_the_readme_rule(visibility, status, submitted):
+    c = m.Consultation(1, "t", visibility=visibility, status=status)
+    if visibility is m.Visibility.NEVER:
+        expected = False  # not even once closed, not even to a member who submitted
+    elif status is m.ConsultationStatus.CLOSED:
+        expected = True  # public once closed, with or without a token
+    else:
+        expected = visibility is m.Visibility.AFTER_SUBMISSION and submitted
+    assert m.results_visible(c, submitted=submitted) is expected
+
+
+def test_results_visible_needs_submitted_by_keyword():
+    with pytest.raises(TypeError):
+        m.results_visible(m.Consultation(1, "t"), True)  # type: ignore[misc]
+
+
+def test_smallest_group_shown_is_decided_by_anonymity():
+    assert m.smallest_group_shown(m.Consultation(1, "t", anonymous=True)) == m.MIN_GROUP_SIZE
+    assert m.smallest_group_shown(m.Consultation(1, "t", anonymous=False)) == 1
+    assert m.MIN_GROUP_SIZE == 3
+
+
+def test_representation_rule_flags_by_gap_or_by_rate():
+    import numpy as np
+
+    rule = m.RepresentationRule()
+    flags = rule.flag(
+        roster=np.array([10, 10, 10, 10]),
+        gap_points=np.array([-10.0, -9.0, 0.0, np.nan]),
+        response_rate=np.array([0.5, 0.5, 0.24, 0.0]),
+        overall_rate=0.5,
+    )
+    # a 10-point gap is flagged, 9 is not; a rate under half the overall rate is flagged
+    assert flags.tolist() == [True, False, True, True]
+    small = m.RepresentationRule(min_roster=3).flag(
+        np.array([2, 3]), np.array([-50.0, -50.0]), np.array([0.0, 0.0]), 0.5)
+    assert small.tolist() == [False, True]
+
+
+@pytest.mark.parametrize("kwargs", [{"max_gap_points": -1}, {"min_rate_ratio": 1.5},
+                                    {"min_roster": 0}])
+def test_representation_rule_refuses_a_nonsense_setting(kwargs):
+    with pytest.raises(ValueError):
+        m.RepresentationRule(**kwargs)

@@ -34,7 +34,12 @@ from .choices import (
 )
 from .consultation import Consultation, Development, Round, Statement
 from .fields import LIMITS, MAX_ID, moment, text
-from .policies import MIN_GROUP_SIZE, RepresentationRule
+from .policies import (
+    MIN_GROUP_SIZE,
+    RepresentationRule,
+    results_visible,
+    smallest_group_shown,
+)
 from .roster import RESERVED_ATTRIBUTES, Invitation, Member, parse_attributes_csv_row
 
 __all__ = [
@@ -62,4 +67,6 @@ __all__ = [
     "Draft",
     "Endorsement",
     "RepresentationRule",
+    "results_visible",
+    "smallest_group_shown",
 ]

@@ -13,9 +13,14 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from .choices import ConsultationStatus, Visibility
+from .consultation import Consultation
+
 __all__ = [
     "MIN_GROUP_SIZE",
     "RepresentationRule",
+    "results_visible",
+    "smallest_group_shown",
 ]
 
 #: Groups of a member attribute with fewer answering members than this are left out of a
@@ -24,6 +29,50 @@ __all__ = [
 MIN_GROUP_SIZE = 3
 
 _TOL = 1e-9
+
+
+def results_visible(consultation: Consultation, *, submitted: bool) -> bool:
+    """Return whether a visitor may see the community's results of ``consultation`` now.
+
+    Parameters
+    ----------
+    consultation : Consultation
+        Its ``visibility`` and ``status`` decide.
+    submitted : bool
+        Whether the visitor is a member who has submitted a card in this consultation
+        (proved by their token); ``False`` for anyone else.
+
+    Returns
+    -------
+    bool
+        Never when visibility is ``never``. Otherwise, once the consultation is closed, to
+        anyone with the link; before that, only when visibility is ``after_submission`` and
+        only to a member who has submitted.
+
+    """
+    if consultation.visibility is Visibility.NEVER:
+        return False
+    if consultation.status is ConsultationStatus.CLOSED:
+        return True
+    return consultation.visibility is Visibility.AFTER_SUBMISSION and submitted
+
+
+def smallest_group_shown(consultation: Consultation) -> int:
+    """Return how many answering members a group needs to be shown in a comparison.
+
+    Parameters
+    ----------
+    consultation : Consultation
+        Its ``anonymous`` flag decides.
+
+    Returns
+    -------
+    int
+        :data:`MIN_GROUP_SIZE` when the consultation is anonymous, so that no one's stance
+        is singled out by a small group; 1 otherwise, since names are shown anyway.
+
+    """
+    return MIN_GROUP_SIZE if consultation.anonymous else 1
 
 
 @dataclass(frozen=True)

@@ -22,20 +22,11 @@ from .common import FULL_WIDTH, Message, esc, tagged
 from .distribution import distribution_html
 from .problems import problem_in_words
 
-__all__ = ["MemberPage", "PASS", "results_visible"]
+__all__ = ["MemberPage", "PASS"]
 
 #: The radio value of "pass / unsure".
 PASS = "pass"
 _NOT_ANSWERED = object()
-
-
-def results_visible(consultation: m.Consultation, submitted: bool) -> bool:
-    """Whether a member may see the community's results now."""
-    if consultation.visibility is m.Visibility.NEVER:
-        return False
-    if consultation.visibility is m.Visibility.AFTER_SUBMISSION:
-        return submitted or consultation.status is m.ConsultationStatus.CLOSED
-    return consultation.status is m.ConsultationStatus.CLOSED
 
 
 class StatementRow(w.VBox):
@@ -361,7 +352,7 @@ class MemberPage(w.VBox):
 
     def _show_results(self, submitted: bool) -> None:
         _ = self._
-        if not results_visible(self.consultation, submitted):
+        if not m.results_visible(self.consultation, submitted=submitted):
             if self.consultation.visibility is m.Visibility.AFTER_CLOSE:
                 later = _("Results will be shown here when the consultation closes.")
                 self.results.value = f"<p>{esc(later)}</p>"

@@ -13,21 +13,12 @@ from .brief import brief_html
 from .common import Message, esc, tagged
 from .distribution import distribution_html
 
-__all__ = ["ResultsView", "results_allowed"]
+__all__ = ["ResultsView"]
 
 
-def results_allowed(store: Store, consultation: m.Consultation, token: str | None) -> bool:
-    """Whether the results may be shown to this visitor.
-
-    After the consultation closes, results are public unless visibility is ``never``.
-    While it is open, only a member who has submitted (proved by their token) sees them,
-    and only when visibility is ``after_submission``.
-    """
-    if consultation.visibility is m.Visibility.NEVER:
-        return False
-    if consultation.status is m.ConsultationStatus.CLOSED:
-        return True
-    if consultation.visibility is not m.Visibility.AFTER_SUBMISSION or not token:
+def _has_submitted(store: Store, consultation: m.Consultation, token: str | None) -> bool:
+    """Whether ``token`` belongs to a member with a submitted card in ``consultation``."""
+    if not token:
         return False
     try:
         card = store.get_card(consultation.id, token, include_drafts=False)
@@ -72,7 +63,8 @@ class ResultsView(w.VBox):
         _ = translator(language)
         development = store.get_development(consultation.development_id)
         brief = w.HTML(brief_html(development, consultation, _, language))
-        if not results_allowed(store, consultation, token):
+        if not m.results_visible(consultation,
+                                 submitted=_has_submitted(store, consultation, token)):
             self.message.show(_("The results of this consultation are not published yet."),
                               "info")
             self.children = [brief, self.message]

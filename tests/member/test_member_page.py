@@ -186,6 +186,30 @@ def test_results_view_permissions(store, seeded):
     assert "does not name" in ResultsView(store, 4242).message.text
 
 
+@pytest.mark.parametrize("visibility", ["after_submission", "after_close", "never"])
+def test_member_page_and_results_page_agree_on_who_sees_results(store, seeded, visibility):
+    """Both pages follow the one rule, for a member who submitted and for one who did not."""
+    cid = seeded.consultation.id
+    store.update_consultation(cid, visibility=visibility)
+    submit(store, seeded, 0, 4, "fine")
+    store.save_card(cid, seeded.tokens[seeded.members[1].id], [], status="draft")
+    for closed in (False, True):
+        if closed:
+            store.close_consultation(cid)
+        consultation = store.get_consultation(cid)
+        for index, submitted in ((0, True), (1, False)):  # member 1 has only a draft
+            token = seeded.tokens[seeded.members[index].id]
+            expected = m.results_visible(consultation, submitted=submitted)
+            assert expected is (visibility != "never" and (closed or (
+                submitted and visibility == "after_submission")))
+            page = MemberPage(store, cid, token)
+            assert ("Where the community stands" in page.results.value) is expected
+            assert ("Reasons members gave" in html_of(ResultsView(store, cid, token))) \
+                is expected
+        anyone = "Reasons members gave" in html_of(ResultsView(store, cid, "not-a-token"))
+        assert anyone is (closed and visibility != "never")
+
+
 @pytest.mark.parametrize("anonymous", [True, False])
 def test_member_text_is_escaped_and_no_names_in_results(store, seeded, anonymous):
     cid = seeded.consultation.id
