@@ -9,7 +9,12 @@ import pandas as pd
 import pytest
 
 from cop_widgets.analysis.summary import by_attribute, stance_distribution, statement_summary
-from cop_widgets.charts import figures
+from cop_widgets.charts.figures import (
+    attribute_chart,
+    divergence_chart,
+    opinion_map,
+    participation_chart,
+)
 from cop_widgets.charts.palette import DIVERGING, level_colours
 from cop_widgets.charts.render import to_svg
 from cop_widgets.i18n import format_number
@@ -44,8 +49,8 @@ def data_rows(chart) -> int:
 def build(n_members: int):
     responses = make_responses(n_members)
     summary = statement_summary(responses, LIKERT)
-    return figures.divergence_chart(stance_distribution(responses, LIKERT), summary,
-                                    STATEMENTS, LIKERT), summary
+    return divergence_chart(stance_distribution(responses, LIKERT), summary,
+                            STATEMENTS, LIKERT), summary
 
 
 def test_divergence_spec_does_not_grow_with_members():
@@ -90,7 +95,7 @@ def test_attribute_chart_and_text():
     members = pd.DataFrame({"member_id": range(1, 31),
                             "role": ["tutor" if i % 2 else "volunteer" for i in range(1, 31)]})
     by_group = by_attribute(responses, members, "role", LIKERT)
-    figure = figures.attribute_chart(by_group, STATEMENTS, "role")
+    figure = attribute_chart(by_group, STATEMENTS, "role")
     assert "by role" in figure.text
     assert data_rows(figure.chart) == len(by_group)
 
@@ -103,7 +108,7 @@ def test_opinion_map_is_binned_and_described():
     labels = pd.Series(pd.array(np.where(coords.x > 0, 0, 1), dtype="Int64"),
                        index=coords.member_id)
     labels.iloc[:7] = pd.NA
-    figure = figures.opinion_map(coords, labels, bins=10)
+    figure = opinion_map(coords, labels, bins=10)
     assert data_rows(figure.chart) <= 10 * 10 * 3
     sizes = labels.value_counts()
     assert f"Group A ({format_number(sizes[0])} members)" in figure.text  # 2,509
@@ -114,8 +119,48 @@ def test_participation_chart_counts():
     members = pd.DataFrame({"member_id": range(6), "invited": [True] * 5 + [False],
                             "responded": [True, True, True, False, False, False],
                             "region": ["N", "N", "S", "S", "S", ""]})
-    figure = figures.participation_chart(members, "region")
+    figure = participation_chart(members, "region")
     assert figure.text.startswith("3 of 6 members have responded (50%)")
     assert "(not given) (0 of 1, 0%)" in figure.text
     spec = json.dumps(figure.chart.to_dict())
     assert "Not invited" in spec
+
+
+def test_rounds_chart_says_which_statements_stayed_stable():
+    from cop_widgets.analysis.rounds import round_change, rounds_summary
+    from cop_widgets.charts.figures import rounds_chart
+
+    first = make_responses(20, seed=1)
+    second = first.copy()
+    second.loc[second["statement_id"] == 1, "stance"] = 1  # everyone turns on statement 1
+    figure = rounds_chart(rounds_summary({1: first, 2: second}, LIKERT),
+                          round_change(first, second), STATEMENTS)
+    assert figure.text.startswith("2 rounds. Between the last two rounds, 2 of 3 statements "
+                                  "were stable")
+    assert "1. We agree on this (100% of members changed)" in figure.text
+
+
+def test_a_chart_in_french_writes_its_axes_the_french_way():
+    from cop_widgets.charts.figures.labels import MISSING, percent
+
+    members = pd.DataFrame({"member_id": range(4), "invited": [True] * 4,
+                            "responded": [True, True, False, False], "region": ["N"] * 4})
+    english = participation_chart(members, language="en")
+    french = participation_chart(members, language="fr")
+    assert "locale" not in english.chart.to_dict().get("config", {})
+    config = french.chart.to_dict()["config"]
+    assert config["locale"]["number"]["decimal"] == ","
+    assert config["aria"] is False  # Vega's own descriptions are English: the text stands in
+    assert french.language == "fr"
+    assert "2 sur 4" in french.text and percent(0.5, "fr") in french.text
+    assert percent(float("nan")) == MISSING and percent(0.5) == "50%"
+
+
+def test_groups_not_given_are_named_in_the_chart_language():
+    responses = make_responses(12)
+    members = pd.DataFrame({"member_id": range(1, 13),
+                            "role": [None if i % 3 == 0 else "tutor" for i in range(1, 13)]})
+    by_group = by_attribute(responses, members, "role", LIKERT)
+    spec = json.dumps(attribute_chart(by_group, STATEMENTS, "role",
+                                      language="fr").chart.to_dict(), ensure_ascii=False)
+    assert "(non renseigné)" in spec and "(not given)" not in spec

@@ -1,0 +1,79 @@
+"""Who has been heard: invited members who responded and who have not.
+
+:func:`participation_chart` counts the roster's members by status (responded, not yet,
+not invited), overall or by a member attribute, and names the group that responded least.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from ...analysis.summary import NOT_GIVEN
+from ...i18n import N_, Words
+from .figure import Figure, make_figure
+from .labels import WIDTH, percent
+
+__all__ = ["participation_chart", "ALL_MEMBERS"]
+
+#: The one group of the participation chart when it is not broken down by an attribute.
+ALL_MEMBERS = N_("All members")
+#: Colours of the statuses: responded, not yet, not invited.
+STATUS_COLOURS = ("#0072B2", "#E69F00", "#bdbdbd")
+
+
+def participation_chart(members: pd.DataFrame, attribute: str | None = None, *,
+                        language: str | None = None) -> Figure:
+    """Invited members who responded and who have not, overall or by an attribute.
+
+    Parameters
+    ----------
+    members : DataFrame
+        ``Store.members_frame``: ``invited``, ``responded`` and attribute columns.
+    attribute : str, optional
+        Break the bars down by this attribute.
+    language : str, optional
+        Language of the chart's words and text (English by default).
+    """
+    words = Words(language)
+    _, ngettext, number = words.gettext, words.ngettext, words.number
+    frame = members.copy()
+    not_given = _(NOT_GIVEN)
+    frame["group"] = (frame[attribute].fillna(not_given).replace("", not_given)
+                      if attribute else _(ALL_MEMBERS))
+    statuses = [_("Responded"), _("Not yet"), _("Not invited")]
+    frame["status"] = np.where(frame["responded"], statuses[0],
+                               np.where(frame["invited"], statuses[1], statuses[2]))
+    counts = frame.groupby(["group", "status"]).size().rename("members").reset_index()
+    title = (_("Who has been heard, by {attribute}").format(attribute=attribute) if attribute
+             else _("Who has been heard"))
+    chart = (
+        alt.Chart(counts, title=title)
+        .mark_bar()
+        .encode(
+            y=alt.Y("group:N", title=attribute or None),
+            x=alt.X("members:Q", title=_("Members"), stack="zero"),
+            color=alt.Color("status:N", title=None, scale=alt.Scale(
+                domain=statuses, range=list(STATUS_COLOURS))),
+            tooltip=[alt.Tooltip("group:N", title=attribute or _("Group")),
+                     alt.Tooltip("status:N", title=_("Status")),
+                     alt.Tooltip("members:Q", title=_("Members"))],
+        )
+        .properties(width=WIDTH)
+    )
+    rates = frame.groupby("group")["responded"].agg(["sum", "count"])
+    rates["rate"] = rates["sum"] / rates["count"]
+    responded, total = int(rates["sum"].sum()), int(rates["count"].sum())
+    text = ngettext("{responded} of {count} member has responded ({percent}).",
+                    "{responded} of {count} members have responded ({percent}).",
+                    total).format(responded=number(responded), count=number(total),
+                                  percent=percent(responded / max(total, 1), words.language))
+    if attribute and len(rates) > 1:
+        ranked = rates.sort_values("rate")
+        low = ranked.iloc[0]
+        text += " " + _("Lowest response by {attribute}: {group} ({responded} of {count}, "
+                        "{percent}).").format(
+            attribute=attribute, group=ranked.index[0], responded=number(int(low["sum"])),
+            count=number(int(low["count"])), percent=percent(low["rate"], words.language))
+    return make_figure(chart, text, words.language)
