@@ -90,7 +90,7 @@ def van_der_eijk(counts: ArrayLike) -> Measure:
     Parameters
     ----------
     counts : array_like, shape (k,) or (m, k)
-        Stances per level, least agreement first.
+        Stances per level, least agreement first; two levels are read as the two extremes.
 
     Returns
     -------

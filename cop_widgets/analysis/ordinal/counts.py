@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from ...scales import Scale
 
 __all__ = ["Measure", "OrderedLevels", "ordered_levels", "as_rows", "checked_values",
-           "measure", "row_shares"]
+           "measure", "row_shares", "shares_on_values"]
 
 Measure = float | NDArray[np.float64]
 """A float for one distribution, an array of shape ``(m,)`` for ``m`` distributions."""
@@ -111,3 +111,25 @@ def row_shares(c: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.
     with np.errstate(invalid="ignore", divide="ignore"):
         p = c / n[:, np.newaxis]
     return n, p
+
+
+def shares_on_values(counts: ArrayLike, values: ArrayLike) -> tuple[
+        NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], bool]:
+    """Check a distribution and its level values for a measure that uses the values.
+
+    Returns
+    -------
+    shares : ndarray, shape (m, k)
+        Row shares (``nan`` rows where there is no stance).
+    values : ndarray, shape (k,)
+        The level values, checked.
+    totals : ndarray, shape (m,)
+        Stances per row.
+    one : bool
+        Whether ``counts`` was one distribution.
+
+    """
+    c, one = as_rows(counts)
+    v = checked_values(values, c.shape[1])
+    n, p = row_shares(c)
+    return p, v, n, one

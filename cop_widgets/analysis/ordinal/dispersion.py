@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .counts import Measure, as_rows, checked_values, measure, row_shares
+from .counts import Measure, as_rows, measure, row_shares, shares_on_values
 
 __all__ = ["tastle_wierman", "leik"]
 
@@ -23,7 +23,7 @@ def tastle_wierman(counts: ArrayLike, values: ArrayLike) -> Measure:
     counts : array_like, shape (k,) or (m, k)
         Stances per level, least agreement first.
     values : array_like, shape (k,)
-        Level values, strictly increasing.
+        Level values, strictly increasing; the first and last set the width of the scale.
 
     Returns
     -------
@@ -32,9 +32,7 @@ def tastle_wierman(counts: ArrayLike, values: ArrayLike) -> Measure:
         extreme levels; ``nan`` when there is no stance. A one-level scale gives 1.
 
     """
-    c, one = as_rows(counts)
-    v = checked_values(values, c.shape[1])
-    n, p = row_shares(c)
+    p, v, n, one = shares_on_values(counts, values)
     width = v[-1] - v[0]
     if width == 0:
         return measure(np.where(n > 0, 1.0, np.nan), one)
@@ -59,7 +57,7 @@ def leik(counts: ArrayLike) -> Measure:
     Parameters
     ----------
     counts : array_like, shape (k,) or (m, k)
-        Stances per level, least agreement first.
+        Stances per level, least agreement first: only the order of the levels matters.
 
     Returns
     -------

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .counts import Measure, as_rows, checked_values, measure, row_shares
+from .counts import Measure, as_rows, checked_values, measure, shares_on_values
 
 __all__ = ["percent_agreement", "quantile", "median", "iqr", "mean_position"]
 
@@ -63,7 +63,7 @@ def quantile(counts: ArrayLike, values: ArrayLike, q: float) -> Measure:
     counts : array_like, shape (k,) or (m, k)
         Stances per level, least agreement first.
     values : array_like, shape (k,)
-        Level values, strictly increasing.
+        Level values, strictly increasing; the quantile is one of them or the midpoint of two.
     q : float
         Probability, strictly between 0 and 1.
 
@@ -115,7 +115,7 @@ def iqr(counts: ArrayLike, values: ArrayLike) -> Measure:
     Parameters
     ----------
     counts, values : array_like
-        As in :func:`quantile`.
+        As in :func:`quantile`; the range is in the units of ``values``.
 
     Returns
     -------
@@ -140,7 +140,7 @@ def mean_position(counts: ArrayLike, values: ArrayLike) -> Measure:
     Parameters
     ----------
     counts, values : array_like
-        As in :func:`quantile`.
+        As in :func:`quantile`; only the first and last value set the width of the scale.
 
     Returns
     -------
@@ -148,9 +148,7 @@ def mean_position(counts: ArrayLike, values: ArrayLike) -> Measure:
         In [-1, 1]; ``nan`` when there is no stance. A one-level scale gives 0.
 
     """
-    c, one = as_rows(counts)
-    v = checked_values(values, c.shape[1])
-    n, p = row_shares(c)
+    p, v, n, one = shares_on_values(counts, values)
     width = v[-1] - v[0]
     if width == 0:
         return measure(np.where(n > 0, 0.0, np.nan), one)
