@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from cop_widgets import model as m
-from cop_widgets.analysis.draft import SECTIONS, md_escape, propose_draft, quote_rationales
 from cop_widgets.analysis.summary import by_attribute, statement_summary
 from cop_widgets.scales import SCALES
+from cop_widgets.words.draft import SECTIONS, md_escape, propose_draft, quote_rationales
 
 LIKERT = SCALES["likert5"]
 DEV = m.Development("request_for_opinion", "Ministry asks about AI", requester="The Ministry",

@@ -10,7 +10,9 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from cop_widgets.analysis.opinion import (
+    GROUP_NOTES,
     Z_90,
+    OpinionGroups,
     consensus_statements,
     group_informed_consensus,
     opinion_groups,
@@ -18,6 +20,7 @@ from cop_widgets.analysis.opinion import (
     vote_matrix,
 )
 from cop_widgets.errors import ValidationError
+from cop_widgets.words.opinion import groups_note
 
 
 def frame(rows, saved_at=None) -> pd.DataFrame:
@@ -117,17 +120,45 @@ def test_order_of_arrival_and_member_ids_do_not_matter_beyond_the_data():
     assert back.to_dict() == groups.labels.to_dict()
 
 
-def test_too_few_members_gives_a_note_in_words():
+def test_no_groups_give_a_code_and_its_numbers():
     groups = opinion_groups(vote_matrix(frame([(1, 1, 1), (1, 2, -1), (2, 1, -1), (2, 2, 1)]),
                                         "agree_disagree"))
     assert groups.k == 0 and groups.labels.isna().all()
-    assert groups.note.startswith("There are too few members")
+    assert groups.note == "too-few-members"
+    assert groups.note_params == {"members": 2, "distinct": 2, "minimum": 4, "positions": 3}
     one = opinion_groups(vote_matrix(frame([(1, 1, 1), (2, 1, -1)]), "agree_disagree"))
-    assert "at least two statements" in one.note
+    assert (one.note, one.note_params) == ("too-few-answers", {})
     empty = opinion_groups(vote_matrix(frame([]), "agree_disagree"))
-    assert empty.k == 0 and empty.note
+    assert empty.k == 0 and empty.note == "too-few-answers"
+    # Eight members on four distinct positions: five groups cannot be made.
+    corners = [(m, s, v) for m, (a, b) in enumerate([(1, 1), (1, -1), (-1, 1), (-1, -1)] * 2)
+               for s, v in ((1, a), (2, b))]
+    five = opinion_groups(vote_matrix(frame(corners), "agree_disagree"), k=5)
+    assert (five.note, five.note_params) == ("too-few-positions", {"count": 5})
+    assert {groups.note, one.note, five.note} == set(GROUP_NOTES)
+    assert opinion_groups(vote_matrix(frame(corners), "agree_disagree"), k=2).note is None
     with pytest.raises(ValidationError):
         opinion_groups(vote_matrix(frame([(1, 1, 1)]), "agree_disagree"), k=0)
+
+
+def test_groups_note_says_why_in_the_page_language():
+    few = opinion_groups(vote_matrix(frame([(1, 1, 1), (1, 2, -1), (2, 1, -1), (2, 2, 1)]),
+                                     "agree_disagree"))
+    assert groups_note(few) == (
+        "There are too few members for opinion groups: 2 answered enough statements and 2 of "
+        "them took distinct positions; groups need at least 4 members with at least 3 "
+        "distinct positions.")
+    french = groups_note(few, "fr")
+    assert french != groups_note(few) and "2" in french and "4" in french
+    one = opinion_groups(vote_matrix(frame([(1, 1, 1), (2, 1, -1)]), "agree_disagree"))
+    assert groups_note(one) == ("There are too few answers for opinion groups: they need "
+                                "answers to at least two statements.")
+    assert groups_note(one, "es") != groups_note(one)
+    responses, _ = two_camps()
+    assert groups_note(opinion_groups(vote_matrix(responses, "agree_disagree"))) is None
+    bad = OpinionGroups(few.labels, few.coords, 0, float("nan"), "no-such-reason")
+    with pytest.raises(ValueError):
+        groups_note(bad)
 
 
 def test_representative_statements_pick_each_camps_statements():
