@@ -6,11 +6,11 @@ Fixtures
     Session-wide. A SQLite file in a temporary folder, seeded through store verbs, served by
     ``python -m cop_widgets.cli serve`` on a free loopback port. A namespace with
     ``base_url``, ``db_url``, ``store`` (a :class:`Store` on the same file, for seeding and
-    checking), ``seeded`` (one open consultation, see :func:`seed_consultation`) and
+    checking), ``seeded`` (one open consultation, see :func:`helpers.seed_consultation`) and
     ``log`` (path of the server's stderr).
 ``make_consultation``
     ``make_consultation(members=3, ...)``: a fresh OPEN consultation in the live database
-    (see :func:`seed_consultation`). Tests that count cards use their own: the server reads
+    (see :func:`helpers.seed_consultation`). Tests that count cards use their own: the server reads
     the database on every page load, so a consultation added while it runs is served at once.
 ``browser``
     Session-wide Playwright chromium (``$COP_WIDGETS_CHROMIUM``, default
@@ -29,22 +29,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
 import types
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from helpers import free_port, in_ci, seed_consultation, stop_process_tree, wait_for_http
 
-from cop_widgets import model as m
 from cop_widgets.paths import member_link, results_link
 from cop_widgets.store import Store
 
@@ -62,124 +57,13 @@ UNLOAD_GRACE_MS = 500
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 LOCAL_SCHEMES = {"data", "blob", "about", "chrome-error"}
 
-STATEMENTS = (
-    "Our network should publish a joint statement before the end of term.",
-    "Members need a half-day of training before the change.",
-    "The change will reduce the time we spend on paperwork.",
-)
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() == "true"
-
-
 def _unavailable(reason: str) -> None:
-    if _in_ci():
+    if in_ci():
         pytest.fail(f"CI=true and {reason}", pytrace=False)
     pytest.skip(reason)
 
 
-# -- seeding ------------------------------------------------------------------------------
-
-
-def seed_consultation(store: Store, *, members: int = 3, title: str = "How do we respond?",
-                      visibility: str = "after_submission") -> types.SimpleNamespace:
-    """Add an OPEN likert5 consultation with the 3 ``STATEMENTS`` and ``members`` invited.
-
-    Returns a namespace with ``consultation``, ``statements`` (card order), ``members`` and
-    ``tokens`` (member_id -> token).
-    """
-    development = store.add_development(m.Development(
-        "policy", "New assessment policy", summary="The ministry changes assessment.",
-        source_url="https://example.org/policy", date="2026-01-10"))
-    consultation = store.add_consultation(m.Consultation(
-        development.id, title, scale="likert5", visibility=visibility))
-    statements = store.add_statements([m.Statement(consultation.id, t) for t in STATEMENTS])
-    roster = store.add_members([
-        m.Member(consultation.id, f"Member {i + 1}",
-                 attributes={"role": ("tutor", "coordinator")[i % 2]})
-        for i in range(members)
-    ])
-    tokens = {member.id: store.add_invitation(member.id)[1] for member in roster}
-    consultation = store.open_consultation(consultation.id)
-    return types.SimpleNamespace(consultation=consultation, statements=statements,
-                                 members=roster, tokens=tokens)
-
-
 # -- the server ---------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    """Return a TCP port that was free on 127.0.0.1 a moment ago."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_http(url: str, process: subprocess.Popen, timeout: float, log: Path) -> None:
-    """Wait until ``url`` answers over HTTP; fail with the server's log if it does not."""
-    deadline = time.monotonic() + timeout
-    last = ""
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"cop-widgets serve exited with {process.returncode} before answering:"
-                        f"\n{_tail(log)}", pytrace=False)
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status < 500:
-                    return
-        except urllib.error.HTTPError as exc:
-            if exc.code < 500:
-                return
-            last = repr(exc)
-        except OSError as exc:
-            last = repr(exc)
-        time.sleep(0.25)
-    pytest.fail(f"cop-widgets serve did not answer {url} within {timeout:.0f} s ({last}):\n"
-                f"{_tail(log)}", pytrace=False)
-
-
-def _tail(path: Path, lines: int = 40) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
-
-def stop_process_tree(process: subprocess.Popen, grace: float = 15.0) -> None:
-    """Stop a server started with ``start_new_session=True``, and every kernel it started.
-
-    Voila starts kernels in sessions of their own, so they are not in the server's process
-    group: their ids are collected first, the group gets SIGTERM (Voila then shuts its
-    kernels down), and whatever is left of the collected processes gets SIGKILL, by id.
-    """
-    try:
-        import psutil  # a dependency of ipykernel
-
-        descendants = psutil.Process(process.pid).children(recursive=True)
-    except Exception:  # the server already exited, or psutil is unavailable
-        descendants = []
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
-    try:
-        process.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        process.wait(timeout=10)
-    deadline = time.monotonic() + 5
-    for child in descendants:
-        try:
-            child.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except Exception:
-            try:
-                child.kill()
-            except Exception:
-                pass
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import free_port, stop_process_tree, wait_for_http
+from helpers import free_port, stop_process_tree, wait_for_http
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser

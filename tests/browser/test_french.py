@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import re
 import types
 from pathlib import Path
 
 import pytest
+from helpers import in_ci
 
 from cop_widgets import model as m
 from cop_widgets.i18n import translator
@@ -35,7 +35,7 @@ from cop_widgets.i18n import translator
 try:
     from playwright.sync_api import expect
 except ImportError:  # the browser fixture skips (or fails under CI=true)
-    if os.environ.get("CI", "").strip().lower() == "true":
+    if in_ci():
         raise
     pytest.skip("playwright is not installed", allow_module_level=True)
 

@@ -6,19 +6,19 @@ browser did is checked against what the store holds afterwards.
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import time
 
 import pytest
+from helpers import choose, in_ci, member_message, member_statement
 
 from cop_widgets import model as m
 
 try:
     from playwright.sync_api import expect
 except ImportError:  # the browser fixture skips (or fails under CI=true)
-    if os.environ.get("CI", "").strip().lower() == "true":
+    if in_ci():
         raise
     pytest.skip("playwright is not installed", allow_module_level=True)
 
@@ -45,20 +45,8 @@ XSS_PAYLOADS = (
 # -- page helpers -------------------------------------------------------------------------
 
 
-def statement(page, index: int):
-    return page.locator(".cop-member-page .cop-statement").nth(index)
-
-
-def choose(page, index: int, label: str) -> None:
-    """Click the radio label ``label`` of statement ``index`` (0-based)."""
-    row = statement(page, index)
-    row.locator(".widget-radio-box > label").filter(
-        has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")).click()
-    expect(row.get_by_role("radio", name=label, exact=True)).to_be_checked()
-
-
 def why(page, index: int):
-    return statement(page, index).get_by_label("Why? (optional)")
+    return member_statement(page, index).get_by_label("Why? (optional)")
 
 
 def fill_card(page, answers, concerns: str = "", impact: str = "") -> None:
@@ -74,19 +62,15 @@ def fill_card(page, answers, concerns: str = "", impact: str = "") -> None:
         page.get_by_label("Impact on your own practice (optional)").fill(impact)
 
 
-def message(page):
-    return page.locator(".cop-member-page .cop-message")
-
-
 def submit(page, wait: bool = True) -> None:
     page.get_by_role("button", name="Submit my position").click()
     if wait:
-        expect(message(page)).to_contain_text(THANK_YOU)
+        expect(member_message(page)).to_contain_text(THANK_YOU)
 
 
 def expect_prefilled(page, answers, concerns: str = "", impact: str = "") -> None:
     for index, (label, rationale) in enumerate(answers):
-        row = statement(page, index)
+        row = member_statement(page, index)
         for option in STANCES:
             radio = row.get_by_role("radio", name=option, exact=True)
             if option == label:
@@ -148,8 +132,8 @@ def test_three_members_answer_at_the_same_time(live, open_page, make_consultatio
     for visit in visits:  # three clicks before any answer comes back
         submit(visit.page, wait=False)
     for visit in visits:
-        expect(message(visit.page)).to_contain_text(THANK_YOU)
-        expect(message(visit.page)).to_contain_text("(version 1)")
+        expect(member_message(visit.page)).to_contain_text(THANK_YOU)
+        expect(member_message(visit.page)).to_contain_text("(version 1)")
         expect(visit.page.locator(".cop-member-page")).to_contain_text(
             "Where the community stands")
         no_errors(visit)
@@ -184,7 +168,7 @@ def test_member_revises_and_both_revisions_are_kept(live, open_page, make_consul
     page = visit.page
     fill_card(page, first, concerns="Time.")
     submit(page)
-    expect(message(page)).to_contain_text("(version 1)")
+    expect(member_message(page)).to_contain_text("(version 1)")
 
     page.reload()
     rendered(page)
@@ -194,7 +178,7 @@ def test_member_revises_and_both_revisions_are_kept(live, open_page, make_consul
     choose(page, 0, "Disagree")
     why(page, 0).fill(second[0][1])
     submit(page)
-    expect(message(page)).to_contain_text("(version 2)")
+    expect(member_message(page)).to_contain_text("(version 2)")
     no_errors(visit)
 
     revisions = live.store.list_card_revisions(cid, member.id)
@@ -306,7 +290,7 @@ def test_saved_draft_is_prefilled_and_not_counted(live, open_page, make_consulta
     page = visit.page
     fill_card(page, answers, concerns="Time.", impact="Fewer forms.")
     page.get_by_role("button", name="Save draft").click()
-    expect(message(page)).to_contain_text("Draft saved. It is not submitted yet.")
+    expect(member_message(page)).to_contain_text("Draft saved. It is not submitted yet.")
     expect(page.locator(".cop-member-page .cop-message.cop-ok")).to_be_visible()
     expect(page.locator(".cop-member-page")).not_to_contain_text("Where the community stands")
 

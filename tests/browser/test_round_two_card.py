@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
+from helpers import choose, member_statement
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
-
-
-def statement(page, index: int):
-    return page.locator(".cop-member-page .cop-statement").nth(index)
-
-
-def choose(page, index: int, label: str) -> None:
-    row = statement(page, index)
-    row.locator(".widget-radio-box > label").filter(
-        has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")).click()
-    expect(row.get_by_role("radio", name=label, exact=True)).to_be_checked()
 
 
 def test_round_two_card_shows_round_one_and_keeps_both(live, open_page, make_consultation):
@@ -36,16 +24,16 @@ def test_round_two_card_shows_round_one_and_keeps_both(live, open_page, make_con
     page = visit.page
     root = page.locator(".cop-member-page")
     expect(root).to_contain_text("Round 2.")
-    first = statement(page, 0)
+    first = member_statement(page, 0)
     expect(first).to_contain_text("Round 1: Strongly agree 1 (50%)")
     expect(first).to_contain_text("Strongly disagree 1 (50%)")
     expect(first).to_contain_text("Your stance then: Strongly agree")
-    expect(statement(page, 2)).to_contain_text("you did not answer")
+    expect(member_statement(page, 2)).to_contain_text("you did not answer")
     # the round-1 answers are the starting point; the member moves on statement 1
     expect(first.get_by_role("radio", name="Strongly agree", exact=True)).to_be_checked()
     choose(page, 0, "Agree")
     choose(page, 2, "Disagree")
-    statement(page, 2).get_by_label("Why? (optional)").fill("Changed my mind after round 1.")
+    member_statement(page, 2).get_by_label("Why? (optional)").fill("Changed my mind after round 1.")
     page.get_by_role("button", name="Submit my position").click()
     expect(page.locator(".cop-member-page .cop-message")).to_contain_text(
         "Thank you: your position is submitted")

@@ -13,7 +13,6 @@ import http.client
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from helpers import choose, free_port, in_ci, member_message, tail
 
 from cop_widgets import model as m
 from cop_widgets.paths import member_link
@@ -31,7 +31,7 @@ from cop_widgets.store import Store
 try:
     from playwright.sync_api import expect
 except ImportError:  # the browser fixture skips (or fails under CI=true)
-    if os.environ.get("CI", "").strip().lower() == "true":
+    if in_ci():
         raise
     pytest.skip("playwright is not installed", allow_module_level=True)
 
@@ -53,25 +53,12 @@ STANCES = {"Strongly agree": 5, "Agree": 4, "Neither agree nor disagree": 3,
 # -- servers (started like tests/browser/conftest.py's ``live``, twice) --------------------
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _tail(path: Path, lines: int = 40) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
-
 class ServeProcess:
     """``cop-widgets serve --db URL`` in its own session, output in files."""
 
     def __init__(self, name: str, db_url: str, folder: Path):
         self.name = name
-        self.port = _free_port()
+        self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log = folder / f"{name}.stderr"
         env = dict(os.environ)
@@ -93,7 +80,7 @@ class ServeProcess:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 pytest.fail(f"server {self.name} exited with {self.process.returncode}:\n"
-                            f"{_tail(self.log)}", pytrace=False)
+                            f"{tail(self.log)}", pytrace=False)
             if not listening:
                 found = RUNNING_AT.search(self.log.read_text(errors="replace"))
                 if found:
@@ -113,7 +100,7 @@ class ServeProcess:
                 last = repr(exc)
             time.sleep(0.25)
         pytest.fail(f"server {self.name} did not answer within {timeout:.0f} s ({last}):\n"
-                    f"{_tail(self.log)}", pytrace=False)
+                    f"{tail(self.log)}", pytrace=False)
 
     def link(self, consultation_id: int, token: str) -> str:
         return member_link(self.base_url, consultation_id, token)
@@ -197,20 +184,9 @@ def two_servers(chromium_executable, seeded_pg, tmp_path):
 # -- page helpers -------------------------------------------------------------------------
 
 
-def choose(page, index: int, label: str) -> None:
-    row = page.locator(".cop-member-page .cop-statement").nth(index)
-    row.locator(".widget-radio-box > label").filter(
-        has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")).click()
-    expect(row.get_by_role("radio", name=label, exact=True)).to_be_checked()
-
-
 def fill(page, labels) -> None:
     for index, label in enumerate(labels):
         choose(page, index, label)
-
-
-def message(page):
-    return page.locator(".cop-member-page .cop-message")
 
 
 def click_submit(page) -> None:
@@ -257,8 +233,8 @@ def test_members_on_two_servers_are_all_counted(two_servers, seeded_pg, open_pag
     for visit in visits:
         click_submit(visit.page)
     for visit, (_member, server, _answers) in zip(visits, together, strict=True):
-        expect(message(visit.page)).to_contain_text(THANK_YOU)
-        expect(message(visit.page)).to_contain_text("(version 1)")
+        expect(member_message(visit.page)).to_contain_text(THANK_YOU)
+        expect(member_message(visit.page)).to_contain_text("(version 1)")
         assert kernel_port(visit) == {server.port}, visit.websockets
 
     # 2. Two more, one after the other, still alternating servers.
@@ -266,7 +242,7 @@ def test_members_on_two_servers_are_all_counted(two_servers, seeded_pg, open_pag
         visit = open_page(server.link(cid, tokens[member.id]))
         fill(visit.page, answers)
         click_submit(visit.page)
-        expect(message(visit.page)).to_contain_text(THANK_YOU)
+        expect(member_message(visit.page)).to_contain_text(THANK_YOU)
         assert kernel_port(visit) == {server.port}, visit.websockets
 
     # 3. Member 1 submitted on server A; they revise on server B.
@@ -281,8 +257,8 @@ def test_members_on_two_servers_are_all_counted(two_servers, seeded_pg, open_pag
     revised = ("Disagree", first[1], first[2])
     choose(page, 0, revised[0])
     click_submit(page)
-    expect(message(page)).to_contain_text(THANK_YOU)
-    expect(message(page)).to_contain_text("(version 2)")
+    expect(member_message(page)).to_contain_text(THANK_YOU)
+    expect(member_message(page)).to_contain_text("(version 2)")
     assert kernel_port(visit) == {b.port}, visit.websockets
     for v in [*visits, visit]:
         assert v.page_errors == [], v.page_errors

@@ -19,7 +19,7 @@ import urllib.error
 import urllib.request
 
 import pytest
-from conftest import free_port, seed_consultation, stop_process_tree, wait_for_http
+from helpers import free_port, in_ci, seed_consultation, stop_process_tree, wait_for_http
 
 from cop_widgets.paths import member_link
 from cop_widgets.store import Store
@@ -27,7 +27,7 @@ from cop_widgets.store import Store
 try:
     from playwright.sync_api import expect
 except ImportError:  # the browser fixture skips (or fails under CI=true)
-    if os.environ.get("CI", "").strip().lower() == "true":
+    if in_ci():
         raise
     pytest.skip("playwright is not installed", allow_module_level=True)
 
