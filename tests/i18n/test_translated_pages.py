@@ -20,6 +20,7 @@ import types
 
 import ipywidgets as w
 import pytest
+from helpers import walk
 from leftovers import english_leftovers, html_text, translated_pieces, without
 
 from cop_widgets import model as m
@@ -32,12 +33,6 @@ from cop_widgets.widgets.member import PASS, MemberPage
 from cop_widgets.widgets.results import ResultsView
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-
-def walk(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from walk(child)
-
 
 def readable_text(root) -> str:
     """Everything a member reads or hears on the page, one piece per line.

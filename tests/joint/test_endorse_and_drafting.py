@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import ipywidgets as w
 import pytest
+from helpers import demo_store, html_of
 
 from cop_widgets import model as m
-from cop_widgets.demo import seed_demo
-from cop_widgets.store import Store
 from cop_widgets.widgets.drafting import DraftEditor
 from cop_widgets.widgets.endorse import EndorsementPage
 from cop_widgets.widgets.member import MemberPage
@@ -15,20 +13,9 @@ from cop_widgets.widgets.member import MemberPage
 
 @pytest.fixture
 def demo(tmp_path):
-    store = Store(f"sqlite:///{tmp_path}/demo.db")
-    seeded = seed_demo(store, members=20, silent=3)
-    yield store, seeded
-    store.close()
-
-
-def html_of(widget) -> str:
-    out, stack = [], [widget]
-    while stack:
-        x = stack.pop()
-        if isinstance(x, w.HTML):
-            out.append(x.value)
-        stack.extend(getattr(x, "children", ()))
-    return "\n".join(out)
+    """``(store, seeded)``: the demo consultation, 20 members of whom 3 stay silent."""
+    with demo_store(tmp_path, members=20, silent=3) as opened:
+        yield opened
 
 
 def test_propose_edit_save_versions(demo):
