@@ -21,7 +21,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
-from ..analysis.draft import md_escape
+from ..words.draft import md_escape
 
 __all__ = ["parser", "tokens", "tree", "render_html", "to_markdown", "md_text",
            "clean_text"]
@@ -46,13 +46,13 @@ def md_text(text: object, *, line_start: bool = True) -> str:
     line_start : bool
         Whether the text may begin a line, where ``#``, ``-``, ``+``, ``=`` or ``1.``
         would start a block. When false (inside a line, or a table cell) those leading
-        escapes of :func:`~cop_widgets.analysis.draft.md_escape` are dropped for
+        escapes of :func:`~cop_widgets.words.draft.md_escape` are dropped for
         readability; every other escape stays.
 
     Returns
     -------
     str
-        :func:`~cop_widgets.analysis.draft.md_escape` of the text, control characters
+        :func:`~cop_widgets.words.draft.md_escape` of the text, control characters
         removed.
 
     """

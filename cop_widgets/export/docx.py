@@ -22,19 +22,9 @@ from docx.shared import Inches, Pt
 
 from ..i18n import translator
 from . import _markdown
+from . import blocks as b
 from ._markdown import clean_text
-from .document import (
-    CHARTS_LEFT_OUT,
-    FigureBlock,
-    Heading,
-    ItemList,
-    MarkdownBody,
-    Paragraph,
-    Quote,
-    Span,
-    Table,
-    build_document,
-)
+from .document import build_document
 from .report import Report
 
 if TYPE_CHECKING:
@@ -172,7 +162,7 @@ class _MarkdownWriter:
 # -- blocks -------------------------------------------------------------------------------
 
 
-def _spans(paragraph: DocxParagraph, spans: tuple[Span, ...], note: bool) -> None:
+def _spans(paragraph: DocxParagraph, spans: tuple[b.Span, ...], note: bool) -> None:
     for span in spans:
         text = span.text
         if span.href and span.href != span.text:
@@ -187,7 +177,7 @@ def _caption(doc: DocumentType, text: str, bold_prefix: str = "") -> None:
     _add_text(paragraph, text)
 
 
-def _table(doc: DocumentType, table: Table) -> None:
+def _table(doc: DocumentType, table: b.Table) -> None:
     _caption(doc, table.caption)
     grid = doc.add_table(rows=1 + len(table.rows), cols=len(table.header))
     grid.style = _style(doc, "Table Grid", "Normal Table")
@@ -211,8 +201,7 @@ def _table(doc: DocumentType, table: Table) -> None:
         grid.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
-def _figure(doc: DocumentType, block: FigureBlock, charts: bool) -> None:
-    _ = translator(block.language)
+def _figure(doc: DocumentType, block: b.FigureBlock, charts: bool) -> None:
     figure = block.item.figure
     if charts:
         from ..charts.render import to_png
@@ -224,7 +213,43 @@ def _figure(doc: DocumentType, block: FigureBlock, charts: bool) -> None:
         properties.set("title", clean_text(block.caption_title))
         _caption(doc, figure.text, f"{block.caption_title}. ")
     else:
-        _caption(doc, f"({_(CHARTS_LEFT_OUT)}) {figure.text}", f"{block.caption_title}. ")
+        _caption(doc, f"({block.left_out}) {figure.text}", f"{block.caption_title}. ")
+
+
+class _Writer(b.BlockWriter):
+    """Write blocks into a Word document: styles for lists and quotes, tables, pictures."""
+
+    def __init__(self, doc: DocumentType, charts: bool):
+        self.doc, self.charts = doc, charts
+        self.markdown_writer = _MarkdownWriter(doc)
+
+    def heading(self, block: b.Heading) -> None:
+        self.doc.add_heading(clean_text(block.text), level=block.level)
+
+    def paragraph(self, block: b.Paragraph) -> None:
+        _spans(self.doc.add_paragraph(), block.spans, block.note)
+
+    def item_list(self, block: b.ItemList) -> None:
+        for i, item in enumerate(block.items, start=1):
+            if block.ordered:
+                paragraph = self.doc.add_paragraph(style=_style(self.doc, "List Continue"))
+                _add_text(paragraph, f"{i}. ")
+            else:
+                paragraph = self.doc.add_paragraph(style=_style(self.doc, "List Bullet"))
+            _add_text(paragraph, item)
+
+    def quote(self, block: b.Quote) -> None:
+        for text in block.paragraphs:
+            _add_text(self.doc.add_paragraph(style=_style(self.doc, "Quote")), text)
+
+    def markdown(self, block: b.MarkdownBody) -> None:
+        self.markdown_writer.blocks(_markdown.tree(block.source, block.heading_offset).children)
+
+    def table(self, block: b.Table) -> None:
+        _table(self.doc, block)
+
+    def figure(self, block: b.FigureBlock) -> None:
+        _figure(self.doc, block, self.charts)
 
 
 def _language_tag(language: str) -> str:
@@ -281,47 +306,15 @@ def build_docx(report: Report, *, charts: bool = True) -> DocumentType:
     properties.language = tag
     exported = report.methodology.exported_at.replace(tzinfo=None)
     properties.created = properties.modified = exported
-    writer = _MarkdownWriter(doc)
-    for block in build_document(report):
-        if isinstance(block, Heading):
-            doc.add_heading(clean_text(block.text), level=block.level)
-        elif isinstance(block, Paragraph):
-            _spans(doc.add_paragraph(), block.spans, block.note)
-        elif isinstance(block, ItemList):
-            for i, item in enumerate(block.items, start=1):
-                if block.ordered:
-                    paragraph = doc.add_paragraph(style=_style(doc, "List Continue"))
-                    _add_text(paragraph, f"{i}. ")
-                else:
-                    paragraph = doc.add_paragraph(style=_style(doc, "List Bullet"))
-                _add_text(paragraph, item)
-        elif isinstance(block, Quote):
-            for text in [p for p in str(block.text).split("\n") if p.strip()] or [""]:
-                _add_text(doc.add_paragraph(style=_style(doc, "Quote")), text)
-        elif isinstance(block, MarkdownBody):
-            writer.blocks(_markdown.tree(block.source, block.heading_offset).children)
-        elif isinstance(block, Table):
-            _table(doc, block)
-        elif isinstance(block, FigureBlock):
-            _figure(doc, block, charts)
+    _Writer(doc, charts).write(build_document(report))
     return doc
 
 
 def render_docx(report: Report, *, charts: bool = True) -> bytes:
-    """Render a report as a Word document.
+    """Return a report as a Word document: the bytes of a ``.docx`` file.
 
-    Parameters
-    ----------
-    report : Report
-        From :func:`~cop_widgets.export.report.build_report`.
-    charts : bool
-        Include the charts as PNG images; when false each figure keeps only its caption.
-
-    Returns
-    -------
-    bytes
-        The ``.docx`` file.
-
+    With ``charts`` the charts are PNG images, each with its text alternative as caption
+    and as the picture's description; without, each figure keeps only its caption.
     """
     buffer = io.BytesIO()
     build_docx(report, charts=charts).save(buffer)

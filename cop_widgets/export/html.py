@@ -16,18 +16,8 @@ import xml.etree.ElementTree as ET
 
 from ..i18n import translator
 from . import _markdown
-from .document import (
-    CHARTS_LEFT_OUT,
-    FigureBlock,
-    Heading,
-    ItemList,
-    MarkdownBody,
-    Paragraph,
-    Quote,
-    Span,
-    Table,
-    build_document,
-)
+from . import blocks as b
+from .document import build_document
 from .report import Report
 
 __all__ = ["render_html", "safe_svg", "CSP"]
@@ -113,7 +103,7 @@ def _e(text: object) -> str:
     return html.escape(_markdown.clean_text(str(text)), quote=True)
 
 
-def _spans(spans: tuple[Span, ...]) -> str:
+def _spans(spans: tuple[b.Span, ...]) -> str:
     out = []
     for span in spans:
         text = _e(span.text)
@@ -127,44 +117,72 @@ def _spans(spans: tuple[Span, ...]) -> str:
     return "".join(out)
 
 
-def _table(table: Table) -> str:
-    def cell(tag: str, i: int, text: str) -> str:
-        cls = []
-        if i in table.numeric:
-            cls.append("num")
-        elif tag == "td" and len(table.header) > 4 and i == 1:
-            cls.append("text")
-        if tag == "td" and i == table.flag_column and text:
-            cls.append("flag")
-        attr = f' class="{" ".join(cls)}"' if cls else ""
-        scope = ' scope="col"' if tag == "th" else ""
-        return f"<{tag}{attr}{scope}>{_e(text)}</{tag}>"
+class _Writer(b.BlockWriter):
+    """Write blocks as HTML elements, one string a block; charts as inert inline SVG."""
 
-    head = "".join(cell("th", i, h) for i, h in enumerate(table.header))
-    body = "".join("<tr>" + "".join(cell("td", i, c) for i, c in enumerate(row)) + "</tr>"
-                   for row in table.rows)
-    return (f'<div class="table"><table><caption>{_e(table.caption)}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+    def __init__(self, charts: bool):
+        self.charts = charts
+        self.parts: list[str] = []
 
+    def heading(self, block: b.Heading) -> None:
+        self.parts.append(f"<h{block.level}>{_e(block.text)}</h{block.level}>")
 
-def _figure(block: FigureBlock, charts: bool) -> str:
-    _ = translator(block.language)
-    figure = block.item.figure
-    caption = f"<strong>{_e(block.caption_title)}.</strong> "
-    if not charts:
-        return (f'<figure><figcaption>{caption}<span class="note">({_e(_(CHARTS_LEFT_OUT))})'
-                f"</span> {_e(figure.text)}</figcaption></figure>")
-    from ..charts.render import to_svg
+    def paragraph(self, block: b.Paragraph) -> None:
+        cls = ' class="note"' if block.note else ""
+        self.parts.append(f"<p{cls}>{_spans(block.spans)}</p>")
 
-    svg = safe_svg(to_svg(figure.chart))
-    if svg is None:
-        body = '<p class="note">' + _e(_("The chart could not be embedded safely and was "
-                                          "left out; the caption gives the same numbers.")) \
-            + "</p>"
-    else:
-        label = _e(block.caption_title)
-        body = (f'<div class="chart" role="img" aria-label="{label}">{svg}</div>')
-    return f"<figure>{body}<figcaption>{caption}{_e(figure.text)}</figcaption></figure>"
+    def item_list(self, block: b.ItemList) -> None:
+        tag = "ol" if block.ordered else "ul"
+        items = "".join(f"<li>{_e(item)}</li>" for item in block.items)
+        self.parts.append(f"<{tag}>{items}</{tag}>")
+
+    def quote(self, block: b.Quote) -> None:
+        self.parts.append("<blockquote>" + "".join(f"<p>{_e(p)}</p>" for p in block.paragraphs)
+                          + "</blockquote>")
+
+    def markdown(self, block: b.MarkdownBody) -> None:
+        self.parts.append(_markdown.render_html(block.source, block.heading_offset))
+
+    def table(self, block: b.Table) -> None:
+        def cell(tag: str, i: int, text: str) -> str:
+            cls = []
+            if i in block.numeric:
+                cls.append("num")
+            elif tag == "td" and len(block.header) > 4 and i == 1:
+                cls.append("text")
+            if tag == "td" and i == block.flag_column and text:
+                cls.append("flag")
+            attr = f' class="{" ".join(cls)}"' if cls else ""
+            scope = ' scope="col"' if tag == "th" else ""
+            return f"<{tag}{attr}{scope}>{_e(text)}</{tag}>"
+
+        head = "".join(cell("th", i, h) for i, h in enumerate(block.header))
+        body = "".join("<tr>" + "".join(cell("td", i, c) for i, c in enumerate(row))
+                       + "</tr>" for row in block.rows)
+        self.parts.append(f'<div class="table"><table><caption>{_e(block.caption)}</caption>'
+                          f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+
+    def figure(self, block: b.FigureBlock) -> None:
+        figure = block.item.figure
+        caption = f"<strong>{_e(block.caption_title)}.</strong> "
+        if not self.charts:
+            self.parts.append(f'<figure><figcaption>{caption}<span class="note">'
+                              f"({_e(block.left_out)})</span> {_e(figure.text)}</figcaption>"
+                              "</figure>")
+            return
+        from ..charts.render import to_svg
+
+        svg = safe_svg(to_svg(figure.chart))
+        if svg is None:
+            _ = translator(block.language)
+            body = '<p class="note">' + _e(_("The chart could not be embedded safely and "
+                                              "was left out; the caption gives the same "
+                                              "numbers.")) + "</p>"
+        else:
+            label = _e(block.caption_title)
+            body = f'<div class="chart" role="img" aria-label="{label}">{svg}</div>'
+        self.parts.append(f"<figure>{body}<figcaption>{caption}{_e(figure.text)}"
+                          "</figcaption></figure>")
 
 
 def render_html(report: Report, *, charts: bool = True) -> str:
@@ -184,27 +202,8 @@ def render_html(report: Report, *, charts: bool = True) -> str:
         inline, charts are inline SVG, and no script is present.
 
     """
-    parts = []
-    for block in build_document(report):
-        if isinstance(block, Heading):
-            parts.append(f"<h{block.level}>{_e(block.text)}</h{block.level}>")
-        elif isinstance(block, Paragraph):
-            cls = ' class="note"' if block.note else ""
-            parts.append(f"<p{cls}>{_spans(block.spans)}</p>")
-        elif isinstance(block, ItemList):
-            tag = "ol" if block.ordered else "ul"
-            items = "".join(f"<li>{_e(item)}</li>" for item in block.items)
-            parts.append(f"<{tag}>{items}</{tag}>")
-        elif isinstance(block, Quote):
-            paragraphs = [p for p in str(block.text).split("\n") if p.strip()] or [""]
-            parts.append("<blockquote>" + "".join(f"<p>{_e(p)}</p>" for p in paragraphs)
-                         + "</blockquote>")
-        elif isinstance(block, MarkdownBody):
-            parts.append(_markdown.render_html(block.source, block.heading_offset))
-        elif isinstance(block, Table):
-            parts.append(_table(block))
-        elif isinstance(block, FigureBlock):
-            parts.append(_figure(block, charts))
+    writer = _Writer(charts)
+    writer.write(build_document(report))
     _ = translator(report.language)
     title = _e(_("Joint response: {title}").format(title=report.development.title))
     return (
@@ -215,6 +214,6 @@ def render_html(report: Report, *, charts: bool = True) -> str:
         '<meta name="referrer" content="no-referrer">\n'
         '<meta name="generator" content="cop-widgets">\n'
         f"<title>{title}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n<main>\n"
-        + "\n".join(parts)
+        + "\n".join(writer.parts)
         + "\n</main>\n</body>\n</html>\n"
     )

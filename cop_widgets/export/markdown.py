@@ -1,7 +1,7 @@
 """A Markdown export, with its charts as PNG files beside it.
 
 Plain text is escaped with :func:`~cop_widgets.export._markdown.md_text` (built on
-:func:`~cop_widgets.analysis.draft.md_escape`); draft sections are re-emitted from their
+:func:`~cop_widgets.words.draft.md_escape`); draft sections are re-emitted from their
 parsed tokens with every text escaped, so the file shows members' words literally even in a
 viewer that renders raw HTML. Tables are pipe tables (GitHub-flavoured Markdown).
 """
@@ -10,21 +10,10 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from ..i18n import translator
 from . import _markdown
+from . import blocks as b
 from ._markdown import md_text
-from .document import (
-    CHARTS_LEFT_OUT,
-    FigureBlock,
-    Heading,
-    ItemList,
-    MarkdownBody,
-    Paragraph,
-    Quote,
-    Span,
-    Table,
-    build_document,
-)
+from .document import build_document
 from .report import Report
 
 __all__ = ["render_markdown", "image_name"]
@@ -35,7 +24,54 @@ def image_name(stem: str, key: str) -> str:
     return f"{stem}-{key}.png"
 
 
-def _span(span: Span, line_start: bool) -> str:
+class _Writer(b.BlockWriter):
+    """Write blocks as Markdown, one string a block, and the charts as PNG images."""
+
+    def __init__(self, charts: bool, stem: str):
+        self.charts, self.stem = charts, stem
+        self.parts: list[str] = []
+        self.images: dict[str, bytes] = {}
+
+    def heading(self, block: b.Heading) -> None:
+        self.parts.append("#" * block.level + " " + md_text(block.text))
+
+    def paragraph(self, block: b.Paragraph) -> None:
+        text = "".join(_span(s, i == 0) for i, s in enumerate(block.spans)).strip()
+        self.parts.append(f"*{text}*" if block.note and not text.startswith("*") else text)
+
+    def item_list(self, block: b.ItemList) -> None:
+        self.parts.append("\n".join((f"{i}. " if block.ordered else "- ") + md_text(item)
+                                    for i, item in enumerate(block.items, start=1)))
+
+    def quote(self, block: b.Quote) -> None:
+        self.parts.append("\n>\n".join("> " + md_text(p) for p in block.paragraphs))
+
+    def markdown(self, block: b.MarkdownBody) -> None:
+        self.parts.append(_markdown.to_markdown(block.source, block.heading_offset))
+
+    def table(self, block: b.Table) -> None:
+        def row(cells: tuple[str, ...]) -> str:
+            return "| " + " | ".join(md_text(c, line_start=False) or " " for c in cells) + " |"
+
+        rule = "| " + " | ".join("---:" if i in block.numeric else "---"
+                                 for i in range(len(block.header))) + " |"
+        lines = [f"**{md_text(block.caption)}**", "", row(block.header), rule]
+        self.parts.append("\n".join(lines + [row(r) for r in block.rows]))
+
+    def figure(self, block: b.FigureBlock) -> None:
+        figure = block.item.figure
+        title = md_text(block.caption_title, line_start=False)
+        if not self.charts:
+            self.parts.append(f"*{title}* ({md_text(block.left_out)}). {md_text(figure.text)}")
+            return
+        from ..charts.render import to_png
+
+        name = image_name(self.stem, block.item.key)
+        self.images[name] = to_png(figure.chart)
+        self.parts.append(f"![{title}]({quote(name)})\n\n*{title}.* {md_text(figure.text)}")
+
+
+def _span(span: b.Span, line_start: bool) -> str:
     core = md_text(span.text, line_start=line_start and not (span.bold or span.italic))
     if not core:
         return " " if span.text else ""
@@ -49,36 +85,6 @@ def _span(span: Span, line_start: bool) -> str:
     lead = " " if span.text[:1].isspace() else ""
     trail = " " if span.text[-1:].isspace() else ""
     return lead + core + trail
-
-
-def _paragraph(block: Paragraph) -> str:
-    text = "".join(_span(s, i == 0) for i, s in enumerate(block.spans)).strip()
-    return f"*{text}*" if block.note and not text.startswith("*") else text
-
-
-def _table(table: Table) -> str:
-    def row(cells: tuple[str, ...]) -> str:
-        return "| " + " | ".join(md_text(c, line_start=False) or " " for c in cells) + " |"
-
-    rule = "| " + " | ".join("---:" if i in table.numeric else "---"
-                             for i in range(len(table.header))) + " |"
-    lines = [f"**{md_text(table.caption)}**", "", row(table.header), rule]
-    lines += [row(r) for r in table.rows]
-    return "\n".join(lines)
-
-
-def _figure(block: FigureBlock, charts: bool, stem: str,
-            images: dict[str, bytes]) -> str:
-    figure = block.item.figure
-    title = md_text(block.caption_title, line_start=False)
-    if not charts:
-        left_out = translator(block.language)(CHARTS_LEFT_OUT)
-        return f"*{title}* ({md_text(left_out)}). {md_text(figure.text)}"
-    from ..charts.render import to_png
-
-    name = image_name(stem, block.item.key)
-    images[name] = to_png(figure.chart)
-    return f"![{title}]({quote(name)})\n\n*{title}.* {md_text(figure.text)}"
 
 
 def render_markdown(report: Report, *, charts: bool = True,
@@ -104,24 +110,6 @@ def render_markdown(report: Report, *, charts: bool = True,
         PNG bytes by file name (empty when ``charts`` is false).
 
     """
-    images: dict[str, bytes] = {}
-    parts = []
-    for block in build_document(report):
-        if isinstance(block, Heading):
-            parts.append("#" * block.level + " " + md_text(block.text))
-        elif isinstance(block, Paragraph):
-            parts.append(_paragraph(block))
-        elif isinstance(block, ItemList):
-            parts.append("\n".join(
-                (f"{i}. " if block.ordered else "- ") + md_text(item)
-                for i, item in enumerate(block.items, start=1)))
-        elif isinstance(block, Quote):
-            paragraphs = [p for p in str(block.text).split("\n") if p.strip()] or [""]
-            parts.append("\n>\n".join("> " + md_text(p) for p in paragraphs))
-        elif isinstance(block, MarkdownBody):
-            parts.append(_markdown.to_markdown(block.source, block.heading_offset))
-        elif isinstance(block, Table):
-            parts.append(_table(block))
-        elif isinstance(block, FigureBlock):
-            parts.append(_figure(block, charts, stem, images))
-    return "\n\n".join(p for p in parts if p) + "\n", images
+    writer = _Writer(charts, stem)
+    writer.write(build_document(report))
+    return "\n\n".join(p for p in writer.parts if p) + "\n", writer.images

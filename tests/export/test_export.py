@@ -15,7 +15,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import docx
-import pandas as pd
 import pytest
 from docx.oxml.ns import qn
 from docx.table import Table as DocxTable
@@ -25,7 +24,6 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from cop_widgets import model as m
-from cop_widgets.analysis.draft import SECTION_TITLES, SECTIONS
 from cop_widgets.analysis.summary import statement_summary
 from cop_widgets.charts.figures import participation_chart
 from cop_widgets.charts.render import to_svg
@@ -34,9 +32,10 @@ from cop_widgets.errors import ValidationError
 from cop_widgets.export._markdown import md_text, to_markdown
 from cop_widgets.export.api import export_consultation, normalise_format
 from cop_widgets.export.html import safe_svg
-from cop_widgets.export.report import build_report, participation
+from cop_widgets.export.report import build_report
 from cop_widgets.scales import get_scale
 from cop_widgets.store import Store
+from cop_widgets.words.draft import SECTION_TITLES, SECTIONS
 
 FORMATS = ("md", "html", "docx")
 EXPECTED_H2 = [*(SECTION_TITLES[k] for k in SECTIONS), "Methodology"]
@@ -369,7 +368,9 @@ def test_methodology_dates_measures_and_rule(plain, fmt):
                     "van der Eijk's agreement A", "Leik's dispersion"):
         assert measure in text
     assert "at least 75% of the stances" in text
-    assert "more than 10 percentage points under" in text
+    assert ("flagged as under-represented when its gap is 10 points or more under zero, or "
+            "when its response rate is under 50% of the overall rate") in text
+    assert "Groups with fewer than 3 answering members are left out" in text  # anonymous
 
 
 # -- charts -------------------------------------------------------------------------------
@@ -508,18 +509,31 @@ def test_report_contents(plain, rich):
         build_report(plain.store, plain.cid, attribute="name")
 
 
-def test_participation_flags_groups_more_than_ten_points_under():
-    members = pd.DataFrame({
-        "member_id": range(1, 21), "name": [f"M{i}" for i in range(20)], "email": "",
-        "external_id": "", "invited": True,
-        "responded": [True] * 9 + [False] + [True] * 5 + [False] * 5,
-        "team": ["a"] * 10 + ["b"] * 10,
-    })
-    overall, groups = participation(members)
-    assert (overall.invited, overall.responded) == (20, 14)
-    a, b = groups["team"]
-    assert (a.group, a.rate, round(a.gap), a.under_represented) == ("a", 0.9, 20, False)
-    assert (b.group, b.rate, round(b.gap), b.under_represented) == ("b", 0.5, -20, True)
+def test_methodology_flags_the_group_ten_points_under_its_roster_share(tmp_path):
+    """Team b is half the roster and 5 of the 14 who answered: 14 points under, flagged."""
+    store = Store(f"sqlite:///{tmp_path}/x.db")
+    development = store.add_development(m.Development("technology", "A new platform"))
+    consultation = store.add_consultation(m.Consultation(development.id, "What now?"))
+    statement = store.add_statement(m.Statement(consultation.id, "We adopt it."))
+    members = store.add_members([m.Member(consultation.id, f"M{i}", attributes={
+        "team": "a" if i < 10 else "b"}) for i in range(20)])
+    store.open_consultation(consultation.id)
+    for i, member in enumerate(members):
+        token = store.add_invitation(member.id)[1]
+        if i < 9 or 10 <= i < 15:
+            store.save_card(consultation.id, token, [m.StanceResponse(statement.id, 4)],
+                            status=m.CardStatus.SUBMITTED)
+    report = build_report(store, consultation.id)
+    a, b = report.methodology.by_attribute["team"]
+    assert (a.group, a.rate, round(a.gap), a.under_represented) == ("a", 0.9, 14, False)
+    assert (b.group, b.rate, round(b.gap), b.under_represented) == ("b", 0.5, -14, True)
+    (path,) = export_consultation(store, consultation.id, "md", tmp_path / "e.md",
+                                  charts=False)
+    text = View(path).section("Methodology")
+    assert "team: b, 5 of 10 responded (50%, -14 points)" in text
+    assert "team: a," not in text
+    assert "Stances are compared by team." in text  # named: every group is shown
+    store.close()
 
 
 def test_empty_consultation_exports(tmp_path):

@@ -1,0 +1,176 @@
+"""The Methodology section of an export: dates, who was heard, measures and the rule.
+
+:func:`methodology_blocks` lays out the report's
+:class:`~cop_widgets.export.report_parts.Methodology` as the last section of every
+export, in the report's language: when the consultation ran, the participation of each
+group with the under-representation rule that flags it, the smallest group a comparison
+shows, the measures reported for each statement and the thresholds of the consensus rule.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..analysis.summary import NOT_GIVEN
+from ..i18n import N_, Words
+from .blocks import SECTION_LEVEL, Block, FigureBlock, Heading, ItemList, Paragraph, Span, Table
+from .report_parts import ALL_MEMBERS, GroupParticipation
+from .values import MISSING, fmt_date, fmt_gap, fmt_moment, fmt_number, fmt_pct
+
+if TYPE_CHECKING:
+    from ..model.policies import RepresentationRule
+    from .report import Report
+
+__all__ = ["METHODOLOGY_TITLE", "methodology_blocks", "group_label"]
+
+#: The title of the last section of every export (an English msgid).
+METHODOLOGY_TITLE = N_("Methodology")
+#: The columns of a participation table that hold numbers, and the one that holds the flag.
+_NUMERIC, _FLAG = (1, 2, 3, 4, 5), 6
+
+
+def group_label(group: GroupParticipation, words: Words) -> str:
+    """Return a group's name in the language of ``words`` ("All members", "(not given)")."""
+    if group.attribute is None and group.group == ALL_MEMBERS:
+        return words.gettext(ALL_MEMBERS)
+    return words.gettext(NOT_GIVEN) if group.group == NOT_GIVEN else group.group
+
+
+def methodology_blocks(report: Report, figures: dict[str, FigureBlock],
+                       words: Words) -> list[Block]:
+    """Lay out the Methodology section of ``report``.
+
+    Parameters
+    ----------
+    report : Report
+        The report; its ``methodology`` is laid out.
+    figures : dict of str to FigureBlock
+        The numbered figures of the export, by key: the participation charts are placed
+        in this section.
+    words : Words
+        The report's language.
+
+    Returns
+    -------
+    list of Block
+        The section, from its heading to the thresholds of the consensus rule.
+    """
+    return [Heading(words.gettext(METHODOLOGY_TITLE), SECTION_LEVEL), *_dates(report, words),
+            *_who_was_heard(report, figures, words), *_measures(report, words)]
+
+
+def _dates(report: Report, w: Words) -> list[Block]:
+    _, lang, meth = w.gettext, w.language, report.methodology
+    rounds = (_("The figures describe round {number}, the latest, and each member's latest "
+                "submitted position in it.").format(number=w.number(meth.rounds))
+              if meth.rounds > 1 else
+              _("The figures describe each member's latest submitted position."))
+    return [Heading(_("Dates"), 3),
+            Table(_("Dates of the consultation"), (_("Event"), _("Date")), (
+                (_("Development announced"), fmt_date(meth.development_date, lang)),
+                (_("Consultation deadline"), fmt_moment(meth.consultation_deadline, lang)),
+                (_("First round opened"), fmt_moment(meth.first_round_opened, lang)),
+                (_("Rounds"), w.number(meth.rounds)),
+                (_("Exported"), fmt_moment(meth.exported_at, lang)),
+            )),
+            Paragraph((Span(rounds),))]
+
+
+def _participation_rows(groups: list[GroupParticipation],
+                        w: Words) -> tuple[tuple[str, ...], ...]:
+    lang = w.language
+    return tuple(
+        (group_label(g, w), w.number(g.roster), w.number(g.invited), w.number(g.responded),
+         fmt_pct(g.rate, lang), fmt_gap(g.gap, lang) if g.attribute is not None else MISSING,
+         w.gettext("under-represented") if g.under_represented else "")
+        for g in groups)
+
+
+def _rule_in_words(rule: RepresentationRule, w: Words) -> str:
+    """Return the under-representation rule with its values, and what the gap is."""
+    text = w.gettext(
+        "The gap is a group's share of those who answered minus its share of the roster, in "
+        "percentage points. A group is flagged as under-represented when its gap is "
+        "{points} points or more under zero, or when its response rate is under {share} of "
+        "the overall rate.").format(points=w.number(rule.max_gap_points),
+                                    share=fmt_pct(rule.min_rate_ratio, w.language))
+    if rule.min_roster > 1:
+        text += " " + w.ngettext(
+            "Only groups of at least {count} member on the roster are flagged.",
+            "Only groups of at least {count} members on the roster are flagged.",
+            rule.min_roster).format(count=w.number(rule.min_roster))
+    return text
+
+
+def _who_was_heard(report: Report, figures: dict[str, FigureBlock], w: Words) -> list[Block]:
+    _, meth = w.gettext, report.methodology
+    overall, lang = meth.overall, w.language
+    blocks: list[Block] = [Heading(_("Who was heard"), 3), Paragraph((Span(
+        w.ngettext("{responded} of {invited} invited members responded ({percent}); {roster} "
+                   "member is on the roster.",
+                   "{responded} of {invited} invited members responded ({percent}); {roster} "
+                   "members are on the roster.", overall.roster).format(
+            responded=w.number(overall.responded), invited=w.number(overall.invited),
+            percent=fmt_pct(overall.rate, lang), roster=w.number(overall.roster))
+        + " " + _rule_in_words(meth.representation_rule, w)),))]
+    header = (_("Group"), _("On the roster"), _("Invited"), _("Responded"),
+              _("Response rate"), _("Gap (points)"), _("Flag"))
+    blocks.append(Table(_("Participation, all members"), header,
+                        _participation_rows([overall], w), numeric=_NUMERIC, flag_column=_FLAG))
+    for attribute, groups in meth.by_attribute.items():
+        blocks.append(Table(_("Participation by {attribute}").format(attribute=attribute),
+                            header, _participation_rows(list(groups), w), numeric=_NUMERIC,
+                            flag_column=_FLAG))
+    flagged = meth.under_represented
+    if flagged:
+        blocks.append(Paragraph((Span(_("Under-represented groups:") + " ", bold=True),)))
+        blocks.append(ItemList(tuple(
+            _("{attribute}: {group}, {responded} of {invited} responded ({percent}, {gap} "
+              "points)").format(attribute=g.attribute, group=group_label(g, w),
+                                responded=w.number(g.responded),
+                                invited=w.number(g.invited), percent=fmt_pct(g.rate, lang),
+                                gap=fmt_gap(g.gap, lang))
+            for g in flagged)))
+    elif meth.by_attribute:
+        blocks.append(Paragraph((Span(_("No group is flagged as under-represented.")),)))
+    blocks += [figures[key] for key in ("participation", "participation-by-attribute")
+               if key in figures]
+    if report.attribute:
+        compared = (_(
+            "Stances are compared by {attribute}. Groups with fewer than {minimum} answering "
+            "members are left out of that comparison, so that no one's stance can be singled "
+            "out.") if meth.smallest_group > 1 else _("Stances are compared by {attribute}."))
+        blocks.append(Paragraph((Span(compared.format(
+            attribute=report.attribute, minimum=w.number(meth.smallest_group))),)))
+    return blocks
+
+
+def _measures(report: Report, w: Words) -> list[Block]:
+    _, meth, lang = w.gettext, report.methodology, w.language
+    scale, rule = meth.scale, meth.rule
+    levels = ", ".join(f"{_(level.label)} ({level.value})" for level in scale.levels)
+    k = len(scale.values)
+    return [
+        Heading(_("Measures"), 3),
+        Paragraph((Span(w.ngettext(
+            "{count} statement was put to the members on the scale {scale}: {levels}. A "
+            "member could also pass.",
+            "{count} statements were put to the members on the scale {scale}: {levels}. A "
+            "member could also pass.", meth.statements).format(
+            count=w.number(meth.statements), scale=_(scale.name), levels=levels)),)),
+        Table(_("Measures reported for each statement"), (_("Measure"), _("What it says")),
+              tuple((_(m.name), _(m.description)) for m in meth.measures)),
+        Heading(_("Consensus rule"), 3),
+        Paragraph((Span(meth.rule_text),)),
+        Table(_("Thresholds of the consensus rule"), (_("Threshold"), _("Value")), (
+            (_("Share of stances on one side, at least"), fmt_pct(rule.min_agree, lang)),
+            (_("Share of stances on the other side, at most"),
+             fmt_pct(rule.max_disagree, lang)),
+            (_("IQR, at most (steps on a five-point scale)"),
+             fmt_number(rule.max_iqr, lang)),
+            (_("IQR, at most (steps on this {levels}-level scale)").format(
+                levels=w.number(k)), fmt_number(rule.iqr_limit(k), lang)),
+            (_("Polarised when agreement A is below"),
+             fmt_number(rule.polarised_below, lang)),
+        ), numeric=(1,)),
+    ]
