@@ -59,10 +59,8 @@ def export_consultation(store: Store, consultation_id: int, fmt: str, out: str |
 
     Parameters
     ----------
-    store : Store
-        Where the consultation lives.
-    consultation_id : int
-        The consultation to export.
+    store, consultation_id : Store, int
+        The consultation to export, and where it lives.
     fmt : str
         ``"md"`` (or ``"markdown"``), ``"html"`` or ``"docx"``.
     out : str or path-like
