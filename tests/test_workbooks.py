@@ -22,8 +22,11 @@ REFUSAL = "This link does not open a position card."
 
 
 @pytest.fixture
-def demo(tmp_path, monkeypatch):
-    """The demo consultation in a SQLite file that the workbooks' kernels open."""
+def demo_db(tmp_path, monkeypatch):
+    """The demo consultation in a SQLite file, which ``COP_WIDGETS_DB`` points the kernels to.
+
+    Gives its ``consultation_id``, ``consultation``, ``statements`` and ``tokens``.
+    """
     with demo_store(tmp_path) as (store, seeded):
         demo = types.SimpleNamespace(
             consultation_id=seeded.consultation_id, tokens=seeded.tokens,
@@ -71,28 +74,28 @@ def test_workbooks_are_thin():
 
 
 @pytest.mark.slow
-def test_member_workbook_with_a_token_shows_the_members_card(demo, tmp_path, monkeypatch):
-    member_id = next(iter(demo.tokens))
-    monkeypatch.setenv("QUERY_STRING", f"c={demo.consultation_id}&t={demo.tokens[member_id]}")
+def test_member_workbook_with_a_token_shows_the_members_card(demo_db, tmp_path, monkeypatch):
+    member_id = next(iter(demo_db.tokens))
+    monkeypatch.setenv("QUERY_STRING", f"c={demo_db.consultation_id}&t={demo_db.tokens[member_id]}")
     page = "\n".join(run("member.ipynb", tmp_path))
     assert REFUSAL not in page
-    assert demo.statements and all(s.text in page for s in demo.statements)
+    assert demo_db.statements and all(s.text in page for s in demo_db.statements)
     assert "Submit my position" in page
 
 
 @pytest.mark.slow
-def test_member_workbook_without_a_token_shows_a_refusal_and_no_card(demo, tmp_path,
+def test_member_workbook_without_a_token_shows_a_refusal_and_no_card(demo_db, tmp_path,
                                                                       monkeypatch):
-    monkeypatch.setenv("QUERY_STRING", f"c={demo.consultation_id}")
+    monkeypatch.setenv("QUERY_STRING", f"c={demo_db.consultation_id}")
     page = "\n".join(run("member.ipynb", tmp_path))
     assert REFUSAL in page and "The link has no invitation code." in page
-    assert not any(s.text in page for s in demo.statements)
+    assert not any(s.text in page for s in demo_db.statements)
     assert "Submit my position" not in page
 
 
 @pytest.mark.slow
-def test_results_workbook_shows_the_consultation(demo, tmp_path, monkeypatch):
-    monkeypatch.setenv("QUERY_STRING", f"c={demo.consultation_id}")
+def test_results_workbook_shows_the_consultation(demo_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("QUERY_STRING", f"c={demo_db.consultation_id}")
     page = "\n".join(run("results.ipynb", tmp_path))
-    assert demo.consultation.title in page
+    assert demo_db.consultation.title in page
     assert REFUSAL not in page

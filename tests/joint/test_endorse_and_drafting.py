@@ -12,14 +12,14 @@ from cop_widgets.widgets.member import MemberPage
 
 
 @pytest.fixture
-def demo(tmp_path):
+def anonymous_demo(tmp_path):
     """``(store, seeded)``: the demo consultation, 20 members of whom 3 stay silent."""
     with demo_store(tmp_path, members=20, silent=3) as opened:
         yield opened
 
 
-def test_propose_edit_save_versions(demo):
-    store, seeded = demo
+def test_propose_edit_save_versions(anonymous_demo):
+    store, seeded = anonymous_demo
     desk = DraftEditor(store, seeded.consultation_id)
     assert "No version saved yet" in desk.tally.value
     desk.propose_button.click()
@@ -36,8 +36,8 @@ def test_propose_edit_save_versions(demo):
     assert desk.sections["recommendations"].value == "Ask for a pilot."
 
 
-def test_endorsement_from_a_member_link_and_live_tally(demo):
-    store, seeded = demo
+def test_endorsement_from_a_member_link_and_live_tally(anonymous_demo):
+    store, seeded = anonymous_demo
     cid = seeded.consultation_id
     store.add_draft(cid, {"consensus": "We agree on <b>this</b>.",
                           "recommendations": "[x](javascript:alert(1))"})
@@ -71,9 +71,9 @@ def test_endorsement_from_a_member_link_and_live_tally(demo):
     assert kinds == {a: m.EndorsementKind.CAN_LIVE_WITH, b: m.EndorsementKind.BLOCK}
 
 
-def test_the_draft_page_fetches_no_image(demo):
+def test_the_draft_page_fetches_no_image(anonymous_demo):
     """An image in a draft section would have every member's browser fetch it."""
-    store, seeded = demo
+    store, seeded = anonymous_demo
     cid = seeded.consultation_id
     store.add_draft(cid, {"consensus": "We agree. ![chart](https://tracker.example/p.png)"})
     page = EndorsementPage(store, cid, next(iter(seeded.tokens.values())))
@@ -82,8 +82,8 @@ def test_the_draft_page_fetches_no_image(demo):
     assert "<img" not in html and 'src="https://tracker.example' not in html
 
 
-def test_blocks_feed_the_next_proposal(demo):
-    store, seeded = demo
+def test_blocks_feed_the_next_proposal(anonymous_demo):
+    store, seeded = anonymous_demo
     cid = seeded.consultation_id
     draft = store.add_draft(cid, {"consensus": "x"})
     token = next(iter(seeded.tokens.values()))
@@ -94,8 +94,8 @@ def test_blocks_feed_the_next_proposal(demo):
     assert "Not our voice" in desk.sections["minority"].value
 
 
-def test_bad_links_and_no_draft(demo):
-    store, seeded = demo
+def test_bad_links_and_no_draft(anonymous_demo):
+    store, seeded = anonymous_demo
     cid = seeded.consultation_id
     refused = EndorsementPage(store, cid, "forged-token")
     assert refused.form is None and "does not open" in refused.message.text
@@ -104,8 +104,8 @@ def test_bad_links_and_no_draft(demo):
     assert waiting.form is None and "no draft" in waiting.message.text
 
 
-def test_member_page_opens_the_draft_in_place(demo):
-    store, seeded = demo
+def test_member_page_opens_the_draft_in_place(anonymous_demo):
+    store, seeded = anonymous_demo
     cid = seeded.consultation_id
     token = next(iter(seeded.tokens.values()))
     assert not hasattr(MemberPage(store, cid, token), "open_draft")
@@ -116,8 +116,8 @@ def test_member_page_opens_the_draft_in_place(demo):
     assert page.endorsement.form is not None
 
 
-def test_unsaved_sections_are_not_replaced_without_a_second_ask(demo):
-    store, seeded = demo
+def test_unsaved_sections_are_not_replaced_without_a_second_ask(anonymous_demo):
+    store, seeded = anonymous_demo
     cid = seeded.consultation_id
     store.add_draft(cid, {"consensus": "Version one."})
     store.add_draft(cid, {"consensus": "Version two."})
@@ -139,8 +139,8 @@ def test_unsaved_sections_are_not_replaced_without_a_second_ask(demo):
     assert desk.sections["consensus"].value == "Version one."
 
 
-def test_a_block_without_a_reason_is_refused_in_the_page_language(demo):
-    store, seeded = demo
+def test_a_block_without_a_reason_is_refused_in_the_page_language(anonymous_demo):
+    store, seeded = anonymous_demo
     cid = seeded.consultation_id
     store.update_consultation(cid, language="es")
     store.add_draft(cid, {"consensus": "Estamos de acuerdo."})

@@ -363,7 +363,7 @@ def render_all(store: Store, world, tmp_path) -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
+def rendered_payloads(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("payloads")
     store = Store(f"sqlite:///{tmp}/payloads.db")
     try:
@@ -377,29 +377,29 @@ def rendered(tmp_path_factory):
 # -- the checks ---------------------------------------------------------------------------------
 
 
-def test_payloads_never_become_markup(rendered):
+def test_payloads_never_become_markup(rendered_payloads):
     problems = []
-    for where, value in rendered.views:
+    for where, value in rendered_payloads.views:
         for problem in inspect(value).problems:
             problems.append(f"{where}: {problem}")
     assert not problems, "\n".join(dict.fromkeys(problems))
 
 
-def test_every_payload_was_rendered_as_text(rendered):
+def test_every_payload_was_rendered_as_text(rendered_payloads):
     """Not vacuous: each payload reached a view, shown as text."""
-    seen = {found.group(0).upper() for _where, value in rendered.views
+    seen = {found.group(0).upper() for _where, value in rendered_payloads.views
             for text, _context in inspect(value).texts for found in _MARKER_RE.finditer(text)}
     assert seen >= {p.marker for p in PAYLOADS}, sorted(set(MARKERS) - seen)
 
 
-def test_plain_text_views_show_payloads_literally(rendered):
+def test_plain_text_views_show_payloads_literally(rendered_payloads):
     """Outside Markdown and charts, a payload shows exactly as typed (escaped once only).
 
     ``&lt;script&gt;`` typed by a member must read ``&lt;script&gt;``, not ``<script>``.
     """
     wrong = []
     literal_seen = set()
-    for where, value in rendered.views:
+    for where, value in rendered_payloads.views:
         for text, context in inspect(value).texts:
             if context or not _MARKER_RE.search(text):
                 continue
@@ -414,11 +414,11 @@ def test_plain_text_views_show_payloads_literally(rendered):
     assert literal_seen >= {p.marker for p in PAYLOADS}
 
 
-def test_member_text_quoted_in_the_proposed_draft_renders_literally(rendered):
+def test_member_text_quoted_in_the_proposed_draft_renders_literally(rendered_payloads):
     """Quoted member text is Markdown-escaped: entities such as ``&lt;`` stay as typed."""
     from cop_widgets.widgets.endorse import draft_html
 
-    draft = rendered.store.get_draft(rendered.world.consultation.id)
+    draft = rendered_payloads.store.get_draft(rendered_payloads.world.consultation.id)
     assert draft.version == 2  # proposed from the analysis, saved by the drafting desk
     text = flat(" ".join(t for t, _c in inspect(draft_html(draft)).texts))
     missing = [p.marker for p in PAYLOADS
@@ -450,8 +450,8 @@ def _literal_problems(text: str) -> tuple[list[str], set[str]]:
     return wrong, whole
 
 
-def test_html_export_has_no_payload_markup(rendered):
-    files = _export(rendered, "html")
+def test_html_export_has_no_payload_markup(rendered_payloads):
+    files = _export(rendered_payloads, "html")
     with open(files[0], encoding="utf-8") as fh:
         document = fh.read()
     parsed = inspect(document)
@@ -461,10 +461,10 @@ def test_html_export_has_no_payload_markup(rendered):
     assert whole, "no payload reached the HTML export"
 
 
-def test_docx_export_shows_payloads_literally(rendered):
+def test_docx_export_shows_payloads_literally(rendered_payloads):
     import docx
 
-    files = _export(rendered, "docx")
+    files = _export(rendered_payloads, "docx")
     document = docx.Document(files[0])
     parts = [p.text for p in document.paragraphs]
     parts += [cell.text for table in document.tables for row in table.rows
@@ -474,12 +474,12 @@ def test_docx_export_shows_payloads_literally(rendered):
     assert whole, "no payload reached the Word export"
 
 
-def test_markdown_export_escapes_payloads(rendered):
+def test_markdown_export_escapes_payloads(rendered_payloads):
     """Rendered by a permissive CommonMark renderer (raw HTML allowed), no payload is markup
     and every payload reads as typed."""
     from markdown_it import MarkdownIt
 
-    files = _export(rendered, "md")
+    files = _export(rendered_payloads, "md")
     with open(files[0], encoding="utf-8") as fh:
         source = fh.read()
     parsed = inspect(MarkdownIt("commonmark", {"html": True}).render(source))
