@@ -4,6 +4,8 @@
 folder of the root ``tests/conftest.py`` there, as it does for ``tests/i18n/leftovers.py``.
 
 * Widget trees: :func:`walk`, :func:`html_values`, :func:`html_of`.
+* Domain checks: :func:`refused` (a call refused with an error naming the field),
+  :func:`responses_frame` (the analysis' responses frame from plain rows).
 * Seeding: :func:`demo_store` (the demo consultation in a SQLite file),
   :func:`seed_consultation` (a small open consultation built by store verbs).
 * Processes: :func:`in_ci`, :func:`free_port`, :func:`tail`, :func:`wait_for_http`,
@@ -27,9 +29,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import ipywidgets as w
+import pandas as pd
 import pytest
 
 from cop_widgets import model as m
+from cop_widgets.errors import ValidationError
 from cop_widgets.store import Store
 
 # -- widget trees -------------------------------------------------------------------------------
@@ -50,6 +54,42 @@ def html_values(widget) -> list[str]:
 def html_of(widget) -> str:
     """Return every HTML value under ``widget`` joined by new lines (for ``in`` checks)."""
     return "\n".join(html_values(widget))
+
+
+# -- domain checks ------------------------------------------------------------------------------
+
+
+def refused(field: str | None, rule: str | None, call, *,
+            kind: type[Exception] = ValidationError) -> Exception:
+    """Assert ``call()`` raises ``kind`` naming ``field`` (when given), its message holding
+    ``rule`` (when given); return the error."""
+    with pytest.raises(kind) as info:
+        call()
+    err = info.value
+    if field is not None:
+        assert getattr(err, "field", None) == field, f"field of {err!r} is not {field!r}"
+    if rule is not None:
+        assert rule in str(err), f"{rule!r} not in {str(err)!r}"
+    return err
+
+
+def responses_frame(rows, *, saved_at=None, **columns) -> pd.DataFrame:
+    """The responses frame analysis reads, from ``(member_id, statement_id, stance)`` rows.
+
+    ``stance`` is nullable ``Int64`` (``None`` is a pass); ``saved_at`` and any other
+    keyword (``rationale=""``, ``revision=1``...) become columns, a scalar filling the column.
+    """
+    rows = list(rows)
+    out = pd.DataFrame({
+        "member_id": [r[0] for r in rows],
+        "statement_id": [r[1] for r in rows],
+        "stance": pd.array([r[2] for r in rows], dtype="Int64"),
+    })
+    for name, value in columns.items():
+        out[name] = value
+    if saved_at is not None:
+        out["saved_at"] = saved_at
+    return out
 
 
 # -- seeding --------------------------------------------------------------------------------------
