@@ -44,7 +44,9 @@ from cop_widgets.analysis.opinion import (  # noqa: E402
     opinion_groups,
     representative_statements,
 )
-from cop_widgets.polis import import_polis, polis_vote_matrix, read_polis_export  # noqa: E402
+from cop_widgets.io import read_polis_export  # noqa: E402
+from cop_widgets.services.analysis import polis_vote_matrix  # noqa: E402
+from cop_widgets.services.importing import import_polis  # noqa: E402
 from cop_widgets.store import Store  # noqa: E402
 
 CONVERSATIONS = ["london.youth.policing", "15-per-hour-seattle",

@@ -20,13 +20,10 @@ from cop_widgets.analysis.opinion import (
     representative_statements,
 )
 from cop_widgets.errors import ValidationError
-from cop_widgets.polis import (
-    PolisFormatError,
-    export_polis,
-    import_polis,
-    polis_vote_matrix,
-    read_polis_export,
-)
+from cop_widgets.io import PolisFormatError, read_polis_export
+from cop_widgets.services.analysis import polis_vote_matrix
+from cop_widgets.services.exporting import export_polis
+from cop_widgets.services.importing import import_polis
 from cop_widgets.store import Store
 
 CONVERSATIONS = ["london.youth.policing", "15-per-hour-seattle", "scoop-hivemind.biodiversity",
@@ -317,12 +314,13 @@ def test_bad_participants_file_is_named(tmp_path):
 
 def test_a_failure_inside_the_store_writes_nothing(tmp_path, store, monkeypatch):
     folder = write_export(tmp_path / "ok", VOTES_HEADER + "1600000000000,x,0,1,1\n")
-    import cop_widgets.store.store as store_module
+    import cop_widgets.store.importing as importing_module
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(store_module, "_copy_rows", boom)
+    # the answers are copied last, after the consultation, statements and members
+    monkeypatch.setattr(importing_module, "copy_rows", boom)
     with pytest.raises(RuntimeError):
         import_polis(store, folder)
     assert store.list_consultations() == []
@@ -337,7 +335,7 @@ def test_too_few_members_gives_a_note(tmp_path, store):
     groups = opinion_groups(polis_vote_matrix(store, consultation.id))
     assert groups.k == 0
     assert groups.labels.isna().all()
-    assert "too few" in groups.note
+    assert groups.note == "too-few-members"
     assert representative_statements(polis_vote_matrix(store, consultation.id),
                                      groups).empty
 

@@ -1,4 +1,4 @@
-"""Import and export Pol.is conversation exports (``comments.csv``, ``votes.csv``, ...).
+"""Read a Pol.is conversation export folder (``comments.csv``, ``votes.csv``, ...).
 
 A Pol.is export folder holds ``comments.csv`` and ``votes.csv`` (required) and
 ``participants-votes.csv`` and ``summary.csv`` (optional). In Pol.is files a vote is 1 agree,
@@ -6,36 +6,29 @@ A Pol.is export folder holds ``comments.csv`` and ``votes.csv`` (required) and
 milliseconds since the epoch (seconds are detected and accepted).
 
 Reading checks every value and raises :class:`PolisFormatError` naming the file, the line and
-the column of the first problem. Importing writes the whole conversation in one transaction:
-a refused export writes nothing.
+the column of the first problem. Importing into the store is
+:func:`cop_widgets.services.importing.import_polis`; writing a folder back is
+:mod:`cop_widgets.io.polis_write`.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from . import model as m
-from .errors import ValidationError
+from ..errors import ValidationError
 
-if TYPE_CHECKING:
-    from .analysis.opinion import OpinionGroups
-    from .store import Store
-
-__all__ = ["PolisFormatError", "PolisExport", "read_polis_export", "import_polis",
-           "export_polis", "polis_vote_matrix"]
+__all__ = ["PolisFormatError", "PolisExport", "read_polis_export"]
 
 _SECONDS_LIMIT = 100_000_000_000  # below: seconds (year 5138); above: milliseconds
-_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
 
 class PolisFormatError(ValidationError):
@@ -436,234 +429,3 @@ def read_polis_export(path: str | Path) -> PolisExport:
     participants = _read_participants(folder)
     summary = _read_summary(folder)
     return PolisExport(folder, comments, votes, participants, summary, n_revotes, unit)
-
-
-# -- import -------------------------------------------------------------------------------
-
-
-def _clip(text: str, limit_key: str) -> str:
-    text = (text or "").replace("\x00", "").strip()
-    limit = m.LIMITS[limit_key]
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
-
-
-def import_polis(store: Store, path: str | Path) -> m.Consultation:
-    """Import a Pol.is export folder as a closed, anonymous consultation.
-
-    Creates a development (kind "other"; title from ``summary.csv`` ``topic`` or the folder
-    name; summary from ``conversation-description``; source from ``url`` when it is http(s)),
-    a consultation on the ``agree_disagree`` scale (anonymous, closed, results visible after
-    close), one statement per comment (``external_id`` = comment id; moderated -1 is
-    "rejected", others "accepted"), one member "Participant N" per participant
-    (``external_id`` = participant id) and each participant's latest votes as one submitted
-    card. A card is dated at the participant's first vote, their arrival, which is the order
-    Pol.is seeds its opinion groups with. Texts longer than the model allows are shortened
-    with an ellipsis.
-
-    Parameters
-    ----------
-    store : Store
-        Where to write, in one transaction.
-    path : str or Path
-        The export folder.
-
-    Returns
-    -------
-    Consultation
-        The new consultation with its id.
-
-    Raises
-    ------
-    PolisFormatError
-        If the export is malformed; nothing is written.
-
-    """
-    export = read_polis_export(path)
-    summary = export.summary
-    title = _clip(summary.get("topic", "") or export.path.resolve().name, "title")
-    if not title:
-        title = "Pol.is conversation"
-    url = summary.get("url", "").strip()
-    development = m.Development(
-        m.DevelopmentKind.OTHER, title,
-        summary=_clip(summary.get("conversation-description", ""), "summary"),
-        source_url=url if _URL.match(url) and len(url) <= m.LIMITS["source_url"] else "")
-    consultation = m.Consultation(
-        1, title, scale="agree_disagree", anonymous=True,
-        visibility=m.Visibility.AFTER_CLOSE, status=m.ConsultationStatus.CLOSED)
-    comments = export.comments
-    statements = [
-        m.Statement(1, _clip(text, "statement") or f"(comment {cid} has no text)",
-                    moderation=(m.ModerationState.REJECTED if rejected
-                                else m.ModerationState.ACCEPTED),
-                    external_id=str(cid))
-        for cid, text, rejected in zip(comments["comment_id"].tolist(),
-                                       comments["text"].tolist(),
-                                       comments["rejected"].tolist(), strict=True)]
-    pids = export.participant_ids
-    members = [m.Member(1, f"Participant {pid}", external_id=str(pid)) for pid in pids.tolist()]
-    votes = export.votes
-    member_index = np.searchsorted(pids, votes["voter_id"].to_numpy())
-    statement_index = np.searchsorted(comments["comment_id"].to_numpy(),
-                                      votes["comment_id"].to_numpy())
-    first_ms = votes.groupby("voter_id")["timestamp_ms"].transform("min").to_numpy()
-    stances = votes["vote"].to_numpy()
-    rows = pd.DataFrame({
-        "member_index": member_index,
-        "statement_index": statement_index,
-        "stance": pd.array(np.where(stances == 0, None, stances), dtype="Int64"),  # 0 = pass
-        "saved_at": pd.to_datetime(first_ms, unit="ms", utc=True),
-    })
-    return store.import_consultation(development, consultation, statements, members, rows)
-
-
-def polis_vote_matrix(store: Store, consultation_id: int):
-    """Return the vote matrix of a consultation with Pol.is's treatment of moderation.
-
-    Accepted statements are the columns; rejected and withdrawn ones stay as inactive
-    columns (Pol.is's ``mod-out``: zeros that move nobody but count in each member's number
-    of answers); pending ones are left out.
-
-    Returns
-    -------
-    VoteMatrix
-
-    """
-    from .analysis.opinion import vote_matrix
-
-    consultation = store.get_consultation(consultation_id)
-    statements = store.list_statements(consultation_id, states=None)
-    accepted = [s.id for s in statements if s.moderation is m.ModerationState.ACCEPTED]
-    out = [s.id for s in statements if s.moderation in (m.ModerationState.REJECTED,
-                                                        m.ModerationState.WITHDRAWN)]
-    return vote_matrix(store.responses_frame(consultation_id, rationales=False),
-                       consultation.scale, accepted,
-                       moderated_out=out)
-
-
-# -- export -------------------------------------------------------------------------------
-
-
-def _numeric_ids(values: list[str]) -> list[int] | None:
-    try:
-        ids = [int(v) for v in values]
-    except ValueError:
-        return None
-    if any(i < 0 for i in ids) or len(set(ids)) != len(ids):
-        return None
-    return ids
-
-
-def _polis_datetime(ms: int) -> str:
-    return dt.datetime.fromtimestamp(ms / 1000.0, dt.timezone.utc).strftime(
-        "%a %b %d %H:%M:%S UTC %Y")
-
-
-_MODERATED = {m.ModerationState.ACCEPTED: 1, m.ModerationState.PENDING: 0,
-              m.ModerationState.REJECTED: -1, m.ModerationState.WITHDRAWN: -1}
-
-
-def export_polis(store: Store, consultation_id: int, path: str | Path,
-                 groups: OpinionGroups | None = None) -> Path:
-    """Write a consultation as a Pol.is export folder.
-
-    Writes ``comments.csv``, ``votes.csv``, ``participants-votes.csv`` (with ``group-id``
-    when ``groups`` is given) and ``summary.csv`` in Pol.is's layout. Comment and participant
-    ids are the statements' and members' ``external_id`` when those are distinct whole
-    numbers (so an imported conversation keeps its ids), else 0, 1, 2... in card and roster
-    order. Stances count by polarity: agreeing levels 1, disagreeing -1, others and passes 0.
-    No names are written: participants are numbers only.
-
-    Parameters
-    ----------
-    store : Store
-        Where the consultation is.
-    consultation_id : int
-        The consultation.
-    path : str or Path
-        The folder to write (created if needed; the four files are overwritten).
-    groups : OpinionGroups, optional
-        Opinion groups to write in ``participants-votes.csv``.
-
-    Returns
-    -------
-    Path
-        The folder.
-
-    """
-    from .scales import get_scale
-
-    folder = Path(path)
-    folder.mkdir(parents=True, exist_ok=True)
-    consultation = store.get_consultation(consultation_id)
-    development = store.get_development(consultation.development_id)
-    scale = get_scale(consultation.scale)
-    polarity = {lv.value: lv.polarity for lv in scale.levels}
-    statements = store.list_statements(consultation_id, states=None)
-    members = store.list_members(consultation_id)
-    cids = _numeric_ids([s.external_id for s in statements]) or list(range(len(statements)))
-    pids = _numeric_ids([mb.external_id for mb in members]) or list(range(len(members)))
-    cid_of = {s.id: c for s, c in zip(statements, cids, strict=True)}
-    pid_of = {mb.id: p for mb, p in zip(members, pids, strict=True)}
-
-    responses = store.responses_frame(consultation_id)
-    responses = responses[responses["statement_id"].isin(cid_of)]
-    stance = responses["stance"]
-    vote = np.zeros(len(responses), np.int64)
-    answered = stance.notna().to_numpy()
-    vote[answered] = [polarity.get(int(v), 0) for v in stance[answered].tolist()]
-    saved = pd.to_datetime(responses["saved_at"], utc=True)
-    ms = ((saved - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(milliseconds=1)).to_numpy(
-        dtype=np.int64) if len(responses) else np.zeros(0, np.int64)
-    votes = pd.DataFrame({
-        "timestamp": ms,
-        "comment-id": responses["statement_id"].map(cid_of).to_numpy(dtype=np.int64),
-        "voter-id": responses["member_id"].map(pid_of).to_numpy(dtype=np.int64),
-        "vote": vote})
-    votes = votes.sort_values(["timestamp", "voter-id", "comment-id"], kind="stable")
-    stamps = {t: _polis_datetime(t) for t in np.unique(votes["timestamp"]).tolist()}
-    votes.insert(1, "datetime", votes["timestamp"].map(stamps))
-    votes.to_csv(folder / "votes.csv", index=False, lineterminator="\n")
-
-    start = int(ms.min()) if len(ms) else int(store.now().timestamp() * 1000)
-    agrees = votes[votes["vote"] == 1].groupby("comment-id").size()
-    disagrees = votes[votes["vote"] == -1].groupby("comment-id").size()
-    comments = pd.DataFrame({
-        "timestamp": start, "datetime": _polis_datetime(start), "comment-id": cids,
-        "author-id": pd.array([pid_of.get(s.proposed_by) for s in statements], dtype="Int64"),
-        "agrees": [int(agrees.get(c, 0)) for c in cids],
-        "disagrees": [int(disagrees.get(c, 0)) for c in cids],
-        "moderated": [_MODERATED[s.moderation] for s in statements],
-        "comment-body": [s.text for s in statements]})
-    comments.to_csv(folder / "comments.csv", index=False, lineterminator="\n")
-
-    wide = votes.pivot(index="voter-id", columns="comment-id", values="vote")
-    wide = wide.reindex(index=sorted(pids), columns=sorted(cids))
-    group_of: dict[int, int] = {}
-    if groups is not None:
-        for member_id, group in groups.labels.dropna().items():
-            if int(member_id) in pid_of:
-                group_of[pid_of[int(member_id)]] = int(group)
-    authored = pd.Series([pid_of.get(s.proposed_by) for s in statements]).value_counts()
-    head = pd.DataFrame({
-        "participant": wide.index.to_numpy(),
-        "group-id": pd.array([group_of.get(p) for p in wide.index], dtype="Int64"),
-        "n-comments": [int(authored.get(p, 0)) for p in wide.index],
-        "n-votes": wide.notna().sum(axis=1).to_numpy(),
-        "n-agree": (wide == 1).sum(axis=1).to_numpy(),
-        "n-disagree": (wide == -1).sum(axis=1).to_numpy()})
-    body = wide.astype("Int64").reset_index(drop=True)
-    body.columns = [str(c) for c in body.columns]
-    pd.concat([head, body], axis=1).to_csv(folder / "participants-votes.csv", index=False,
-                                           lineterminator="\n")
-
-    n_groups = len(set(group_of.values())) if group_of else 0
-    rows = [("topic", development.title), ("url", development.source_url),
-            ("views", len(members)), ("voters", int(votes["voter-id"].nunique())),
-            ("voters-in-conv", int(votes["voter-id"].nunique())),
-            ("commenters", int(sum(1 for s in statements if s.proposed_by is not None))),
-            ("comments", len(statements)), ("groups", n_groups),
-            ("conversation-description", development.summary)]
-    with open(folder / "summary.csv", "w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
-    return folder
