@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import base64
-import csv
-import io
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
 from ..i18n import N_, format_number, format_percent, plural_translator, translator
+from ..io import reminders_csv
 from .common import Message, esc, guarded, tagged
-from .csv_cells import spreadsheet_cell
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from ..store import Store
 
-__all__ = ["ParticipationPanel", "participation_counts", "reminders_csv"]
+__all__ = ["ParticipationPanel", "participation_counts"]
 
-_BASE_COLUMNS = ("member_id", "name", "email", "external_id", "invited", "responded")
 #: The group of members who gave no value (``analysis.summary.NOT_GIVEN``; English msgid,
 #: translated where shown).
 NOT_GIVEN = N_("(not given)")
@@ -275,12 +272,3 @@ class ParticipationPanel(w.VBox):
             "work). Copy or download them now: they are shown only once.",
             len(rows)).format(count=self._number(len(rows)))
 
-
-def reminders_csv(rows: list[tuple[str, str, str]]) -> str:
-    """Return ``name,email,link`` lines for a mail merge, safe to open in a spreadsheet."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["name", "email", "link"])
-    for name, email, link in rows:
-        writer.writerow([spreadsheet_cell(name), spreadsheet_cell(email), link])
-    return out.getvalue()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import urllib.parse
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -12,126 +10,21 @@ import ipywidgets as w
 
 from .. import model as m
 from ..errors import ValidationError
-from ..i18n import format_datetime, format_number, plural_translator, translator
+from ..i18n import format_datetime, format_number
+from ..io import links_csv, members_from_csv, parse_attributes, uploaded_text
 from ..paths import member_link
-from .common import FULL_WIDTH, Message, esc, guarded, labelled, tagged
-from .csv_cells import spreadsheet_cell
-from .statements import uploaded_text
+from .common import FULL_WIDTH, esc, labelled, tagged
+from .editor import ConsultationEditor
 
 if TYPE_CHECKING:
     from ..store import Store
 
-__all__ = ["RosterEditor", "parse_attributes", "members_from_csv", "links_csv"]
+__all__ = ["RosterEditor"]
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8866"
 
-#: Column names of the roster's participation table; an attribute may not take one.
-RESERVED = ("member_id", "name", "email", "external_id", "invited", "responded")
 
-
-_KNOWN = ("name", "email", "external_id")
-
-
-def _check_attribute_names(field: str, names: Any) -> None:
-    for key in names:
-        if str(key).strip().lower() in RESERVED:
-            raise ValidationError(field, f"{key} is a reserved name; call the attribute "
-                                  "something else", key)
-
-
-def parse_attributes(text: str) -> dict[str, str]:
-    """Return the attributes written as ``role=nurse; region=North``.
-
-    Raises
-    ------
-    ValidationError
-        If a part has no ``=`` or no name, or a name is given twice.
-
-    """
-    attributes: dict[str, str] = {}
-    for part in (text or "").split(";"):
-        if not part.strip():
-            continue
-        if "=" not in part:
-            raise ValidationError("attributes", "write each as name=value, separated by ;",
-                                  part.strip())
-        key, value = (s.strip() for s in part.split("=", 1))
-        if not key:
-            raise ValidationError("attributes", "each value needs a name before =",
-                                  part.strip())
-        if key in attributes:
-            raise ValidationError("attributes", f"gives {key} twice", part.strip())
-        attributes[key] = value
-    _check_attribute_names("attributes", attributes)
-    return attributes
-
-
-def members_from_csv(consultation_id: int, text: str) -> list[m.Member]:
-    """Return the members of a roster CSV file.
-
-    The first line names the columns: ``name`` (required), ``email`` and ``external_id``
-    (optional), and any other column is an attribute (``role``, ``region``...). Empty
-    lines are skipped; an empty attribute cell means the member has no value for it.
-
-    Raises
-    ------
-    ValidationError
-        Naming the CSV line and the field, if a row is refused.
-
-    """
-    reader = csv.DictReader(io.StringIO(text))
-    try:
-        header = reader.fieldnames
-        if not header or not any((h or "").strip() for h in header):
-            raise ValidationError("CSV file", "is empty; the first line must name the columns")
-        lower: dict[str, str] = {}  # column name without capitals -> as written
-        for h in header:
-            key = (h or "").strip().lower()
-            if key and key in lower:
-                raise ValidationError("CSV line 1", "names a column twice (capitals aside): "
-                                      "each column must have its own name", (h or "").strip())
-            lower[key] = h
-        if "name" not in lower:
-            raise ValidationError("CSV file", "needs a column called name on its first line",
-                                  ", ".join(header))
-        name_col, email_col, id_col = lower["name"], lower.get("email"), lower.get("external_id")
-        _check_attribute_names("CSV line 1", [h for h in lower if h not in _KNOWN])
-        members = []
-        for row in reader:
-            where = f"CSV line {reader.line_num}"
-            if None in row:
-                raise ValidationError(where, "has more cells than the first line has columns")
-            if not any((v or "").strip() for v in row.values()):
-                continue
-            attributes = {k: v for k, v in m.parse_attributes_csv_row(
-                row, skip=_KNOWN).items() if v}
-            try:
-                members.append(m.Member(
-                    consultation_id, row.get(name_col) or "",
-                    email=(row.get(email_col) or "") if email_col else "",
-                    external_id=(row.get(id_col) or "") if id_col else "",
-                    attributes=attributes,
-                ))
-            except ValidationError as exc:
-                raise ValidationError(f"{where}, {exc.field}", exc.rule, exc.value) from None
-    except csv.Error as exc:
-        raise ValidationError(f"CSV line {reader.line_num}", f"is not valid CSV ({exc})") from None
-    if not members:
-        raise ValidationError("CSV file", "has no members below its first line")
-    return members
-
-
-def links_csv(links: list[tuple[str, str]]) -> str:
-    """Return ``name,link`` lines (with a header) safe to open in a spreadsheet."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["name", "link"])
-    for name, link in links:
-        writer.writerow([spreadsheet_cell(name), link])
-    return out.getvalue()
-
-
-class RosterEditor(w.VBox):
+class RosterEditor(ConsultationEditor):
     """Edit a consultation's roster and hand out invitation links.
 
     Parameters
@@ -143,7 +36,7 @@ class RosterEditor(w.VBox):
     base_url : str
         Address of the Voila server members open (used to build their links).
     on_change : callable, optional
-        Called with no argument after every successful change.
+        Called with no argument after every action.
     language : str, optional
         Language of the editor (``en``, ``fr``, ``es``); English by default. The CSV of
         links keeps its ``name,link`` header in every language (it is a file format).
@@ -179,13 +72,8 @@ class RosterEditor(w.VBox):
                  on_change: Callable[[], None] | None = None, *,
                  language: str | None = None,
                  links_made: dict[int, tuple[str, str]] | None = None, **kwargs: Any):
-        self.store = store
-        self.consultation_id = consultation_id
-        self.on_change = on_change
-        self.language = language
-        self._ = _ = translator(language)
-        self.ngettext = plural_translator(language)
-        self.message = Message(language=language)
+        super().__init__(store, consultation_id, on_change, language=language, **kwargs)
+        _ = self._
         # member id -> (name, link): the links made in this session, never stored
         self._fresh: dict[int, tuple[str, str]] = {} if links_made is None else links_made
 
@@ -213,13 +101,7 @@ class RosterEditor(w.VBox):
                                 placeholder=_("New links appear here."))
         self.download = w.HTML()
 
-        self.add_button.on_click(self._guard(self.add_one))
-        self.import_button.on_click(self._guard(self.import_csv))
-        self.invite_all_button.on_click(self._guard(self.invite_all))
-        self.new_link_button.on_click(self._guard(self.new_link))
-        self.revoke_button.on_click(self._guard(self.revoke))
-
-        super().__init__([
+        self.children = (
             w.HTML(tagged("h3", _("Roster"))),
             self.table,
             w.HTML(tagged("h4", _("Add a member"))),
@@ -249,27 +131,21 @@ class RosterEditor(w.VBox):
             self.message,
             labelled(_("Links created now (name,link), to copy"), self.links),
             self.download,
-        ], **kwargs)
+        )
+        self.connect({self.add_button: self.add_one, self.import_button: self.import_csv,
+                      self.invite_all_button: self.invite_all,
+                      self.new_link_button: self.new_link, self.revoke_button: self.revoke})
         self.refresh()
-        self._show_links()
 
     # -- helpers ----------------------------------------------------------------------
 
-    def _guard(self, action: Callable[[], str | None]) -> Callable[[Any], None]:
-        def run() -> str | None:
-            try:
-                return action()
-            finally:
-                self._show_links()
-                self.refresh()
-                if self.on_change is not None:
-                    self.on_change()
-
-        return guarded(self.message, run)
-
     def refresh(self) -> None:
-        """Reload the roster and the state of every link from the store."""
+        """Reload the roster and the state of every link from the store.
+
+        The links made in this session are shown again too (the store keeps none).
+        """
         _ = self._
+        self._show_links()
         members = self.store.list_members(self.consultation_id)
         state: dict[int, str] = {}
         for invitation in self.store.list_invitations(self.consultation_id):
@@ -367,7 +243,7 @@ class RosterEditor(w.VBox):
 
     def import_csv(self) -> str:
         """Add every member of the uploaded CSV file (all of them, or none)."""
-        name, text = uploaded_text(self.upload)
+        name, text = uploaded_text(self.upload.value)
         members = self.store.add_members(members_from_csv(self.consultation_id, text))
         self.upload.value = ()
         return self.ngettext(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -11,111 +9,21 @@ import ipywidgets as w
 
 from .. import model as m
 from ..errors import ValidationError
-from ..i18n import N_, format_number, plural_translator, translator
-from .common import FULL_WIDTH, Message, esc, guarded, labelled, tagged
+from ..i18n import N_, format_number, translator
+from ..io import statements_from_csv, statements_from_text, uploaded_text
+from .common import FULL_WIDTH, esc, labelled, tagged
+from .editor import ConsultationEditor
 
 if TYPE_CHECKING:
     from ..store import Store
 
-__all__ = [
-    "StatementsEditor",
-    "StatementRow",
-    "PendingRow",
-    "uploaded_text",
-    "statements_from_text",
-    "statements_from_csv",
-]
-
-_STATEMENT_COLUMNS = ("text", "statement")
+__all__ = ["StatementsEditor", "StatementRow", "PendingRow"]
 
 #: A removed statement's state in words (English msgids; translated where shown).
 _REMOVED_WORDS = {
     m.ModerationState.WITHDRAWN: N_("withdrawn"),
     m.ModerationState.REJECTED: N_("rejected"),
 }
-
-
-def uploaded_text(upload: w.FileUpload, field: str = "CSV file") -> tuple[str, str]:
-    """Return the name and the UTF-8 text of the file chosen in ``upload``.
-
-    Raises
-    ------
-    ValidationError
-        If no file was chosen or the file is not UTF-8 text.
-
-    """
-    if not upload.value:
-        raise ValidationError(field, "choose a file first (button \u201cChoose CSV file\u201d)")
-    item = upload.value[0]
-    content = item.get("content", b"")
-    try:
-        text = bytes(content).decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError(
-            field, "must be UTF-8 text (in a spreadsheet: Save as \u201cCSV UTF-8\u201d)",
-            item.get("name"),
-        ) from None
-    return str(item.get("name", "file")), text
-
-
-def statements_from_text(consultation_id: int, pasted: str) -> list[m.Statement]:
-    """Return one statement per non-blank line of ``pasted``.
-
-    Raises
-    ------
-    ValidationError
-        Naming the line, if a line is not a valid statement or there is none.
-
-    """
-    statements = []
-    for number, line in enumerate(pasted.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            statements.append(m.Statement(consultation_id, line))
-        except ValidationError as exc:
-            raise ValidationError(f"line {number}", f"{exc.field} {exc.rule}", exc.value) from None
-    if not statements:
-        raise ValidationError("pasted statements", "write or paste at least one statement")
-    return statements
-
-
-def statements_from_csv(consultation_id: int, text: str) -> tuple[list[m.Statement], str]:
-    """Return the statements of a CSV file and the name of the column they came from.
-
-    The first line is the header row. The statements are read from the column named
-    ``text`` or ``statement`` (any case), else from the first column. Empty lines are
-    skipped.
-
-    Raises
-    ------
-    ValidationError
-        Naming the CSV line and column, if a row is not a valid statement.
-
-    """
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = next(reader, None)
-        if not header or not any(cell.strip() for cell in header):
-            raise ValidationError("CSV file", "is empty; the first line must name the columns")
-        names = [cell.strip().lower() for cell in header]
-        index = next((names.index(c) for c in _STATEMENT_COLUMNS if c in names), 0)
-        column = header[index].strip() or "column 1"
-        statements = []
-        for row in reader:
-            if not any(cell.strip() for cell in row):
-                continue
-            where = f"CSV line {reader.line_num}, column \u201c{column}\u201d"
-            cell = row[index] if index < len(row) else ""
-            try:
-                statements.append(m.Statement(consultation_id, cell))
-            except ValidationError as exc:
-                raise ValidationError(where, exc.rule, exc.value) from None
-    except csv.Error as exc:
-        raise ValidationError(f"CSV line {reader.line_num}", f"is not valid CSV ({exc})") from None
-    if not statements:
-        raise ValidationError("CSV file", "has no statements below its header line")
-    return statements, column
 
 
 class StatementRow(w.VBox):
@@ -187,19 +95,17 @@ class PendingRow(w.VBox):
         ], layout=w.Layout(border="1px solid #ddd", padding="4px", margin="2px 0"))
 
 
-class StatementsEditor(w.VBox):
+class StatementsEditor(ConsultationEditor):
     """Edit the statements of one consultation's card.
 
     Parameters
     ----------
-    store : Store
-        Where the statements live.
-    consultation_id : int
-        The consultation whose card is edited.
-    on_change : callable, optional
-        Called with no argument after every successful change.
-    language : str, optional
-        Language of the editor (``en``, ``fr``, ``es``); English by default.
+    store, consultation_id, on_change, language
+        As for every :class:`~cop_widgets.widgets.editor.ConsultationEditor`: the
+        statements' store, the consultation whose card is edited, what to call after every
+        action, and the editor's language.
+    **kwargs
+        Passed to ``ipywidgets.VBox``.
 
     Attributes
     ----------
@@ -223,13 +129,8 @@ class StatementsEditor(w.VBox):
     def __init__(self, store: Store, consultation_id: int,
                  on_change: Callable[[], None] | None = None, *,
                  language: str | None = None, **kwargs: Any):
-        self.store = store
-        self.consultation_id = consultation_id
-        self.on_change = on_change
-        self.language = language
-        self._ = _ = translator(language)
-        self.ngettext = plural_translator(language)
-        self.message = Message(language=language)
+        super().__init__(store, consultation_id, on_change, language=language, **kwargs)
+        _ = self._
         self.rows: list[StatementRow] = []
         self.pending_rows: list[PendingRow] = []
 
@@ -250,12 +151,7 @@ class StatementsEditor(w.VBox):
         self.withdrawn_picker = w.Dropdown(options=[], layout=FULL_WIDTH)
         self.restore_button = w.Button(description=_("Put back on the card"), icon="undo")
 
-        self.add_button.on_click(self._guard(self.add_one))
-        self.import_text_button.on_click(self._guard(self.import_text))
-        self.import_csv_button.on_click(self._guard(self.import_csv))
-        self.restore_button.on_click(self._guard(self.restore))
-
-        super().__init__([
+        self.children = (
             w.HTML(tagged("h3", _("Statements on the card"))),
             self.count,
             self.list_box,
@@ -278,20 +174,13 @@ class StatementsEditor(w.VBox):
             w.HTML(tagged("h4", _("Withdrawn and rejected statements"))),
             labelled(_("Statement to put back"), self.withdrawn_picker),
             self.restore_button,
-        ], **kwargs)
+        )
+        self.connect({self.add_button: self.add_one, self.import_text_button: self.import_text,
+                      self.import_csv_button: self.import_csv,
+                      self.restore_button: self.restore})
         self.refresh()
 
     # -- helpers ----------------------------------------------------------------------
-
-    def _guard(self, action: Callable[[], str | None]) -> Callable[[Any], None]:
-        def run() -> str | None:
-            result = action()
-            self.refresh()
-            if self.on_change is not None:
-                self.on_change()
-            return result
-
-        return guarded(self.message, run)
 
     def refresh(self) -> None:
         """Reload every list from the store."""
@@ -306,11 +195,11 @@ class StatementsEditor(w.VBox):
             row = StatementRow(statement, number, len(accepted), language=self.language)
             if statement.id in unsaved:
                 row.text.value = unsaved[statement.id]
-            row.save_button.on_click(self._guard(
+            row.save_button.on_click(self.guard(
                 lambda s=statement, r=row: self.edit(s.id, r.text.value)))
-            row.up_button.on_click(self._guard(lambda s=statement: self.move(s.id, -1)))
-            row.down_button.on_click(self._guard(lambda s=statement: self.move(s.id, +1)))
-            row.withdraw_button.on_click(self._guard(lambda s=statement: self.withdraw(s.id)))
+            row.up_button.on_click(self.guard(lambda s=statement: self.move(s.id, -1)))
+            row.down_button.on_click(self.guard(lambda s=statement: self.move(s.id, +1)))
+            row.withdraw_button.on_click(self.guard(lambda s=statement: self.withdraw(s.id)))
             self.rows.append(row)
         self.list_box.children = tuple(self.rows)
         count = len(accepted)
@@ -332,9 +221,9 @@ class StatementsEditor(w.VBox):
             proposer = (_("a member") if consultation.anonymous or statement.proposed_by is None
                         else names.get(statement.proposed_by, _("a member")))
             row = PendingRow(statement, proposer, language=self.language)
-            row.accept_button.on_click(self._guard(
+            row.accept_button.on_click(self.guard(
                 lambda s=statement: self.moderate(s.id, m.ModerationState.ACCEPTED)))
-            row.reject_button.on_click(self._guard(
+            row.reject_button.on_click(self.guard(
                 lambda s=statement: self.moderate(s.id, m.ModerationState.REJECTED)))
             self.pending_rows.append(row)
         self.pending_box.children = tuple(self.pending_rows) or (
@@ -372,7 +261,7 @@ class StatementsEditor(w.VBox):
 
     def import_csv(self) -> str:
         """Add the statements of the uploaded CSV file (all of them, or none)."""
-        name, text = uploaded_text(self.upload)
+        name, text = uploaded_text(self.upload.value)
         statements, column = statements_from_csv(self.consultation_id, text)
         self.store.add_statements(statements)
         self.upload.value = ()
