@@ -1,0 +1,209 @@
+"""Store verbs for position cards: saving revisions, reading them back, counting answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from .. import model as m
+from ..errors import ValidationError
+from . import schema as t
+from .base import StoreBase
+from .rows import card_from, consultation_from
+
+__all__ = ["CardVerbs", "latest_submitted", "select_latest_answers"]
+
+
+def latest_submitted(round_id: int) -> sa.Subquery:
+    """Select the id of each member's latest submitted card in a round (column ``card_id``)."""
+    ranked = (
+        sa.select(t.cards.c.id.label("card_id"), t.cards.c.member_id,
+                  sa.func.row_number().over(partition_by=t.cards.c.member_id,
+                                            order_by=t.cards.c.revision.desc()).label("rank"))
+        .where(t.cards.c.round_id == round_id,
+               t.cards.c.status == m.CardStatus.SUBMITTED.value)
+        .subquery()
+    )
+    return sa.select(ranked.c.card_id).where(ranked.c.rank == 1).subquery()
+
+
+def select_latest_answers(round_id: int, *columns: sa.ColumnElement) -> sa.Select:
+    """Select ``columns`` of the answers on each member's latest submitted card in a round.
+
+    ``columns`` may come from ``cards`` and ``card_responses``.
+    """
+    latest = latest_submitted(round_id)
+    return (sa.select(*columns).select_from(t.cards)
+            .join(latest, latest.c.card_id == t.cards.c.id)
+            .join(t.card_responses, t.card_responses.c.card_id == t.cards.c.id)
+            .where(t.cards.c.round_id == round_id))
+
+
+class CardVerbs(StoreBase):
+    """Save a member's card, read revisions back, and count the latest submitted answers."""
+
+    def save_card(
+        self,
+        consultation_id: int,
+        token: str,
+        responses: Iterable[m.StanceResponse | Mapping[str, Any]] = (),
+        *,
+        concerns: str = "",
+        impact: str = "",
+        status: m.CardStatus | str = m.CardStatus.SUBMITTED,
+    ) -> m.PositionCard:
+        """Save a member's position card in the current round as a new revision.
+
+        The member is the one the token admits. Earlier revisions are kept; the latest
+        submitted revision is the member's position.
+
+        Raises
+        ------
+        InvalidToken
+            The token does not admit anyone to this consultation.
+        ConsultationNotOpen
+            The consultation is not open, or its deadline has passed.
+        ValidationError
+            A stance is off the scale, or a statement is not on this consultation's card.
+
+        """
+        with self.transaction() as conn:
+            member = self._member_for_token(conn, consultation_id, token)
+            # Lock the member row: one member's revisions are numbered one after another.
+            self._one(conn, t.members, member.id, "member", lock=True)
+            # Share-lock the consultation: a scale change waits for cards in flight.
+            consultation = consultation_from(self._one(conn, t.consultations, consultation_id,
+                                                       "consultation", lock="share"))
+            now = self.now()
+            self._refuse_unless_open(consultation, "cards", now)
+            round_ = self._round(conn, consultation_id, None)
+            card = m.PositionCard(consultation_id, round_.id, member.id, responses,
+                                  concerns=concerns, impact=impact, status=status)
+            card.check_scale(consultation.scale)
+            self._check_statements(conn, consultation_id, card)
+            revision = (conn.execute(
+                sa.select(sa.func.max(t.cards.c.revision))
+                .where(t.cards.c.round_id == round_.id, t.cards.c.member_id == member.id)
+            ).scalar() or 0) + 1
+            card_id = conn.execute(t.cards.insert().values(
+                consultation_id=consultation_id, round_id=round_.id, member_id=member.id,
+                revision=revision, status=card.status.value, concerns=card.concerns,
+                impact=card.impact, saved_at=now,
+            )).inserted_primary_key[0]
+            if card.responses:
+                conn.execute(t.card_responses.insert(), [
+                    {"card_id": card_id, "statement_id": r.statement_id, "stance": r.stance,
+                     "rationale": r.rationale} for r in card.responses
+                ])
+        return replace(card, id=card_id, revision=revision, saved_at=now)
+
+    def _check_statements(self, conn: Connection, consultation_id: int,
+                          card: m.PositionCard) -> None:
+        """Raise unless every answer of ``card`` is to an accepted statement of the card."""
+        wanted = [r.statement_id for r in card.responses]
+        if not wanted:
+            return
+        found = dict(conn.execute(
+            sa.select(t.statements.c.id, t.statements.c.moderation)
+            .where(t.statements.c.consultation_id == consultation_id,
+                   t.statements.c.id.in_(wanted))
+        ).all())
+        for i, sid in enumerate(wanted):
+            if sid not in found:
+                raise ValidationError(f"responses[{i}].statement_id",
+                                      "must be a statement of this consultation", sid)
+            if found[sid] != m.ModerationState.ACCEPTED.value:
+                raise ValidationError(f"responses[{i}].statement_id",
+                                      f"is {found[sid]}, not on the card", sid)
+
+    def get_card(self, consultation_id: int, token: str, *, round_number: int | None = None,
+                 include_drafts: bool = True) -> m.PositionCard | None:
+        """Return the latest revision of the token holder's card, or ``None``."""
+        with self._read() as conn:
+            member = self._member_for_token(conn, consultation_id, token)
+            round_ = self._round(conn, consultation_id, round_number)
+            revisions = self._card_revisions(conn, round_.id, member.id)
+        if not include_drafts:
+            revisions = [c for c in revisions if c.status is m.CardStatus.SUBMITTED]
+        return revisions[-1] if revisions else None
+
+    def list_card_revisions(self, consultation_id: int, member_id: int,
+                            round_number: int | None = None) -> list[m.PositionCard]:
+        """Return every saved revision of a member's card in a round, oldest first."""
+        with self._read() as conn:
+            self._member_of(conn, consultation_id, member_id, "member_id")
+            round_ = self._round(conn, consultation_id, round_number)
+            return self._card_revisions(conn, round_.id, member_id)
+
+    def _card_revisions(self, conn: Connection, round_id: int,
+                        member_id: int) -> list[m.PositionCard]:
+        cards = conn.execute(
+            sa.select(t.cards).where(t.cards.c.round_id == round_id,
+                                     t.cards.c.member_id == member_id)
+            .order_by(t.cards.c.revision)
+        ).all()
+        if not cards:
+            return []
+        responses: dict[int, list[m.StanceResponse]] = {c.id: [] for c in cards}
+        for r in conn.execute(
+            sa.select(t.card_responses).where(t.card_responses.c.card_id.in_(responses))
+            .order_by(t.card_responses.c.card_id, t.card_responses.c.statement_id)
+        ):
+            responses[r.card_id].append(m.StanceResponse(r.statement_id, r.stance, r.rationale))
+        return [card_from(c, responses[c.id]) for c in cards]
+
+    def count_cards(self, consultation_id: int) -> int:
+        """Return how many card revisions (drafts included) a consultation holds."""
+        with self._read() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(t.cards)
+                                .where(t.cards.c.consultation_id == consultation_id)).scalar()
+
+    def stance_counts(self, consultation_id: int,
+                      round_number: int | None = None) -> dict[int, dict[int | None, int]]:
+        """Count the latest submitted stances per statement, without pandas.
+
+        Returns ``{statement_id: {stance: count}}`` where the stance ``None`` counts passes.
+        Light enough for member pages, which should not import pandas.
+        """
+        with self._read() as conn:
+            round_ = self._round(conn, consultation_id, round_number)
+            answers = t.card_responses.c
+            rows = conn.execute(
+                select_latest_answers(round_.id, answers.statement_id, answers.stance,
+                                      sa.func.count())
+                .group_by(answers.statement_id, answers.stance)
+            ).all()
+        counts: dict[int, dict[int | None, int]] = {}
+        for statement_id, stance, n in rows:
+            counts.setdefault(statement_id, {})[stance] = n
+        return counts
+
+    def count_respondents(self, consultation_id: int, round_number: int | None = None) -> int:
+        """Return how many members have a submitted card in the round (default: current)."""
+        with self._read() as conn:
+            round_ = self._round(conn, consultation_id, round_number)
+            return conn.execute(sa.select(sa.func.count()).select_from(
+                latest_submitted(round_.id))).scalar()
+
+    def list_rationales(self, consultation_id: int,
+                        round_number: int | None = None) -> dict[int, list[str]]:
+        """Return the non-empty rationales of the latest submitted cards, per statement.
+
+        No member is named: the lists hold text only, in no particular member order.
+        """
+        with self._read() as conn:
+            round_ = self._round(conn, consultation_id, round_number)
+            answers = t.card_responses.c
+            rows = conn.execute(
+                select_latest_answers(round_.id, answers.statement_id, answers.rationale)
+                .order_by(answers.statement_id, t.cards.c.saved_at)
+            ).all()
+        result: dict[int, list[str]] = {}
+        for statement_id, rationale in rows:
+            if rationale:
+                result.setdefault(statement_id, []).append(rationale)
+        return result
