@@ -15,7 +15,7 @@ from . import schema as t
 from .base import StoreBase
 from .rows import card_from, consultation_from
 
-__all__ = ["CardVerbs", "latest_submitted", "select_latest_answers"]
+__all__ = ["CardVerbs", "latest_submitted", "refuse_empty_submission", "select_latest_answers"]
 
 
 def latest_submitted(round_id: int) -> sa.Subquery:
@@ -43,6 +43,17 @@ def select_latest_answers(round_id: int, *columns: sa.ColumnElement) -> sa.Selec
             .where(t.cards.c.round_id == round_id))
 
 
+def refuse_empty_submission(card: m.PositionCard) -> None:
+    """Raise :class:`ValidationError` on ``responses`` if ``card`` is submitted unanswered.
+
+    A submitted card is a member's position, so it needs at least one answer (a pass
+    counts); a draft may be saved empty.
+    """
+    if card.status is m.CardStatus.SUBMITTED and not card.responses:
+        raise ValidationError("responses", "answer at least one statement (or choose "
+                              "'pass / unsure') before submitting")
+
+
 class CardVerbs(StoreBase):
     """Save a member's card, read revisions back, and count the latest submitted answers."""
 
@@ -68,7 +79,8 @@ class CardVerbs(StoreBase):
         ConsultationNotOpen
             The consultation is not open, or its deadline has passed.
         ValidationError
-            A stance is off the scale, or a statement is not on this consultation's card.
+            A stance is off the scale, a statement is not on this consultation's card, or
+            a submitted card has no answer (a draft may be saved empty).
 
         """
         with self.transaction() as conn:
@@ -83,6 +95,7 @@ class CardVerbs(StoreBase):
             round_ = self._round(conn, consultation_id, None)
             card = m.PositionCard(consultation_id, round_.id, member.id, responses,
                                   concerns=concerns, impact=impact, status=status)
+            refuse_empty_submission(card)
             card.check_scale(consultation.scale)
             self._check_statements(conn, consultation_id, card)
             revision = (conn.execute(

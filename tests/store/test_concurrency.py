@@ -38,10 +38,11 @@ def save_cards(url, consultation_id, token, statement_ids, seed, saves):
     with Store(url) as store:
         _barrier.wait(timeout=60)
         for i in range(saves):
-            chosen = sorted(rng.sample(statement_ids, rng.randint(0, len(statement_ids))))
+            status = "draft" if rng.random() < 0.4 else "submitted"
+            fewest = 0 if status == "draft" else 1  # a submitted card needs an answer
+            chosen = sorted(rng.sample(statement_ids, rng.randint(fewest, len(statement_ids))))
             responses = [(sid, rng.choice(STANCES), f"seed {seed} save {i}" if rng.random() < .5
                           else "") for sid in chosen]
-            status = "draft" if rng.random() < 0.4 else "submitted"
             concerns = f"worker {seed} save {i}"
             card = store.save_card(
                 consultation_id, token,

@@ -616,6 +616,22 @@ def test_save_card_revisions_are_all_kept(store, seeded, clock):
     assert store.count_cards(cid) == 4
 
 
+def test_a_submitted_card_needs_an_answer_a_draft_does_not(store, seeded):
+    cid = seeded.consultation.id
+    token = seeded.tokens[seeded.members[0].id]
+    s1 = seeded.statements[0].id
+    for responses in ([], None, ()):
+        refused(ValidationError, "responses", "answer at least one statement",
+                lambda responses=responses: store.save_card(cid, token, responses))
+    assert store.count_cards(cid) == 0
+    assert store.save_card(cid, token, None, status="draft").responses == ()
+    assert store.save_card(cid, token, [], status="draft").revision == 2
+    passed = store.save_card(cid, token, [{"statement_id": s1, "stance": None}])
+    assert passed.status is m.CardStatus.SUBMITTED and passed.revision == 3
+    assert store.get_card(cid, token, include_drafts=False) == passed
+    assert store.count_respondents(cid) == 1
+
+
 def test_list_card_revisions_checks_member(store, seeded):
     other, _ = new_consultation(store)
     outsider, _ = invite(store, other.id)
@@ -655,6 +671,9 @@ def _set_up_refusal(store, seeded, clock, case):
     if case == "statement twice":
         return token, ok + [{"statement_id": s1, "stance": 4}], {}, ValidationError, \
             "responses[1].statement_id", "answers a statement twice"
+    if case == "submitted without an answer":
+        return token, [], {"status": "submitted"}, ValidationError, "responses", \
+            "answer at least one statement (or choose 'pass / unsure') before submitting"
     if case == "bad status":
         return token, ok, {"status": "final"}, ValidationError, "status", "must be one of"
     if case == "concerns too long":
@@ -681,7 +700,8 @@ def _set_up_refusal(store, seeded, clock, case):
 REFUSALS = [
     "stance off scale", "agree_disagree stance on likert5", "statement of another consultation",
     "statement that does not exist", "pending statement", "rejected statement",
-    "withdrawn statement", "statement twice", "bad status", "concerns too long",
+    "withdrawn statement", "statement twice", "submitted without an answer", "bad status",
+    "concerns too long",
     "closed consultation", "draft consultation", "after the deadline", "revoked token",
     "another consultation's token",
 ]
@@ -728,7 +748,7 @@ def test_deadline_uses_the_store_clock(store, seeded, clock):
     assert store.save_card(cid, token, [{"statement_id": s1, "stance": 2}]).revision == 2
     store.update_consultation(cid, deadline=None)
     clock.advance(days=365)
-    assert store.save_card(cid, token, []).revision == 3
+    assert store.save_card(cid, token, [{"statement_id": s1, "stance": 3}]).revision == 3
 
 
 def test_cards_on_other_scales(store):
@@ -927,7 +947,8 @@ def test_members_frame(store, seeded):
     a, b, c = seeded.members
     extra = store.add_member(m.Member(cid, "Dee", external_id="ext-4",
                                       attributes={"org": "NGO"}))
-    store.save_card(cid, seeded.tokens[a.id], [], status="submitted")
+    store.save_card(cid, seeded.tokens[a.id], [{"statement_id": seeded.statements[0].id,
+                                                "stance": None}], status="submitted")
     store.save_card(cid, seeded.tokens[b.id], [], status="draft")
     store.revoke_invitation(c.id)
     frame = store.members_frame(cid)
