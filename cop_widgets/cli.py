@@ -41,7 +41,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _import_polis(args: argparse.Namespace) -> int:
-    from .polis import import_polis
+    from .services.importing import import_polis
     from .store import Store
 
     with Store(args.db) as store:
@@ -57,12 +57,13 @@ def _import_polis(args: argparse.Namespace) -> int:
 def _analyze(args: argparse.Namespace) -> int:
     import json
 
-    from .consultation_analysis import analyze_consultation, format_text
+    from .export.analysis_data import analysis_data, format_text
+    from .services.analysis import ConsultationAnalysis
     from .store import Store
 
     with Store(args.db) as store:
-        result = analyze_consultation(store, args.consultation, k=args.groups,
-                                      attribute=args.attribute)
+        result = analysis_data(ConsultationAnalysis(store, args.consultation),
+                               k=args.groups, attribute=args.attribute)
     if args.format == "json":
         print(json.dumps(result, ensure_ascii=False))
     else:

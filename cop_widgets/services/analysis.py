@@ -1,36 +1,349 @@
-"""One consultation, loaded once and analysed once (work in progress by the lead)."""
+"""One consultation, loaded once and analysed once: what every view reads.
+
+The CLI (``cop-widgets analyze``), the Divergence tab, the drafting desk's proposal, the
+exports and the facilitator's notebook API (:func:`cop_widgets.open_consultation`) all read
+a :class:`ConsultationAnalysis`, so they cannot disagree on which statements count, which
+groups are shown, which groups are under-represented, or what the opinion groups are.
+
+The rules it applies, each decided in one place:
+
+- statements: the accepted ones are analysed; rejected and withdrawn ones stay in the
+  vote matrix as Pol.is's ``mod-out`` columns (zeros that move nobody but count in each
+  member's number of answers); pending proposals are left out everywhere;
+- the smallest group shown: :func:`cop_widgets.model.policies.smallest_group_shown`
+  (anonymity decides);
+- under-representation: :class:`cop_widgets.model.policies.RepresentationRule`;
+- the default attribute: the first attribute column of the roster.
+
+Analysis returns numbers and codes; the sentences are written by the presentation layer.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from .. import model as m
+from ..errors import ValidationError
+from ..model.policies import RepresentationRule, smallest_group_shown
+from ..scales import get_scale
 
 if TYPE_CHECKING:
-    from ..analysis.opinion import VoteMatrix
+    import pandas as pd
+
+    from ..analysis.opinion import OpinionGroups, VoteMatrix
+    from ..analysis.summary import ConsensusRule
+    from ..analysis.weighting import WeightingResult
+    from ..scales import Scale
     from ..store import Store
 
-__all__ = ["polis_vote_matrix"]
+__all__ = ["ConsultationAnalysis", "polis_vote_matrix"]
+
+_MODERATED_OUT = (m.ModerationState.REJECTED, m.ModerationState.WITHDRAWN)
+
+
+def _moderated_matrix(statements: list[m.Statement], responses: pd.DataFrame,
+                      scale: Scale | str) -> VoteMatrix:
+    """Build the vote matrix under Pol.is's moderation rule from loaded data."""
+    from ..analysis.opinion import vote_matrix
+
+    accepted = [s.id for s in statements if s.moderation is m.ModerationState.ACCEPTED]
+    out = [s.id for s in statements if s.moderation in _MODERATED_OUT]
+    return vote_matrix(responses, scale, accepted, moderated_out=out)
 
 
 def polis_vote_matrix(store: Store, consultation_id: int) -> VoteMatrix:
     """Return the vote matrix of a consultation with Pol.is's treatment of moderation.
 
     Accepted statements are the columns; rejected and withdrawn ones stay as inactive
-    columns (Pol.is's ``mod-out``: zeros that move nobody but count in each member's number
-    of answers); pending ones are left out.
+    columns (Pol.is's ``mod-out``); pending ones are left out. This is the matrix
+    :attr:`ConsultationAnalysis.matrix` holds, read without rationales.
 
     Returns
     -------
     VoteMatrix
 
     """
-    from ..analysis.opinion import vote_matrix
-
     consultation = store.get_consultation(consultation_id)
-    statements = store.list_statements(consultation_id, states=None)
-    accepted = [s.id for s in statements if s.moderation is m.ModerationState.ACCEPTED]
-    out = [s.id for s in statements if s.moderation in (m.ModerationState.REJECTED,
-                                                        m.ModerationState.WITHDRAWN)]
-    return vote_matrix(store.responses_frame(consultation_id, rationales=False),
-                       consultation.scale, accepted, moderated_out=out)
+    return _moderated_matrix(store.list_statements(consultation_id, states=None),
+                             store.responses_frame(consultation_id, rationales=False),
+                             consultation.scale)
+
+
+class ConsultationAnalysis:
+    """A consultation loaded once, with every analysis the views show.
+
+    Parameters
+    ----------
+    store : Store
+        Where the consultation is.
+    consultation_id : int
+        The consultation.
+    rule : ConsensusRule, optional
+        Classification thresholds; the defaults when omitted.
+    round_number : int, optional
+        The Delphi round to analyse; the current (latest) one by default.
+
+    Attributes
+    ----------
+    consultation : Consultation
+    development : Development
+    scale : Scale
+    statements : list of Statement
+        The accepted statements, in card order.
+    statements_frame : DataFrame
+        ``statement_id``, ``text``, ``external_id``, ``position`` of the accepted statements.
+    responses : DataFrame
+        Each member's latest submitted stance on each accepted statement (as
+        ``Store.responses_frame``).
+    members : DataFrame
+        ``Store.members_frame``: the roster with ``invited`` and ``responded``.
+    attributes : list of str
+        The roster's attribute columns.
+    default_attribute : str or None
+        The first of ``attributes``: what the views compare by unless told otherwise.
+    smallest_group : int
+        The smallest group of answering members any comparison shows.
+    representation_rule : RepresentationRule
+        When a group counts as under-represented.
+
+    Raises
+    ------
+    NotFound
+        If the consultation does not exist.
+
+    """
+
+    def __init__(self, store: Store, consultation_id: int, *,
+                 rule: ConsensusRule | None = None, round_number: int | None = None):
+        from ..analysis.representation import attribute_columns
+        from ..analysis.summary import ConsensusRule
+
+        self.store = store
+        self.consultation = store.get_consultation(consultation_id)
+        self.development = store.get_development(self.consultation.development_id)
+        self.scale = get_scale(self.consultation.scale)
+        self.rule = rule or ConsensusRule()
+        self.round_number = round_number
+        self._all_statements = store.list_statements(consultation_id, states=None)
+        self.statements = [s for s in self._all_statements
+                           if s.moderation is m.ModerationState.ACCEPTED]
+        self._all_responses = store.responses_frame(consultation_id, round_number)
+        self.members = store.members_frame(consultation_id)
+        self.attributes = attribute_columns(self.members)
+        self.default_attribute = self.attributes[0] if self.attributes else None
+        self.smallest_group = smallest_group_shown(self.consultation)
+        self.representation_rule = RepresentationRule()
+        self._by: dict[str, pd.DataFrame] = {}
+        self._groups: dict[int | None, OpinionGroups] = {}
+
+    # -- what was loaded ------------------------------------------------------------------
+
+    @property
+    def consultation_id(self) -> int:
+        """The consultation's id."""
+        return int(self.consultation.id)
+
+    @cached_property
+    def statements_frame(self) -> pd.DataFrame:
+        """The accepted statements: ``statement_id``, ``text``, ``external_id``, ``position``."""
+        import pandas as pd
+
+        return pd.DataFrame([(s.id, s.text, s.external_id, s.position)
+                             for s in self.statements],
+                            columns=["statement_id", "text", "external_id", "position"])
+
+    @cached_property
+    def responses(self) -> pd.DataFrame:
+        """The latest submitted stances on the accepted statements."""
+        accepted = [s.id for s in self.statements]
+        frame = self._all_responses
+        return frame[frame["statement_id"].isin(accepted)].reset_index(drop=True)
+
+    @property
+    def answered(self) -> int:
+        """How many members have submitted a card in the analysed round."""
+        return int(self.members["responded"].sum()) if len(self.members) else 0
+
+    def attribute(self, name: str | None = None) -> str | None:
+        """Return ``name`` checked against the roster, or the default attribute.
+
+        Raises
+        ------
+        ValidationError
+            If ``name`` is not an attribute of the roster.
+
+        """
+        if name is None:
+            return self.default_attribute
+        if name not in self.attributes:
+            if not self.attributes:
+                raise ValidationError("attribute", "no-attributes", name)
+            raise ValidationError("attribute", "not-an-attribute", name,
+                                  attributes=", ".join(self.attributes))
+        return name
+
+    # -- per statement ---------------------------------------------------------------------
+
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        """Per accepted statement: counts, shares, ordinal measures and class.
+
+        Indexed by ``statement_id``; a statement nobody answered has no row.
+        """
+        from ..analysis.summary import statement_summary
+
+        return statement_summary(self.responses, self.scale, self.rule)
+
+    @cached_property
+    def distribution(self) -> pd.DataFrame:
+        """Answers on each level of each accepted statement, in long format."""
+        from ..analysis.summary import stance_distribution
+
+        return stance_distribution(self.responses, self.scale)
+
+    # -- by roster group --------------------------------------------------------------------
+
+    def by(self, attribute: str | None = None) -> pd.DataFrame | None:
+        """Return the per-statement summary within each group of ``attribute``.
+
+        Groups with fewer answering members than :attr:`smallest_group` are left out.
+        ``None`` when there is no attribute or no answer.
+        """
+        from ..analysis.summary import by_attribute
+
+        attribute = self.attribute(attribute)
+        if attribute is None or self.responses.empty:
+            return None
+        if attribute not in self._by:
+            self._by[attribute] = by_attribute(self.responses, self.members, attribute,
+                                               self.scale, self.rule,
+                                               min_group_size=self.smallest_group)
+        return self._by[attribute]
+
+    def cruxes(self, attribute: str | None = None, top: int | None = None) -> pd.DataFrame:
+        """Return the statements that split the groups of ``attribute`` most.
+
+        Only groups of at least :attr:`smallest_group` answering members take part.
+        """
+        from ..analysis.summary import cruxes
+
+        attribute = self.attribute(attribute)
+        if attribute is None:
+            raise ValidationError("attribute", "no-attributes")
+        return cruxes(self.responses, self.members, attribute, self.scale, top=top,
+                      min_group_size=self.smallest_group)
+
+    def representation(self, attribute: str | None = None) -> pd.DataFrame:
+        """Return who answered against who is on the roster, by group of ``attribute``.
+
+        The ``under_represented`` column follows :attr:`representation_rule`.
+        """
+        from ..analysis.representation import representation
+
+        attribute = self.attribute(attribute)
+        if attribute is None:
+            raise ValidationError("attribute", "no-attributes")
+        return representation(self.members, attribute, self.representation_rule)
+
+    @cached_property
+    def participation(self) -> pd.Series:
+        """Participation of the whole roster (columns of :meth:`representation`)."""
+        from ..analysis.representation import representation_overall
+
+        return representation_overall(self.members)
+
+    def under_represented(self) -> dict[str, list[str]]:
+        """Return, for each attribute, the groups flagged as under-represented."""
+        flagged = {}
+        for attribute in self.attributes:
+            table = self.representation(attribute)
+            flagged[attribute] = [str(g) for g in table.index[table["under_represented"]]]
+        return flagged
+
+    def weighting(self, attribute: str | None = None
+                  ) -> tuple[WeightingResult, pd.DataFrame] | None:
+        """Return the post-stratification weights by ``attribute`` and raw vs weighted.
+
+        ``None`` when there is no attribute or no answer.
+        """
+        from ..analysis.weighting import compare_raw_weighted, poststratification_weights
+
+        attribute = self.attribute(attribute)
+        if attribute is None or self.responses.empty:
+            return None
+        result = poststratification_weights(
+            self.members, attribute, respondents=self.responses["member_id"].unique())
+        return result, compare_raw_weighted(self.responses, self.members, attribute,
+                                            self.scale)
+
+    # -- opinion groups --------------------------------------------------------------------
+
+    @cached_property
+    def matrix(self) -> VoteMatrix:
+        """The vote matrix under Pol.is's moderation rule (see the module's notes)."""
+        return _moderated_matrix(self._all_statements, self._all_responses, self.scale)
+
+    def groups(self, k: int | None = None) -> OpinionGroups:
+        """Return the opinion groups (``k`` chosen by silhouette when omitted)."""
+        from ..analysis.opinion import opinion_groups
+
+        if k not in self._groups:
+            self._groups[k] = opinion_groups(self.matrix, k=k)
+        return self._groups[k]
+
+    def representative(self, k: int | None = None, top: int | None = None) -> pd.DataFrame:
+        """Return what sets each opinion group apart (empty when there are no groups)."""
+        import pandas as pd
+
+        from ..analysis.opinion import representative_statements
+
+        groups = self.groups(k)
+        if groups.note is not None:
+            return pd.DataFrame(columns=["group", "statement_id", "direction", "repness",
+                                         "z", "significant"])
+        kwargs: dict[str, Any] = {} if top is None else {"top": top}
+        return representative_statements(self.matrix, groups, **kwargs)
+
+    def consensus(self, k: int | None = None) -> pd.Series | None:
+        """Return the group-informed consensus of each statement (``None`` without groups)."""
+        from ..analysis.opinion import group_informed_consensus
+
+        groups = self.groups(k)
+        if groups.note is not None:
+            return None
+        return group_informed_consensus(self.matrix, groups)
+
+    # -- the joint response ----------------------------------------------------------------
+
+    @cached_property
+    def blocks(self) -> list[str]:
+        """Reasons of the blocks given to the latest draft, oldest first (none without one)."""
+        from ..errors import NotFound
+
+        try:
+            latest = self.store.get_draft(self.consultation_id)
+        except NotFound:
+            return []
+        return [e.reason for e in self.store.list_endorsements(latest.id)
+                if e.kind is m.EndorsementKind.BLOCK]
+
+    # -- rounds ----------------------------------------------------------------------------
+
+    def rounds(self) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+        """Return the summary of every round and the change between the last two.
+
+        ``None`` when the consultation has had one round.
+        """
+        from ..analysis.rounds import round_change, rounds_summary
+
+        numbers = [r.number for r in self.store.list_rounds(self.consultation_id)]
+        if len(numbers) < 2:
+            return None
+        accepted = [s.id for s in self.statements]
+        frames = {}
+        for n in numbers:
+            frame = self.store.responses_frame(self.consultation_id, n)
+            frames[n] = frame[frame["statement_id"].isin(accepted)]
+        return (rounds_summary(frames, self.scale),
+                round_change(frames[numbers[-2]], frames[numbers[-1]]))

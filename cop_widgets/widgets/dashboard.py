@@ -19,6 +19,7 @@ from ..i18n import (
 from .common import Message, esc, tagged
 
 if TYPE_CHECKING:
+    from ..services.analysis import ConsultationAnalysis
     from ..store import Store
 
 __all__ = ["DivergenceDashboard", "figure_html"]
@@ -162,21 +163,13 @@ class DivergenceDashboard(w.VBox):
             self.message.clear()
 
     def _draw(self) -> None:
-        from ..analysis import summary as an
         from ..charts import figures
-        from ..scales import get_scale
+        from ..services.analysis import ConsultationAnalysis
 
-        store, cid = self.store, self.consultation_id
         self._seen = self._fingerprint()
-        consultation = store.get_consultation(cid)
-        scale = get_scale(consultation.scale)
-        responses = store.responses_frame(cid)
-        statements = store.statements_frame(cid)
-        members = store.members_frame(cid)
+        analysis = ConsultationAnalysis(self.store, self.consultation_id)
+        statements = analysis.statements_frame
         attribute = self.attribute_picker.value or None
-        summary = an.statement_summary(responses, scale)
-        summary = summary[summary.index.isin(statements["statement_id"])]
-        answered = int(members["responded"].sum()) if len(members) else 0
         language = self.language
         # The placeholders are filled after escaping: {answered} holds markup.
         submitted = esc(self.ngettext(
@@ -184,66 +177,60 @@ class DivergenceDashboard(w.VBox):
             "statement.",
             "{answered} of {members} members have submitted a position on {count} "
             "statements.", len(statements))).format(
-            answered=f"<strong>{esc(format_number(answered, language))}</strong>",
-            members=esc(format_number(len(members), language)),
+            answered=f"<strong>{esc(format_number(analysis.answered, language))}</strong>",
+            members=esc(format_number(len(analysis.members), language)),
             count=esc(format_number(len(statements), language)))
         self.summary.value = f"<p>{submitted}</p>"
-        if responses.empty or statements.empty:
+        if analysis.responses.empty or statements.empty:
             self.divergence.value = tagged(
                 "p", self._("No positions submitted yet: charts appear here."))
-            self.comparison.value = self.groups.value = ""
+            self.comparison.value = self.groups.value = self.weighted.value = ""
         else:
-            distribution = an.stance_distribution(responses, scale)
             self.divergence.value = self._figure(
-                figures.divergence_chart(distribution, summary, statements, scale,
-                                         language=language),
+                figures.divergence_chart(analysis.distribution, analysis.summary, statements,
+                                         analysis.scale, language=language),
                 self._("Agreement and divergence per statement"))
-            smallest = an.MIN_GROUP_SIZE if consultation.anonymous else 1
-            self.comparison.value = (self._comparison(an, figures, responses, members,
-                                                      statements, scale, attribute, smallest)
+            self.comparison.value = (self._comparison(analysis, attribute)
                                      if attribute else "")
-            self.weighted.value = (self._weighted(responses, members, statements, scale,
-                                                  attribute) if attribute else "")
-            self.groups.value = self._opinion_groups(responses, statements, scale)
+            self.weighted.value = self._weighted(analysis, attribute) if attribute else ""
+            self.groups.value = self._opinion_groups(analysis)
         self.participation.value = self._figure(
-            figures.participation_chart(members, attribute, language=language),
+            figures.participation_chart(analysis.members, attribute, language=language),
             self._("Who has been heard"))
-        self.rounds.value = self._rounds(scale, statements)
+        self.rounds.value = self._rounds(analysis)
 
-    def _rounds(self, scale, statements) -> str:
+    def _rounds(self, analysis: ConsultationAnalysis) -> str:
         """Draw the change between Delphi rounds (nothing when there is one round)."""
-        from ..analysis.rounds import round_change, rounds_summary
         from ..charts import figures
 
-        numbers = [r.number for r in self.store.list_rounds(self.consultation_id)]
-        if len(numbers) < 2:
+        rounds = analysis.rounds()
+        if rounds is None:
             return ""
-        frames = {n: self.store.responses_frame(self.consultation_id, n) for n in numbers}
-        change = round_change(frames[numbers[-2]], frames[numbers[-1]])
-        return self._figure(figures.rounds_chart(rounds_summary(frames, scale), change,
-                                                 statements, language=self.language),
+        summary, change = rounds
+        return self._figure(figures.rounds_chart(summary, change, analysis.statements_frame,
+                                                 language=self.language),
                             self._("Change between rounds"))
 
-    def _comparison(self, an, figures, responses, members, statements, scale,
-                    attribute, smallest: int) -> str:
-        """Return the comparison by ``attribute``, without groups of fewer than ``smallest``.
+    def _comparison(self, analysis: ConsultationAnalysis, attribute: str) -> str:
+        """Return the comparison by ``attribute``, without groups under the smallest shown.
 
         In an anonymous consultation a group of one or two answering members would show
         their stances as good as named, so such groups are left out (and the page says so).
         """
+        from ..charts import figures
+
         _ = self._
-        by_group = an.by_attribute(responses, members, attribute, scale,
-                                   min_group_size=smallest)
-        html = self._figure(figures.attribute_chart(by_group, statements, attribute,
-                                                    language=self.language),
+        smallest = analysis.smallest_group
+        statements = analysis.statements_frame
+        html = self._figure(figures.attribute_chart(analysis.by(attribute), statements,
+                                                    attribute, language=self.language),
                             _("Comparison by {attribute}").format(attribute=attribute))
         if smallest > 1:
             html += tagged("p", _(
                 "The consultation is anonymous: groups with fewer than {minimum} answering "
                 "members are left out of the comparison, so that no one's stance can be "
                 "singled out.").format(minimum=format_number(smallest, self.language)))
-        cruxes = an.cruxes(responses, members, attribute, scale, top=3,
-                           min_group_size=an.MIN_GROUP_SIZE)
+        cruxes = analysis.cruxes(attribute, top=3)
         if len(cruxes):
             texts = dict(zip(statements["statement_id"], statements["text"], strict=True))
             crux = _("{statement}: {high_group} {high_percent} agree, {low_group} "
@@ -261,18 +248,16 @@ class DivergenceDashboard(w.VBox):
                      + f"<ol>{items}</ol>")
         return html
 
-    def _weighted(self, responses, members, statements, scale, attribute) -> str:
+    def _weighted(self, analysis: ConsultationAnalysis, attribute: str) -> str:
         """Raw beside results re-weighted to the roster's composition by ``attribute``."""
-        from ..analysis.representation import (
-            compare_raw_weighted,
-            poststratification_weights,
-            weighting_note,
-        )
+        from ..words.weighting import weighting_note
 
-        result = poststratification_weights(members, attribute,
-                                            respondents=responses["member_id"].unique())
-        table = compare_raw_weighted(responses, members, attribute, scale)
+        weighting = analysis.weighting(attribute)
+        if weighting is None:
+            return ""
+        result, table = weighting
         _ = self._
+        statements = analysis.statements_frame
         texts = dict(zip(statements["statement_id"], statements["text"], strict=True))
         rows = "".join(
             f"<tr><th scope='row'>{esc(texts.get(sid, sid))}</th>"
@@ -289,24 +274,20 @@ class DivergenceDashboard(w.VBox):
                 + f"<table class='cop-table'><thead><tr>{heads}</tr></thead>"
                 f"<tbody>{rows}</tbody></table>")
 
-    def _opinion_groups(self, responses, statements, scale) -> str:
-        try:
-            from ..analysis import opinion
-        except ImportError:  # opinion groups not available in this build
-            return ""
+    def _opinion_groups(self, analysis: ConsultationAnalysis) -> str:
         from ..charts import figures
+        from ..words.opinion import groups_note
 
         _ = self._
-        matrix = opinion.vote_matrix(responses, scale)
-        groups = opinion.opinion_groups(matrix, language=self.language)
+        groups = analysis.groups()
         title = _("Opinion groups")
         if groups.note:  # why there are no groups, in the page's language
-            return tagged("h4", title) + tagged("p", groups.note)
+            return tagged("h4", title) + tagged("p", groups_note(groups, self.language))
         html = self._figure(figures.opinion_map(groups.coords, groups.labels,
                                                 language=self.language), title)
-        repness = opinion.representative_statements(matrix, groups, top=3)
+        statements = analysis.statements_frame
         texts = dict(zip(statements["statement_id"], statements["text"], strict=True))
-        for group, rows in repness.groupby("group"):
+        for group, rows in analysis.representative(top=3).groupby("group"):
             items = "".join(
                 "<li>" + esc(_("{direction}: {statement}").format(
                     direction=_(_DIRECTION_WORDS.get(r.direction, r.direction)),

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from .. import model as m
-from ..analysis.draft import SECTION_TITLES, SECTIONS
+from ..words.draft import SECTION_TITLES, SECTIONS
 from ..errors import NotFound
 from ..i18n import (
     N_,
@@ -209,37 +209,14 @@ class DraftEditor(w.VBox):
 
     def propose(self) -> str:
         """Fill every section from the analysis of the answers so far."""
-        from ..analysis.draft import propose_draft
-        from ..analysis.summary import MIN_GROUP_SIZE, by_attribute, statement_summary
-        from ..scales import get_scale
+        from ..export.proposal import proposed_sections
+        from ..services.analysis import ConsultationAnalysis
 
         if not self._confirmed(("propose",), self._(
                 "The sections hold edits that are not saved. Save them as a new version "
                 "first, or click Propose again to replace them.")):
             return ""
-        store, cid = self.store, self.consultation_id
-        consultation = store.get_consultation(cid)
-        scale = get_scale(consultation.scale)
-        responses = store.responses_frame(cid)
-        members = store.members_frame(cid)
-        fixed = {"member_id", "name", "email", "external_id", "invited", "responded"}
-        attributes = [c for c in members.columns if c not in fixed]
-        attribute = attributes[0] if attributes else None
-        by_group = (by_attribute(responses, members, attribute, scale,
-                                 min_group_size=MIN_GROUP_SIZE)
-                    if attribute and not responses.empty else None)
-        blocks: list[str] = []
-        try:
-            latest = store.get_draft(cid)
-            blocks = [e.reason for e in store.list_endorsements(latest.id)
-                      if e.kind is m.EndorsementKind.BLOCK]
-        except NotFound:
-            pass
-        proposal = propose_draft(store.get_development(consultation.development_id),
-                                 consultation, scale, store.statements_frame(cid),
-                                 statement_summary(responses, scale), responses,
-                                 by_group=by_group, attribute=attribute, blocks=blocks,
-                                 language=consultation.language)
+        proposal = proposed_sections(ConsultationAnalysis(self.store, self.consultation_id))
         self._fill(proposal, saved=False)
         return self._("Proposed from the answers so far. Edit the sections, then save them "
                       "as a new version.")

@@ -15,14 +15,13 @@ from cop_widgets import model as m
 from cop_widgets.analysis.summary import NOT_GIVEN
 from cop_widgets.demo import seed_demo
 from cop_widgets.i18n import plural_translator, translator
+from cop_widgets.io import links_csv, spreadsheet_cell
 from cop_widgets.store import Store
 from cop_widgets.widgets import dashboard, participation
 from cop_widgets.widgets.common import esc
-from cop_widgets.widgets.csv_cells import spreadsheet_cell
 from cop_widgets.widgets.dashboard import DivergenceDashboard
 from cop_widgets.widgets.drafting import DraftEditor, endorsement_tally_html
 from cop_widgets.widgets.participation import ParticipationPanel
-from cop_widgets.widgets.roster import links_csv
 
 
 @pytest.fixture

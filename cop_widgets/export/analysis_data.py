@@ -1,4 +1,4 @@
-"""One consultation's analysis as plain data: for ``cop-widgets analyze`` and scripts."""
+"""A consultation's analysis as plain data and as a text table, for ``cop-widgets analyze``."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import math
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .store import Store
+    from ..services.analysis import ConsultationAnalysis
 
-__all__ = ["analyze_consultation", "format_text"]
+__all__ = ["analysis_data", "format_text"]
 
 
 def _number(value: Any) -> float | None:
@@ -18,16 +18,14 @@ def _number(value: Any) -> float | None:
     return None if math.isnan(value) else round(value, 6)
 
 
-def analyze_consultation(store: Store, consultation_id: int, k: int | None = None,
-                         attribute: str | None = None) -> dict[str, Any]:
-    """Return the analysis of a consultation as JSON-ready data.
+def analysis_data(analysis: ConsultationAnalysis, k: int | None = None,
+                  attribute: str | None = None) -> dict[str, Any]:
+    """Return a consultation's analysis as JSON-ready data.
 
     Parameters
     ----------
-    store : Store
-        Where the consultation is.
-    consultation_id : int
-        The consultation.
+    analysis : ConsultationAnalysis
+        The consultation, loaded once (:mod:`cop_widgets.services.analysis`).
     k : int, optional
         Number of opinion groups; chosen by silhouette (2..5) when omitted.
     attribute : str, optional
@@ -42,26 +40,16 @@ def analyze_consultation(store: Store, consultation_id: int, k: int | None = Non
         (Leik), ``pct_agree``, ``pct_disagree``, ``gic`` (group-informed consensus) and
         ``class``); ``members`` (``member``: external id, else id; ``group``: null when not
         clustered); ``groups`` (k, silhouette, note, representative statements);
-        ``cruxes`` when an attribute is given.
+        ``under_represented`` (for each attribute, its flagged groups); ``cruxes`` when an
+        attribute is given.
     """
-    from .analysis import opinion
-    from .analysis.summary import cruxes, statement_summary
-    from .polis import polis_vote_matrix
-    from .scales import get_scale
-
-    consultation = store.get_consultation(consultation_id)
-    scale = get_scale(consultation.scale)
-    statements = store.list_statements(consultation_id)
-    responses = store.responses_frame(consultation_id)
-    accepted = {s.id for s in statements}
-    summary = statement_summary(responses[responses["statement_id"].isin(accepted)], scale)
-    matrix = polis_vote_matrix(store, consultation_id)
-    groups = opinion.opinion_groups(matrix, k=k)
-    gic = (opinion.group_informed_consensus(matrix, groups) if groups.note is None
-           else None)
-    external = {s.id: s.external_id or str(s.id) for s in statements}
+    consultation = analysis.consultation
+    summary = analysis.summary
+    groups = analysis.groups(k)
+    gic = analysis.consensus(k)
+    external = {s.id: s.external_id or str(s.id) for s in analysis.statements}
     rows = []
-    for statement in statements:
+    for statement in analysis.statements:
         row = summary.loc[statement.id] if statement.id in summary.index else None
         rows.append({
             "statement": external[statement.id],
@@ -80,17 +68,17 @@ def analyze_consultation(store: Store, consultation_id: int, k: int | None = Non
             "class": row["class"] if row is not None else "no answers",
         })
     labels = groups.labels
-    members = [{"member": mb.external_id or str(mb.id),
-                "group": (int(labels[mb.id]) if mb.id in labels.index
-                          and not _missing(labels[mb.id]) else None)}
-               for mb in store.list_members(consultation_id)]
-    representative = []
-    if groups.note is None:
-        repness = opinion.representative_statements(matrix, groups)
-        representative = [{"group": int(r.group), "statement": external[r.statement_id],
-                           "direction": r.direction, "repness": _number(r.repness),
-                           "z": _number(r.z), "significant": bool(r.significant)}
-                          for r in repness.itertuples() if r.statement_id in external]
+    members = [{"member": external_id or str(member_id),
+                "group": (int(labels[member_id]) if member_id in labels.index
+                          and not _missing(labels[member_id]) else None)}
+               for member_id, external_id in zip(analysis.members["member_id"],
+                                                 analysis.members["external_id"],
+                                                 strict=True)]
+    representative = [{"group": int(r.group), "statement": external[r.statement_id],
+                       "direction": r.direction, "repness": _number(r.repness),
+                       "z": _number(r.z), "significant": bool(r.significant)}
+                      for r in analysis.representative(k).itertuples()
+                      if r.statement_id in external]
     result: dict[str, Any] = {
         "consultation": {"id": consultation.id, "title": consultation.title,
                          "scale": consultation.scale, "status": consultation.status.value},
@@ -98,9 +86,10 @@ def analyze_consultation(store: Store, consultation_id: int, k: int | None = Non
         "members": members,
         "groups": {"k": groups.k, "silhouette": _number(groups.silhouette),
                    "note": groups.note, "representative": representative},
+        "under_represented": analysis.under_represented(),
     }
     if attribute:
-        crux = cruxes(responses, store.members_frame(consultation_id), attribute, scale)
+        crux = analysis.cruxes(attribute)
         result["cruxes"] = [{"statement": external.get(r.statement_id, str(r.statement_id)),
                              "spread": _number(r.spread), "group_high": r.group_high,
                              "group_low": r.group_low} for r in crux.itertuples()]
@@ -115,7 +104,7 @@ def _missing(value: Any) -> bool:
 
 
 def format_text(result: dict[str, Any]) -> str:
-    """Return a readable summary of :func:`analyze_consultation`'s result."""
+    """Return a readable summary of :func:`analysis_data`'s result."""
     c = result["consultation"]
     lines = [f"Consultation {c['id']}: {c['title']} ({c['status']}, scale {c['scale']})", ""]
     by_class: dict[str, int] = {}

@@ -1,0 +1,249 @@
+"""The parts of an export's report: sections, figures, tallies, participation, methodology.
+
+Sections, figures, the endorsement tally, who asked, who was heard, and how the response
+was reached: everything :class:`~cop_widgets.export.report.Report` holds besides tables.
+
+Constants here (endorsement kinds, measures) are English msgids, translated where shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..i18n import N_
+from ..model import EndorsementKind
+
+if TYPE_CHECKING:
+    from ..analysis.summary import ConsensusRule
+    from ..charts.figures import Figure
+    from ..model.policies import RepresentationRule
+    from ..scales import Scale
+
+__all__ = [
+    "ALL_MEMBERS",
+    "ENDORSEMENT_LABELS",
+    "MEASURES",
+    "Addressee",
+    "EndorsementTally",
+    "GroupParticipation",
+    "Measure",
+    "Methodology",
+    "ReportFigure",
+    "Section",
+]
+
+#: The group of :func:`participation` that holds the whole roster (an English msgid).
+ALL_MEMBERS = N_("All members")
+
+#: Endorsement kinds in words (English msgids), in the order exports list them.
+ENDORSEMENT_LABELS: dict[str, str] = {
+    EndorsementKind.ENDORSE.value: N_("Endorse"),
+    EndorsementKind.CAN_LIVE_WITH.value: N_("Can live with it"),
+    EndorsementKind.BLOCK.value: N_("Block"),
+}
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A consensus measure used in the report, with one plain sentence about it.
+
+    Both are English msgids, translated where they are shown.
+    """
+
+    name: str
+    description: str
+
+
+#: The measures reported per statement, in the order of the statement table.
+MEASURES: tuple[Measure, ...] = (
+    Measure(N_("Percent agreement"),
+            N_("The share of stances on the agreeing levels of the scale (passes left out); "
+               "Delphi studies usually call three quarters or more a consensus.")),
+    Measure(N_("Median and IQR"),
+            N_("The middle stance on the scale, and the interquartile range: how far apart "
+               "the middle half of the stances lie (0 when they share one level).")),
+    Measure(N_("Tastle & Wierman consensus"),
+            N_("1 when every stance is on the same level, 0 when the stances split evenly "
+               "between the two extremes; the divergence in the charts is 1 minus it.")),
+    Measure(N_("van der Eijk's agreement A"),
+            N_("1 when everyone chose the same level, 0 when the stances spread evenly over "
+               "the scale, -1 when the community splits into two opposite camps.")),
+    Measure(N_("Leik's dispersion"),
+            N_("0 when every stance is on the same level, 1 when the stances split evenly "
+               "between the two extremes.")),
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the joint response: its key, title and Markdown body."""
+
+    key: str
+    title: str
+    markdown: str
+
+
+@dataclass(frozen=True, eq=False)
+class ReportFigure:
+    """A chart of the report.
+
+    Attributes
+    ----------
+    key : str
+        Stable, file-name-safe key (``divergence``, ``attribute``, ``participation``,
+        ``participation-by-attribute``); Markdown exports name image files after it.
+    title : str
+        Title in words, in the report's language (may name a member attribute, so escape
+        it).
+    figure : Figure
+        The altair chart and its text alternative.
+
+    """
+
+    key: str
+    title: str
+    figure: Figure
+
+
+@dataclass(frozen=True)
+class EndorsementTally:
+    """The members' answers to the latest saved draft, without names.
+
+    Attributes
+    ----------
+    draft_version : int
+        The draft answered.
+    counts : dict of str to int
+        Members per endorsement kind (every kind present, zero included), keyed by the
+        kind's value (``endorse``, ``can_live_with``, ``block``).
+    block_reasons : tuple of str
+        The reasons given with each block, oldest first.
+    roster : int
+        Members on the roster, to say how many have not answered.
+
+    """
+
+    draft_version: int
+    counts: dict[str, int]
+    block_reasons: tuple[str, ...]
+    roster: int
+
+    @property
+    def answered(self) -> int:
+        """Members who answered the draft."""
+        return sum(self.counts.values())
+
+    @property
+    def not_answered(self) -> int:
+        """Members on the roster who have not answered the draft."""
+        return max(self.roster - self.answered, 0)
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """Who asked for the community's opinion, by when, and what they asked."""
+
+    requester: str
+    deadline: dt.date
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GroupParticipation:
+    """Invited and responding members of one group (or of the whole roster).
+
+    Attributes
+    ----------
+    attribute : str or None
+        The member attribute, ``None`` for the whole roster.
+    group : str
+        The attribute's value (``"(not given)"`` when missing), or ``"All members"``
+        (:data:`ALL_MEMBERS`); both English msgids, translated where shown.
+    roster : int
+        Members of the group on the roster.
+    invited : int
+        Members invited: an open invitation, or a submitted card (a member who answered
+        was invited even if the link was later revoked).
+    responded : int
+        Members with a submitted card in the current round.
+    rate : float
+        ``responded / roster``: the group's response rate.
+    gap : float
+        The group's share of those who answered minus its share of the roster, in
+        percentage points (0 for the whole roster; ``nan`` while nobody answered).
+    under_represented : bool
+        Flagged by :class:`~cop_widgets.model.policies.RepresentationRule`.
+
+    """
+
+    attribute: str | None
+    group: str
+    roster: int
+    invited: int
+    responded: int
+    rate: float
+    gap: float
+    under_represented: bool
+
+
+@dataclass(frozen=True)
+class Methodology:
+    """How the response was reached: dates, who was heard, measures and the rule.
+
+    Attributes
+    ----------
+    development_date : date or None
+        When the development was announced.
+    consultation_deadline : datetime or None
+        When cards stopped being accepted (UTC).
+    first_round_opened : datetime or None
+        When the first round of cards opened (UTC).
+    rounds : int
+        Number of rounds; the figures describe the last one.
+    exported_at : datetime
+        When the export was made (the store's clock, UTC).
+    statements : int
+        Accepted statements on the card.
+    overall : GroupParticipation
+        The whole roster.
+    by_attribute : dict of str to tuple of GroupParticipation
+        Every member attribute, its groups by name with ``"(not given)"`` last.
+    measures : tuple of Measure
+        The measures reported, with a sentence each.
+    rule : ConsensusRule
+        The thresholds used to classify statements.
+    rule_text : str
+        The rule's actual values in one plain paragraph, in the report's language.
+    scale : Scale
+        The consultation's scale.
+    representation_rule : RepresentationRule
+        When a group counts as under-represented.
+    smallest_group : int
+        The smallest group of answering members a comparison shows.
+
+    """
+
+    development_date: dt.date | None
+    consultation_deadline: dt.datetime | None
+    first_round_opened: dt.datetime | None
+    rounds: int
+    exported_at: dt.datetime
+    statements: int
+    overall: GroupParticipation
+    by_attribute: dict[str, tuple[GroupParticipation, ...]]
+    measures: tuple[Measure, ...]
+    rule: ConsensusRule
+    rule_text: str
+    scale: Scale
+    representation_rule: RepresentationRule
+    smallest_group: int
+
+    @property
+    def under_represented(self) -> list[GroupParticipation]:
+        """Every flagged group, attribute by attribute."""
+        return [g for groups in self.by_attribute.values() for g in groups
+                if g.under_represented]
+
+

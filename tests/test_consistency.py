@@ -1,0 +1,173 @@
+"""Every view tells the same truth: CLI, dashboard, proposed draft and export agree.
+
+One consultation is built to make copies of the analysis disagree if any view prepared it
+on its own: a withdrawn and a rejected statement that members had answered (and that would
+move the opinion groups, or appear, if a view kept them), and an anonymous roster with a
+region of one member (shown, it would single that member out). The views are then read as
+their users read them: the CLI's JSON, the Divergence tab's HTML, the drafting desk's
+proposal and the Markdown export.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import re
+
+import pytest
+
+from cop_widgets import model as m
+from cop_widgets.cli import main as cli_main
+from cop_widgets.export.api import export_consultation
+from cop_widgets.export.report import build_report
+from cop_widgets.services.analysis import ConsultationAnalysis
+from cop_widgets.widgets.dashboard import DivergenceDashboard
+from cop_widgets.widgets.drafting import DraftEditor
+from cop_widgets.words.draft import CLASS_WORDS
+
+#: Accepted statements, each with the stances of camp A and camp B (likert5, 5 = agree).
+ACCEPTED = (
+    ("Phase the policy in over two years.", 5, 1),
+    ("Train members before the change.", 5, 5),
+    ("The change will reduce our workload.", 1, 5),
+    ("Learners should be consulted too.", 4, 2),
+    ("Publish the assessment criteria.", 5, 4),
+    ("Pilot it in two schools first.", 2, 5),
+    ("Keep the old rubric for a year.", 4, 1),
+    ("Ask the ministry for funding.", 5, 5),
+)
+#: Answered by everyone, then taken off the card: no view may show them, and they split
+#: the members otherwise than the accepted ones do, so opinion groups that counted them as
+#: answers would differ.
+WITHDRAWN = tuple(f"Withdrawn {n}: the union should decide alone." for n in (1, 2, 3))
+REJECTED = "Rejected: this statement was off topic."
+MODERATED_OUT = (*WITHDRAWN, REJECTED)
+#: region -> (camp, members); "east" has one member: an anonymous view must never show it.
+REGIONS = {"north": ("A", 7), "south": ("B", 7), "east": ("A", 1)}
+
+
+@pytest.fixture
+def consultation_id(store) -> int:
+    """An anonymous consultation answered by two camps, with moderated-out statements."""
+    development = store.add_development(m.Development(
+        "policy", "New assessment policy", summary="The ministry changes assessment.",
+        date="2026-01-10"))
+    consultation = store.add_consultation(m.Consultation(
+        development.id, "How do we respond?", scale="likert5", anonymous=True))
+    cid = consultation.id
+    statements = store.add_statements(
+        [m.Statement(cid, text) for text, _a, _b in ACCEPTED]
+        + [m.Statement(cid, text) for text in MODERATED_OUT])
+    members = []
+    for region, (camp, count) in REGIONS.items():
+        for i in range(count):
+            members.append((store.add_member(m.Member(
+                cid, f"{region.title()} Member {i}", attributes={"region": region})), camp))
+    tokens = {member.id: store.add_invitation(member.id)[1] for member, _camp in members}
+    store.open_consultation(cid)
+    for number, (member, camp) in enumerate(members):
+        answers = [m.StanceResponse(s.id, a if camp == "A" else b, f"reason {number}")
+                   for s, (_t, a, b) in zip(statements, ACCEPTED, strict=False)]
+        # some members hedge, so that there are positions enough to cluster
+        for index, every in ((3, 3), (5, 4)):
+            if number % every == 1:
+                answers[index] = m.StanceResponse(statements[index].id, 3)
+        # the moderated-out statements split the members across the camps
+        answers += [m.StanceResponse(s.id, 5 if number % 3 == 0 else 1)
+                    for s in statements[len(ACCEPTED):]]
+        store.save_card(cid, tokens[member.id], answers)
+    for statement in statements[len(ACCEPTED):]:
+        state = (m.ModerationState.REJECTED if statement.text == REJECTED
+                 else m.ModerationState.WITHDRAWN)
+        store.update_statement(statement.id, moderation=state)
+    return cid
+
+
+def _cli_json(store, cid: int) -> dict:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert cli_main(["analyze", str(cid), "--db", store.url, "--format", "json",
+                         "--attribute", "region"]) == 0
+    return json.loads(out.getvalue())
+
+
+def _export_md(store, cid: int, tmp_path) -> str:
+    path = export_consultation(store, cid, "md", tmp_path / "response.md", charts=False)[0]
+    return path.read_text(encoding="utf-8")
+
+
+def _class_in_table(markdown: str, text: str) -> str:
+    """Return the class word of the statement table's row for ``text``."""
+    for line in markdown.splitlines():
+        if line.startswith("|") and text.rstrip(".") in line:
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            words = {w: k for k, w in CLASS_WORDS.items()}
+            # "consensus (agree)": the class, then the side it leans to
+            found = [words[c.split(" (")[0]] for c in cells if c.split(" (")[0] in words]
+            assert len(found) == 1, line
+            return found[0]
+    raise AssertionError(f"no table row for {text!r}")
+
+
+def test_views_agree_on_statements_classes_groups_and_flags(store, tmp_path, consultation_id):
+    cid = consultation_id
+    analysis = ConsultationAnalysis(store, cid)
+    cli = _cli_json(store, cid)
+    markdown = _export_md(store, cid, tmp_path)
+    report = build_report(store, cid)
+    dashboard = DivergenceDashboard(store, cid, attribute="region")
+    dashboard_html = "".join(child.value for child in (
+        dashboard.summary, dashboard.divergence, dashboard.comparison, dashboard.groups))
+    proposal = DraftEditor(store, cid)
+    proposal.propose()
+    draft = "\n".join(area.value for area in proposal.sections.values())
+
+    # Which statements count: the accepted ones, in every view.
+    texts = [t for t, _a, _b in ACCEPTED]
+    assert [s["text"] for s in cli["statements"]] == texts
+    assert list(report.statements["text"]) == texts
+    for view in (markdown, dashboard_html, draft):
+        assert not [text for text in MODERATED_OUT if text in view]
+
+    # Classes: the CLI, the service, the export's table and the proposal agree.
+    classes = {s["text"]: s["class"] for s in cli["statements"]}
+    service = analysis.summary["class"]
+    for statement in analysis.statements:
+        assert classes[statement.text] == service[statement.id]
+        assert _class_in_table(markdown, statement.text) == classes[statement.text]
+    assert len(set(classes.values())) >= 2, classes  # the test data must tell classes apart
+    split = [t for t, k in classes.items() if k in ("divided", "polarised")]
+    assert split, classes
+    divergent = proposal.sections["divergent"].value
+    for text in texts:
+        assert (text.rstrip(".") in divergent) == (text in split), text
+
+    # Opinion groups: the CLI's members and k are the service's, and the dashboard shows k.
+    groups = analysis.groups()
+    assert groups.note is None, groups.note
+    assert cli["groups"]["k"] == groups.k == 2
+    by_member = {int(mb["member"]): mb["group"] for mb in cli["members"]}
+    assert by_member == {int(i): int(g) for i, g in groups.labels.items()}
+    shown = re.findall(r"What sets group ([A-Z]) apart", dashboard.groups.value)
+    assert shown == [chr(65 + g) for g in range(groups.k)]
+    sizes = {f"Group {chr(65 + g)}": sum(1 for mb in cli["members"] if mb["group"] == g)
+             for g in range(groups.k)}
+    drawn = re.findall(r"(Group [A-Z]) \((\d+) members?\)", dashboard.groups.value)
+    assert {name: int(n) for name, n in drawn} == sizes
+
+    # Under-represented groups: the CLI and the export's methodology flag the same ones.
+    flagged_export = {(g.attribute, g.group) for g in report.methodology.under_represented}
+    flagged_cli = {("region", g) for g in cli["under_represented"]["region"]}
+    assert flagged_export == flagged_cli
+
+    # Groups shown: the lone eastern member is in no comparison, anywhere.
+    assert analysis.smallest_group == 3
+    assert set(analysis.by("region").index.get_level_values("group")) == {"north", "south"}
+    assert set(report.by_group.index.get_level_values("group")) == {"north", "south"}
+    assert "north" in dashboard.comparison.value
+    assert "east" not in dashboard.comparison.value
+    assert all("east" not in (c["group_high"], c["group_low"]) for c in cli["cruxes"])
+    assert "east" not in draft
+    assert not any("east" in line for line in markdown.splitlines()
+                   if "agree" in line.lower() and "north" in line)
