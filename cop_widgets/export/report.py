@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..words.draft import SECTION_TITLES, SECTIONS
 from ..errors import NotFound
 from ..i18n import DEFAULT_LANGUAGE, format_number, format_percent, language_or_default, translator
 from ..model import Consultation, Development, DevelopmentKind, EndorsementKind
 from ..scales import Scale
+from ..words.draft import SECTION_TITLES, SECTIONS
 from .proposal import proposed_sections
 from .report_parts import (
     ALL_MEMBERS,

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from .. import model as m
-from ..words.draft import SECTION_TITLES, SECTIONS
 from ..errors import NotFound
 from ..i18n import (
     N_,
@@ -24,6 +23,7 @@ from ..i18n import (
     plural_translator,
     translator,
 )
+from ..words.draft import SECTION_TITLES, SECTIONS
 from .common import Message, esc, guarded, tagged
 
 if TYPE_CHECKING:
