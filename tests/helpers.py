@@ -4,6 +4,7 @@
 folder of the root ``tests/conftest.py`` there, as it does for ``tests/i18n/leftovers.py``.
 
 * Widget trees: :func:`walk`, :func:`html_values`, :func:`html_of`.
+* Facilitator widgets: :func:`upload_value`, :func:`token_of`, :func:`links_of`.
 * Domain checks: :func:`refused` (a call refused with an error naming the field),
   :func:`responses_frame` (the analysis' responses frame from plain rows).
 * Seeding: :func:`demo_store` (the demo consultation in a SQLite file),
@@ -16,6 +17,9 @@ folder of the root ``tests/conftest.py`` there, as it does for ``tests/i18n/left
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import os
 import signal
 import socket
@@ -23,6 +27,7 @@ import subprocess
 import time
 import types
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,6 +59,29 @@ def html_values(widget) -> list[str]:
 def html_of(widget) -> str:
     """Return every HTML value under ``widget`` joined by new lines (for ``in`` checks)."""
     return "\n".join(html_values(widget))
+
+
+# -- facilitator widgets --------------------------------------------------------------------------
+
+
+def upload_value(text: str | bytes, name: str = "upload.csv") -> tuple[dict, ...]:
+    """Return what an ipywidgets 8 FileUpload holds after the user chose a file."""
+    content = text.encode("utf-8") if isinstance(text, str) else text
+    return ({"name": name, "type": "text/csv", "size": len(content),
+             "content": memoryview(content),
+             "last_modified": dt.datetime.now(dt.timezone.utc)},)
+
+
+def token_of(link: str) -> str:
+    """Return the invitation token of a member link."""
+    return urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["t"][0]
+
+
+def links_of(textarea_value: str) -> dict[str, str]:
+    """Return ``{name: link}`` from the ``name,link`` lines of the links text area."""
+    rows = list(csv.reader(io.StringIO(textarea_value)))
+    assert rows[0] == ["name", "link"]
+    return {name: link for name, link in rows[1:]}
 
 
 # -- domain checks ------------------------------------------------------------------------------
