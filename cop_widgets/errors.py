@@ -1,10 +1,35 @@
-"""Domain exceptions: every one names what was wrong in words a facilitator can act on."""
+"""Domain exceptions: each names the field, a stable code for the rule, and its parameters.
+
+An error is data: :class:`ValidationError` keeps ``field`` (the name in the code),
+``code`` (a key of :data:`RULES`), ``params`` (the numbers and names the rule mentions),
+``value`` (what was given) and ``place`` (where in an imported file). ``str(exc)`` writes
+it in English from the code's template, for the CLI and the logs; a page writes it in its
+own language from the same code (:func:`cop_widgets.widgets.problems.problem_in_words`).
+Rewording a template therefore never breaks a translation or a refusal chosen by code:
+the catalogues hold the template as msgid, and the code stays.
+
+A parameter is written as it is, except: whole numbers (in the language's digits),
+moments (``2026-03-01 12:00 UTC``) and :class:`Word` (a word of the interface, translated).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
+from .error_codes import PLACE_CSV, PLACE_PASTED, RULES, WORDS
+from .i18n import N_
+
 __all__ = [
+    "RULES",
+    "WORDS",
+    "PLACE_CSV",
+    "PLACE_PASTED",
+    "Word",
+    "Place",
+    "place_template",
+    "render",
     "CopWidgetsError",
     "ValidationError",
     "NotFound",
@@ -18,8 +43,99 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+class Word(str):
+    """A parameter that is a word of the interface (one of :data:`WORDS`), translated."""
+
+    def __new__(cls, word: str) -> Word:
+        """Return ``word`` marked as a word of the interface; refuse one not in WORDS."""
+        if word not in WORDS:
+            raise KeyError(f"{word!r} is not one of errors.WORDS")
+        return super().__new__(cls, word)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where in an imported file a problem is.
+
+    Attributes
+    ----------
+    file : str
+        :data:`PLACE_CSV` (an uploaded CSV file), :data:`PLACE_PASTED` (statements pasted
+        one a line) or a file's name (``votes.csv`` of a Pol.is export).
+    line : int or None
+        1-based line (a CSV file's header is line 1).
+    column : str or None
+        The column's name.
+
+    """
+
+    file: str
+    line: int | None = None
+    column: str | None = None
+
+
+def place_template(field: str, place: Place | None) -> str | None:
+    """Return the msgid that writes ``field`` at ``place`` (``None``: the field alone).
+
+    The field is named after the line only when it is a field of the record on that line
+    (``CSV line 3, email``), not the file itself (``votes.csv line 3, column vote``).
+    """
+    if place is None or (place.line is None and place.column is None):
+        return None
+    inner = field != place.file
+    if place.file == PLACE_CSV:
+        if place.column is not None:
+            return N_("CSV line {line}, column \u201c{column}\u201d")
+        return N_("CSV line {line}, {field}") if inner else N_("CSV line {line}")
+    if place.file == PLACE_PASTED:
+        return N_("line {line}, {field}") if inner else N_("line {line}")
+    if place.line is None:
+        return N_("{file} column {column}")
+    if place.column is None:
+        return N_("{file} line {line}")
+    return N_("{file} line {line}, column {column}")
+
+
+def _english(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return f"{value.astimezone(dt.timezone.utc):%Y-%m-%d %H:%M} UTC"
+    return str(value)
+
+
+def render(template: str, params: dict[str, Any]) -> str:
+    """Return ``template`` filled with ``params`` written in English."""
+    return template.format(**{key: _english(value) for key, value in params.items()})
+
+
+def _legacy(code: str) -> bool:
+    """TRANSITIONAL: English words where a code belongs, from a caller not converted yet."""
+    return " " in code
+
+
 class CopWidgetsError(Exception):
-    """Base class of every error cop-widgets raises on purpose."""
+    """Base class of every error cop-widgets raises on purpose.
+
+    Attributes
+    ----------
+    code : str
+        A key of :data:`RULES`: what went wrong, stable across rewordings.
+    params : dict
+        The values the code's template names.
+
+    """
+
+    code: str = ""
+    params: dict[str, Any]
+
+    @property
+    def template(self) -> str:
+        """The English template of :attr:`code` (the msgid its translations have)."""
+        return RULES.get(self.code, self.code)
+
+    @property
+    def rule(self) -> str:
+        """The rule that was broken, in English words (``must not be empty``)."""
+        return render(self.template, self.params)
 
 
 class ValidationError(CopWidgetsError, ValueError):
@@ -28,51 +144,102 @@ class ValidationError(CopWidgetsError, ValueError):
     Parameters
     ----------
     field : str
-        The name of the field, as the user sees it (``"title"``, ``"responses[2].stance"``).
-    rule : str
-        The rule that was broken, in words (``"must not be empty"``).
+        The name of the field in the code (``"title"``, ``"responses[2].stance"``).
+    code : str
+        The rule that was broken: a key of :data:`RULES` (``"empty"``).
     value : object, optional
-        The offending value; shown shortened in the message. Pass ``show_value=False``
-        for secrets.
+        The offending value; shown shortened in the message.
     show_value : bool
-        Whether the value may appear in the message.
+        Whether the value may be kept and shown (``False`` for secrets).
+    place : Place, optional
+        Where in an imported file the value was read.
+    **params
+        The values the code's template names (``limit=200, length=201``).
+
+    Raises
+    ------
+    KeyError
+        If ``code`` is not registered, or ``params`` lack a name its template needs.
 
     """
 
-    def __init__(self, field: str, rule: str, value: Any = None, *, show_value: bool = True):
+    def __init__(self, field: str, code: str, value: Any = None, *, show_value: bool = True,
+                 place: Place | None = None, **params: Any):
+        if code not in RULES and not _legacy(code):
+            raise KeyError(f"{code!r} is not a code of errors.RULES")
         self.field = field
-        self.rule = rule
+        self.code = code
+        self.params = params
         self.value = value if show_value else None
-        message = f"{field}: {rule}"
-        if show_value and value is not None:
-            message += f" (got {_short(value)})"
-        super().__init__(message)
+        self.place = place
+        super().__init__(self._message())
+
+    @property
+    def where(self) -> str:
+        """The field, and the place in a file if any, in English."""
+        template = place_template(self.field, self.place)
+        if template is None:
+            return self.field
+        return template.format(field=self.field, file=self.place.file, line=self.place.line,
+                               column=self.place.column)
+
+    def _message(self) -> str:
+        message = f"{self.where}: {self.rule}"
+        if self.value is not None:
+            message += f" (got {_short(self.value)})"
+        return message
+
+    def moved(self, field: str | None = None, *, place: Place | None = None,
+              show_value: bool = True) -> ValidationError:
+        """Return the same refusal of the same value under another field or place.
+
+        For a check that runs inside another (a response inside a card, a row of a CSV
+        file): the code, parameters and value stay, only where it happened changes.
+        """
+        return ValidationError(self.field if field is None else field, self.code, self.value,
+                               show_value=show_value, place=place or self.place,
+                               **self.params)
 
 
 class NotFound(CopWidgetsError, LookupError):
-    """A record that was asked for does not exist.
+    """A record that was asked for does not exist (code ``not-found``).
 
     Parameters
     ----------
     entity : str
-        What was looked for (``"consultation"``).
+        What was looked for, one of :data:`WORDS` (``"consultation"``).
     key : object
         The id or key that was not found.
 
     """
 
+    code = "not-found"
+
     def __init__(self, entity: str, key: Any):
         self.entity = entity
         self.key = key
-        super().__init__(f"{entity} {key!r} does not exist")
+        self.params = {"entity": Word(entity), "key": repr(key)}
+        super().__init__(self.rule)
 
 
 class InvalidToken(ValidationError):
-    """An invitation token is missing, unknown, revoked, or for another consultation."""
+    """An invitation token is missing, unknown, revoked, or for another consultation.
 
-    def __init__(self, rule: str = "is not a valid invitation for this consultation"):
-        super().__init__("token", rule, show_value=False)
+    Parameters
+    ----------
+    code : str
+        ``token-missing``, ``token-unknown``, ``token-revoked`` or ``link-incomplete``.
+
+    """
+
+    def __init__(self, code: str = "token-unknown"):
+        super().__init__("token", code, show_value=False)
 
 
 class ConsultationNotOpen(ValidationError):
-    """A card or endorsement arrived while the consultation does not accept it."""
+    """A card, proposal or endorsement arrived while the consultation does not accept it.
+
+    The code says why: ``consultation-draft``, ``consultation-closed``, ``deadline-passed``
+    (with ``deadline``) or ``endorsements-not-open``; ``what`` (a :class:`Word`) says what
+    was refused.
+    """

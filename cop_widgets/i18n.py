@@ -14,7 +14,7 @@ Catalogues
     pybabel compile -d cop_widgets/locale -D cop_widgets
 
 The labels of the stance scales (``scales.py``) and the section titles of a joint response
-(``analysis/draft.py``) are plain constants; :func:`extract_constants` reads them for Babel.
+(``words/draft.py``) are plain constants; :func:`extract_constants` reads them for Babel.
 
 Formats
 -------
@@ -24,12 +24,12 @@ through Babel). English keeps the ISO dates it always showed (``2026-01-10 14:30
 
 Domain errors
 -------------
-The model, the store and the import parsers raise :mod:`cop_widgets.errors` in English
-(``field: rule``, fields named as in the code); they know no language and tests assert on
-them. Pages tell them in their language through
-:func:`cop_widgets.widgets.problems.problem_in_words`: the field by the label on the page
-or its msgid, the rule by its msgid (numbers and names kept). A rule without a msgid
-keeps its English words rather than hide what went wrong.
+The model, the store and the import parsers raise :mod:`cop_widgets.errors` with a field
+(named as in the code), a code of :data:`cop_widgets.error_codes.RULES` and its parameters;
+``str(exc)`` is English, for the CLI and the tests. Pages tell them in their language
+through :func:`cop_widgets.widgets.problems.problem_in_words`, by code: the rule's template
+is the msgid, numbers and moments are written the language's way, and the field is the
+label on the page or its msgid. No page reads an error's English text.
 
 Still in English, and why
 -------------------------

@@ -133,4 +133,4 @@ def get_scale(key: str) -> Scale:
     try:
         return SCALES[key]
     except KeyError:
-        raise ValidationError("scale", f"must be one of {', '.join(SCALES)}", key) from None
+        raise ValidationError("scale", "not-one-of", key, allowed=", ".join(SCALES)) from None

@@ -47,12 +47,9 @@ def url_prefix(public_url: str | None) -> str:
     if public_url:
         parts = urlsplit(public_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValidationError("--public-url", "must be an http:// or https:// URL with a "
-                                  "host, such as https://hub.example.org/services/cop/",
-                                  public_url)
+            raise ValidationError("--public-url", "not-a-public-url", public_url)
         if parts.query or parts.fragment:
-            raise ValidationError("--public-url", "must not have a query or a fragment",
-                                  public_url)
+            raise ValidationError("--public-url", "url-query", public_url)
         path = parts.path
     else:
         path = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "") or "/"

@@ -399,15 +399,14 @@ def test_moment_keeps_the_instant_in_utc(value):
     assert m.moment("deadline", value.isoformat()) == value
 
 
-def test_card_refusal_says_why_and_accepts_cards_agrees():
+def test_card_refusal_gives_a_code_and_accepts_cards_agrees():
     now = dt.datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-    assert "draft, not open" in m.Consultation(1, "t").card_refusal(now)
-    assert "closed, not open" in m.Consultation(1, "t", status="closed").card_refusal(now)
+    assert m.Consultation(1, "t").card_refusal(now) == "consultation-draft"
+    assert m.Consultation(1, "t", status="closed").card_refusal(now) == "consultation-closed"
     assert m.Consultation(1, "t", status="open").card_refusal(now) is None
     c = m.Consultation(1, "t", status="open", deadline=now)
     assert c.card_refusal(now) is None
-    why = c.card_refusal(now + dt.timedelta(seconds=1))
-    assert "deadline 2026-03-01 12:00 UTC has passed" in why
+    assert c.card_refusal(now + dt.timedelta(seconds=1)) == "deadline-passed"
     assert c.accepts_cards(now) is True
     assert c.accepts_cards(now + dt.timedelta(seconds=1)) is False
     assert m.Consultation(1, "t").accepts_cards(now) is False

@@ -31,7 +31,7 @@ def normalise_format(fmt: str) -> str:
     """Return the canonical format (``md``, ``html`` or ``docx``) for a name or suffix."""
     key = str(fmt).strip().lower().lstrip(".")
     if key not in FORMATS:
-        raise ValidationError("format", "must be one of md, html, docx", fmt)
+        raise ValidationError("format", "not-one-of", fmt, allowed="md, html, docx")
     return FORMATS[key]
 
 
@@ -94,7 +94,7 @@ def export_consultation(store: Store, consultation_id: int, fmt: str, out: str |
     canonical = normalise_format(fmt)
     path = Path(out)
     if path.is_dir():
-        raise ValidationError("out", "must be a file, not a folder", str(path))
+        raise ValidationError("out", "folder-not-file", str(path))
     report = build_report(store, consultation_id, attribute=attribute, rule=rule,
                           language=language)
     path.parent.mkdir(parents=True, exist_ok=True)

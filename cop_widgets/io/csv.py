@@ -16,7 +16,8 @@ from contextlib import contextmanager
 from typing import Protocol
 
 from .. import model as m
-from ..errors import ValidationError
+from ..error_codes import PLACE_CSV
+from ..errors import Place, ValidationError
 
 __all__ = [
     "RESERVED",
@@ -33,6 +34,8 @@ RESERVED = ("member_id", "name", "email", "external_id", "invited", "responded")
 
 #: The roster CSV's columns that are not attributes.
 _KNOWN = ("name", "email", "external_id")
+#: The header line of a CSV file, where its column names are.
+_HEADER = Place(PLACE_CSV, line=1)
 
 #: Where a statements CSV's statements are, by header (any case); else the first column.
 _STATEMENT_COLUMNS = ("text", "statement")
@@ -40,19 +43,20 @@ _STATEMENT_COLUMNS = ("text", "statement")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def check_attribute_names(field: str, names: Iterable[object]) -> None:
+def check_attribute_names(field: str, names: Iterable[object], *,
+                          place: Place | None = None) -> None:
     """Refuse an attribute named like a column of the roster's table (:data:`RESERVED`).
 
     Raises
     ------
     ValidationError
-        On ``field``, naming the first reserved name (capitals and spaces aside).
+        On ``field`` (at ``place`` in a file), naming the first reserved name (capitals and
+        spaces aside).
 
     """
     for key in names:
         if str(key).strip().lower() in RESERVED:
-            raise ValidationError(field, f"{key} is a reserved name; call the attribute "
-                                  "something else", key)
+            raise ValidationError(field, "reserved-name", key, place=place, key=key)
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -70,13 +74,13 @@ def _valid_csv(reader: _Numbered) -> Iterator[None]:
     try:
         yield
     except csv.Error as exc:
-        raise ValidationError(f"CSV line {reader.line_num}",
-                              f"is not valid CSV ({exc})") from None
+        raise ValidationError(PLACE_CSV, "not-csv", place=Place(PLACE_CSV, reader.line_num),
+                              detail=str(exc)) from None
 
 
 def _check_header(header: Sequence[str | None] | None) -> None:
     if not header or not any((h or "").strip() for h in header):
-        raise ValidationError("CSV file", "is empty; the first line must name the columns")
+        raise ValidationError(PLACE_CSV, "csv-empty")
 
 
 def _roster_columns(header: Sequence[str]) -> dict[str, str]:
@@ -85,13 +89,12 @@ def _roster_columns(header: Sequence[str]) -> dict[str, str]:
     for h in header:
         key = (h or "").strip().lower()
         if key and key in lower:
-            raise ValidationError("CSV line 1", "names a column twice (capitals aside): "
-                                  "each column must have its own name", (h or "").strip())
+            raise ValidationError(PLACE_CSV, "column-twice", (h or "").strip(),
+                                  place=_HEADER)
         lower[key] = h
     if "name" not in lower:
-        raise ValidationError("CSV file", "needs a column called name on its first line",
-                              ", ".join(header))
-    check_attribute_names("CSV line 1", [h for h in lower if h not in _KNOWN])
+        raise ValidationError(PLACE_CSV, "no-name-column", ", ".join(header))
+    check_attribute_names(PLACE_CSV, [h for h in lower if h not in _KNOWN], place=_HEADER)
     return lower
 
 
@@ -129,9 +132,9 @@ def members_from_csv(consultation_id: int, text: str) -> list[m.Member]:
         name_col, email_col, id_col = lower["name"], lower.get("email"), lower.get("external_id")
         members = []
         for row in reader:
-            where = f"CSV line {reader.line_num}"
+            where = Place(PLACE_CSV, reader.line_num)
             if None in row:
-                raise ValidationError(where, "has more cells than the first line has columns")
+                raise ValidationError(PLACE_CSV, "too-many-cells", place=where)
             if not any((v or "").strip() for v in row.values()):
                 continue
             attributes = {k: v for k, v in m.parse_attributes_csv_row(
@@ -144,9 +147,9 @@ def members_from_csv(consultation_id: int, text: str) -> list[m.Member]:
                     attributes=attributes,
                 ))
             except ValidationError as exc:
-                raise ValidationError(f"{where}, {exc.field}", exc.rule, exc.value) from None
+                raise exc.moved(place=where) from None
     if not members:
-        raise ValidationError("CSV file", "has no members below its first line")
+        raise ValidationError(PLACE_CSV, "no-members")
     return members
 
 
@@ -189,14 +192,14 @@ def statements_from_csv(consultation_id: int, text: str) -> tuple[list[m.Stateme
         for row in reader:
             if not any(cell.strip() for cell in row):
                 continue
-            where = f"CSV line {reader.line_num}, column \u201c{column}\u201d"
+            where = Place(PLACE_CSV, reader.line_num, column)
             cell = row[index] if index < len(row) else ""
             try:
                 statements.append(m.Statement(consultation_id, cell))
             except ValidationError as exc:
-                raise ValidationError(where, exc.rule, exc.value) from None
+                raise exc.moved(place=where) from None
     if not statements:
-        raise ValidationError("CSV file", "has no statements below its header line")
+        raise ValidationError(PLACE_CSV, "no-statements")
     return statements, column
 
 

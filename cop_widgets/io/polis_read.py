@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import ValidationError
+from ..errors import Place, ValidationError
 
 __all__ = ["PolisFormatError", "PolisExport", "read_polis_export"]
 
@@ -34,28 +34,32 @@ _SECONDS_LIMIT = 100_000_000_000  # below: seconds (year 5138); above: milliseco
 class PolisFormatError(ValidationError):
     """A Pol.is export file is missing or malformed.
 
-    Attributes
+    Its field is the file; its place the line and column, as data.
+
+    Parameters
     ----------
     file : str
         The file name (``votes.csv``).
+    code : str
+        A code of :data:`cop_widgets.error_codes.RULES` (``not-a-polis-vote``).
+    value : object, optional
+        The value read.
     line : int or None
         1-based line of the file where the problem is (the header is line 1).
     column : str or None
         The column name.
+    **params
+        The values the code's template names.
 
     """
 
-    def __init__(self, file: str, rule: str, value: Any = None, *, line: int | None = None,
-                 column: str | None = None):
+    def __init__(self, file: str, code: str, value: Any = None, *, line: int | None = None,
+                 column: str | None = None, **params: Any):
         self.file = file
         self.line = line
         self.column = column
-        where = file
-        if line is not None:
-            where += f" line {line}"
-        if column is not None:
-            where += f", column {column}" if line is not None else f" column {column}"
-        super().__init__(where, rule, value)
+        place = Place(file, line, column) if line is not None or column is not None else None
+        super().__init__(file, code, value, place=place, **params)
 
 
 @dataclass(eq=False)
@@ -108,15 +112,14 @@ def _open_text(path: Path, name: str) -> str:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise PolisFormatError(name, f"is missing from the export folder {path.parent}"
-                               ) from None
+        raise PolisFormatError(name, "file-missing", folder=str(path.parent)) from None
     except OSError as exc:
-        raise PolisFormatError(name, f"cannot be read ({exc.strerror})") from None
+        raise PolisFormatError(name, "file-unreadable", detail=exc.strerror) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise PolisFormatError(name, "is not UTF-8 text", line=line) from None
+        raise PolisFormatError(name, "not-utf8", line=line) from None
 
 
 def _records(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
@@ -129,8 +132,8 @@ def _records(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise PolisFormatError(name, f"is not valid CSV ({exc})",
-                                   line=reader.line_num) from None
+            raise PolisFormatError(name, "not-csv", line=reader.line_num,
+                                   detail=str(exc)) from None
         yield previous + 1, row
         previous = reader.line_num
 
@@ -138,12 +141,12 @@ def _records(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
 def _header(text: str, name: str, required: tuple[str, ...]) -> list[str]:
     first = next(_records(text, name), None)
     if first is None:
-        raise PolisFormatError(name, "is empty; it needs a header line", line=1)
+        raise PolisFormatError(name, "no-header", line=1)
     header = [h.strip() for h in first[1]]
     for column in required:
         if column not in header:
-            raise PolisFormatError(name, f"is missing (the header has {', '.join(header)})",
-                                   line=1, column=column)
+            raise PolisFormatError(name, "column-missing", line=1, column=column,
+                                   header=", ".join(header))
     return header
 
 
@@ -164,13 +167,13 @@ def _scan(text: str, name: str, header: list[str],
         if not row or row == [""]:
             continue
         if len(row) != len(header):
-            raise PolisFormatError(name, f"has {len(row)} fields where the header has "
-                                   f"{len(header)}", line=line)
-        for column, (rule, ok) in checks.items():
+            raise PolisFormatError(name, "field-count", line=line, count=len(row),
+                                   expected=len(header))
+        for column, (code, ok) in checks.items():
             value = row[index[column]]
             if not ok(value):
-                raise PolisFormatError(name, rule, value, line=line, column=column)
-    raise PolisFormatError(name, "has a value that could not be read", line=None)
+                raise PolisFormatError(name, code, value, line=line, column=column)
+    raise PolisFormatError(name, "unreadable-value", line=None)
 
 
 def _is_id(value: str) -> bool:
@@ -242,11 +245,10 @@ def _read_votes(path: Path) -> tuple[pd.DataFrame, int, str]:
     text = _open_text(path / name, name)
     required = ("timestamp", "comment-id", "voter-id", "vote")
     header = _header(text, name, required)
-    checks = {"timestamp": ("must be a time in milliseconds or seconds since 1970",
-                            _is_timestamp),
-              "comment-id": ("must be a whole number, 0 or more", _is_id),
-              "voter-id": ("must be a whole number, 0 or more", _is_id),
-              "vote": ("must be -1, 0 or 1", _is_vote)}
+    checks = {"timestamp": ("not-a-polis-time", _is_timestamp),
+              "comment-id": ("not-a-polis-id", _is_id),
+              "voter-id": ("not-a-polis-id", _is_id),
+              "vote": ("not-a-polis-vote", _is_vote)}
     typed = _typed_votes(text, list(required))
     if typed is not None:
         ts, cid, vid, vote = typed
@@ -284,14 +286,13 @@ def _read_comments(path: Path, unit: str) -> pd.DataFrame:
     header = _header(text, name, required)
     optional = [c for c in ("timestamp", "author-id") if c in header]
     checks: dict[str, tuple[str, Any]] = {
-        "comment-id": ("must be a whole number, 0 or more", _is_id),
-        "moderated": ("must be -1, 0 or 1", _is_moderated)}
+        "comment-id": ("not-a-polis-id", _is_id),
+        "moderated": ("not-a-polis-vote", _is_moderated)}
     if "timestamp" in optional:
-        checks["timestamp"] = ("must be a time in milliseconds or seconds since 1970",
+        checks["timestamp"] = ("not-a-polis-time",
                                lambda v: v.strip() == "" or _is_timestamp(v))
     if "author-id" in optional:
-        checks["author-id"] = ("must be a whole number, 0 or more, or empty",
-                               _is_optional_id)
+        checks["author-id"] = ("not-a-polis-optional-id", _is_optional_id)
     frame = _frame(text, name, list(required) + optional)
     if frame is None:
         _scan(text, name, header, checks)
@@ -330,10 +331,10 @@ def _duplicate(text: str, name: str, header: list[str], column: str, value: int)
     for line, row in _records(text, name):
         if line > 1 and len(row) > i and _int_or_none(row[i]) == value:
             if seen:
-                raise PolisFormatError(name, "repeats an id already used above", row[i],
+                raise PolisFormatError(name, "id-repeated-above", row[i],
                                        line=line, column=column)
             seen = True
-    raise PolisFormatError(name, "repeats an id", value, column=column)
+    raise PolisFormatError(name, "id-repeated", value, column=column)
 
 
 def _read_participants(path: Path) -> pd.DataFrame:
@@ -347,9 +348,9 @@ def _read_participants(path: Path) -> pd.DataFrame:
     header = _header(text, name, ("participant",))
     wanted = ["participant"] + [c for c in ("group-id", "xid") if c in header]
     checks: dict[str, tuple[str, Any]] = {
-        "participant": ("must be a whole number, 0 or more", _is_id)}
+        "participant": ("not-a-polis-id", _is_id)}
     if "group-id" in wanted:
-        checks["group-id"] = ("must be a whole number, 0 or more, or empty", _is_optional_id)
+        checks["group-id"] = ("not-a-polis-optional-id", _is_optional_id)
     frame = _frame(text, name, wanted)
     if frame is None:
         _scan(text, name, header, checks)
@@ -382,7 +383,7 @@ def _read_summary(path: Path) -> dict[str, str]:
         if not row or all(not cell.strip() for cell in row):
             continue
         if len(row) < 2:
-            raise PolisFormatError(name, "needs a key and a value on each line", row[0],
+            raise PolisFormatError(name, "summary-line", row[0],
                                    line=line)
         summary[row[0].strip()] = row[1]
     return summary
@@ -412,7 +413,7 @@ def read_polis_export(path: str | Path) -> PolisExport:
     """
     folder = Path(path)
     if not folder.is_dir():
-        raise PolisFormatError(str(folder), "is not a folder holding a Pol.is export")
+        raise PolisFormatError(str(folder), "not-an-export")
     votes, n_revotes, unit = _read_votes(folder)
     comments = _read_comments(folder, unit)
     known = comments["comment_id"].to_numpy()
@@ -424,7 +425,7 @@ def read_polis_export(path: str | Path) -> PolisExport:
         i = header.index("comment-id")
         for line, row in _records(text, "votes.csv"):
             if line > 1 and len(row) > i and _int_or_none(row[i]) == bad:
-                raise PolisFormatError("votes.csv", "is not a comment-id of comments.csv",
+                raise PolisFormatError("votes.csv", "unknown-comment",
                                        row[i], line=line, column="comment-id")
     participants = _read_participants(folder)
     summary = _read_summary(folder)

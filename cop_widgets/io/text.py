@@ -9,7 +9,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .. import model as m
-from ..errors import ValidationError
+from ..error_codes import PLACE_PASTED
+from ..errors import Place, ValidationError
 from .csv import check_attribute_names
 
 __all__ = ["uploaded_text", "statements_from_text", "parse_attributes"]
@@ -41,16 +42,13 @@ def uploaded_text(files: Sequence[Mapping[str, Any]], field: str = "CSV file"
 
     """
     if not files:
-        raise ValidationError(field, "choose a file first (button \u201cChoose CSV file\u201d)")
+        raise ValidationError(field, "no-file")
     item = files[0]
     content = item.get("content", b"")
     try:
         text = bytes(content).decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationError(
-            field, "must be UTF-8 text (in a spreadsheet: Save as \u201cCSV UTF-8\u201d)",
-            item.get("name"),
-        ) from None
+        raise ValidationError(field, "not-utf8-upload", item.get("name")) from None
     return str(item.get("name", "file")), text
 
 
@@ -82,9 +80,9 @@ def statements_from_text(consultation_id: int, pasted: str) -> list[m.Statement]
         try:
             statements.append(m.Statement(consultation_id, line))
         except ValidationError as exc:
-            raise ValidationError(f"line {number}", f"{exc.field} {exc.rule}", exc.value) from None
+            raise exc.moved(place=Place(PLACE_PASTED, line=number)) from None
     if not statements:
-        raise ValidationError("pasted statements", "write or paste at least one statement")
+        raise ValidationError(PLACE_PASTED, "nothing-pasted")
     return statements
 
 
@@ -112,14 +110,12 @@ def parse_attributes(text: str) -> dict[str, str]:
         if not part.strip():
             continue
         if "=" not in part:
-            raise ValidationError("attributes", "write each as name=value, separated by ;",
-                                  part.strip())
+            raise ValidationError("attributes", "attribute-syntax", part.strip())
         key, value = (s.strip() for s in part.split("=", 1))
         if not key:
-            raise ValidationError("attributes", "each value needs a name before =",
-                                  part.strip())
+            raise ValidationError("attributes", "attribute-unnamed", part.strip())
         if key in attributes:
-            raise ValidationError("attributes", f"gives {key} twice", part.strip())
+            raise ValidationError("attributes", "attribute-twice", part.strip(), key=key)
         attributes[key] = value
     check_attribute_names("attributes", attributes)
     return attributes

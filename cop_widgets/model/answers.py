@@ -28,7 +28,7 @@ class StanceResponse:
         if self.stance is not None and (
             isinstance(self.stance, bool) or not isinstance(self.stance, int)
         ):
-            raise ValidationError("stance", "must be a level of the scale or a pass", self.stance)
+            raise ValidationError("stance", "not-a-stance", self.stance)
         set_field(self, "rationale", text("rationale", self.rationale, "rationale", required=False))
 
 
@@ -70,16 +70,13 @@ class PositionCard:
         for name in ("consultation_id", "round_id", "member_id"):
             set_field(self, name, required_id(name, getattr(self, name)))
         if not isinstance(self.responses or (), Iterable):
-            raise ValidationError("responses", "must be a list of stance responses",
-                                  self.responses)
+            raise ValidationError("responses", "not-a-response-list", self.responses)
         responses = tuple(_as_response(i, r) for i, r in enumerate(self.responses or ()))
         seen: set[int] = set()
         for i, response in enumerate(responses):
             if response.statement_id in seen:
-                raise ValidationError(
-                    f"responses[{i}].statement_id", "answers a statement twice",
-                    response.statement_id,
-                )
+                raise ValidationError(f"responses[{i}].statement_id", "answered-twice",
+                                      response.statement_id)
             seen.add(response.statement_id)
         set_field(self, "responses", responses)
         set_field(self, "concerns", text("concerns", self.concerns, "concerns", required=False))
@@ -94,12 +91,9 @@ class PositionCard:
         scale = SCALES[scale_key]
         for i, response in enumerate(self.responses):
             if response.stance is not None and response.stance not in scale:
-                raise ValidationError(
-                    f"responses[{i}].stance",
-                    f"must be one of {', '.join(map(str, sorted(scale.values)))} or a pass "
-                    f"on the scale {scale.key}",
-                    response.stance,
-                )
+                raise ValidationError(f"responses[{i}].stance", "off-the-scale", response.stance,
+                                      levels=", ".join(map(str, sorted(scale.values))),
+                                      scale=scale.key)
 
 
 def _as_response(index: int, value: Any) -> StanceResponse:
@@ -109,10 +103,11 @@ def _as_response(index: int, value: Any) -> StanceResponse:
         try:
             return StanceResponse(**value)
         except TypeError as exc:
-            raise ValidationError(f"responses[{index}]", str(exc)) from None
+            raise ValidationError(f"responses[{index}]", "response-fields",
+                                  detail=str(exc)) from None
         except ValidationError as exc:
-            raise ValidationError(f"responses[{index}].{exc.field}", exc.rule, exc.value) from None
-    raise ValidationError(f"responses[{index}]", "must be a stance response", value)
+            raise exc.moved(f"responses[{index}].{exc.field}") from None
+    raise ValidationError(f"responses[{index}]", "not-a-response", value)
 
 
 @dataclass(frozen=True)
@@ -128,15 +123,14 @@ class Draft:
     def __post_init__(self) -> None:
         set_field(self, "consultation_id", required_id("consultation_id", self.consultation_id))
         if not isinstance(self.sections, Mapping) or not self.sections:
-            raise ValidationError("sections", "must name at least one section")
+            raise ValidationError("sections", "no-sections")
         sections = {
             text("sections (name)", k, "title"): text(f"sections[{k}]", v, "section",
                                                         required=False)
             for k, v in self.sections.items()
         }
         if not any(v.strip() for v in sections.values()):
-            raise ValidationError("sections", "at least one section must have text: members "
-                                  "would be asked to endorse an empty response")
+            raise ValidationError("sections", "empty-draft")
         set_field(self, "sections", sections)
         set_field(self, "version", optional_id("version", self.version))
         set_field(self, "created_at", moment("created_at", self.created_at, required=False))
@@ -160,7 +154,7 @@ class Endorsement:
         set_field(self, "kind", EndorsementKind.parse("kind", self.kind))
         reason = text("reason", self.reason, "reason", required=False)
         if self.kind is EndorsementKind.BLOCK and not reason:
-            raise ValidationError("reason", "a block needs a reason")
+            raise ValidationError("reason", "block-needs-reason")
         set_field(self, "reason", reason)
         set_field(self, "created_at", moment("created_at", self.created_at, required=False))
         set_field(self, "id", optional_id("id", self.id))

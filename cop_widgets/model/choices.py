@@ -26,7 +26,7 @@ class _Choice(str, Enum):
             return cls(value)
         except ValueError:
             allowed = ", ".join(m.value for m in cls)
-            raise ValidationError(field_name, f"must be one of {allowed}", value) from None
+            raise ValidationError(field_name, "not-one-of", value, allowed=allowed) from None
 
 
 class DevelopmentKind(_Choice):

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..errors import ValidationError
+from ..i18n import LANGUAGES
 from ..scales import SCALES
 from .choices import ConsultationStatus, DevelopmentKind, ModerationState, Visibility
 from .fields import (
@@ -65,12 +66,12 @@ class Development:
         set_field(self, "summary", text("summary", self.summary, "summary", required=False))
         url = text("source_url", self.source_url, "source_url", required=False)
         if url and not _URL.match(url):
-            raise ValidationError("source_url", "must start with http:// or https://", url)
+            raise ValidationError("source_url", "not-a-link", url)
         set_field(self, "source_url", url)
         set_field(self, "date", calendar_date("date", self.date, required=False))
         questions = self.questions or ()
         if not isinstance(questions, Iterable):
-            raise ValidationError("questions", "must be a list of questions", questions)
+            raise ValidationError("questions", "not-a-question-list", questions)
         if isinstance(questions, str):
             questions = [q for q in questions.splitlines()]
         questions = tuple(
@@ -78,20 +79,16 @@ class Development:
             for i, q in enumerate(q for q in questions if q and str(q).strip())
         )
         if len(questions) > LIMITS["questions"]:
-            raise ValidationError("questions", f"must be at most {LIMITS['questions']} questions")
+            raise ValidationError("questions", "too-many-questions", limit=LIMITS["questions"])
         requester = text("requester", self.requester, "requester", required=False)
         deadline = calendar_date("requester_deadline", self.requester_deadline, required=False)
         if self.kind is DevelopmentKind.REQUEST_FOR_OPINION:
             if not requester:
-                raise ValidationError("requester", "is required for a request for opinion")
+                raise ValidationError("requester", "request-requires")
             if deadline is None:
-                raise ValidationError(
-                    "requester_deadline", "is required for a request for opinion"
-                )
+                raise ValidationError("requester_deadline", "request-requires")
             if not questions:
-                raise ValidationError(
-                    "questions", "a request for opinion needs at least one question"
-                )
+                raise ValidationError("questions", "request-needs-question")
         else:
             for name, value in (
                 ("requester", requester),
@@ -99,7 +96,7 @@ class Development:
                 ("questions", questions),
             ):
                 if value:
-                    raise ValidationError(name, "is only for a request for opinion", value)
+                    raise ValidationError(name, "request-only", value)
         set_field(self, "requester", requester)
         set_field(self, "requester_deadline", deadline)
         set_field(self, "questions", questions)
@@ -145,19 +142,20 @@ class Consultation:
         set_field(self, "development_id", required_id("development_id", self.development_id))
         set_field(self, "title", text("title", self.title, "title"))
         if not isinstance(self.scale, str) or self.scale not in SCALES:
-            raise ValidationError("scale", f"must be one of {', '.join(SCALES)}", self.scale)
+            raise ValidationError("scale", "not-one-of", self.scale, allowed=", ".join(SCALES))
         set_field(self, "anonymous", boolean("anonymous", self.anonymous))
         set_field(self, "visibility", Visibility.parse("visibility", self.visibility))
         set_field(self, "deadline", moment("deadline", self.deadline, required=False))
         set_field(self, "status", ConsultationStatus.parse("status", self.status))
         language = text("language", self.language, "language")
-        if language not in ("en", "fr", "es"):
-            raise ValidationError("language", "must be one of en, fr, es", language)
+        if language not in LANGUAGES:
+            raise ValidationError("language", "not-one-of", language,
+                                  allowed=", ".join(LANGUAGES))
         set_field(self, "language", language)
         set_field(self, "id", optional_id("id", self.id))
 
     def card_refusal(self, now: dt.datetime) -> str | None:
-        """Return why a card cannot be accepted at ``now``, or ``None`` if it can.
+        """Return why a card cannot be accepted at ``now``, as a code, or ``None`` if it can.
 
         Parameters
         ----------
@@ -167,14 +165,17 @@ class Consultation:
         Returns
         -------
         str or None
-            The reason, in English, when the consultation is not open or its deadline has
-            passed; ``None`` when cards are accepted.
+            ``consultation-draft`` or ``consultation-closed`` when the consultation is not
+            open, ``deadline-passed`` when its :attr:`deadline` has passed (codes of
+            :data:`cop_widgets.error_codes.RULES`); ``None`` when cards are accepted.
 
         """
-        if self.status is not ConsultationStatus.OPEN:
-            return f"the consultation is {self.status.value}, not open"
+        if self.status is ConsultationStatus.DRAFT:
+            return "consultation-draft"
+        if self.status is ConsultationStatus.CLOSED:
+            return "consultation-closed"
         if self.deadline is not None and now > self.deadline:
-            return f"the deadline {self.deadline:%Y-%m-%d %H:%M} UTC has passed"
+            return "deadline-passed"
         return None
 
     def accepts_cards(self, now: dt.datetime) -> bool:
@@ -246,8 +247,7 @@ class Statement:
         set_field(self, "moderation", ModerationState.parse("moderation", self.moderation))
         if (isinstance(self.position, bool) or not isinstance(self.position, int)
                 or not 0 <= self.position <= MAX_ID):
-            raise ValidationError("position", f"must be a whole number from 0 to {MAX_ID}",
-                                  self.position)
+            raise ValidationError("position", "not-a-position", self.position, limit=MAX_ID)
         set_field(self, "external_id", text("external_id", self.external_id, "external_id",
                                        required=False))
         set_field(self, "id", optional_id("id", self.id))

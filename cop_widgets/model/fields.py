@@ -66,22 +66,19 @@ def text(field_name: str, value: Any, limit_key: str, *, required: bool = True) 
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise ValidationError(field_name, "must be text", value)
+        raise ValidationError(field_name, "not-text", value)
     value = value.strip()
     if required and not value:
-        raise ValidationError(field_name, "must not be empty")
+        raise ValidationError(field_name, "empty")
     limit = LIMITS[limit_key]
     if len(value) > limit:
-        raise ValidationError(
-            field_name, f"must be at most {limit} characters, not {len(value)}", value
-        )
+        raise ValidationError(field_name, "too-long", value, limit=limit, length=len(value))
     if "\x00" in value:
-        raise ValidationError(field_name, "must not contain NUL characters", value)
+        raise ValidationError(field_name, "nul-character", value)
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise ValidationError(field_name, "must not contain unpaired surrogate characters",
-                              value) from None
+        raise ValidationError(field_name, "unpaired-surrogate", value) from None
     return value
 
 
@@ -94,8 +91,7 @@ def optional_id(field_name: str, value: Any) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
-        raise ValidationError(field_name, f"must be a positive whole number (at most {MAX_ID})",
-                              value)
+        raise ValidationError(field_name, "not-an-id", value, limit=MAX_ID)
     return value
 
 
@@ -103,7 +99,7 @@ def required_id(field_name: str, value: Any) -> int:
     """Return ``value`` if it is an id from 1 to :data:`MAX_ID`; ``None`` is an error."""
     result = optional_id(field_name, value)
     if result is None:
-        raise ValidationError(field_name, "is required")
+        raise ValidationError(field_name, "required")
     return result
 
 
@@ -111,7 +107,7 @@ def calendar_date(field_name: str, value: Any, *, required: bool = True) -> dt.d
     """Return ``value`` as a date (a datetime keeps its day, a text is ``YYYY-MM-DD``)."""
     if value is None or value == "":
         if required:
-            raise ValidationError(field_name, "is required")
+            raise ValidationError(field_name, "required")
         return None
     if isinstance(value, dt.datetime):
         return value.date()
@@ -122,14 +118,14 @@ def calendar_date(field_name: str, value: Any, *, required: bool = True) -> dt.d
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise ValidationError(field_name, "must be a date (YYYY-MM-DD)", value)
+    raise ValidationError(field_name, "not-a-date", value)
 
 
 def moment(field_name: str, value: Any, *, required: bool = True) -> dt.datetime | None:
     """Return ``value`` as an aware UTC datetime; naive datetimes are taken as UTC."""
     if value is None or value == "":
         if required:
-            raise ValidationError(field_name, "is required")
+            raise ValidationError(field_name, "required")
         return None
     if isinstance(value, str):
         stripped = value.strip()
@@ -137,9 +133,7 @@ def moment(field_name: str, value: Any, *, required: bool = True) -> dt.datetime
             value = (dt.date.fromisoformat(stripped) if len(stripped) == 10
                      else dt.datetime.fromisoformat(stripped))
         except ValueError:
-            raise ValidationError(
-                field_name, "must be a date and time (YYYY-MM-DDTHH:MM)", value
-            ) from None
+            raise ValidationError(field_name, "not-a-moment-text", value) from None
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         value = dt.datetime.combine(value, dt.time(23, 59, 59))
     return to_utc(field_name, value)
@@ -148,20 +142,19 @@ def moment(field_name: str, value: Any, *, required: bool = True) -> dt.datetime
 def to_utc(field_name: str, value: Any) -> dt.datetime:
     """Return the datetime ``value`` in UTC; a naive one is taken as UTC already."""
     if not isinstance(value, dt.datetime):
-        raise ValidationError(field_name, "must be a date and time", value)
+        raise ValidationError(field_name, "not-a-moment", value)
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.timezone.utc)
     try:
         return value.astimezone(dt.timezone.utc)
     except OverflowError:
-        raise ValidationError(field_name, "must be a date and time between years 1 and 9999 "
-                              "(UTC)", value) from None
+        raise ValidationError(field_name, "moment-out-of-range", value) from None
 
 
 def boolean(field_name: str, value: Any) -> bool:
     """Return ``value`` if it is ``True`` or ``False`` (not merely truthy), else raise."""
     if not isinstance(value, bool):
-        raise ValidationError(field_name, "must be true or false", value)
+        raise ValidationError(field_name, "not-a-boolean", value)
     return value
 
 

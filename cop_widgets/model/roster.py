@@ -52,20 +52,20 @@ class Member:
         set_field(self, "name", text("name", self.name, "name"))
         email = text("email", self.email, "email", required=False)
         if email and not _EMAIL.match(email):
-            raise ValidationError("email", "must look like name@example.org", email)
+            raise ValidationError("email", "not-an-email", email)
         set_field(self, "email", email)
         if not isinstance(self.attributes, Mapping):
-            raise ValidationError("attributes", "must be a mapping of names to values")
+            raise ValidationError("attributes", "not-a-mapping")
         if len(self.attributes) > LIMITS["attributes"]:
-            raise ValidationError(
-                "attributes", f"must be at most {LIMITS['attributes']} attributes"
-            )
+            raise ValidationError("attributes", "too-many-attributes",
+                                  limit=LIMITS["attributes"])
         attributes: dict[str, str] = {}
         for key, value in self.attributes.items():
             key = text("attributes (name)", key, "attribute_key")
             if key.lower() in RESERVED_ATTRIBUTES:
                 reserved = ", ".join(sorted(RESERVED_ATTRIBUTES))
-                raise ValidationError("attributes (name)", f"must not be one of {reserved}", key)
+                raise ValidationError("attributes (name)", "reserved-attribute", key,
+                                      reserved=reserved)
             attributes[key] = text(f"attributes[{key}]", "" if value is None else str(value),
                                    "attribute_value", required=False)
         set_field(self, "attributes", attributes)
@@ -90,7 +90,7 @@ class Invitation:
         set_field(self, "member_id", required_id("member_id", self.member_id))
         if not isinstance(self.token_hash, str) or not re.fullmatch(r"[0-9a-f]{64}",
                                                                      self.token_hash):
-            raise ValidationError("token_hash", "must be a SHA-256 hex digest", show_value=False)
+            raise ValidationError("token_hash", "not-a-token-hash", show_value=False)
         set_field(self, "created_at", moment("created_at", self.created_at, required=False))
         set_field(self, "revoked_at", moment("revoked_at", self.revoked_at, required=False))
         set_field(self, "id", optional_id("id", self.id))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import ipywidgets as w
 
 from .. import model as m
-from ..analysis.draft import SECTION_TITLES, SECTIONS
 from ..errors import CopWidgetsError, InvalidToken, NotFound
 from ..i18n import N_, translator
 from ..store import Store
+from ..words.draft import SECTION_TITLES, SECTIONS
 from .common import FULL_WIDTH, Message, esc, tagged
 from .markdown_view import render_markdown
 from .problems import problem_in_words
@@ -60,7 +60,7 @@ class EndorsementPage(w.VBox):
         self.form = None
         try:
             if consultation_id is None:
-                raise InvalidToken("is missing: open the link you were sent")
+                raise InvalidToken("link-incomplete")
             self.consultation = store.get_consultation(consultation_id)
             self.member = store.get_member_for_token(consultation_id, token)
         except (InvalidToken, NotFound):

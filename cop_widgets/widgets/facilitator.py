@@ -79,8 +79,10 @@ class NewConsultationForm(w.VBox):
         self._ = _ = translator(language)
         # the consultation's title is checked under its own label (see create): a "title"
         # that reaches this message is the new development's
-        self.message = Message(language=language,
-                               labels={"title": _("title of the new development")})
+        self.message = Message(language=language, labels={
+            "title": _("title of the new development"),
+            "consultation_title": _("Question put to the community (title of the "
+                                    "consultation)")})
         self.development_picker = w.Dropdown(layout=FULL_WIDTH)
         self.intake = IntakeForm(store, on_saved=self._development_saved, language=language)
         self.intake.save_button.description = _("Save development only")
@@ -130,15 +132,13 @@ class NewConsultationForm(w.VBox):
     def create(self) -> str:
         """Create the consultation; return what happened, in words."""
         # checked before anything is saved
-        title = m.text(self._("Question put to the community (title of the consultation)"),
-                       self.title.value, "title")
+        title = m.text("consultation_title", self.title.value, "title")
         development_id = self.development_picker.value
         if development_id in (None, _NEW_DEVELOPMENT):
             self.intake.save()  # selects it in the picker (see _development_saved)
             development_id = self.development_picker.value
             if development_id in (None, _NEW_DEVELOPMENT):
-                raise ValidationError(self._("development"),
-                                      self._("could not be saved; check its fields"))
+                raise ValidationError("development", "development-unsaved")
         consultation = new_consultation(self.store, development_id, title)
         self.consultation = consultation
         self.title.value = ""

@@ -111,7 +111,7 @@ class MemberPage(w.VBox):
         self.results = w.HTML()
         try:
             if consultation_id is None:
-                raise InvalidToken("is missing: open the link you were sent")
+                raise InvalidToken("link-incomplete")
             self.consultation = store.get_consultation(consultation_id)
             self.member = store.get_member_for_token(consultation_id, token)
         except (InvalidToken, NotFound) as exc:
@@ -236,7 +236,7 @@ class MemberPage(w.VBox):
             self.status.value += ("<p>" + esc(_("Your answers from the previous round are "
                                                 "filled in; submit to confirm or change "
                                                 "them.")) + "</p>")
-        refusal = self._closed_reason(self.consultation)
+        refusal = self._closed_reason(self.consultation.card_refusal(self._store.now()))
         if refusal:
             self.status.value += ("<p>" + tagged("strong", _("Cards are closed:"))
                                   + f" {esc(refusal)}.</p>")
@@ -291,14 +291,11 @@ class MemberPage(w.VBox):
             try:
                 response = row.response()
             except ValidationError as exc:
-                raise ValidationError(f"row{row.number}.{exc.field}", exc.rule,
-                                      show_value=False) from None
+                raise exc.moved(f"row{row.number}.{exc.field}", show_value=False) from None
             if response is not None:
                 responses.append(response)
             elif row.rationale.value.strip():
-                raise ValidationError(f"row{row.number}.stance", self._(
-                    "is needed to keep the reason you wrote: choose an answer, or "
-                    "'pass / unsure'"))
+                raise ValidationError(f"row{row.number}.stance", "reason-without-stance")
         return responses
 
     def _save(self, status: m.CardStatus) -> None:
@@ -311,10 +308,6 @@ class MemberPage(w.VBox):
             responses = self._collect()
         except ValidationError as exc:
             self.message.show(wrapper.format(problem=self._problem(exc)), "error")
-            return
-        if status is m.CardStatus.SUBMITTED and not responses:
-            self.message.show(_("responses: answer at least one statement (or choose "
-                                "'pass / unsure') before submitting"), "error")
             return
         try:
             card = self._store.save_card(self.consultation.id, self._token, responses,
@@ -364,16 +357,18 @@ class MemberPage(w.VBox):
                               + distribution_html(self.scale, self.statements, counts, _, own,
                                                   language=self.language))
 
-    def _closed_reason(self, consultation: m.Consultation) -> str | None:
-        """Why cards are not accepted now, in the page's language (``None``: they are)."""
-        _ = self._
-        now = self._store.now()
-        if consultation.accepts_cards(now):
+    def _closed_reason(self, code: str | None) -> str | None:
+        """Why cards are not accepted, from the refusal's code, in the page's language.
+
+        ``code`` is :meth:`~cop_widgets.model.Consultation.card_refusal`'s (``None``: they
+        are accepted).
+        """
+        if code is None:
             return None
-        if consultation.status is not m.ConsultationStatus.OPEN:
-            return _(_STATUS_REFUSALS.get(consultation.status, _STATUS_REFUSALS[None]))
-        return _("the deadline {deadline} has passed").format(
-            deadline=format_datetime(consultation.deadline, self.language))
+        if code == "deadline-passed":
+            return self._("the deadline {deadline} has passed").format(
+                deadline=format_datetime(self.consultation.deadline, self.language))
+        return self._(_CLOSED[code])
 
     def _labels(self) -> dict[str, str]:
         """Return the boxes of this page by their field names in the model, for error messages."""
@@ -399,32 +394,32 @@ class MemberPage(w.VBox):
         are the rules a member can break by typing, against the label of the box on the page
         (:func:`~cop_widgets.widgets.problems.problem_in_words`).
         """
-        if isinstance(exc, ConsultationNotOpen):
-            try:
-                reason = self._closed_reason(
-                    self._store.get_consultation(self.consultation.id))
-            except CopWidgetsError:
-                reason = None
-            if reason:
-                return reason
+        if isinstance(exc, ConsultationNotOpen) and exc.code in _CARD_REFUSALS:
+            if exc.code == "deadline-passed":
+                return self._("the deadline {deadline} has passed").format(
+                    deadline=format_datetime(exc.params["deadline"], self.language))
+            return self._(_CLOSED[exc.code])
         return problem_in_words(exc, self._, self._labels(), self.language, show_value=False)
 
 
-#: Why a consultation that is not open refuses cards (English text of ``card_refusal``).
-_STATUS_REFUSALS = {
-    m.ConsultationStatus.DRAFT: N_("the consultation is draft, not open"),
-    m.ConsultationStatus.CLOSED: N_("the consultation is closed, not open"),
-    None: N_("the consultation is not open"),
+#: Why a consultation refuses cards, by the code of its refusal, for a member.
+_CLOSED = {
+    "consultation-draft": N_("the consultation is draft, not open"),
+    "consultation-closed": N_("the consultation is closed, not open"),
+}
+_CARD_REFUSALS = {*_CLOSED, "deadline-passed"}
+
+#: Why a link opens no card, by the code of the refusal.
+_LINK_REFUSALS = {
+    "token-revoked": N_("This invitation has been revoked."),
+    "token-missing": N_("The link has no invitation code."),
+    "link-incomplete": N_("The link has no invitation code."),
 }
 
 
-def _refusal_reason(exc: Exception) -> str:
-    """Why a link opens no card, in English (the msgid; translated where it is shown)."""
+def _refusal_reason(exc: CopWidgetsError) -> str:
+    """Why a link opens no card, as an msgid (translated where it is shown)."""
     if isinstance(exc, NotFound):
         return N_("The consultation in the link does not exist.")
-    rule = getattr(exc, "rule", "")
-    if "revoked" in rule:
-        return N_("This invitation has been revoked.")
-    if "missing" in rule:
-        return N_("The link has no invitation code.")
-    return N_("The invitation code is not valid for this consultation.")
+    return _LINK_REFUSALS.get(exc.code,
+                              N_("The invitation code is not valid for this consultation."))

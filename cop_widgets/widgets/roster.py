@@ -215,9 +215,7 @@ class RosterEditor(ConsultationEditor):
         base = self.base_url.value.strip()
         if not base.lower().startswith(("http://", "https://")) or any(c.isspace()
                                                                        for c in base):
-            raise ValidationError(self._("Address of the Voila server"),
-                                  self._("must start with http:// or https:// and have no "
-                                         "spaces"), base)
+            raise ValidationError("base_url", "not-a-base-url", base)
         return base
 
     def _link(self, member: m.Member, base: str) -> None:
@@ -226,7 +224,7 @@ class RosterEditor(ConsultationEditor):
 
     def _chosen(self) -> m.Member:
         if self.member_picker.value is None:
-            raise ValidationError(self._("Member"), self._("choose a member first"))
+            raise ValidationError("member", "choose-member")
         return self.store.get_member(self.member_picker.value)
 
     # -- actions ----------------------------------------------------------------------

@@ -133,7 +133,8 @@ class ConsultationSettings(w.VBox):
         self.ui_language = language
         self._ = _ = translator(language)
         self.message = Message(language=language, labels={
-            "title": _("Question put to the community")})
+            "title": _("Question put to the community"),
+            "deadline_date": _("Deadline date (UTC, optional)")})
 
         self.title = w.Text(layout=FULL_WIDTH)
         self.scale = w.Dropdown(options=[(_(s.name), key) for key, s in SCALES.items()])
@@ -243,9 +244,7 @@ class ConsultationSettings(w.VBox):
         """
         if self.deadline_date.value is None:
             if self.deadline_time.value is not None:
-                raise ValidationError(self._("Deadline date (UTC, optional)"),
-                                      self._("is needed with a deadline time; choose a date, "
-                                             "or clear the time for no deadline"))
+                raise ValidationError("deadline_date", "time-without-date")
             return None
         time = self.deadline_time.value or _DEFAULT_TIME
         return dt.datetime.combine(self.deadline_date.value, time, tzinfo=dt.timezone.utc)

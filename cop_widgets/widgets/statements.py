@@ -281,8 +281,7 @@ class StatementsEditor(ConsultationEditor):
         order = [s.id for s in self.store.list_statements(self.consultation_id)]
         if statement_id not in order:
             self.refresh()
-            raise ValidationError(self._("statement"),
-                                  self._("is no longer on the card; the list is refreshed"))
+            raise ValidationError("statement", "statement-gone")
         i = order.index(statement_id)
         j = min(max(i + step, 0), len(order) - 1)
         order[i], order[j] = order[j], order[i]
@@ -306,8 +305,7 @@ class StatementsEditor(ConsultationEditor):
     def restore(self) -> str:
         """Put the statement chosen in :attr:`withdrawn_picker` back on the card."""
         if self.withdrawn_picker.value is None:
-            raise ValidationError(self._("Statement to put back"),
-                                  self._("choose a statement first"))
+            raise ValidationError("withdrawn_statement", "choose-statement")
         self.store.update_statement(self.withdrawn_picker.value,
                                     moderation=m.ModerationState.ACCEPTED)
         return self._("Put back on the card.")

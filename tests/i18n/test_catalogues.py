@@ -18,7 +18,6 @@ from babel.messages.mofile import read_mo, write_mo
 from leftovers import POT, english_pieces, msgid_forms, msgstr_forms, po_path, read_catalogue
 
 from cop_widgets import i18n
-from cop_widgets.analysis.draft import SECTION_TITLES
 from cop_widgets.scales import PASS_LABEL, SCALES
 from cop_widgets.widgets import dashboard, drafting, participation
 from cop_widgets.widgets.brief import KIND_WORDS
@@ -26,6 +25,7 @@ from cop_widgets.widgets.endorse import ENDORSEMENT_WORDS
 from cop_widgets.widgets.facilitator import TAB_TITLES
 from cop_widgets.widgets.intake import KIND_CHOICES
 from cop_widgets.widgets.settings import VISIBILITY_CHOICES
+from cop_widgets.words.draft import SECTION_TITLES
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "cop_widgets"
@@ -79,7 +79,7 @@ def test_translations_differ_from_english_except_shared_words(language):
     # Words and formats that are the same in the language (checked one by one).
     allowed = {"fr": {"Veto", "Participation", "Consultation", "Invitation", "Version",
                       "version {number}", "consensus", "Date", "Figure {number}. {title}",
-                      "date", "questions", "sections"},
+                      "date", "questions", "sections", "consultation", "invitation"},
                "es": {"Veto", "{kind}:", "{label}: {count}", "{label}: {count} ({percent})",
                       "{direction}: {statement}", "{field}: {rule}"}}
     assert same <= allowed[language], same - allowed[language]

@@ -38,8 +38,10 @@ def test_statements_from_text_one_per_non_blank_line():
 def test_statements_from_text_names_the_refused_line():
     with pytest.raises(ValidationError) as caught:
         statements_from_text(1, "Fine\n\n" + "x" * 501)
-    assert caught.value.field == "line 3"
-    assert "500" in caught.value.rule
+    exc = caught.value
+    assert (exc.field, exc.code, exc.place.line) == ("text", "too-long", 3)
+    assert exc.params == {"limit": 500, "length": 501}
+    assert str(exc).startswith("line 3, text: must be at most 500 characters, not 501")
     with pytest.raises(ValidationError, match="write or paste at least one statement"):
         statements_from_text(1, " \n\n")
 

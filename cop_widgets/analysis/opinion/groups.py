@@ -214,7 +214,7 @@ def opinion_groups(matrix: VoteMatrix, k: int | None = None, min_votes: int = 7,
 
     """
     if k is not None and (isinstance(k, bool) or not isinstance(k, int) or k < 1):
-        raise ValidationError("k", "must be a whole number of groups, at least 1", k)
+        raise ValidationError("k", "not-a-group-count", k)
     n, m = matrix.shape
     order = _canonical_order(matrix) if n else np.zeros(0, np.int64)
     coords = np.zeros((n, 2))

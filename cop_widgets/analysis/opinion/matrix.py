@@ -150,7 +150,7 @@ def vote_matrix(
     scale = get_scale(scale) if isinstance(scale, str) else scale
     for column in ("member_id", "statement_id", "stance"):
         if column not in responses.columns:
-            raise ValidationError("responses", f"needs a column {column!r}")
+            raise ValidationError("responses", "frame-column", column=repr(column))
     mod_out = [int(s) for s in moderated_out]
     if statement_ids is None:
         wanted = np.unique(responses["statement_id"].to_numpy(dtype=np.int64))
@@ -176,9 +176,8 @@ def vote_matrix(
     levels = np.asarray(scale.values, dtype=np.int64)
     bad = ~is_pass & ~np.isin(raw, levels)
     if bad.any():
-        raise ValidationError("responses.stance",
-                              f"must be a level of the scale {scale.key} or a pass",
-                              int(raw[bad][0]))
+        raise ValidationError("responses.stance", "off-the-scale-frame", int(raw[bad][0]),
+                              scale=scale.key)
     value_of, polarity_of = _scale_maps(scale)
     lv = np.sort(levels)
     idx = np.searchsorted(lv, raw)
