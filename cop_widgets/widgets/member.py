@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import ipywidgets as w
@@ -236,7 +237,8 @@ class MemberPage(w.VBox):
             self.status.value += ("<p>" + esc(_("Your answers from the previous round are "
                                                 "filled in; submit to confirm or change "
                                                 "them.")) + "</p>")
-        refusal = self._closed_reason(self.consultation.card_refusal(self._store.now()))
+        refusal = self._closed_reason(self.consultation.card_refusal(self._store.now()),
+                                      self.consultation.deadline)
         if refusal:
             self.status.value += ("<p>" + tagged("strong", _("Cards are closed:"))
                                   + f" {esc(refusal)}.</p>")
@@ -357,17 +359,17 @@ class MemberPage(w.VBox):
                               + distribution_html(self.scale, self.statements, counts, _, own,
                                                   language=self.language))
 
-    def _closed_reason(self, code: str | None) -> str | None:
+    def _closed_reason(self, code: str | None, deadline: dt.datetime | None) -> str | None:
         """Why cards are not accepted, from the refusal's code, in the page's language.
 
-        ``code`` is :meth:`~cop_widgets.model.Consultation.card_refusal`'s (``None``: they
-        are accepted).
+        ``code`` is :meth:`~cop_widgets.model.Consultation.card_refusal`'s, or a refusal's
+        (``None``: cards are accepted); ``deadline`` is the consultation's.
         """
         if code is None:
             return None
         if code == "deadline-passed":
             return self._("the deadline {deadline} has passed").format(
-                deadline=format_datetime(self.consultation.deadline, self.language))
+                deadline=format_datetime(deadline, self.language))
         return self._(_CLOSED[code])
 
     def _labels(self) -> dict[str, str]:
@@ -395,10 +397,7 @@ class MemberPage(w.VBox):
         (:func:`~cop_widgets.widgets.problems.problem_in_words`).
         """
         if isinstance(exc, ConsultationNotOpen) and exc.code in _CARD_REFUSALS:
-            if exc.code == "deadline-passed":
-                return self._("the deadline {deadline} has passed").format(
-                    deadline=format_datetime(exc.params["deadline"], self.language))
-            return self._(_CLOSED[exc.code])
+            return self._closed_reason(exc.code, exc.params.get("deadline"))
         return problem_in_words(exc, self._, self._labels(), self.language, show_value=False)
 
 
