@@ -107,11 +107,6 @@ def render(template: str, params: dict[str, Any]) -> str:
     return template.format(**{key: _english(value) for key, value in params.items()})
 
 
-def _legacy(code: str) -> bool:
-    """TRANSITIONAL: English words where a code belongs, from a caller not converted yet."""
-    return " " in code
-
-
 class CopWidgetsError(Exception):
     """Base class of every error cop-widgets raises on purpose.
 
@@ -130,7 +125,7 @@ class CopWidgetsError(Exception):
     @property
     def template(self) -> str:
         """The English template of :attr:`code` (the msgid its translations have)."""
-        return RULES.get(self.code, self.code)
+        return RULES[self.code]
 
     @property
     def rule(self) -> str:
@@ -165,7 +160,7 @@ class ValidationError(CopWidgetsError, ValueError):
 
     def __init__(self, field: str, code: str, value: Any = None, *, show_value: bool = True,
                  place: Place | None = None, **params: Any):
-        if code not in RULES and not _legacy(code):
+        if code not in RULES:
             raise KeyError(f"{code!r} is not a code of errors.RULES")
         self.field = field
         self.code = code

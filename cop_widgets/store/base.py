@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from .. import model as m
-from ..errors import ConsultationNotOpen, InvalidToken, NotFound, ValidationError
+from ..errors import ConsultationNotOpen, InvalidToken, NotFound, ValidationError, Word
 from . import schema as t
 from .engine import make_engine, migrate, resolve_url, write_connection
 from .rows import aware, member_from, round_from
@@ -117,14 +117,14 @@ class StoreBase:
                           token: str | None) -> m.Member:
         """Return the member ``token`` admits to a consultation, or raise InvalidToken."""
         if not token or not isinstance(token, str) or len(token) > 200 or not token.isascii():
-            raise InvalidToken("is missing or malformed")
+            raise InvalidToken("token-missing")
         row = conn.execute(
             sa.select(t.invitations).where(t.invitations.c.token_hash == hash_token(token))
         ).first()
         if row is None or row.consultation_id != consultation_id:
-            raise InvalidToken("is not a valid invitation for this consultation")
+            raise InvalidToken("token-unknown")
         if row.revoked_at is not None:
-            raise InvalidToken("has been revoked; ask the facilitator for a new link")
+            raise InvalidToken("token-revoked")
         return member_from(self._one(conn, t.members, row.member_id, "member"))
 
     def _member_of(self, conn: Connection, consultation_id: int, member_id: int,
@@ -132,7 +132,7 @@ class StoreBase:
         """Return member ``member_id``; raise ValidationError on ``field`` if not on the roster."""
         member = member_from(self._one(conn, t.members, member_id, "member"))
         if member.consultation_id != consultation_id:
-            raise ValidationError(field, "must be a member of this consultation", member_id)
+            raise ValidationError(field, "not-a-member-here", member_id)
         return member
 
     @staticmethod
@@ -143,4 +143,5 @@ class StoreBase:
             # An open consultation refuses only once its deadline has passed.
             field = "status" if consultation.status is not m.ConsultationStatus.OPEN \
                 else "deadline"
-            raise ConsultationNotOpen(field, f"{what} are not accepted: {refusal}")
+            raise ConsultationNotOpen(field, refusal, what=Word(what),
+                                      deadline=consultation.deadline)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from .. import model as m
-from ..errors import ValidationError
+from ..errors import ValidationError, Word
 from . import schema as t
 from .base import StoreBase
 from .rows import card_from, consultation_from
@@ -50,8 +50,7 @@ def refuse_empty_submission(card: m.PositionCard) -> None:
     counts); a draft may be saved empty.
     """
     if card.status is m.CardStatus.SUBMITTED and not card.responses:
-        raise ValidationError("responses", "answer at least one statement (or choose "
-                              "'pass / unsure') before submitting")
+        raise ValidationError("responses", "empty-submission")
 
 
 class CardVerbs(StoreBase):
@@ -127,11 +126,11 @@ class CardVerbs(StoreBase):
         ).all())
         for i, sid in enumerate(wanted):
             if sid not in found:
-                raise ValidationError(f"responses[{i}].statement_id",
-                                      "must be a statement of this consultation", sid)
+                raise ValidationError(f"responses[{i}].statement_id", "not-a-statement-here",
+                                      sid)
             if found[sid] != m.ModerationState.ACCEPTED.value:
-                raise ValidationError(f"responses[{i}].statement_id",
-                                      f"is {found[sid]}, not on the card", sid)
+                raise ValidationError(f"responses[{i}].statement_id", "not-on-the-card", sid,
+                                      state=Word(found[sid]))
 
     def get_card(self, consultation_id: int, token: str, *, round_number: int | None = None,
                  include_drafts: bool = True) -> m.PositionCard | None:

@@ -113,8 +113,7 @@ class ConsultationVerbs(StoreBase):
                 sa.select(t.cards.c.id).where(t.cards.c.consultation_id == consultation_id)
                 .limit(1)
             ).first():
-                raise ValidationError("scale", "cannot change after members saved cards",
-                                      updated.scale)
+                raise ValidationError("scale", "scale-locked", updated.scale)
             conn.execute(
                 t.consultations.update().where(t.consultations.c.id == consultation_id)
                 .values(**consultation_values(updated))
@@ -145,10 +144,10 @@ class ConsultationVerbs(StoreBase):
                 t.statements.c.consultation_id == consultation.id,
                 t.statements.c.moderation == m.ModerationState.ACCEPTED.value)).scalar()
         if not accepted:
-            raise ValidationError("status", "a consultation needs an accepted statement to open")
+            raise ValidationError("status", "open-needs-statement")
         opened = replace(consultation, status=m.ConsultationStatus.OPEN)
         if not opened.accepts_cards(self.now()):  # only the deadline can refuse an open one
-            raise ValidationError("deadline", "has passed: set a later deadline before opening")
+            raise ValidationError("deadline", "open-after-deadline")
         conn.execute(t.consultations.update().where(t.consultations.c.id == consultation.id)
                      .values(status=m.ConsultationStatus.OPEN.value))
         return opened
@@ -182,8 +181,7 @@ class ConsultationVerbs(StoreBase):
             consultation = consultation_from(self._one(conn, t.consultations, consultation_id,
                                                        "consultation", lock=True))
             if consultation.status is m.ConsultationStatus.DRAFT:
-                raise ValidationError("status", "a new round follows an open or closed "
-                                      "consultation; open this draft first")
+                raise ValidationError("status", "round-needs-open")
             if reopen and consultation.status is not m.ConsultationStatus.OPEN:
                 self._open(conn, consultation)
             number = (conn.execute(

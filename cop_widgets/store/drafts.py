@@ -63,12 +63,11 @@ class DraftVerbs(StoreBase):
             member = self._member_for_token(conn, consultation_id, token)
             draft = draft_from(self._one(conn, t.drafts, draft_id, "draft"))
             if draft.consultation_id != consultation_id:
-                raise ValidationError("draft_id", "must be a draft of this consultation",
-                                      draft_id)
+                raise ValidationError("draft_id", "not-a-draft-here", draft_id)
             consultation = consultation_from(self._one(conn, t.consultations, consultation_id,
                                                        "consultation"))
             if consultation.status is m.ConsultationStatus.DRAFT:
-                raise ConsultationNotOpen("status", "endorsements open with the consultation")
+                raise ConsultationNotOpen("status", "endorsements-not-open")
             now = self.now()
             endorsement = m.Endorsement(draft_id, member.id, kind, reason, now)
             new_id = conn.execute(t.endorsements.insert().values(

@@ -84,24 +84,22 @@ def latest_answers(votes: pd.DataFrame, scale: str, n_members: int,
     statement_index = votes["statement_index"].to_numpy(dtype=np.int64)
     stance = pd.array(votes["stance"], dtype="Int64")
     allowed = np.array(get_scale(scale).values)
-    for name, values, limit, what in (
-        ("member", member_index, n_members, "an imported member"),
-        ("statement", statement_index, n_statements, "an imported statement"),
+    for name, values, limit, code in (
+        ("member", member_index, n_members, "not-an-imported-member"),
+        ("statement", statement_index, n_statements, "not-an-imported-statement"),
     ):
         bad = np.flatnonzero((values < 0) | (values >= limit))
         if bad.size:
-            raise ValidationError(f"votes[{bad[0]}].{name}", f"must name {what}",
-                                  int(values[bad[0]]))
+            raise ValidationError(f"votes[{bad[0]}].{name}", code, int(values[bad[0]]))
     stance_values = stance.to_numpy(dtype="float64", na_value=np.nan)
     bad = np.flatnonzero(~np.isnan(stance_values) & ~np.isin(stance_values, allowed))
     if bad.size:
-        raise ValidationError(f"votes[{bad[0]}].stance",
-                              f"must be one of {sorted(allowed.tolist())} or a pass",
-                              stance_values[bad[0]])
+        raise ValidationError(f"votes[{bad[0]}].stance", "off-the-scale-import",
+                              stance_values[bad[0]], levels=str(sorted(allowed.tolist())))
     saved_at = pd.to_datetime(votes["saved_at"], utc=True)
     if saved_at.isna().any():
         row = int(np.flatnonzero(saved_at.isna().to_numpy())[0])
-        raise ValidationError(f"votes[{row}].saved_at", "is required")
+        raise ValidationError(f"votes[{row}].saved_at", "required")
     naive_utc = saved_at.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
     # Sort by (member, statement); lexsort is stable, so the last of equal pairs is the
     # latest vote, which replaces the earlier ones.

@@ -62,7 +62,7 @@ class MemberVerbs(StoreBase):
             current = member_from(self._one(conn, t.members, member_id, "member", lock=True))
             updated = replace_fields(current, changes)
             if updated.consultation_id != current.consultation_id:
-                raise ValidationError("consultation_id", "a member cannot move")
+                raise ValidationError("consultation_id", "member-cannot-move")
             conn.execute(t.members.update().where(t.members.c.id == member_id)
                          .values(**member_values(updated)))
         return updated

@@ -48,10 +48,10 @@ def replace_fields(current: Model, changes: Mapping[str, Any]) -> Model:
 
     """
     if "id" in changes:
-        raise ValidationError("id", "cannot be changed")
+        raise ValidationError("id", "id-fixed")
     unknown = set(changes) - set(current.__dataclass_fields__)
     if unknown:
-        raise ValidationError(sorted(unknown)[0], "is not a field that can be changed")
+        raise ValidationError(sorted(unknown)[0], "not-changeable")
     return replace(current, **changes)
 
 

@@ -116,14 +116,12 @@ class StatementVerbs(StoreBase):
                                                lock=True))
             updated = replace_fields(current, changes)
             if updated.consultation_id != current.consultation_id:
-                raise ValidationError("consultation_id", "a statement cannot move")
+                raise ValidationError("consultation_id", "statement-cannot-move")
             if updated.text != current.text and conn.execute(
                 sa.select(t.card_responses.c.card_id)
                 .where(t.card_responses.c.statement_id == statement_id).limit(1)
             ).first():
-                raise ValidationError(
-                    "text", "cannot change once members have answered; withdraw it and add "
-                    "a new statement instead")
+                raise ValidationError("text", "statement-answered")
             conn.execute(t.statements.update().where(t.statements.c.id == statement_id)
                          .values(**statement_values(updated)))
         return updated
@@ -138,8 +136,7 @@ class StatementVerbs(StoreBase):
             ).scalars().all()
             unknown = [s for s in statement_ids if s not in rows]
             if unknown:
-                raise ValidationError("statement_ids",
-                                      "must all belong to this consultation", unknown)
+                raise ValidationError("statement_ids", "not-all-here", unknown)
             order = list(dict.fromkeys(statement_ids)) + [r for r in rows
                                                            if r not in statement_ids]
             for position, sid in enumerate(order, start=1):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import ipywidgets as w
 import pytest
 
 from cop_widgets import model as m
+from cop_widgets.error_codes import RULES
 from cop_widgets.widgets.member import PASS, MemberPage
 from cop_widgets.widgets.results import ResultsView
 
@@ -93,8 +96,14 @@ def test_empty_submission_is_refused_and_writes_nothing(store, seeded):
     assert store.count_cards(seeded.consultation.id) == 0
 
 
-@pytest.mark.parametrize("case", ["forged", "missing", "revoked", "other", "no-consultation"])
-def test_bad_links_get_a_refusal_and_no_form(store, seeded, case):
+@pytest.mark.parametrize(("case", "reason"), [
+    ("forged", "The invitation code is not valid for this consultation."),
+    ("missing", "The link has no invitation code."),
+    ("revoked", "This invitation has been revoked."),
+    ("other", "The invitation code is not valid for this consultation."),
+    ("no-consultation", "The consultation in the link does not exist."),
+])
+def test_bad_links_get_a_refusal_and_no_form(store, seeded, case, reason):
     member, token = first_token(seeded)
     cid = seeded.consultation.id
     if case == "forged":
@@ -113,6 +122,38 @@ def test_bad_links_get_a_refusal_and_no_form(store, seeded, case):
     assert not radios(page)
     assert not [x for x in walk(page) if isinstance(x, w.Button)]
     assert "does not open a position card" in page.refusal.text
+    assert reason in page.refusal.text
+
+
+def test_refusals_go_by_code_not_by_the_english_rule(store, seeded, monkeypatch):
+    """Rewording a rule's English template changes neither the refusal nor its translation."""
+    member, token = first_token(seeded)
+    store.revoke_invitation(member.id)
+    for code in RULES:
+        monkeypatch.setitem(RULES, code, "reworded: " + RULES[code])
+    page = MemberPage(store, seeded.consultation.id, token, language="fr")
+    assert "Cette invitation a été révoquée." in page.refusal.text
+    assert "reworded" not in page.refusal.text
+
+
+@pytest.mark.parametrize(("status", "reason"), [
+    ("closed", "la consultation est close"),
+    ("deadline", "la date limite du"),
+])
+def test_a_card_refused_while_the_page_was_open_says_why_in_french(store, seeded, clock,
+                                                                    status, reason):
+    _, token = first_token(seeded)
+    page = MemberPage(store, seeded.consultation.id, token, language="fr")
+    if status == "closed":
+        store.close_consultation(seeded.consultation.id)
+    else:
+        store.update_consultation(seeded.consultation.id,
+                                  deadline=clock.now + dt.timedelta(minutes=1))
+        clock.advance(minutes=2)
+    page.rows[0].stance.value = page.rows[0].stance.options[0][1]
+    page.submit.click()
+    assert page.message.kind == "error" and reason in page.message.text
+    assert "not accepted" not in page.message.text and "deadline" not in page.message.text
 
 
 def test_the_token_never_reaches_the_browser(store, seeded):
