@@ -11,6 +11,8 @@ import hmac
 import os
 from urllib.parse import parse_qs
 
+from .i18n import LANGUAGES
+
 __all__ = ["query_params", "member_page", "results_page", "endorse_page", "facilitator_page",
            "under_voila"]
 
@@ -44,7 +46,7 @@ def _consultation_id(params: dict[str, str]) -> int | None:
 
 def _language(params: dict[str, str]) -> str | None:
     lang = params.get("lang")
-    return lang if lang in ("en", "fr", "es") else None
+    return lang if lang in LANGUAGES else None
 
 
 def _store(db_url: str | None):

@@ -28,11 +28,10 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from ..model.policies import RepresentationRule
-from .summary.attributes import NOT_GIVEN, member_groups
+from ..vocabulary import ALL_MEMBERS, NOT_GIVEN, ROSTER_COLUMNS
+from .summary.attributes import member_groups
 
 __all__ = [
-    "ALL_MEMBERS",
-    "MEMBER_COLUMNS",
     "REPRESENTATION_COLUMNS",
     "attribute_columns",
     "roster_flag",
@@ -42,12 +41,6 @@ __all__ = [
     "representation_all",
 ]
 
-MEMBER_COLUMNS = ("member_id", "name", "email", "external_id", "invited", "responded")
-"""Columns of :meth:`Store.members_frame` that are not attributes."""
-
-ALL_MEMBERS = "(all members)"
-"""Label of the overall row (``representation(..., overall=True)``)."""
-
 REPRESENTATION_COLUMNS = (
     "roster", "invited", "responded", "missing", "roster_share", "respondent_share",
     "response_rate", "gap_points", "under_represented",
@@ -56,7 +49,7 @@ REPRESENTATION_COLUMNS = (
 
 
 def attribute_columns(members: pd.DataFrame) -> list[str]:
-    """Return the attribute columns of a members frame (every column not in MEMBER_COLUMNS).
+    """Return the attribute columns of a members frame (every column not in ROSTER_COLUMNS).
 
     Parameters
     ----------
@@ -69,7 +62,7 @@ def attribute_columns(members: pd.DataFrame) -> list[str]:
         In the order of the frame.
 
     """
-    return [c for c in members.columns if c not in MEMBER_COLUMNS]
+    return [c for c in members.columns if c not in ROSTER_COLUMNS]
 
 
 def roster_flag(members: pd.DataFrame, column: str) -> NDArray[np.bool_]:
@@ -250,7 +243,7 @@ def representation_all(members: pd.DataFrame, rule: RepresentationRule | None = 
     ----------
     members : DataFrame
         As from :meth:`Store.members_frame`; attributes are the columns not in
-        :data:`MEMBER_COLUMNS`.
+        :data:`ROSTER_COLUMNS`.
     rule : RepresentationRule, optional
         As in :func:`representation`.
     overall : bool

@@ -21,6 +21,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..i18n import N_, Words
+from ..vocabulary import ENDORSEMENT_LABELS
 from ..words.draft import CLASS_WORDS, SECTION_TITLES
 from .blocks import (
     SECTION_LEVEL,
@@ -36,7 +37,6 @@ from .blocks import (
 )
 from .methodology import METHODOLOGY_TITLE, methodology_blocks
 from .report import Report
-from .report_parts import ENDORSEMENT_LABELS
 from .values import MISSING, fmt_date, fmt_moment, fmt_number, fmt_pct, safe_url
 
 __all__ = ["ENDORSEMENT_TITLE", "STANCES_TITLE", "FIGURE_ORDER", "build_document"]

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..analysis.summary import NOT_GIVEN
 from ..i18n import N_, Words
+from ..vocabulary import ALL_MEMBERS, NOT_GIVEN
 from .blocks import SECTION_LEVEL, Block, FigureBlock, Heading, ItemList, Paragraph, Span, Table
-from .report_parts import ALL_MEMBERS, GroupParticipation
+from .report_parts import GroupParticipation
 from .values import MISSING, fmt_date, fmt_gap, fmt_moment, fmt_number, fmt_pct
 
 if TYPE_CHECKING:

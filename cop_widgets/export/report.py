@@ -24,11 +24,10 @@ from ..errors import NotFound
 from ..i18n import DEFAULT_LANGUAGE, format_number, format_percent, language_or_default, translator
 from ..model import Consultation, Development, DevelopmentKind, EndorsementKind
 from ..scales import Scale
+from ..vocabulary import ALL_MEMBERS, ENDORSEMENT_LABELS
 from ..words.draft import SECTION_TITLES, SECTIONS
 from .proposal import proposed_sections
 from .report_parts import (
-    ALL_MEMBERS,
-    ENDORSEMENT_LABELS,
     MEASURES,
     Addressee,
     EndorsementTally,

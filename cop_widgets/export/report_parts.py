@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..i18n import N_
-from ..model import EndorsementKind
 
 if TYPE_CHECKING:
     from ..analysis.summary import ConsensusRule
@@ -22,8 +21,6 @@ if TYPE_CHECKING:
     from ..scales import Scale
 
 __all__ = [
-    "ALL_MEMBERS",
-    "ENDORSEMENT_LABELS",
     "MEASURES",
     "Addressee",
     "EndorsementTally",
@@ -33,17 +30,6 @@ __all__ = [
     "ReportFigure",
     "Section",
 ]
-
-#: The group of :func:`participation` that holds the whole roster (an English msgid).
-ALL_MEMBERS = N_("All members")
-
-#: Endorsement kinds in words (English msgids), in the order exports list them.
-ENDORSEMENT_LABELS: dict[str, str] = {
-    EndorsementKind.ENDORSE.value: N_("Endorse"),
-    EndorsementKind.CAN_LIVE_WITH.value: N_("Can live with it"),
-    EndorsementKind.BLOCK.value: N_("Block"),
-}
-
 
 @dataclass(frozen=True)
 class Measure:

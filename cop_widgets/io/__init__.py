@@ -5,7 +5,6 @@ take data and return text or write a folder.
 """
 
 from .csv import (
-    RESERVED,
     check_attribute_names,
     links_csv,
     members_from_csv,
@@ -18,7 +17,6 @@ from .polis_write import write_polis_export
 from .text import parse_attributes, statements_from_text, uploaded_text
 
 __all__ = [
-    "RESERVED",
     "PolisExport",
     "PolisFormatError",
     "check_attribute_names",

@@ -18,9 +18,9 @@ from typing import Protocol
 from .. import model as m
 from ..error_codes import PLACE_CSV
 from ..errors import Place, ValidationError
+from ..model import RESERVED_ATTRIBUTES
 
 __all__ = [
-    "RESERVED",
     "check_attribute_names",
     "members_from_csv",
     "statements_from_csv",
@@ -28,9 +28,6 @@ __all__ = [
     "reminders_csv",
     "spreadsheet_cell",
 ]
-
-#: Column names of the roster's participation table; an attribute may not take one.
-RESERVED = ("member_id", "name", "email", "external_id", "invited", "responded")
 
 #: The roster CSV's columns that are not attributes.
 _KNOWN = ("name", "email", "external_id")
@@ -45,7 +42,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def check_attribute_names(field: str, names: Iterable[object], *,
                           place: Place | None = None) -> None:
-    """Refuse an attribute named like a column of the roster's table (:data:`RESERVED`).
+    """Refuse an attribute the model reserves (``model.RESERVED_ATTRIBUTES``).
 
     Raises
     ------
@@ -55,7 +52,7 @@ def check_attribute_names(field: str, names: Iterable[object], *,
 
     """
     for key in names:
-        if str(key).strip().lower() in RESERVED:
+        if str(key).strip().lower() in RESERVED_ATTRIBUTES:
             raise ValidationError(field, "reserved-name", key, place=place, key=key)
 
 

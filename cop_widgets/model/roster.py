@@ -9,14 +9,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ValidationError
+from ..vocabulary import ROSTER_COLUMNS
 from .fields import LIMITS, moment, optional_id, required_id, set_field, text
 
 __all__ = ["RESERVED_ATTRIBUTES", "Member", "Invitation", "parse_attributes_csv_row"]
 
 #: Attribute names that would collide with roster columns.
-RESERVED_ATTRIBUTES = frozenset(
-    {"member_id", "name", "email", "external_id", "invited", "responded", "group"}
-)
+RESERVED_ATTRIBUTES = frozenset({*ROSTER_COLUMNS, "group"})
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from .. import model as m
+from ..vocabulary import ROSTER_COLUMNS
 from . import schema as t
 from .base import StoreBase
 from .cards import latest_submitted
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 __all__ = ["FrameVerbs"]
 
 #: The first columns of :meth:`FrameVerbs.members_frame`; attribute columns follow.
-MEMBER_COLUMNS = ["member_id", "name", "email", "external_id", "invited", "responded"]
 
 
 class FrameVerbs(StoreBase):
@@ -119,8 +119,8 @@ class FrameVerbs(StoreBase):
              "responded": mb.id in responded, **mb.attributes}
             for mb in members
         ]
-        return pd.DataFrame.from_records(records, columns=MEMBER_COLUMNS + sorted(
-            {k for mb in members for k in mb.attributes}))
+        return pd.DataFrame.from_records(records, columns=[*ROSTER_COLUMNS, *sorted(
+            {k for mb in members for k in mb.attributes})])
 
     def statements_frame(self, consultation_id: int) -> pd.DataFrame:
         """Return accepted statements in card order.

@@ -16,6 +16,7 @@ from ..i18n import (
     plural_translator,
     translator,
 )
+from ..vocabulary import NOT_GIVEN
 from .common import Message, esc, tagged
 
 if TYPE_CHECKING:
@@ -27,8 +28,6 @@ __all__ = ["DivergenceDashboard", "figure_html"]
 #: The side a statement sets an opinion group apart on (``analysis.opinion``'s
 #: ``direction`` values; English msgids, translated where shown).
 _DIRECTION_WORDS = {"agree": N_("agree"), "disagree": N_("disagree")}
-#: The group of members who gave no value (``analysis.summary.NOT_GIVEN``).
-_NOT_GIVEN = N_("(not given)")
 
 
 def _lang(text_language: str | None, page_language: str | None) -> str:
@@ -142,7 +141,7 @@ class DivergenceDashboard(w.VBox):
         return format_number(100 * difference, self.language, digits=0, signed=True)
 
     def _group(self, name: Any) -> str:
-        return self._(_NOT_GIVEN) if name == _NOT_GIVEN else str(name)
+        return self._(NOT_GIVEN) if name == NOT_GIVEN else str(name)
 
     def _figure(self, figure: Any, title: str) -> str:
         return figure_html(figure, title, language=self.language)

@@ -23,6 +23,7 @@ from ..i18n import (
     plural_translator,
     translator,
 )
+from ..vocabulary import ENDORSEMENT_LABELS
 from ..words.draft import SECTION_TITLES, SECTIONS
 from .common import Message, esc, guarded, tagged
 
@@ -31,11 +32,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DraftEditor", "endorsement_tally_html"]
 
-#: The answers to a draft, as the facilitator's tally names them (English msgids;
-#: translated where shown).
-_KIND_WORDS = {m.EndorsementKind.ENDORSE: N_("Endorse"),
-               m.EndorsementKind.CAN_LIVE_WITH: N_("Can live with it"),
-               m.EndorsementKind.BLOCK: N_("Block")}
 _MIME = {"md": "text/markdown", "html": "text/html",
          "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 #: Export formats (labels as English msgids; "Word" and "Markdown" are product names,
@@ -51,10 +47,11 @@ def endorsement_tally_html(endorsements: list[m.Endorsement], invited: int, *,
     ``language`` is the facilitator's (``en``, ``fr``, ``es``; English by default).
     """
     _ = translator(language)
-    counts = {kind: sum(e.kind is kind for e in endorsements) for kind in _KIND_WORDS}
+    counts = {kind: sum(e.kind.value == kind for e in endorsements)
+              for kind in ENDORSEMENT_LABELS}
     cells = "".join(f"<tr><th scope='row'>{esc(_(word))}</th>"
                     f"<td>{esc(format_number(counts[kind], language))}</td></tr>"
-                    for kind, word in _KIND_WORDS.items())
+                    for kind, word in ENDORSEMENT_LABELS.items())
     blocks = [e.reason for e in endorsements if e.kind is m.EndorsementKind.BLOCK]
     reasons = (tagged("p", _("Reasons given for blocking:")) + "<ul>"
                + "".join(f"<li>{esc(r)}</li>" for r in blocks) + "</ul>") if blocks else ""

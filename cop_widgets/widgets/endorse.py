@@ -6,21 +6,16 @@ import ipywidgets as w
 
 from .. import model as m
 from ..errors import CopWidgetsError, InvalidToken, NotFound
-from ..i18n import N_, translator
+from ..i18n import translator
 from ..store import Store
+from ..vocabulary import ENDORSEMENT_CHOICES
 from ..words.draft import SECTION_TITLES, SECTIONS
 from .common import FULL_WIDTH, Message, esc, tagged
 from .markdown_view import render_markdown
 from .problems import problem_in_words
 
-__all__ = ["EndorsementPage", "ENDORSEMENT_WORDS"]
+__all__ = ["EndorsementPage"]
 
-#: Each answer in words, with what it means (English msgids; translated where shown).
-ENDORSEMENT_WORDS = {
-    m.EndorsementKind.ENDORSE: N_("I endorse it"),
-    m.EndorsementKind.CAN_LIVE_WITH: N_("I can live with it"),
-    m.EndorsementKind.BLOCK: N_("I block it (please say why)"),
-}
 
 
 def draft_html(draft: m.Draft, _=str) -> str:
@@ -84,7 +79,7 @@ class EndorsementPage(w.VBox):
             self.children = [w.HTML(f"<h2>{esc(self.consultation.title)}</h2>"), self.message]
             return
         self.choice = w.RadioButtons(
-            options=[(_(words), kind.value) for kind, words in ENDORSEMENT_WORDS.items()],
+            options=[(_(words), kind) for kind, words in ENDORSEMENT_CHOICES.items()],
             value=None, description=_("Your answer"), style={"description_width": "initial"})
         self.reason = w.Textarea(
             continuous_update=False, description=_("Why? (needed to block)"),

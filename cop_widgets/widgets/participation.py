@@ -10,6 +10,7 @@ import ipywidgets as w
 
 from ..i18n import N_, format_number, format_percent, plural_translator, translator
 from ..io import reminders_csv
+from ..vocabulary import NOT_GIVEN
 from .common import Message, esc, guarded, tagged
 
 if TYPE_CHECKING:
@@ -19,9 +20,6 @@ if TYPE_CHECKING:
 
 __all__ = ["ParticipationPanel", "participation_counts"]
 
-#: The group of members who gave no value (``analysis.summary.NOT_GIVEN``; English msgid,
-#: translated where shown).
-NOT_GIVEN = N_("(not given)")
 #: Title of the roster's tab, named in the panel's hints (the msgid of ``TAB_TITLES``).
 _ROSTER_TAB = N_("Roster & invitations")
 _NONE = "\u2013"

@@ -10,8 +10,9 @@ import ipywidgets as w
 
 from .. import model as m
 from ..errors import ValidationError
-from ..i18n import N_, format_datetime, translator
+from ..i18n import LANGUAGES, N_, format_datetime, translator
 from ..scales import SCALES
+from ..vocabulary import LANGUAGE_NAMES
 from .common import FULL_WIDTH, Message, esc, guarded, labelled, tagged
 
 if TYPE_CHECKING:
@@ -33,11 +34,7 @@ VISIBILITY_CHOICES: list[tuple[str, str]] = [
 ]
 
 #: Languages of the member pages, each named in itself (not translated).
-LANGUAGE_CHOICES: list[tuple[str, str]] = [
-    ("English", "en"),
-    ("Fran\u00e7ais", "fr"),
-    ("Espa\u00f1ol", "es"),
-]
+LANGUAGE_CHOICES: list[tuple[str, str]] = [(LANGUAGE_NAMES[code], code) for code in LANGUAGES]
 
 _DEFAULT_TIME = dt.time(23, 59)
 

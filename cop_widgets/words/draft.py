@@ -16,7 +16,6 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from ..analysis.summary import NOT_GIVEN
 from ..i18n import (
     N_,
     format_date,
@@ -27,6 +26,7 @@ from ..i18n import (
 )
 from ..model import Consultation, Development, DevelopmentKind
 from ..scales import Scale
+from ..vocabulary import NOT_GIVEN
 
 __all__ = ["SECTIONS", "SECTION_TITLES", "CLASS_WORDS", "md_escape", "propose_draft",
            "quote_rationales"]

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..analysis.summary import NOT_GIVEN
 from ..i18n import Words, format_list, format_percent
+from ..vocabulary import NOT_GIVEN
 
 if TYPE_CHECKING:
     from ..analysis.weighting import WeightingResult

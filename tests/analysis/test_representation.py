@@ -6,7 +6,6 @@ import pytest
 from answer_frames import groups, roster
 
 from cop_widgets.analysis.representation import (
-    ALL_MEMBERS,
     REPRESENTATION_COLUMNS,
     attribute_columns,
     representation,
@@ -15,6 +14,7 @@ from cop_widgets.analysis.representation import (
 )
 from cop_widgets.analysis.summary import NOT_GIVEN
 from cop_widgets.model.policies import RepresentationRule
+from cop_widgets.vocabulary import ALL_MEMBERS
 
 # -- representation ---------------------------------------------------------------------
 

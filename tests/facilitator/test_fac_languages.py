@@ -33,7 +33,7 @@ def demo(tmp_path):
 
 
 def test_the_group_of_members_who_gave_no_value_is_the_analysis_one():
-    assert participation.NOT_GIVEN == dashboard._NOT_GIVEN == NOT_GIVEN
+    assert participation.NOT_GIVEN == dashboard.NOT_GIVEN == NOT_GIVEN
 
 
 @pytest.mark.parametrize("language", ["fr", "es"])

@@ -19,9 +19,9 @@ from leftovers import POT, english_pieces, msgid_forms, msgstr_forms, po_path, r
 
 from cop_widgets import i18n
 from cop_widgets.scales import PASS_LABEL, SCALES
-from cop_widgets.widgets import dashboard, drafting, participation
+from cop_widgets.vocabulary import ENDORSEMENT_CHOICES, ENDORSEMENT_LABELS, NOT_GIVEN
+from cop_widgets.widgets import dashboard
 from cop_widgets.widgets.brief import KIND_WORDS
-from cop_widgets.widgets.endorse import ENDORSEMENT_WORDS
 from cop_widgets.widgets.facilitator import TAB_TITLES
 from cop_widgets.widgets.intake import KIND_CHOICES
 from cop_widgets.widgets.settings import VISIBILITY_CHOICES
@@ -196,11 +196,11 @@ def test_no_translated_literal_hides_in_an_f_string_and_every_one_is_extracted()
 def test_constants_translated_where_shown_are_in_the_template():
     ids = template_ids()
     constants = {PASS_LABEL, *SECTION_TITLES.values(), *KIND_WORDS.values(),
-                 *ENDORSEMENT_WORDS.values(), *TAB_TITLES,
+                 *ENDORSEMENT_CHOICES.values(), *TAB_TITLES,
                  *(label for label, _v in KIND_CHOICES),
                  *(label for label, _v in VISIBILITY_CHOICES),
-                 participation.NOT_GIVEN, *dashboard._DIRECTION_WORDS.values(),
-                 *drafting._KIND_WORDS.values(), "Web page (.html)"}
+                 NOT_GIVEN, *dashboard._DIRECTION_WORDS.values(),
+                 *ENDORSEMENT_LABELS.values(), "Web page (.html)"}
     for scale in SCALES.values():
         constants.add(scale.name)
         constants.update(level.label for level in scale.levels)

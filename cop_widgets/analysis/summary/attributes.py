@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ...model.policies import MIN_GROUP_SIZE
+from ...vocabulary import NOT_GIVEN
 from .. import ordinal
 from ..ordinal import ordered_levels
 from .classes import ConsensusRule
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
 
 __all__ = ["NOT_GIVEN", "CRUX_COLUMNS", "member_groups", "by_attribute", "cruxes"]
 
-NOT_GIVEN = "(not given)"
 """Group of the members who did not give the attribute (in :func:`by_attribute`)."""
 
 CRUX_COLUMNS = (

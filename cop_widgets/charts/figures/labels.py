@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ...analysis.summary import NOT_GIVEN
 from ...i18n import Words, format_percent
+from ...vocabulary import NOT_GIVEN
 
 __all__ = ["WIDTH", "MISSING", "short_label", "numbered", "percent", "group_name"]
 

@@ -10,15 +10,14 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ...analysis.summary import NOT_GIVEN
-from ...i18n import N_, Words
+from ...i18n import Words
+from ...vocabulary import ALL_MEMBERS, NOT_GIVEN
 from .figure import Figure, make_figure
 from .labels import WIDTH, percent
 
-__all__ = ["participation_chart", "ALL_MEMBERS"]
+__all__ = ["participation_chart"]
 
 #: The one group of the participation chart when it is not broken down by an attribute.
-ALL_MEMBERS = N_("All members")
 #: Colours of the statuses: responded, not yet, not invited.
 STATUS_COLOURS = ("#0072B2", "#E69F00", "#bdbdbd")
 
