@@ -13,8 +13,8 @@ Catalogues
     pybabel update -i cop_widgets/locale/cop_widgets.pot -d cop_widgets/locale -D cop_widgets
     pybabel compile -d cop_widgets/locale -D cop_widgets
 
-The labels of the stance scales (``scales.py``) and the section titles of a joint response
-(``words/draft.py``) are plain constants; :func:`extract_constants` reads them for Babel.
+Messages kept as constants (scale labels, section titles, vocabulary) are marked with
+:func:`N_`, so the standard Python extractor finds them.
 
 Formats
 -------
@@ -43,13 +43,11 @@ Still in English, and why
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import gettext
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 __all__ = [
     "LOCALE_DIR",
@@ -67,7 +65,6 @@ __all__ = [
     "format_list",
     "format_date",
     "format_datetime",
-    "extract_constants",
 ]
 
 LOCALE_DIR = Path(__file__).with_name("locale")
@@ -201,70 +198,3 @@ def format_datetime(value: dt.datetime | None,
         babel_time(value, format="short", locale=language),
         babel_date(value.date(), format="long", locale=language))
     return when + " UTC"
-
-
-# -- extraction of constants --------------------------------------------------------------
-
-
-def _words(option: Any) -> list[str]:
-    if isinstance(option, (list, tuple)):
-        option = " ".join(option)
-    return str(option or "").replace(",", " ").split()
-
-
-def _literals(node: ast.AST) -> Iterator[tuple[int, str]]:
-    """Yield the string literals of a constant: a string, or a dict, tuple or list of them."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        yield node.lineno, node.value
-    elif isinstance(node, ast.Dict):
-        for value in node.values:
-            yield from _literals(value)
-    elif isinstance(node, (ast.Tuple, ast.List)):
-        for item in node.elts:
-            yield from _literals(item)
-
-
-def extract_constants(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
-    """Babel extractor for UI strings kept as plain constants in modules without ``_()``.
-
-    Options (in ``babel.cfg``)
-    --------------------------
-    ``calls``
-        ``Name:position`` pairs: the string literal at that (1-based) positional argument
-        of every call of ``Name`` is a message (``Level:2 Scale:2``).
-    ``names``
-        Module-level names whose value is a message: a string, or the string values of a
-        dict, tuple or list (``PASS_LABEL SECTION_TITLES``).
-
-    Yields
-    ------
-    tuple
-        ``(lineno, funcname, message, comments)`` as Babel expects.
-    """
-    encoding = str(options.get("encoding", "utf-8"))
-    tree = ast.parse(fileobj.read().decode(encoding))
-    calls: dict[str, int] = {}
-    for pair in _words(options.get("calls")):
-        name, _sep, position = pair.partition(":")
-        calls[name] = int(position or 1)
-    names = set(_words(options.get("names")))
-    found: list[tuple[int, str]] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            func = node.func
-            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
-            position = calls.get(name or "")
-            if position and len(node.args) >= position:
-                argument = node.args[position - 1]
-                if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
-                    found.append((argument.lineno, argument.value))
-    for node in tree.body:
-        targets: list[ast.AST] = []
-        if isinstance(node, ast.Assign):
-            targets, value = node.targets, node.value
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            targets, value = [node.target], node.value
-        if any(isinstance(t, ast.Name) and t.id in names for t in targets):
-            found.extend(_literals(value))
-    for lineno, message in sorted(found):
-        yield lineno, "N_", message, []

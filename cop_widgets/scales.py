@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .i18n import N_
+
 __all__ = ["Level", "Scale", "SCALES", "get_scale", "PASS_LABEL"]
 
-PASS_LABEL = "Pass / unsure"
+PASS_LABEL = N_("Pass / unsure")
 
 
 @dataclass(frozen=True)
@@ -80,40 +82,33 @@ class Scale:
         return value in self.values
 
 
-LIKERT5 = Scale(
-    "likert5",
-    "Five-point agreement",
-    (
-        Level(5, "Strongly agree", 1),
-        Level(4, "Agree", 1),
-        Level(3, "Neither agree nor disagree", 0),
-        Level(2, "Disagree", -1),
-        Level(1, "Strongly disagree", -1),
-    ),
+def _graded(key: str, name: str, agree: tuple[str, ...], neither: tuple[str, ...],
+            disagree: tuple[str, ...]) -> Scale:
+    """Return a scale whose levels count down to 1, agreeing ones first."""
+    labels = ([(label, 1) for label in agree] + [(label, 0) for label in neither]
+              + [(label, -1) for label in disagree])
+    return Scale(key, name, tuple(Level(len(labels) - i, label, polarity)
+                                  for i, (label, polarity) in enumerate(labels)))
+
+
+LIKERT5 = _graded(
+    "likert5", N_("Five-point agreement"),
+    agree=(N_("Strongly agree"), N_("Agree")),
+    neither=(N_("Neither agree nor disagree"),),
+    disagree=(N_("Disagree"), N_("Strongly disagree")),
 )
 
-AGREE_DISAGREE = Scale(
-    "agree_disagree",
-    "Agree / disagree (Pol.is)",
-    (
-        Level(1, "Agree", 1),
-        Level(-1, "Disagree", -1),
-    ),
-)
+#: Pol.is's votes: agree is 1 and disagree -1, as in its exports.
+AGREE_DISAGREE = Scale("agree_disagree", N_("Agree / disagree (Pol.is)"),
+                       (Level(1, N_("Agree"), 1), Level(-1, N_("Disagree"), -1)))
 
-KANER8 = Scale(
-    "kaner8",
-    "Gradients of agreement (Kaner)",
-    (
-        Level(8, "Whole-hearted endorsement", 1),
-        Level(7, "Agreement with a minor point of contention", 1),
-        Level(6, "Support with reservations", 1),
-        Level(5, "Abstain", 0),
-        Level(4, "More discussion needed", 0),
-        Level(3, "Don't like it, but will support it", -1),
-        Level(2, "Serious disagreement", -1),
-        Level(1, "Veto", -1),
-    ),
+KANER8 = _graded(
+    "kaner8", N_("Gradients of agreement (Kaner)"),
+    agree=(N_("Whole-hearted endorsement"), N_("Agreement with a minor point of contention"),
+           N_("Support with reservations")),
+    neither=(N_("Abstain"), N_("More discussion needed")),
+    disagree=(N_("Don't like it, but will support it"), N_("Serious disagreement"),
+              N_("Veto")),
 )
 
 SCALES: dict[str, Scale] = {s.key: s for s in (LIKERT5, AGREE_DISAGREE, KANER8)}

@@ -43,30 +43,14 @@ from .policies import (
 from .roster import RESERVED_ATTRIBUTES, Invitation, Member, parse_attributes_csv_row
 
 __all__ = [
-    "LIMITS",
-    "MAX_ID",
-    "RESERVED_ATTRIBUTES",
-    "MIN_GROUP_SIZE",
-    "text",
-    "moment",
+    "LIMITS", "MAX_ID", "RESERVED_ATTRIBUTES", "MIN_GROUP_SIZE", "text", "moment",
     "parse_attributes_csv_row",
-    "DevelopmentKind",
-    "Visibility",
-    "ConsultationStatus",
-    "ModerationState",
-    "CardStatus",
-    "EndorsementKind",
-    "Development",
-    "Consultation",
-    "Round",
-    "Statement",
-    "Member",
-    "Invitation",
-    "StanceResponse",
-    "PositionCard",
-    "Draft",
-    "Endorsement",
-    "RepresentationRule",
-    "results_visible",
-    "smallest_group_shown",
+    # the closed sets of values
+    "CardStatus", "ConsultationStatus", "DevelopmentKind", "EndorsementKind",
+    "ModerationState", "Visibility",
+    # records
+    "Development", "Consultation", "Round", "Statement", "Member", "Invitation",
+    "StanceResponse", "PositionCard", "Draft", "Endorsement",
+    # policies
+    "RepresentationRule", "results_visible", "smallest_group_shown",
 ]

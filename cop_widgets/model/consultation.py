@@ -61,6 +61,7 @@ class Development:
     id: int | None = None
 
     def __post_init__(self) -> None:
+        set_field(self, "id", optional_id("id", self.id))
         set_field(self, "kind", DevelopmentKind.parse("kind", self.kind))
         set_field(self, "title", text("title", self.title, "title"))
         set_field(self, "summary", text("summary", self.summary, "summary", required=False))
@@ -100,7 +101,6 @@ class Development:
         set_field(self, "requester", requester)
         set_field(self, "requester_deadline", deadline)
         set_field(self, "questions", questions)
-        set_field(self, "id", optional_id("id", self.id))
 
 
 @dataclass(frozen=True)
@@ -179,18 +179,10 @@ class Consultation:
         return None
 
     def accepts_cards(self, now: dt.datetime) -> bool:
-        """Return whether a card may be saved at ``now`` (see :meth:`card_refusal` for why not).
+        """Return whether a card may be saved at ``now`` (aware, UTC).
 
-        Parameters
-        ----------
-        now : datetime
-            The moment of the attempt (aware, UTC).
-
-        Returns
-        -------
-        bool
-            ``True`` while the consultation is open and its deadline has not passed.
-
+        ``True`` while the consultation is open and its deadline has not passed; see
+        :meth:`card_refusal` for why not.
         """
         return self.card_refusal(now) is None
 

@@ -16,10 +16,27 @@ metadata = sa.MetaData(
 
 _when = sa.DateTime(timezone=True)
 
-developments = sa.Table(
+
+def _table(name: str, *items: sa.SchemaItem, **options: object) -> sa.Table:
+    """Return a table of ``metadata`` whose first column is its integer ``id`` key."""
+    return sa.Table(name, metadata, sa.Column("id", sa.Integer, primary_key=True), *items,
+                    **options)
+
+
+def _numbered(name: str, number: str, *columns: sa.Column) -> sa.Table:
+    """Return a table of things numbered 1, 2... within a consultation (rounds, drafts)."""
+    return _table(
+        name,
+        sa.Column("consultation_id", sa.ForeignKey("consultations.id"), nullable=False),
+        sa.Column(number, sa.Integer, nullable=False),
+        *columns,
+        sa.UniqueConstraint("consultation_id", number,
+                            name=f"uq_{name}_consultation_{number}"),
+    )
+
+
+developments = _table(
     "developments",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("kind", sa.String(40), nullable=False),
     sa.Column("title", sa.String(200), nullable=False),
     sa.Column("summary", sa.Text, nullable=False, default=""),
@@ -31,10 +48,8 @@ developments = sa.Table(
     sa.Column("created_at", _when, nullable=False),
 )
 
-consultations = sa.Table(
+consultations = _table(
     "consultations",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("development_id", sa.ForeignKey("developments.id"), nullable=False, index=True),
     sa.Column("title", sa.String(200), nullable=False),
     sa.Column("scale", sa.String(40), nullable=False),
@@ -46,20 +61,10 @@ consultations = sa.Table(
     sa.Column("created_at", _when, nullable=False),
 )
 
-rounds = sa.Table(
-    "rounds",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("consultation_id", sa.ForeignKey("consultations.id"), nullable=False),
-    sa.Column("number", sa.Integer, nullable=False),
-    sa.Column("opened_at", _when, nullable=False),
-    sa.UniqueConstraint("consultation_id", "number", name="uq_rounds_consultation_number"),
-)
+rounds = _numbered("rounds", "number", sa.Column("opened_at", _when, nullable=False))
 
-members = sa.Table(
+members = _table(
     "members",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("consultation_id", sa.ForeignKey("consultations.id"), nullable=False, index=True),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("email", sa.String(320), nullable=False, default=""),
@@ -68,10 +73,8 @@ members = sa.Table(
     sa.Column("created_at", _when, nullable=False),
 )
 
-invitations = sa.Table(
+invitations = _table(
     "invitations",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("consultation_id", sa.ForeignKey("consultations.id"), nullable=False),
     sa.Column("member_id", sa.ForeignKey("members.id"), nullable=False, index=True),
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
@@ -79,10 +82,8 @@ invitations = sa.Table(
     sa.Column("revoked_at", _when, nullable=True),
 )
 
-statements = sa.Table(
+statements = _table(
     "statements",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("consultation_id", sa.ForeignKey("consultations.id"), nullable=False, index=True),
     sa.Column("text", sa.String(500), nullable=False),
     sa.Column("proposed_by", sa.ForeignKey("members.id"), nullable=True),
@@ -92,10 +93,8 @@ statements = sa.Table(
     sa.Column("created_at", _when, nullable=False),
 )
 
-cards = sa.Table(
+cards = _table(
     "cards",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("consultation_id", sa.ForeignKey("consultations.id"), nullable=False, index=True),
     sa.Column("round_id", sa.ForeignKey("rounds.id"), nullable=False),
     sa.Column("member_id", sa.ForeignKey("members.id"), nullable=False),
@@ -117,21 +116,11 @@ card_responses = sa.Table(
     sqlite_with_rowid=False,  # one B-tree in key order (migration 0002)
 )
 
-drafts = sa.Table(
-    "drafts",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("consultation_id", sa.ForeignKey("consultations.id"), nullable=False),
-    sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("sections", sa.JSON, nullable=False),
-    sa.Column("created_at", _when, nullable=False),
-    sa.UniqueConstraint("consultation_id", "version", name="uq_drafts_consultation_version"),
-)
+drafts = _numbered("drafts", "version", sa.Column("sections", sa.JSON, nullable=False),
+                   sa.Column("created_at", _when, nullable=False))
 
-endorsements = sa.Table(
+endorsements = _table(
     "endorsements",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("draft_id", sa.ForeignKey("drafts.id"), nullable=False, index=True),
     sa.Column("member_id", sa.ForeignKey("members.id"), nullable=False),
     sa.Column("kind", sa.String(20), nullable=False),
