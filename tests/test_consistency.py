@@ -15,6 +15,7 @@ import io
 import json
 import re
 
+import pandas as pd
 import pytest
 
 from cop_widgets import model as m
@@ -22,6 +23,7 @@ from cop_widgets.cli import main as cli_main
 from cop_widgets.export.api import export_consultation
 from cop_widgets.export.report import build_report
 from cop_widgets.services.analysis import ConsultationAnalysis
+from cop_widgets.services.results import published_results
 from cop_widgets.widgets.dashboard import DivergenceDashboard
 from cop_widgets.widgets.drafting import DraftEditor
 from cop_widgets.words.draft import CLASS_WORDS
@@ -171,3 +173,21 @@ def test_views_agree_on_statements_classes_groups_and_flags(store, tmp_path, con
     assert "east" not in draft
     assert not any("east" in line for line in markdown.splitlines()
                    if "agree" in line.lower() and "north" in line)
+
+
+def test_the_light_results_of_member_pages_match_the_analysis(store, consultation_id):
+    """Member and results pages read without pandas; their figures are the analysis'."""
+    analysis = ConsultationAnalysis(store, consultation_id)
+    results = published_results(store, analysis.consultation)
+    assert [s.id for s in results.statements] == [s.id for s in analysis.statements]
+    assert results.answered == analysis.answered
+    assert results.roster == len(analysis.members)
+    expected = {}
+    for row in analysis.distribution.itertuples():
+        if row.count:
+            stance = None if pd.isna(row.stance) else int(row.stance)
+            expected.setdefault(row.statement_id, {})[stance] = int(row.count)
+    assert results.counts == expected
+    moderated_out = {s.id for s in store.list_statements(consultation_id, states=None)
+                     if s.text in MODERATED_OUT}
+    assert moderated_out and not moderated_out & set(results.reasons)
