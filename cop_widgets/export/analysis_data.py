@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from ..words.opinion import groups_note
+
 if TYPE_CHECKING:
     from ..services.analysis import ConsultationAnalysis
 
@@ -39,7 +41,9 @@ def analysis_data(analysis: ConsultationAnalysis, k: int | None = None,
         ``consensus`` (Tastle & Wierman), ``agreement`` (van der Eijk's A), ``dispersion``
         (Leik), ``pct_agree``, ``pct_disagree``, ``gic`` (group-informed consensus) and
         ``class``); ``members`` (``member``: external id, else id; ``group``: null when not
-        clustered); ``groups`` (k, silhouette, note, representative statements);
+        clustered); ``groups`` (k, silhouette, ``note``: why there are no groups as a code
+        of ``analysis.opinion.GROUP_NOTES``, ``note_text``: the same in English, and the
+        representative statements);
         ``under_represented`` (for each attribute, its flagged groups); ``cruxes`` when an
         attribute is given.
     """
@@ -85,7 +89,8 @@ def analysis_data(analysis: ConsultationAnalysis, k: int | None = None,
         "statements": rows,
         "members": members,
         "groups": {"k": groups.k, "silhouette": _number(groups.silhouette),
-                   "note": groups.note, "representative": representative},
+                   "note": groups.note, "note_text": groups_note(groups),
+                   "representative": representative},
         "under_represented": analysis.under_represented(),
     }
     if attribute:
@@ -113,7 +118,7 @@ def format_text(result: dict[str, Any]) -> str:
     lines.append("Statements: " + ", ".join(f"{n} {k}" for k, n in sorted(by_class.items())))
     groups = result["groups"]
     if groups["note"]:
-        lines.append(f"Opinion groups: {groups['note']}")
+        lines.append(f"Opinion groups: {groups['note_text']}")
     else:
         sizes: dict[int, int] = {}
         for mb in result["members"]:
