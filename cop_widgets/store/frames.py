@@ -27,8 +27,6 @@ if TYPE_CHECKING:
 
 __all__ = ["FrameVerbs"]
 
-#: The first columns of :meth:`FrameVerbs.members_frame`; attribute columns follow.
-
 
 class FrameVerbs(StoreBase):
     """``responses_frame``, ``members_frame`` and ``statements_frame`` for the analysis."""
