@@ -122,6 +122,11 @@ class CopWidgetsError(Exception):
     code: str = ""
     params: dict[str, Any]
 
+    def __reduce__(self) -> tuple:
+        # The constructors take the parts, not the message in ``args``: rebuild from the
+        # state, so that an error raised in a worker process reaches its parent intact.
+        return (_restore, (type(self), self.args, self.__dict__))
+
     @property
     def template(self) -> str:
         """The English template of :attr:`code` (the msgid its translations have)."""
@@ -131,6 +136,15 @@ class CopWidgetsError(Exception):
     def rule(self) -> str:
         """The rule that was broken, in English words (``must not be empty``)."""
         return render(self.template, self.params)
+
+
+def _restore(kind: type[CopWidgetsError], args: tuple, state: dict[str, Any]
+             ) -> CopWidgetsError:
+    """Rebuild a pickled error without calling its constructor."""
+    error = kind.__new__(kind)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class ValidationError(CopWidgetsError, ValueError):
