@@ -15,6 +15,9 @@ Fixtures other test files rely on (keep their names and shapes stable):
     object returns it (it is the ``clock=`` argument of :class:`Store`).
 ``store``
     ``Store(db_url, clock=clock)``, migrated, closed at teardown.
+``sqlite_store``
+    ``Store("sqlite:///<tmp_path>/sqlite_store.db")`` with the real clock, closed at teardown:
+    for tests that need one SQLite file whatever the backend (Pol.is imports, widgets).
 ``seeded``
     Data built through store verbs, as a :class:`types.SimpleNamespace` with
     ``development``, ``consultation`` (OPEN, scale likert5, no deadline), ``round`` (round 1),
@@ -163,6 +166,16 @@ def clock():
 def store(db_url, clock):
     """A migrated ``Store(db_url, clock=clock)``, closed at teardown."""
     s = Store(db_url, clock=clock)
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path):
+    """A fresh SQLite file store with the real clock, closed at teardown (one backend only)."""
+    s = Store(f"sqlite:///{tmp_path}/sqlite_store.db")
     try:
         yield s
     finally:
