@@ -7,12 +7,45 @@ from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
+import traitlets
 
 from ..errors import CopWidgetsError
 
-__all__ = ["esc", "tagged", "Message", "labelled", "guarded", "FULL_WIDTH"]
+__all__ = ["esc", "tagged", "Message", "labelled", "guarded", "full_width", "ConsultationView"]
 
-FULL_WIDTH = w.Layout(width="100%")
+
+def full_width(**style: str) -> w.Layout:
+    """Return a new Layout as wide as its container (each field needs its own).
+
+    A Layout is a widget: two fields sharing one are hidden, moved or resized together.
+    ``style`` adds other Layout properties (``height="8em"``...).
+    """
+    return w.Layout(width="100%", **style)
+
+
+class ConsultationView(traitlets.HasTraits):
+    """Mixin of a widget that shows one consultation: setting its id redraws it.
+
+    A widget mixing it in sets :attr:`consultation_id` last in its constructor (which draws
+    it the first time) and defines :meth:`show_consultation`.
+
+    Attributes
+    ----------
+    consultation_id : int or None
+        The consultation shown; assigning another one redraws the widget for it.
+
+    """
+
+    consultation_id = traitlets.Int(None, allow_none=True)
+
+    @traitlets.observe("consultation_id")
+    def _consultation_changed(self, change: dict) -> None:
+        if change["new"] is not None:
+            self.show_consultation()
+
+    def show_consultation(self) -> None:
+        """Draw the widget for :attr:`consultation_id`; every view defines it."""
+        raise NotImplementedError(f"{type(self).__name__} must define show_consultation()")
 
 
 def esc(value: Any) -> str:

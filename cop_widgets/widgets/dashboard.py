@@ -17,7 +17,7 @@ from ..i18n import (
     translator,
 )
 from ..vocabulary import NOT_GIVEN
-from .common import Message, esc, tagged
+from .common import ConsultationView, Message, esc, tagged
 
 if TYPE_CHECKING:
     from ..services.analysis import ConsultationAnalysis
@@ -58,7 +58,7 @@ def figure_html(figure: Any, title: str = "", *, language: str | None = None) ->
             f"<figcaption{mark}>{esc(figure.text)}</figcaption></figure>")
 
 
-class DivergenceDashboard(w.VBox):
+class DivergenceDashboard(ConsultationView, w.VBox):
     """Charts of the consultation's answers that refresh as cards arrive.
 
     Parameters
@@ -78,6 +78,8 @@ class DivergenceDashboard(w.VBox):
 
     Attributes
     ----------
+    consultation_id : int or None
+        The consultation shown; assigning another one reads its roster and redraws.
     attribute_picker : ipywidgets.Dropdown
         Member attribute for the comparison and the participation chart.
     refresh_button : ipywidgets.Button
@@ -92,7 +94,6 @@ class DivergenceDashboard(w.VBox):
                  poll_seconds: float = 5.0, *, language: str | None = None):
         super().__init__()
         self.store = store
-        self.consultation_id = consultation_id
         self.poll_seconds = poll_seconds
         self.language = language
         self._ = _ = translator(language)
@@ -110,9 +111,11 @@ class DivergenceDashboard(w.VBox):
         self.rounds = w.HTML()
         self.weighted = w.HTML()
         self.refresh_button.on_click(lambda _b: self.refresh())
-        self.attribute_picker.observe(lambda _c: self.refresh(), names="value")
+        self.attribute_picker.observe(self._on_attribute, names="value")
         self.live.observe(self._on_live, names="value")
+        #: The card and statement counts the charts were last drawn from (see poll_once).
         self._seen: tuple[int, int] | None = None
+        self._attribute = attribute
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.children = [
@@ -121,15 +124,30 @@ class DivergenceDashboard(w.VBox):
             self.weighted, self.groups, self.participation,
         ]
         self.add_class("cop-dashboard")
-        self._load_attributes(attribute)
-        self.refresh()
+        self.consultation_id = consultation_id  # draws it
 
-    def _load_attributes(self, attribute: str | None) -> None:
+    def show_consultation(self) -> None:
+        """Read the roster's attributes of :attr:`consultation_id` and draw every section.
+
+        The attribute compared by stays when the new roster has it, else it is the first.
+        """
+        wanted = self.attribute_picker.value or self._attribute
         names = sorted({k for mb in self.store.list_members(self.consultation_id)
                         for k in mb.attributes})
-        self.attribute_picker.options = [(self._("(nothing)"), "")] + [(n, n) for n in names]
-        self.attribute_picker.value = attribute if attribute in names else (
-            names[0] if names else "")
+        # New options select the first one for a moment: the picker is not listened to
+        # while they change, so the charts are drawn once, below.
+        self.attribute_picker.unobserve(self._on_attribute, names="value")
+        try:
+            self.attribute_picker.options = [(self._("(nothing)"), "")] + [(n, n)
+                                                                           for n in names]
+            self.attribute_picker.value = wanted if wanted in names else (
+                names[0] if names else "")
+        finally:
+            self.attribute_picker.observe(self._on_attribute, names="value")
+        self.refresh()
+
+    def _on_attribute(self, _change: Any) -> None:
+        self.refresh()
 
     # -- helpers ------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
+import traitlets
 
 from .. import model as m
 from ..errors import NotFound
@@ -25,7 +26,7 @@ from ..i18n import (
 )
 from ..vocabulary import ENDORSEMENT_LABELS
 from ..words.draft import SECTION_TITLES, SECTIONS
-from .common import Message, esc, guarded, tagged
+from .common import ConsultationView, Message, esc, guarded, tagged
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -65,7 +66,7 @@ def endorsement_tally_html(endorsements: list[m.Endorsement], invited: int, *,
             f"{reasons}")
 
 
-class DraftEditor(w.VBox):
+class DraftEditor(ConsultationView, w.VBox):
     """Propose a draft from the analysis, edit its sections, save versions, export.
 
     Parameters
@@ -84,6 +85,11 @@ class DraftEditor(w.VBox):
 
     Attributes
     ----------
+    consultation_id : int or None
+        The consultation whose joint response is edited; assigning another one loads its
+        latest version (edits not saved are dropped).
+    version : int or None
+        The saved version the sections were loaded from; assigning one loads it.
     sections : dict of str to ipywidgets.Textarea
         One Markdown editor per section of :data:`~cop_widgets.analysis.draft.SECTIONS`.
     propose_button, save_button, export_button, refresh_button : ipywidgets.Button
@@ -93,11 +99,12 @@ class DraftEditor(w.VBox):
         The endorsement round's tally for the latest version.
     """
 
+    version = traitlets.Int(None, allow_none=True)
+
     def __init__(self, store: Store, consultation_id: int, export_dir: str | Path = ".", *,
                  language: str | None = None):
         super().__init__()
         self.store = store
-        self.consultation_id = consultation_id
         self.export_dir = Path(export_dir)
         self.language = language
         self._ = _ = translator(language)
@@ -128,12 +135,11 @@ class DraftEditor(w.VBox):
         self.save_button.on_click(guarded(self.message, self.save))
         self.refresh_button.on_click(guarded(self.message, self.refresh_tally))
         self.export_button.on_click(guarded(self.message, self.export))
-        self.version_picker.observe(self._on_version, names="value")
+        self.version_picker.observe(self._on_pick, names="value")
         #: The sections as last loaded or saved: edits beyond them are not in the store.
         self._saved: dict[str, str] = {key: "" for key in SECTIONS}
         #: The replacing action the facilitator was warned about (done if asked again).
         self._warned: tuple | None = None
-        self._reverting = False
         self.children = [
             w.HTML(tagged("p", _("Edit each section in Markdown. Saving keeps every earlier "
                                  "version. Members answer the latest saved version through "
@@ -146,6 +152,15 @@ class DraftEditor(w.VBox):
                                                        self.export_button]),
             self.download,
         ]
+        self.consultation_id = consultation_id  # loads its latest version
+
+    def show_consultation(self) -> None:
+        """Load the latest version of :attr:`consultation_id`'s draft and its tally."""
+        self._fill({}, saved=True)
+        self._warned = None
+        self.version = None
+        self.message.clear()
+        self.download.value = ""
         self._load_versions()
         self.refresh_tally()
 
@@ -153,11 +168,15 @@ class DraftEditor(w.VBox):
 
     def _load_versions(self, select: int | None = None) -> None:
         drafts = self.store.list_drafts(self.consultation_id)
-        self.version_picker.options = [(f"{d.version} ({self._when(d.created_at)})",
-                                        d.version) for d in drafts] or [
-            (self._("none yet"), None)]
-        self.version_picker.value = select if select else (drafts[-1].version if drafts
-                                                            else None)
+        # New options select the first one for a moment: held, only the version finally
+        # chosen is loaded into the sections. Called only when the sections hold no edit.
+        with self.hold_trait_notifications():
+            self.version_picker.options = [(f"{d.version} ({self._when(d.created_at)})",
+                                            d.version) for d in drafts] or [
+                (self._("none yet"), None)]
+            self.version_picker.value = select if select else (drafts[-1].version if drafts
+                                                                else None)
+            self.version = self.version_picker.value  # (unchanged options say nothing)
 
     def _when(self, moment: Any) -> str:
         if language_or_default(self.language) == "en":
@@ -188,18 +207,22 @@ class DraftEditor(w.VBox):
         if saved:
             self._saved = {key: area.value for key, area in self.sections.items()}
 
-    def _on_version(self, change: Any) -> None:
-        if change["new"] is None or self._reverting:
+    def _on_pick(self, change: Any) -> None:
+        """Load the version chosen, unless that would drop edits without a warning."""
+        chosen = change["new"]
+        if chosen is None or chosen == self.version:  # nothing to load (or put back)
             return
-        if not self._confirmed(("version", change["new"]), self._(
+        if not self._confirmed(("version", chosen), self._(
                 "The sections hold edits that are not saved. Save them as a new version "
                 "first, or choose version {number} again to discard them.").format(
-                    number=format_number(change["new"], self.language))):
-            self._reverting = True
-            try:
-                self.version_picker.value = change["old"]
-            finally:
-                self._reverting = False
+                    number=format_number(chosen, self.language))):
+            self.version_picker.value = self.version  # put back: it is the one loaded
+            return
+        self.version = chosen
+
+    @traitlets.observe("version")
+    def _on_version(self, change: Any) -> None:
+        if change["new"] is None or change["new"] == change["old"]:
             return
         draft = self.store.get_draft(self.consultation_id, change["new"])
         self._fill(dict(draft.sections), saved=True)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ..i18n import plural_translator, translator
-from .common import Message, guarded
+from .common import ConsultationView, Message, guarded
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -16,12 +16,13 @@ if TYPE_CHECKING:
 __all__ = ["ConsultationEditor"]
 
 
-class ConsultationEditor(w.VBox):
+class ConsultationEditor(ConsultationView, w.VBox):
     """A box that edits one consultation through buttons, each reported in :attr:`message`.
 
     After every action, whether it succeeded or was refused, the editor redraws itself from
     the store (:meth:`refresh`) and then calls ``on_change``, so that no view shows a state
-    the store does not hold.
+    the store does not hold. Assigning :attr:`consultation_id` redraws it for that
+    consultation; a subclass assigns it last in its constructor, once its widgets exist.
 
     Parameters
     ----------
@@ -45,7 +46,6 @@ class ConsultationEditor(w.VBox):
                  on_change: Callable[[], None] | None = None, *,
                  language: str | None = None, **kwargs: Any):
         self.store = store
-        self.consultation_id = consultation_id
         self.on_change = on_change
         self.language = language
         self._ = translator(language)
@@ -56,6 +56,10 @@ class ConsultationEditor(w.VBox):
     def refresh(self) -> None:
         """Redraw the editor from the store; every editor defines it."""
         raise NotImplementedError(f"{type(self).__name__} must define refresh()")
+
+    def show_consultation(self) -> None:
+        """Draw the editor for :attr:`consultation_id` (see :meth:`refresh`)."""
+        self.refresh()
 
     def connect(self, actions: dict[w.Button, Callable[[], str | None]]) -> None:
         """Run each action when its button is clicked (see :meth:`guard`)."""

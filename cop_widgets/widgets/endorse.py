@@ -10,7 +10,7 @@ from ..i18n import translator
 from ..store import Store
 from ..vocabulary import ENDORSEMENT_CHOICES
 from ..words.draft import SECTION_TITLES, SECTIONS
-from .common import FULL_WIDTH, Message, esc, tagged
+from .common import Message, esc, full_width, tagged
 from .markdown_view import render_markdown
 from .problems import problem_in_words
 
@@ -83,7 +83,7 @@ class EndorsementPage(w.VBox):
             value=None, description=_("Your answer"), style={"description_width": "initial"})
         self.reason = w.Textarea(
             continuous_update=False, description=_("Why? (needed to block)"),
-            style={"description_width": "initial"}, layout=FULL_WIDTH)
+            style={"description_width": "initial"}, layout=full_width())
         self.submit = w.Button(description=_("Send my answer"), button_style="primary",
                                icon="check")
         self.submit.on_click(lambda _b: self._answer())

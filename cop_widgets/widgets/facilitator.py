@@ -6,25 +6,22 @@ import os
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
+import traitlets
 
 from .. import model as m
 from ..errors import CopWidgetsError, ValidationError
 from ..i18n import N_, translator
-from .common import FULL_WIDTH, Message, esc, guarded, labelled, tagged
+from . import tabs as registry
+from .common import Message, esc, full_width, guarded, labelled, tagged
 from .intake import KIND_CHOICES, IntakeForm
-from .participation import ParticipationPanel
-from .roster import DEFAULT_BASE_URL, RosterEditor
-from .settings import ConsultationSettings, new_consultation
-from .statements import StatementsEditor
+from .roster import DEFAULT_BASE_URL
+from .settings import new_consultation
+from .tabs import TAB_TITLES
 
 if TYPE_CHECKING:
     from ..store import Store
 
 __all__ = ["FacilitatorWorkbench", "NewConsultationForm", "facilitator_workbench", "TAB_TITLES"]
-
-#: Titles of the workbench's tabs, in order (English msgids; translated where shown).
-TAB_TITLES = (N_("Intake"), N_("Statements"), N_("Settings"), N_("Roster & invitations"),
-              N_("Participation"), N_("Divergence"), N_("Joint response"))
 
 _NEW_DEVELOPMENT = 0
 _KIND_WORDS = dict((value, label) for label, value in KIND_CHOICES)
@@ -83,11 +80,11 @@ class NewConsultationForm(w.VBox):
             "title": _("title of the new development"),
             "consultation_title": _("Question put to the community (title of the "
                                     "consultation)")})
-        self.development_picker = w.Dropdown(layout=FULL_WIDTH)
+        self.development_picker = w.Dropdown(layout=full_width())
         self.intake = IntakeForm(store, on_saved=self._development_saved, language=language)
         self.intake.save_button.description = _("Save development only")
         self.title = w.Text(placeholder=_("e.g. How should our community respond to the new "
-                                          "guideline?"), layout=FULL_WIDTH)
+                                          "guideline?"), layout=full_width())
         self.create_button = w.Button(description=_("Create consultation"), icon="plus",
                                       button_style="primary", layout=w.Layout(width="auto"))
         self.intake_box = w.VBox([
@@ -154,6 +151,9 @@ class NewConsultationForm(w.VBox):
 class FacilitatorWorkbench(w.VBox):
     """Everything a facilitator needs to prepare a consultation and follow answers.
 
+    The tabs are declared in :data:`~cop_widgets.widgets.tabs.TABS`; each tab's widget is
+    reached by its key (``bench.roster``, ``bench.dashboard``...), ``None`` until built.
+
     Parameters
     ----------
     store : Store, optional
@@ -167,18 +167,24 @@ class FacilitatorWorkbench(w.VBox):
 
     Attributes
     ----------
+    consultation_id : int or None
+        The consultation shown; setting it (or choosing it in :attr:`picker`) builds its
+        tabs.
     picker : ipywidgets.Dropdown
         The consultation being worked on.
     new_form : NewConsultationForm
         Creates a consultation (inside the "New consultation" section).
     tabs : ipywidgets.Tab
-        Intake | Statements | Settings | Roster & invitations | Participation.
-    intake, statements, settings, roster, participation
-        The tabs' widgets for the chosen consultation (``None`` before one is chosen).
+        One tab per entry of :data:`~cop_widgets.widgets.tabs.TABS`.
+    intake, statements, settings, roster, participation, dashboard, drafting
+        The tabs' widgets for the chosen consultation (``None`` before one is chosen, and
+        for a lazy tab until it is first opened).
     message : Message
         Problems loading a consultation.
 
     """
+
+    consultation_id = traitlets.Int(None, allow_none=True)
 
     def __init__(self, store: Store | None = None, base_url: str = DEFAULT_BASE_URL, *,
                  language: str | None = None, **kwargs: Any):
@@ -193,17 +199,10 @@ class FacilitatorWorkbench(w.VBox):
         self.message = Message(language=language)
         # consultation id -> the invitation links made for it in this session (shown once,
         # so kept here while the facilitator works on another consultation)
-        self._links_made: dict[int, dict[int, tuple[str, str]]] = {}
-        self.intake: IntakeForm | None = None
-        self.statements: StatementsEditor | None = None
-        self.settings: ConsultationSettings | None = None
-        self.roster: RosterEditor | None = None
-        self.participation: ParticipationPanel | None = None
-        self.dashboard = None  # built when its tab is first opened (it loads altair)
-        self._dashboard_tab = w.VBox()
-        self.drafting = None  # built when its tab is first opened
-        self._drafting_tab = w.VBox()
-        self._loading = False
+        self.links_made: dict[int, dict[int, tuple[str, str]]] = {}
+        self.consultation: m.Consultation | None = None
+        for spec in registry.TABS:
+            setattr(self, spec.key, None)
 
         self.picker = w.Dropdown(layout=w.Layout(width="40em"))
         self.new_form = NewConsultationForm(store, on_created=self._created, language=language)
@@ -237,12 +236,11 @@ class FacilitatorWorkbench(w.VBox):
         if select not in ids:
             select = self.picker.value if self.picker.value in ids else (ids[-1] if ids
                                                                          else None)
-        self._loading = True
-        try:
+        # New options select the first one for a moment: held, only the consultation
+        # finally chosen reaches _on_consultation.
+        with self.hold_trait_notifications():
             self.picker.options = options
             self.picker.value = select
-        finally:
-            self._loading = False
         self.picker.disabled = not consultations
         if not consultations:
             self.new_section.selected_index = 0
@@ -252,94 +250,92 @@ class FacilitatorWorkbench(w.VBox):
             return
         self.empty.value = ""
         self.tabs.layout.display = ""
-        if self.settings is None or self.settings.consultation_id != self.picker.value:
-            self.show(self.picker.value)
 
     def _on_pick(self, change: Any) -> None:
-        if not self._loading and change["new"] is not None:
-            self.show(change["new"])
+        self.consultation_id = change["new"]
+
+    @traitlets.observe("consultation_id")
+    def _on_consultation(self, change: Any) -> None:
+        if change["new"] == change["old"] or change["new"] is None:
+            return
+        if self.picker.value != change["new"]:
+            self.reload(select=change["new"])  # also picks it, if it exists
+        self.show(change["new"])
 
     def _created(self, consultation: m.Consultation) -> None:
         self.new_section.selected_index = None
         self.reload(select=consultation.id)
-        self.tabs.selected_index = 1
+        self.tabs.selected_index = registry.tab_index("statements")
 
-    def _relabel(self, _consultation: Any = None) -> None:
+    def relabel(self, _consultation: Any = None) -> None:
+        """Write the consultations' titles and statuses in the picker again."""
         self.reload(select=self.picker.value)
 
-    def _on_tab(self, change: Any) -> None:
-        if change["new"] == TAB_TITLES.index("Participation") and self.participation:
-            guarded(self.message, self.participation.refresh)()
-        if change["new"] == TAB_TITLES.index("Divergence") and self.settings:
-            self.open_dashboard()
-        if change["new"] == TAB_TITLES.index("Joint response") and self.settings:
-            self.open_drafting()
-
-    def open_drafting(self):
-        """Build (or refresh) the drafting desk of the consultation shown."""
-        from .drafting import DraftEditor
-
-        if self.drafting is None:
-            self.drafting = DraftEditor(self.store, self.settings.consultation_id,
-                                        language=self.language)
-            self._drafting_tab.children = [self.drafting]
-        else:
-            guarded(self.message, self.drafting.refresh_tally)()
-        return self.drafting
-
-    def open_dashboard(self):
-        """Build (or refresh) the divergence dashboard of the consultation shown."""
-        from .dashboard import DivergenceDashboard
-
-        if self.dashboard is None:
-            drawing = self._("Drawing the charts\u2026")
-            self._dashboard_tab.children = [w.HTML(f"<p>{esc(drawing)}</p>")]
-            self.dashboard = DivergenceDashboard(self.store, self.settings.consultation_id,
-                                                 language=self.language)
-            self._dashboard_tab.children = [self.dashboard]
-        else:
-            self.dashboard.refresh()
-        return self.dashboard
-
-    def _keep_address(self, change: dict) -> None:
+    def keep_address(self, change: dict) -> None:
         """Remember the Voila address typed on the roster tab for the next consultation."""
         self.base_url = change["new"].strip() or self.base_url
 
+    # -- tabs -------------------------------------------------------------------------
+
+    def _on_tab(self, change: Any) -> None:
+        if change["new"] is not None and self.consultation is not None:
+            self.open_tab(registry.TABS[change["new"]].key)
+
+    def open_tab(self, key: str) -> Any:
+        """Build the tab ``key`` if it is lazy and not built yet, else refresh it.
+
+        Returns the tab's widget (``None`` while no consultation is shown).
+        """
+        index = registry.tab_index(key)
+        spec, view = registry.TABS[index], getattr(self, key)
+        if self.consultation is None:
+            return None
+        if view is None:
+            holder = self.tabs.children[index]
+            if spec.waiting:
+                holder.children = [w.HTML(tagged("p", self._(spec.waiting)))]
+            view = spec.build(self, self.consultation, self._built())
+            setattr(self, key, view)
+            holder.children = [view]
+        elif spec.reopen is not None:
+            guarded(self.message, lambda: spec.reopen(view))()
+        return view
+
+    def open_dashboard(self) -> Any:
+        """Build (or refresh) the divergence dashboard of the consultation shown."""
+        return self.open_tab("dashboard")
+
+    def open_drafting(self) -> Any:
+        """Build (or refresh) the drafting desk of the consultation shown."""
+        return self.open_tab("drafting")
+
+    def _built(self) -> dict[str, Any]:
+        return {spec.key: getattr(self, spec.key) for spec in registry.TABS
+                if getattr(self, spec.key) is not None}
+
     def show(self, consultation_id: int) -> None:
-        """Build the tabs for one consultation."""
+        """Build the tabs for one consultation (a lazy tab waits until it is opened)."""
+        built: dict[str, Any] = {}
         try:
             consultation = self.store.get_consultation(consultation_id)
-            language = self.language
-            intake = IntakeForm(self.store, consultation.development_id,
-                                on_saved=lambda _d: self.new_form.reload(), language=language)
-            statements = StatementsEditor(self.store, consultation_id, language=language)
-            settings = ConsultationSettings(self.store, consultation_id,
-                                            on_change=self._relabel, language=language)
-            roster = RosterEditor(self.store, consultation_id, base_url=self.base_url,
-                                  language=language,
-                                  links_made=self._links_made.setdefault(consultation_id, {}))
-            # Reminders use the address typed on the roster tab, as invitations do.
-            participation = ParticipationPanel(self.store, consultation_id,
-                                               base_url=roster.link_base, language=language)
-            roster.on_change = participation.refresh
-            roster.base_url.observe(self._keep_address, names="value")
+            for spec in registry.TABS:
+                if not spec.lazy:
+                    built[spec.key] = spec.build(self, consultation, built)
         except CopWidgetsError as exc:
+            for view in built.values():
+                _close_tree(view)
             self.message.show(self._("Could not open the consultation: {problem}").format(
                 problem=self.message.problem(exc)), "error")
             return
         self.message.clear()
+        self.consultation = consultation
+        for spec in registry.TABS:
+            setattr(self, spec.key, built.get(spec.key))
         old = self.tabs.children
-        self.intake, self.statements, self.settings = intake, statements, settings
-        self.roster, self.participation = roster, participation
-        if self.dashboard is not None:
-            self.dashboard.close()
-            self.dashboard = None
-        self._dashboard_tab = w.VBox()
-        self.drafting, self._drafting_tab = None, w.VBox()
-        self.tabs.children = [intake, statements, settings, roster, participation,
-                              self._dashboard_tab, self._drafting_tab]
-        self.tabs.titles = tuple(self._(title) for title in TAB_TITLES)
-        for child in old:
+        self.tabs.children = [built[spec.key] if spec.key in built else w.VBox()
+                              for spec in registry.TABS]
+        self.tabs.titles = tuple(self._(spec.title) for spec in registry.TABS)
+        for child in old:  # lazy tabs' widgets are inside their holders
             _close_tree(child)
 
 

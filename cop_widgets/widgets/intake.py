@@ -6,10 +6,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
+import traitlets
 
 from .. import model as m
 from ..i18n import N_, translator
-from .common import FULL_WIDTH, Message, guarded, labelled, tagged
+from .common import Message, full_width, guarded, labelled, tagged
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -46,6 +47,9 @@ class IntakeForm(w.VBox):
 
     Attributes
     ----------
+    development_id : int or None
+        The development edited; assigning one fills the form with it, ``None`` empties
+        the form (the next save creates a new development).
     kind, title, summary, source_url, date : ipywidgets.Widget
         The fields every development has.
     requester, requester_deadline, questions : ipywidgets.Widget
@@ -60,6 +64,8 @@ class IntakeForm(w.VBox):
 
     """
 
+    development_id = traitlets.Int(None, allow_none=True)
+
     def __init__(self, store: Store, development_id: int | None = None,
                  on_saved: Callable[[m.Development], None] | None = None, *,
                  language: str | None = None, **kwargs: Any):
@@ -71,12 +77,12 @@ class IntakeForm(w.VBox):
         self.kind = w.Dropdown(options=[(_(label), value) for label, value in KIND_CHOICES],
                                value=m.DevelopmentKind.POLICY.value)
         self.title = w.Text(placeholder=_("e.g. New national guideline on remote monitoring"),
-                            layout=FULL_WIDTH)
+                            layout=full_width())
         self.summary = w.Textarea(placeholder=_("What happened, in your own words"),
                                   layout=w.Layout(width="100%", height="8em"))
-        self.source_url = w.Text(placeholder="https://...", layout=FULL_WIDTH)
+        self.source_url = w.Text(placeholder="https://...", layout=full_width())
         self.date = w.DatePicker()
-        self.requester = w.Text(placeholder=_("e.g. Ministry of Health"), layout=FULL_WIDTH)
+        self.requester = w.Text(placeholder=_("e.g. Ministry of Health"), layout=full_width())
         self.requester_deadline = w.DatePicker()
         self.questions = w.Textarea(placeholder=_("One question per line"),
                                     layout=w.Layout(width="100%", height="6em"))
@@ -105,8 +111,7 @@ class IntakeForm(w.VBox):
             w.HBox([self.save_button]),
             self.message,
         ], **kwargs)
-        if development_id is not None:
-            self.load(development_id)
+        self.development_id = development_id  # fills the form
         self._on_kind()
 
     # -- behaviour --------------------------------------------------------------------
@@ -115,9 +120,22 @@ class IntakeForm(w.VBox):
         shown = self.kind.value == _RFO
         self.request_box.layout.display = "" if shown else "none"
 
+    @traitlets.observe("development_id")
+    def _on_development(self, change: Any) -> None:
+        if change["new"] is None:
+            self._empty()
+        else:
+            self._fill(self.store.get_development(change["new"]))
+
     def load(self, development_id: int) -> m.Development:
         """Fill the form with a stored development; later saves update it."""
-        development = self.store.get_development(development_id)
+        if development_id == self.development_id:
+            self._fill(self.store.get_development(development_id))  # read it again
+        else:
+            self.development_id = development_id
+        return self.development
+
+    def _fill(self, development: m.Development) -> None:
         self.development = development
         self.kind.value = development.kind.value
         self.title.value = development.title
@@ -128,10 +146,15 @@ class IntakeForm(w.VBox):
         self.requester_deadline.value = development.requester_deadline
         self.questions.value = "\n".join(development.questions)
         self.message.clear()
-        return development
 
     def clear(self) -> None:
         """Empty the form; the next save creates a new development."""
+        if self.development_id is None:
+            self._empty()
+        else:
+            self.development_id = None  # empties it
+
+    def _empty(self) -> None:
         self.development = None
         self.kind.value = m.DevelopmentKind.POLICY.value
         for field in (self.title, self.summary, self.source_url, self.requester,
@@ -171,13 +194,14 @@ class IntakeForm(w.VBox):
         """
         _ = self._
         values = self.values()
-        if self.development is None or self.development.id is None:
+        if self.development_id is None:
             saved = self.store.add_development(m.Development(**values))
             done = _("Saved the new development \u201c{title}\u201d.")
         else:
-            saved = self.store.update_development(self.development.id, **values)
+            saved = self.store.update_development(self.development_id, **values)
             done = _("Saved the changes to \u201c{title}\u201d.")
         self.development = saved
+        self.development_id = saved.id  # later saves update it
         if saved.kind is not m.DevelopmentKind.REQUEST_FOR_OPINION:
             self.requester.value = ""
             self.requester_deadline.value = None

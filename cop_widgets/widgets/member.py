@@ -19,7 +19,7 @@ from ..i18n import N_, format_datetime, format_number, format_percent, translato
 from ..scales import PASS_LABEL, get_scale
 from ..store import Store
 from .brief import brief_html
-from .common import FULL_WIDTH, Message, esc, tagged
+from .common import Message, esc, full_width, tagged
 from .distribution import distribution_html
 from .problems import problem_in_words
 
@@ -49,7 +49,7 @@ class StatementRow(w.VBox):
         self.rationale = w.Textarea(
             continuous_update=False,
             description=_("Why? (optional)"), placeholder=_("Your reasons, in a few words"),
-            style={"description_width": "initial"}, layout=FULL_WIDTH,
+            style={"description_width": "initial"}, layout=full_width(),
         )
         super().__init__([self.text, self.stance, self.rationale],
                          layout=w.Layout(border="1px solid #bdbdbd", padding="8px",
@@ -145,10 +145,10 @@ class MemberPage(w.VBox):
         # Submit; typed-then-clicked text was otherwise lost behind ipywidgets' throttling.
         self.concerns = w.Textarea(
             continuous_update=False, description=_("Overall concerns (optional)"),
-            style={"description_width": "initial"}, layout=FULL_WIDTH)
+            style={"description_width": "initial"}, layout=full_width())
         self.impact = w.Textarea(
             continuous_update=False, description=_("Impact on your own practice (optional)"),
-            style={"description_width": "initial"}, layout=FULL_WIDTH)
+            style={"description_width": "initial"}, layout=full_width())
         self.save_draft = w.Button(description=_("Save draft"), icon="save",
                                    tooltip=_("Keep your answers without submitting them"))
         self.submit = w.Button(description=_("Submit my position"), button_style="primary",
@@ -156,7 +156,7 @@ class MemberPage(w.VBox):
         self.proposal = w.Textarea(
             continuous_update=False, description=_("Propose a new statement"),
             placeholder=_("A statement others could agree or disagree with"),
-            style={"description_width": "initial"}, layout=FULL_WIDTH)
+            style={"description_width": "initial"}, layout=full_width())
         self.propose = w.Button(description=_("Send proposal"),
                                 tooltip=_("The facilitator reviews it before it is added"))
         self.save_draft.on_click(lambda _b: self._save(m.CardStatus.DRAFT))

@@ -8,20 +8,20 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from ..i18n import N_, format_number, format_percent, plural_translator, translator
+from ..i18n import format_number, format_percent, plural_translator, translator
 from ..io import reminders_csv
 from ..vocabulary import NOT_GIVEN
-from .common import Message, esc, guarded, tagged
+from .common import ConsultationView, Message, esc, guarded, tagged
+from .tabs import TABS, tab_index
 
 if TYPE_CHECKING:
-    import pandas as pd
-
+    from ..services.analysis import ConsultationAnalysis
     from ..store import Store
 
 __all__ = ["ParticipationPanel", "participation_counts"]
 
-#: Title of the roster's tab, named in the panel's hints (the msgid of ``TAB_TITLES``).
-_ROSTER_TAB = N_("Roster & invitations")
+#: Title of the roster's tab, named in the panel's hints (its msgid in the tabs' registry).
+_ROSTER_TAB = TABS[tab_index("roster")].title
 _NONE = "\u2013"
 
 
@@ -29,24 +29,27 @@ def _rate(responded: int, reached: int, language: str | None = None) -> str:
     return format_percent(responded / reached, language) if reached else _NONE
 
 
-def participation_counts(frame: pd.DataFrame) -> dict[str, int]:
-    """Return roster, invited, responded and reached counts of a members frame.
+def participation_counts(analysis: ConsultationAnalysis) -> dict[str, int]:
+    """Return the roster, invited, responded and reached counts of a consultation.
 
+    The first three are the analysis service's
+    (:attr:`~cop_widgets.services.analysis.ConsultationAnalysis.participation`).
     ``reached`` counts members with a working link or a submitted card: the response
     rate is ``responded / reached`` (a member whose link was revoked after answering
     still counts).
     """
-    invited = frame["invited"].astype(bool)
-    responded = frame["responded"].astype(bool)
+    overall = analysis.participation
+    frame = analysis.members
+    reached = frame["invited"].astype(bool) | frame["responded"].astype(bool)
     return {
-        "members": len(frame),
-        "invited": int(invited.sum()),
-        "responded": int(responded.sum()),
-        "reached": int((invited | responded).sum()),
+        "members": int(overall["roster"]),
+        "invited": int(overall["invited"]),
+        "responded": int(overall["responded"]),
+        "reached": int(reached.sum()),
     }
 
 
-class ParticipationPanel(w.VBox):
+class ParticipationPanel(ConsultationView, w.VBox):
     """Invited and responded counts of a consultation, overall and by attribute.
 
     In a consultation that is not anonymous, it also lists the invited members who have
@@ -67,6 +70,8 @@ class ParticipationPanel(w.VBox):
 
     Attributes
     ----------
+    consultation_id : int or None
+        The consultation watched; assigning another one redraws the panel for it.
     summary : ipywidgets.HTML
         The overall counts and response rate.
     by_attribute : ipywidgets.HTML
@@ -88,7 +93,6 @@ class ParticipationPanel(w.VBox):
                  **kwargs: Any):
         self.store = store
         self.base_url = base_url
-        self.consultation_id = consultation_id
         self.language = language
         self._ = _ = translator(language)
         self.ngettext = plural_translator(language)
@@ -117,6 +121,12 @@ class ParticipationPanel(w.VBox):
             w.HTML(tagged("h4", _("Reminders"))),
             self.reminder_button, self.reminder_links, self.reminder_download,
         ], **kwargs)
+        self.consultation_id = consultation_id  # draws it
+
+    def show_consultation(self) -> None:
+        """Draw the panel for :attr:`consultation_id`, without another one's reminders."""
+        self.message.clear()
+        self.reminder_links.value = self.reminder_download.value = ""
         self.refresh()
 
     # -- helpers ------------------------------------------------------------------------
@@ -137,11 +147,17 @@ class ParticipationPanel(w.VBox):
     # -- drawing ------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Read the roster and cards again and redraw the counts."""
+        """Read the roster and cards again and redraw the counts.
+
+        The counts and the groups flagged as under-represented are the analysis service's,
+        so they are the ones the export and ``cop-widgets analyze`` give.
+        """
+        from ..services.analysis import ConsultationAnalysis
+
         _ = self._
-        consultation = self.store.get_consultation(self.consultation_id)
-        frame = self.store.members_frame(self.consultation_id)
-        counts = participation_counts(frame)
+        analysis = ConsultationAnalysis(self.store, self.consultation_id)
+        frame = analysis.members
+        counts = participation_counts(analysis)
         roster_tab = _(_ROSTER_TAB)
         if not counts["members"]:
             self.summary.value = tagged("p", _(
@@ -165,8 +181,8 @@ class ParticipationPanel(w.VBox):
                                 "invited (a member whose link was revoked after answering "
                                 "still counts)."))
         )
-        self.by_attribute.value = self._groups(frame)
-        if consultation.anonymous:
+        self.by_attribute.value = self._groups(analysis)
+        if analysis.consultation.anonymous:
             self.not_responded.value = tagged("p", _(
                 "This consultation is anonymous: only counts are shown, never who has or has "
                 "not answered."))
@@ -183,11 +199,9 @@ class ParticipationPanel(w.VBox):
                 count=self._number(len(waiting)))
             self.not_responded.value = tagged("h4", heading) + f"<ul>{items}</ul>"
 
-    def _groups(self, frame: pd.DataFrame) -> str:
-        from ..analysis.representation import attribute_columns, representation
-
+    def _groups(self, analysis: ConsultationAnalysis) -> str:
         _ = self._
-        attributes = attribute_columns(frame)
+        attributes = analysis.attributes
         if not attributes:
             return tagged("p", _("Members have no attributes (role, region...), so there is "
                                  "no breakdown by group."))
@@ -195,7 +209,7 @@ class ParticipationPanel(w.VBox):
                  _("Share of roster"), _("Share of answers"), _("Gap (points)"), _("Note")]
         parts = []
         for attribute in attributes:
-            table = representation(frame, attribute)
+            table = analysis.representation(attribute)
             rows = []
             for group, r in table.iterrows():
                 if not r["invited"] and not r["responded"]:
@@ -248,7 +262,7 @@ class ParticipationPanel(w.VBox):
                 len(waiting)).format(count=self._number(len(waiting)))
         if waiting.empty:
             return self._("Every invited member has answered: no reminder needed.")
-        from ..paths import member_link
+        from ..links import member_link
 
         # the address first: a bad one must stop us before any old link is revoked
         base = self.base_url() if callable(self.base_url) else self.base_url

@@ -12,8 +12,8 @@ from .. import model as m
 from ..errors import ValidationError
 from ..i18n import format_datetime, format_number
 from ..io import links_csv, members_from_csv, parse_attributes, uploaded_text
-from ..paths import member_link
-from .common import FULL_WIDTH, esc, labelled, tagged
+from ..links import member_link
+from .common import esc, full_width, labelled, tagged
 from .editor import ConsultationEditor
 
 if TYPE_CHECKING:
@@ -41,9 +41,9 @@ class RosterEditor(ConsultationEditor):
         Language of the editor (``en``, ``fr``, ``es``); English by default. The CSV of
         links keeps its ``name,link`` header in every language (it is a file format).
     links_made : dict, optional
-        Links made earlier in this session for this consultation (member id to
-        ``(name, link)``), shown again and added to: the workbench keeps one per
-        consultation, so that opening another consultation loses no link shown once.
+        Links made earlier in this session, by consultation id, then member id to
+        ``(name, link)``: shown again and added to, so that opening another consultation
+        (in this editor or in a new one given the same dict) loses no link shown once.
 
     Attributes
     ----------
@@ -71,33 +71,36 @@ class RosterEditor(ConsultationEditor):
     def __init__(self, store: Store, consultation_id: int, base_url: str = DEFAULT_BASE_URL,
                  on_change: Callable[[], None] | None = None, *,
                  language: str | None = None,
-                 links_made: dict[int, tuple[str, str]] | None = None, **kwargs: Any):
+                 links_made: dict[int, dict[int, tuple[str, str]]] | None = None,
+                 **kwargs: Any):
         super().__init__(store, consultation_id, on_change, language=language, **kwargs)
         _ = self._
-        # member id -> (name, link): the links made in this session, never stored
-        self._fresh: dict[int, tuple[str, str]] = {} if links_made is None else links_made
+        # consultation id -> member id -> (name, link): links made in this session, never
+        # stored
+        self._links_made: dict[int, dict[int, tuple[str, str]]] = (
+            {} if links_made is None else links_made)
 
-        self.name = w.Text(layout=FULL_WIDTH)
-        self.email = w.Text(placeholder=_("name@example.org"), layout=FULL_WIDTH)
-        self.attributes = w.Text(placeholder=_("role=nurse; region=North"), layout=FULL_WIDTH)
+        self.name = w.Text(layout=full_width())
+        self.email = w.Text(placeholder=_("name@example.org"), layout=full_width())
+        self.attributes = w.Text(placeholder=_("role=nurse; region=North"), layout=full_width())
         self.add_button = w.Button(description=_("Add member"), icon="user-plus",
                                    button_style="primary")
         self.upload = w.FileUpload(accept=".csv,text/csv", multiple=False,
                                    description=_("Choose CSV file"))
         self.import_button = w.Button(description=_("Add members from CSV"), icon="upload")
         self.table = w.HTML()
-        self.base_url = w.Text(value=base_url, layout=FULL_WIDTH)
+        self.base_url = w.Text(value=base_url, layout=full_width())
         self.invite_all_button = w.Button(
             description=_("Create links for everyone not yet invited"),
             icon="link", button_style="primary", layout=w.Layout(width="auto"))
-        self.member_picker = w.Dropdown(options=[], layout=FULL_WIDTH)
+        self.member_picker = w.Dropdown(options=[], layout=full_width())
         self.new_link_button = w.Button(description=_("New link"), icon="refresh",
                                         tooltip=_("Create a new link for the chosen member; "
                                                   "their old link stops working"))
         self.revoke_button = w.Button(description=_("Revoke"), icon="ban",
                                       button_style="danger",
                                       tooltip=_("Stop the chosen member's link from working"))
-        self.links = w.Textarea(layout=w.Layout(width="100%", height="10em"),
+        self.links = w.Textarea(layout=full_width(height="10em"),
                                 placeholder=_("New links appear here."))
         self.download = w.HTML()
 
@@ -135,9 +138,14 @@ class RosterEditor(ConsultationEditor):
         self.connect({self.add_button: self.add_one, self.import_button: self.import_csv,
                       self.invite_all_button: self.invite_all,
                       self.new_link_button: self.new_link, self.revoke_button: self.revoke})
-        self.refresh()
+        self.consultation_id = consultation_id  # draws it
 
     # -- helpers ----------------------------------------------------------------------
+
+    @property
+    def _fresh(self) -> dict[int, tuple[str, str]]:
+        """The links made in this session for the consultation shown, by member id."""
+        return self._links_made.setdefault(self.consultation_id, {})
 
     def refresh(self) -> None:
         """Reload the roster and the state of every link from the store.

@@ -13,7 +13,7 @@ from ..errors import ValidationError
 from ..i18n import LANGUAGES, N_, format_datetime, translator
 from ..scales import SCALES
 from ..vocabulary import LANGUAGE_NAMES
-from .common import FULL_WIDTH, Message, esc, guarded, labelled, tagged
+from .common import ConsultationView, Message, esc, full_width, guarded, labelled, tagged
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -89,7 +89,7 @@ def status_in_words(consultation: m.Consultation, language: str | None = None) -
     return _("Closed: no more cards are accepted. You can open it again.")
 
 
-class ConsultationSettings(w.VBox):
+class ConsultationSettings(ConsultationView, w.VBox):
     """Settings and status of one consultation.
 
     Parameters
@@ -106,6 +106,8 @@ class ConsultationSettings(w.VBox):
 
     Attributes
     ----------
+    consultation_id : int or None
+        The consultation configured; assigning another one loads its settings.
     title, scale, anonymous, visibility, deadline_date, deadline_time, language
         The settings' widgets (the deadline is in UTC; an empty date means no deadline).
     save_button : ipywidgets.Button
@@ -125,7 +127,6 @@ class ConsultationSettings(w.VBox):
                  on_change: Callable[[m.Consultation], None] | None = None, *,
                  language: str | None = None, **kwargs: Any):
         self.store = store
-        self.consultation_id = consultation_id
         self.on_change = on_change
         self.ui_language = language
         self._ = _ = translator(language)
@@ -133,7 +134,7 @@ class ConsultationSettings(w.VBox):
             "title": _("Question put to the community"),
             "deadline_date": _("Deadline date (UTC, optional)")})
 
-        self.title = w.Text(layout=FULL_WIDTH)
+        self.title = w.Text(layout=full_width())
         self.scale = w.Dropdown(options=[(_(s.name), key) for key, s in SCALES.items()])
         self.scale_levels = w.HTML()
         self.anonymous = w.Checkbox(indent=False)
@@ -182,6 +183,11 @@ class ConsultationSettings(w.VBox):
             w.HBox([self.open_button, self.close_button, self.round_button]),
             self.message,
         ], **kwargs)
+        self.consultation_id = consultation_id  # loads it
+
+    def show_consultation(self) -> None:
+        """Fill the form with the settings of :attr:`consultation_id` (see :meth:`load`)."""
+        self.message.clear()
         self.load()
 
     # -- behaviour --------------------------------------------------------------------

@@ -11,7 +11,7 @@ from .. import model as m
 from ..errors import ValidationError
 from ..i18n import N_, format_number, translator
 from ..io import statements_from_csv, statements_from_text, uploaded_text
-from .common import FULL_WIDTH, esc, labelled, tagged
+from .common import esc, full_width, labelled, tagged
 from .editor import ConsultationEditor
 
 if TYPE_CHECKING:
@@ -148,7 +148,7 @@ class StatementsEditor(ConsultationEditor):
         self.import_csv_button = w.Button(description=_("Add statements from CSV"),
                                           icon="upload")
         self.pending_box = w.VBox()
-        self.withdrawn_picker = w.Dropdown(options=[], layout=FULL_WIDTH)
+        self.withdrawn_picker = w.Dropdown(options=[], layout=full_width())
         self.restore_button = w.Button(description=_("Put back on the card"), icon="undo")
 
         self.children = (
@@ -178,7 +178,7 @@ class StatementsEditor(ConsultationEditor):
         self.connect({self.add_button: self.add_one, self.import_text_button: self.import_text,
                       self.import_csv_button: self.import_csv,
                       self.restore_button: self.restore})
-        self.refresh()
+        self.consultation_id = consultation_id  # draws it
 
     # -- helpers ----------------------------------------------------------------------
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import ipywidgets as w
 import pytest
+from helpers import html_of
 
 from cop_widgets.demo import seed_demo
 from cop_widgets.store import Store
@@ -12,26 +12,15 @@ from cop_widgets.widgets.facilitator import FacilitatorWorkbench
 
 
 @pytest.fixture
-def demo(tmp_path):
+def anonymous_demo(tmp_path):
     store = Store(f"sqlite:///{tmp_path}/demo.db")
     seeded = seed_demo(store, members=24, silent=4)
     yield store, seeded
     store.close()
 
 
-def html_of(widget) -> str:
-    out = []
-    stack = [widget]
-    while stack:
-        x = stack.pop()
-        if isinstance(x, w.HTML):
-            out.append(x.value)
-        stack.extend(getattr(x, "children", ()))
-    return "\n".join(out)
-
-
-def test_dashboard_draws_every_section_with_text_alternatives(demo):
-    store, seeded = demo
+def test_dashboard_draws_every_section_with_text_alternatives(anonymous_demo):
+    store, seeded = anonymous_demo
     dash = DivergenceDashboard(store, seeded.consultation_id)
     assert dash.attribute_picker.value == "region"
     assert f"<strong>{len(seeded.responded)}</strong> of 24" in dash.summary.value
@@ -42,8 +31,8 @@ def test_dashboard_draws_every_section_with_text_alternatives(demo):
     assert "by role" in dash.comparison.value
 
 
-def test_dashboard_notices_new_cards(demo):
-    store, seeded = demo
+def test_dashboard_notices_new_cards(anonymous_demo):
+    store, seeded = anonymous_demo
     dash = DivergenceDashboard(store, seeded.consultation_id)
     assert dash.poll_once() is False
     silent = next(mid for mid in seeded.tokens if mid not in seeded.responded)
@@ -54,8 +43,8 @@ def test_dashboard_notices_new_cards(demo):
     assert f"<strong>{len(seeded.responded) + 1}</strong>" in dash.summary.value
 
 
-def test_dashboard_shows_no_names_and_escapes_text(demo):
-    store, seeded = demo
+def test_dashboard_shows_no_names_and_escapes_text(anonymous_demo):
+    store, seeded = anonymous_demo
     cid = seeded.consultation_id
     store.update_member(next(iter(seeded.tokens)), attributes={"role": "<img src=x>",
                                                               "region": "North"})
@@ -66,8 +55,8 @@ def test_dashboard_shows_no_names_and_escapes_text(demo):
         assert name not in text
 
 
-def test_empty_consultation_says_so(demo):
-    store, seeded = demo
+def test_empty_consultation_says_so(anonymous_demo):
+    store, seeded = anonymous_demo
     from cop_widgets import model as m
 
     other = store.add_consultation(m.Consultation(seeded.development_id, "Nothing yet"))
@@ -75,16 +64,16 @@ def test_empty_consultation_says_so(demo):
     assert "No positions submitted yet" in dash.divergence.value
 
 
-def test_workbench_builds_the_dashboard_when_its_tab_opens(demo):
-    store, seeded = demo
+def test_workbench_builds_the_dashboard_when_its_tab_opens(anonymous_demo):
+    store, seeded = anonymous_demo
     bench = FacilitatorWorkbench(store)
     assert bench.dashboard is None
     bench.tabs.selected_index = 5
     assert isinstance(bench.dashboard, DivergenceDashboard)
 
 
-def test_dashboard_shows_weighted_beside_raw(demo):
-    store, seeded = demo
+def test_dashboard_shows_weighted_beside_raw(anonymous_demo):
+    store, seeded = anonymous_demo
     dash = DivergenceDashboard(store, seeded.consultation_id, attribute="role")
     assert "Results weighted to the roster (by role)" in dash.weighted.value
     assert "Agree (weighted)" in dash.weighted.value
@@ -92,11 +81,11 @@ def test_dashboard_shows_weighted_beside_raw(demo):
 
 
 @pytest.mark.parametrize("anonymous", [True, False])
-def test_a_group_of_one_is_compared_only_when_named(demo, anonymous):
+def test_a_group_of_one_is_compared_only_when_named(anonymous_demo, anonymous):
     """In an anonymous consultation a group of one answering member is as good as a name."""
     from cop_widgets import model as m
 
-    store, seeded = demo
+    store, seeded = anonymous_demo
     cid = seeded.consultation_id
     store.update_consultation(cid, anonymous=anonymous)
     lone = store.add_member(m.Member(cid, "Lone Islander", attributes={
@@ -110,3 +99,49 @@ def test_a_group_of_one_is_compared_only_when_named(demo, anonymous):
     assert ("Islands" in dash.comparison.value) is not anonymous
     assert ("are left out of the comparison" in dash.comparison.value) is anonymous
     assert "North" in dash.comparison.value  # the larger groups stay
+
+
+def test_opinion_groups_are_the_services_with_their_sizes(anonymous_demo):
+    from cop_widgets.services.analysis import ConsultationAnalysis
+
+    store, seeded = anonymous_demo
+    cid = seeded.consultation_id
+    dash = DivergenceDashboard(store, cid)
+    analysis = ConsultationAnalysis(store, cid)
+    groups = analysis.groups()
+    assert groups.note is None  # the demo has opinion groups
+    html = dash.groups.value
+    assert "<h4>Opinion groups</h4>" in html
+    sizes = groups.labels.dropna().astype(int).value_counts()
+    assert len(sizes) >= 2
+    caption = html[html.index("<figcaption>"):html.index("</figcaption>")]
+    for group, size in sizes.items():
+        letter = chr(65 + group)
+        assert f"Group {letter} ({size} members)" in caption
+    apart = [chr(65 + int(g)) for g in analysis.representative(top=3)["group"].unique()]
+    assert apart  # every group shown with its statements comes from the service
+    for letter in apart:
+        assert f"What sets group {letter} apart:" in html
+    assert html.count("What sets group") == len(apart)
+
+
+def test_no_opinion_groups_says_why(anonymous_demo):
+    from cop_widgets import model as m
+
+    store, seeded = anonymous_demo
+    cid = seeded.consultation_id
+    # two members answering: too few for opinion groups
+    other = store.add_consultation(m.Consultation(seeded.development_id, "Few", anonymous=False))
+    statements = store.add_statements([m.Statement(other.id, t) for t in ("One", "Two", "Three")])
+    members = store.add_members([m.Member(other.id, n) for n in ("Ana", "Bo")])
+    tokens = [store.add_invitation(mb.id)[1] for mb in members]
+    store.open_consultation(other.id)
+    for token, stance in zip(tokens, (1, 5), strict=True):
+        store.save_card(other.id, token, [m.StanceResponse(s.id, stance) for s in statements],
+                        status="submitted")
+    dash = DivergenceDashboard(store, other.id)
+    html = dash.groups.value
+    assert html.startswith("<h4>Opinion groups</h4><p>There are too few members for opinion "
+                           "groups: 2 answered enough statements")
+    assert "<svg" not in html and "What sets group" not in html
+    assert cid != other.id

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 
+import helpers
 import pytest
 
 from cop_widgets import model as m
@@ -25,7 +26,7 @@ from cop_widgets.widgets.participation import ParticipationPanel
 
 
 @pytest.fixture
-def demo(tmp_path):
+def named_demo(tmp_path):
     store = Store(f"sqlite:///{tmp_path}/demo.db")
     seeded = seed_demo(store, members=20, silent=4, anonymous=False)
     yield store, seeded
@@ -37,8 +38,8 @@ def test_the_group_of_members_who_gave_no_value_is_the_analysis_one():
 
 
 @pytest.mark.parametrize("language", ["fr", "es"])
-def test_participation_panel_in_a_language(demo, language):
-    store, seeded = demo
+def test_participation_panel_in_a_language(named_demo, language):
+    store, seeded = named_demo
     store.update_member(next(iter(seeded.tokens)), attributes={"role": "tutor"})
     _ = translator(language)
     panel = ParticipationPanel(store, seeded.consultation_id, language=language)
@@ -80,8 +81,8 @@ def test_anonymous_reminder_count_in_the_singular(tmp_path):
 
 
 @pytest.mark.parametrize("language", ["fr", "es"])
-def test_dashboard_in_a_language_draws_its_charts_in_it(demo, language):
-    store, seeded = demo
+def test_dashboard_in_a_language_draws_its_charts_in_it(named_demo, language):
+    store, seeded = named_demo
     _ = translator(language)
     dash = DivergenceDashboard(store, seeded.consultation_id, language=language)
     assert dash.attribute_picker.description == _("Compare by")
@@ -102,16 +103,16 @@ def test_dashboard_in_a_language_draws_its_charts_in_it(demo, language):
     assert "Where the community agrees and splits" not in drawn
 
 
-def test_dashboard_in_english_marks_nothing(demo):
-    store, seeded = demo
+def test_dashboard_in_english_marks_nothing(named_demo):
+    store, seeded = named_demo
     dash = DivergenceDashboard(store, seeded.consultation_id)
     for section in (dash.divergence, dash.comparison, dash.weighted, dash.participation):
         assert "lang=" not in section.value
 
 
 @pytest.mark.parametrize("language", ["fr", "es"])
-def test_drafting_desk_in_a_language(demo, language, tmp_path):
-    store, seeded = demo
+def test_drafting_desk_in_a_language(named_demo, language, tmp_path):
+    store, seeded = named_demo
     cid = seeded.consultation_id
     _ = translator(language)
     desk = DraftEditor(store, cid, export_dir=tmp_path, language=language)
@@ -149,13 +150,13 @@ def test_links_csv_keeps_formulas_as_text():
     assert links_csv([("=HYPERLINK(1)", "http://x")]) == "name,link\n'=HYPERLINK(1),http://x\n"
 
 
-def test_a_french_workbench_says_what_went_wrong_in_french(demo, helpers):
+def test_a_french_workbench_says_what_went_wrong_in_french(named_demo):
     from cop_widgets.widgets.roster import RosterEditor
     from cop_widgets.widgets.settings import ConsultationSettings
     from cop_widgets.widgets.statements import StatementsEditor
 
     upload_value = helpers.upload_value
-    store, seeded = demo
+    store, seeded = named_demo
     cid = seeded.consultation_id
     roster = RosterEditor(store, cid, language="fr")
     roster.import_button.click()

@@ -1,3 +1,5 @@
+import helpers
+
 from cop_widgets import model as m
 from cop_widgets.widgets.participation import ParticipationPanel
 
@@ -10,17 +12,17 @@ PEOPLE = [
 ]
 
 
-def _setup(store, development, anonymous):
-    c = store.add_consultation(m.Consultation(development.id, "Q", anonymous=anonymous))
-    [s] = store.add_statements([m.Statement(c.id, "S")])
-    members = store.add_members([m.Member(c.id, n, attributes=a) for n, a in PEOPLE])
-    tokens = {mb.name: store.add_invitation(mb.id)[1] for mb in members[:4]}
-    store.open_consultation(c.id)
+def _setup(sqlite_store, development, anonymous):
+    c = sqlite_store.add_consultation(m.Consultation(development.id, "Q", anonymous=anonymous))
+    [s] = sqlite_store.add_statements([m.Statement(c.id, "S")])
+    members = sqlite_store.add_members([m.Member(c.id, n, attributes=a) for n, a in PEOPLE])
+    tokens = {mb.name: sqlite_store.add_invitation(mb.id)[1] for mb in members[:4]}
+    sqlite_store.open_consultation(c.id)
     return c, s, tokens
 
 
-def _answer(store, c, s, token, status="submitted"):
-    store.save_card(c.id, token, [{"statement_id": s.id, "stance": 4}], status=status)
+def _answer(sqlite_store, c, s, token, status="submitted"):
+    sqlite_store.save_card(c.id, token, [{"statement_id": s.id, "stance": 4}], status=status)
 
 
 def _row(html, group):
@@ -30,13 +32,13 @@ def _row(html, group):
     return [cell.split("</td>")[0] for cell in row.split("<td>")[1:]]
 
 
-def test_counts_overall_and_by_attribute(store, development):
-    c, s, tokens = _setup(store, development, anonymous=False)
-    _answer(store, c, s, tokens["Ana Alves"])
-    _answer(store, c, s, tokens["Chidi Okafor"])
-    _answer(store, c, s, tokens["Bo Berg"], status="draft")  # a draft is not an answer
+def test_counts_overall_and_by_attribute(sqlite_store, development):
+    c, s, tokens = _setup(sqlite_store, development, anonymous=False)
+    _answer(sqlite_store, c, s, tokens["Ana Alves"])
+    _answer(sqlite_store, c, s, tokens["Chidi Okafor"])
+    _answer(sqlite_store, c, s, tokens["Bo Berg"], status="draft")  # a draft is not an answer
 
-    panel = ParticipationPanel(store, c.id)
+    panel = ParticipationPanel(sqlite_store, c.id)
     summary = panel.summary.value
     assert _row(summary, "On the roster") == ["5"]
     assert _row(summary, "Invited (working link)") == ["4"]
@@ -59,25 +61,25 @@ def test_counts_overall_and_by_attribute(store, development):
     assert "Ana Alves" not in waiting and "Eve Ek" not in waiting  # Eve is not invited
 
 
-def test_refresh_button_and_method(store, development):
-    c, s, tokens = _setup(store, development, anonymous=False)
-    panel = ParticipationPanel(store, c.id)
+def test_refresh_button_and_method(sqlite_store, development):
+    c, s, tokens = _setup(sqlite_store, development, anonymous=False)
+    panel = ParticipationPanel(sqlite_store, c.id)
     assert _row(panel.summary.value, "Responded (submitted a card)") == ["0"]
-    _answer(store, c, s, tokens["Ana Alves"])
+    _answer(sqlite_store, c, s, tokens["Ana Alves"])
     panel.refresh_button.click()
     assert panel.message.kind == "ok", panel.message.text
     assert _row(panel.summary.value, "Responded (submitted a card)") == ["1"]
     for name in ("Bo Berg", "Chidi Okafor", "Dana Diaz"):
-        _answer(store, c, s, tokens[name])
+        _answer(sqlite_store, c, s, tokens[name])
     panel.refresh()
     assert _row(panel.summary.value, "Response rate") == ["100%"]
     assert "Every invited member has answered" in panel.not_responded.value
 
 
-def test_anonymous_shows_counts_only(store, development, helpers):
-    c, s, tokens = _setup(store, development, anonymous=True)
-    _answer(store, c, s, tokens["Ana Alves"])
-    panel = ParticipationPanel(store, c.id)
+def test_anonymous_shows_counts_only(sqlite_store, development):
+    c, s, tokens = _setup(sqlite_store, development, anonymous=True)
+    _answer(sqlite_store, c, s, tokens["Ana Alves"])
+    panel = ParticipationPanel(sqlite_store, c.id)
     html = " ".join(helpers.html_values(panel))
     for name, _attrs in PEOPLE:
         assert name not in html
@@ -85,7 +87,26 @@ def test_anonymous_shows_counts_only(store, development, helpers):
     assert _row(panel.summary.value, "Responded (submitted a card)") == ["1"]
 
 
-def test_empty_roster(store, development):
-    c = store.add_consultation(m.Consultation(development.id, "Q"))
-    panel = ParticipationPanel(store, c.id)
+def test_empty_roster(sqlite_store, development):
+    c = sqlite_store.add_consultation(m.Consultation(development.id, "Q"))
+    panel = ParticipationPanel(sqlite_store, c.id)
     assert "No member on the roster" in panel.summary.value
+
+
+def test_flags_the_groups_the_analysis_service_flags(sqlite_store, development, monkeypatch):
+    """The panel reads the service's rule, so it flags what the export and the CLI flag."""
+    from cop_widgets.model.policies import RepresentationRule
+    from cop_widgets.services import analysis as service
+
+    c, s, tokens = _setup(sqlite_store, development, anonymous=False)
+    _answer(sqlite_store, c, s, tokens["Ana Alves"])
+    _answer(sqlite_store, c, s, tokens["Chidi Okafor"])
+    # a laxer rule than the default one, which flags the doctors (see above)
+    monkeypatch.setattr(service, "RepresentationRule",
+                        lambda: RepresentationRule(max_gap_points=50.0, min_rate_ratio=0.0))
+    flagged = service.ConsultationAnalysis(sqlite_store, c.id).under_represented()
+    assert flagged["role"] == []
+    groups = ParticipationPanel(sqlite_store, c.id).by_attribute.value
+    role = groups[groups.index("By role"):]
+    assert _row(role, "doctor")[-1] == "no answer yet from this group"
+    assert "under-represented" not in groups

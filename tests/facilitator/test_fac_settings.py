@@ -5,15 +5,15 @@ from cop_widgets.scales import SCALES
 from cop_widgets.widgets.settings import ConsultationSettings, new_consultation
 
 
-def test_new_consultation_helper(store, development):
-    c = new_consultation(store, development.id, "What do we say?")
+def test_new_consultation_helper(sqlite_store, development):
+    c = new_consultation(sqlite_store, development.id, "What do we say?")
     assert c.id and c.status is m.ConsultationStatus.DRAFT
-    assert store.get_consultation(c.id).title == "What do we say?"
+    assert sqlite_store.get_consultation(c.id).title == "What do we say?"
 
 
-def test_form_shows_stored_settings(store, consultation):
-    form = ConsultationSettings(store, consultation.id)
-    assert form.title.value == consultation.title
+def test_form_shows_stored_settings(sqlite_store, draft_consultation):
+    form = ConsultationSettings(sqlite_store, draft_consultation.id)
+    assert form.title.value == draft_consultation.title
     assert form.scale.value == "likert5"
     assert form.anonymous.value is False
     assert form.visibility.label == "after they submit"
@@ -23,8 +23,8 @@ def test_form_shows_stored_settings(store, consultation):
     assert "Strongly agree" in form.scale_levels.value
 
 
-def test_save_settings(store, consultation):
-    form = ConsultationSettings(store, consultation.id)
+def test_save_settings(sqlite_store, draft_consultation):
+    form = ConsultationSettings(sqlite_store, draft_consultation.id)
     form.scale.value = "kaner8"
     assert "Veto" in form.scale_levels.value
     form.anonymous.value = True
@@ -36,117 +36,119 @@ def test_save_settings(store, consultation):
     form.save_button.click()
     assert form.message.kind == "ok", form.message.text
 
-    saved = store.get_consultation(consultation.id)
+    saved = sqlite_store.get_consultation(draft_consultation.id)
     assert saved.scale == "kaner8" and saved.anonymous is True
     assert saved.visibility is m.Visibility.AFTER_CLOSE
     assert saved.deadline == dt.datetime(2030, 6, 30, 17, 30, tzinfo=dt.timezone.utc)
     assert saved.language == "fr" and saved.title == "Notre r\u00e9ponse"
     assert "2030-06-30 17:30 UTC" in form.status.value
 
-    again = ConsultationSettings(store, consultation.id)
+    again = ConsultationSettings(sqlite_store, draft_consultation.id)
     assert again.deadline_date.value == dt.date(2030, 6, 30)
     assert again.deadline_time.value == dt.time(17, 30)
 
     again.deadline_date.value = None  # no deadline
     again.save_button.click()
-    assert store.get_consultation(consultation.id).deadline is None
+    assert sqlite_store.get_consultation(draft_consultation.id).deadline is None
 
 
-def test_deadline_without_time_is_end_of_day(store, consultation):
-    form = ConsultationSettings(store, consultation.id)
+def test_deadline_without_time_is_end_of_day(sqlite_store, draft_consultation):
+    form = ConsultationSettings(sqlite_store, draft_consultation.id)
     form.deadline_date.value = dt.date(2030, 1, 2)
     form.deadline_time.value = None
     form.save_button.click()
-    assert store.get_consultation(consultation.id).deadline == dt.datetime(
+    assert sqlite_store.get_consultation(draft_consultation.id).deadline == dt.datetime(
         2030, 1, 2, 23, 59, tzinfo=dt.timezone.utc)
 
 
-def test_past_deadline_is_saved_with_a_note(store, consultation):
-    form = ConsultationSettings(store, consultation.id)
+def test_past_deadline_is_saved_with_a_note(sqlite_store, draft_consultation):
+    form = ConsultationSettings(sqlite_store, draft_consultation.id)
     form.deadline_date.value = dt.date(2000, 1, 1)
     form.save_button.click()
     assert form.message.kind == "ok" and "already passed" in form.message.text
 
 
-def test_invalid_title_is_refused(store, consultation):
-    form = ConsultationSettings(store, consultation.id)
+def test_invalid_title_is_refused(sqlite_store, draft_consultation):
+    form = ConsultationSettings(sqlite_store, draft_consultation.id)
     form.title.value = ""
     form.scale.value = "agree_disagree"
     form.save_button.click()
     assert form.message.kind == "error"
     assert form.message.text == "Question put to the community: must not be empty"
-    assert store.get_consultation(consultation.id).scale == "likert5"
+    assert sqlite_store.get_consultation(draft_consultation.id).scale == "likert5"
 
 
-def test_open_refused_without_statements(store, consultation):
-    form = ConsultationSettings(store, consultation.id)
+def test_open_refused_without_statements(sqlite_store, draft_consultation):
+    form = ConsultationSettings(sqlite_store, draft_consultation.id)
     form.open_button.click()
     assert form.message.kind == "error"
     assert "status" in form.message.text and "accepted statement" in form.message.text
-    assert store.get_consultation(consultation.id).status is m.ConsultationStatus.DRAFT
+    assert sqlite_store.get_consultation(draft_consultation.id).status is m.ConsultationStatus.DRAFT
 
 
-def test_open_and_close(store, consultation):
-    store.add_statement(m.Statement(consultation.id, "S"))
-    form = ConsultationSettings(store, consultation.id)
+def test_open_and_close(sqlite_store, draft_consultation):
+    sqlite_store.add_statement(m.Statement(draft_consultation.id, "S"))
+    form = ConsultationSettings(sqlite_store, draft_consultation.id)
     assert form.close_button.disabled and not form.open_button.disabled
     form.open_button.click()
     assert form.message.kind == "ok", form.message.text
-    assert store.get_consultation(consultation.id).status is m.ConsultationStatus.OPEN
+    assert sqlite_store.get_consultation(draft_consultation.id).status is m.ConsultationStatus.OPEN
     assert "Open: members can fill in" in form.status.value
     assert form.open_button.disabled and not form.close_button.disabled
 
     form.close_button.click()
-    assert store.get_consultation(consultation.id).status is m.ConsultationStatus.CLOSED
+    closed = sqlite_store.get_consultation(draft_consultation.id)
+    assert closed.status is m.ConsultationStatus.CLOSED
     assert "Closed" in form.status.value
     assert form.open_button.description == "Open again"
     form.open_button.click()
-    assert store.get_consultation(consultation.id).status is m.ConsultationStatus.OPEN
+    assert sqlite_store.get_consultation(draft_consultation.id).status is m.ConsultationStatus.OPEN
 
 
-def test_scale_change_refused_after_cards(store, consultation):
-    [statement] = store.add_statements([m.Statement(consultation.id, "S")])
-    member = store.add_member(m.Member(consultation.id, "Ana"))
-    _inv, token = store.add_invitation(member.id)
-    store.open_consultation(consultation.id)
-    store.save_card(consultation.id, token, [{"statement_id": statement.id, "stance": 5}])
+def test_scale_change_refused_after_cards(sqlite_store, draft_consultation):
+    [statement] = sqlite_store.add_statements([m.Statement(draft_consultation.id, "S")])
+    member = sqlite_store.add_member(m.Member(draft_consultation.id, "Ana"))
+    _inv, token = sqlite_store.add_invitation(member.id)
+    sqlite_store.open_consultation(draft_consultation.id)
+    sqlite_store.save_card(draft_consultation.id, token,
+                           [{"statement_id": statement.id, "stance": 5}])
 
     changes = []
-    form = ConsultationSettings(store, consultation.id, on_change=changes.append)
+    form = ConsultationSettings(sqlite_store, draft_consultation.id, on_change=changes.append)
     form.scale.value = "agree_disagree"
     form.language.value = "es"
     form.save_button.click()
     assert form.message.kind == "error"
     assert "scale" in form.message.text and "cannot change" in form.message.text
-    stored = store.get_consultation(consultation.id)
+    stored = sqlite_store.get_consultation(draft_consultation.id)
     assert stored.scale == "likert5" and stored.language == "en"  # nothing half-written
     assert changes == []
 
 
-def test_next_round_on_a_draft_writes_nothing(store, consultation):
-    form = ConsultationSettings(store, consultation.id)
+def test_next_round_on_a_draft_writes_nothing(sqlite_store, draft_consultation):
+    form = ConsultationSettings(sqlite_store, draft_consultation.id)
     for _ in range(2):
         form.round_button.click()
         assert form.message.kind == "error" and "open this draft first" in form.message.text
-    assert [r.number for r in store.list_rounds(consultation.id)] == [1]
-    assert store.get_consultation(consultation.id).status is m.ConsultationStatus.DRAFT
+    assert [r.number for r in sqlite_store.list_rounds(draft_consultation.id)] == [1]
+    assert sqlite_store.get_consultation(draft_consultation.id).status is m.ConsultationStatus.DRAFT
 
 
-def test_open_refused_when_the_deadline_has_passed(store, consultation):
-    store.add_statement(m.Statement(consultation.id, "S"))
-    form = ConsultationSettings(store, consultation.id)
+def test_open_refused_when_the_deadline_has_passed(sqlite_store, draft_consultation):
+    sqlite_store.add_statement(m.Statement(draft_consultation.id, "S"))
+    form = ConsultationSettings(sqlite_store, draft_consultation.id)
     form.deadline_date.value = dt.date(2001, 1, 1)
     form.save_button.click()
     form.open_button.click()
     assert form.message.kind == "error"
     assert "deadline" in form.message.text and "later deadline" in form.message.text
-    assert store.get_consultation(consultation.id).status is m.ConsultationStatus.DRAFT
+    assert sqlite_store.get_consultation(draft_consultation.id).status is m.ConsultationStatus.DRAFT
 
 
-def test_deadline_time_without_a_date_is_refused(store, consultation):
-    form = ConsultationSettings(store, consultation.id)
+def test_deadline_time_without_a_date_is_refused(sqlite_store, draft_consultation):
+    form = ConsultationSettings(sqlite_store, draft_consultation.id)
     form.deadline_time.value = dt.time(17, 0)
     form.title.value = "A changed question"
     form.save_button.click()
     assert form.message.kind == "error" and "Deadline date" in form.message.text
-    assert store.get_consultation(consultation.id).title == "How should we respond?"
+    assert sqlite_store.get_consultation(draft_consultation.id).title == "How should we respond?"

@@ -1,179 +1,186 @@
+import helpers
+
 from cop_widgets import model as m
 from cop_widgets.widgets.statements import StatementsEditor
 
 
-def texts(store, consultation_id, states=(m.ModerationState.ACCEPTED,)):
-    return [s.text for s in store.list_statements(consultation_id, states=states)]
+def texts(sqlite_store, consultation_id, states=(m.ModerationState.ACCEPTED,)):
+    return [s.text for s in sqlite_store.list_statements(consultation_id, states=states)]
 
 
-def test_add_one(store, consultation):
-    editor = StatementsEditor(store, consultation.id)
+def test_add_one(sqlite_store, draft_consultation):
+    editor = StatementsEditor(sqlite_store, draft_consultation.id)
     assert editor.rows == []
     editor.new_text.value = "Phase it in over two years."
     editor.add_button.click()
     assert editor.message.kind == "ok", editor.message.text
-    assert texts(store, consultation.id) == ["Phase it in over two years."]
+    assert texts(sqlite_store, draft_consultation.id) == ["Phase it in over two years."]
     assert [r.text.value for r in editor.rows] == ["Phase it in over two years."]
     assert editor.new_text.value == ""
 
 
-def test_add_empty_is_refused(store, consultation):
-    editor = StatementsEditor(store, consultation.id)
+def test_add_empty_is_refused(sqlite_store, draft_consultation):
+    editor = StatementsEditor(sqlite_store, draft_consultation.id)
     editor.new_text.value = "  "
     editor.add_button.click()
     assert editor.message.kind == "error" and "statement: must not be empty" in editor.message.text
-    assert texts(store, consultation.id, states=None) == []
+    assert texts(sqlite_store, draft_consultation.id, states=None) == []
 
 
-def test_edit_text(store, consultation):
-    store.add_statements([m.Statement(consultation.id, "Old words")])
-    editor = StatementsEditor(store, consultation.id)
+def test_edit_text(sqlite_store, draft_consultation):
+    sqlite_store.add_statements([m.Statement(draft_consultation.id, "Old words")])
+    editor = StatementsEditor(sqlite_store, draft_consultation.id)
     editor.rows[0].text.value = "New words"
     editor.rows[0].save_button.click()
     assert editor.message.kind == "ok", editor.message.text
-    assert texts(store, consultation.id) == ["New words"]
+    assert texts(sqlite_store, draft_consultation.id) == ["New words"]
 
 
-def test_edit_refused_once_answered(store, consultation):
-    [statement] = store.add_statements([m.Statement(consultation.id, "Answered")])
-    member = store.add_member(m.Member(consultation.id, "Ana"))
-    _inv, token = store.add_invitation(member.id)
-    store.open_consultation(consultation.id)
-    store.save_card(consultation.id, token, [{"statement_id": statement.id, "stance": 4}])
+def test_edit_refused_once_answered(sqlite_store, draft_consultation):
+    [statement] = sqlite_store.add_statements([m.Statement(draft_consultation.id, "Answered")])
+    member = sqlite_store.add_member(m.Member(draft_consultation.id, "Ana"))
+    _inv, token = sqlite_store.add_invitation(member.id)
+    sqlite_store.open_consultation(draft_consultation.id)
+    sqlite_store.save_card(draft_consultation.id, token,
+                           [{"statement_id": statement.id, "stance": 4}])
 
-    editor = StatementsEditor(store, consultation.id)
+    editor = StatementsEditor(sqlite_store, draft_consultation.id)
     editor.rows[0].text.value = "Changed"
     editor.rows[0].save_button.click()
     assert editor.message.kind == "error"
     assert "cannot change once members have answered" in editor.message.text
-    assert texts(store, consultation.id) == ["Answered"]
+    assert texts(sqlite_store, draft_consultation.id) == ["Answered"]
 
 
-def test_reorder(store, consultation):
-    store.add_statements([m.Statement(consultation.id, t) for t in ("A", "B", "C")])
-    editor = StatementsEditor(store, consultation.id)
+def test_reorder(sqlite_store, draft_consultation):
+    sqlite_store.add_statements([m.Statement(draft_consultation.id, t) for t in ("A", "B", "C")])
+    editor = StatementsEditor(sqlite_store, draft_consultation.id)
     assert editor.rows[0].up_button.disabled and editor.rows[2].down_button.disabled
     editor.rows[2].up_button.click()
-    assert texts(store, consultation.id) == ["A", "C", "B"]
+    assert texts(sqlite_store, draft_consultation.id) == ["A", "C", "B"]
     editor.rows[0].down_button.click()
-    assert texts(store, consultation.id) == ["C", "A", "B"]
+    assert texts(sqlite_store, draft_consultation.id) == ["C", "A", "B"]
     assert [r.text.value for r in editor.rows] == ["C", "A", "B"]
     assert editor.rows[0].text.description == "Statement 1"
 
 
-def test_withdraw_and_restore(store, consultation):
-    store.add_statements([m.Statement(consultation.id, t) for t in ("A", "B")])
-    editor = StatementsEditor(store, consultation.id)
+def test_withdraw_and_restore(sqlite_store, draft_consultation):
+    sqlite_store.add_statements([m.Statement(draft_consultation.id, t) for t in ("A", "B")])
+    editor = StatementsEditor(sqlite_store, draft_consultation.id)
     editor.rows[0].withdraw_button.click()
-    assert texts(store, consultation.id) == ["B"]
-    assert texts(store, consultation.id, [m.ModerationState.WITHDRAWN]) == ["A"]
+    assert texts(sqlite_store, draft_consultation.id) == ["B"]
+    assert texts(sqlite_store, draft_consultation.id, [m.ModerationState.WITHDRAWN]) == ["A"]
     assert len(editor.rows) == 1
     assert len(editor.withdrawn_picker.options) == 1
 
     editor.restore_button.click()
     assert editor.message.kind == "ok", editor.message.text
-    assert sorted(texts(store, consultation.id)) == ["A", "B"]
+    assert sorted(texts(sqlite_store, draft_consultation.id)) == ["A", "B"]
     assert editor.restore_button.disabled
 
 
-def test_import_pasted_text(store, consultation):
-    editor = StatementsEditor(store, consultation.id)
+def test_import_pasted_text(sqlite_store, draft_consultation):
+    editor = StatementsEditor(sqlite_store, draft_consultation.id)
     editor.paste.value = "First\n\n  Second  \nThird\n"
     editor.import_text_button.click()
     assert editor.message.kind == "ok", editor.message.text
     assert "3 statements" in editor.message.text
-    assert texts(store, consultation.id) == ["First", "Second", "Third"]
+    assert texts(sqlite_store, draft_consultation.id) == ["First", "Second", "Third"]
     assert editor.paste.value == ""
 
 
-def test_import_pasted_text_all_or_nothing(store, consultation):
-    editor = StatementsEditor(store, consultation.id)
+def test_import_pasted_text_all_or_nothing(sqlite_store, draft_consultation):
+    editor = StatementsEditor(sqlite_store, draft_consultation.id)
     editor.paste.value = "Fine\n" + "x" * 501 + "\nAlso fine"
     editor.import_text_button.click()
     assert editor.message.kind == "error"
     assert "line 2" in editor.message.text and "500" in editor.message.text
-    assert texts(store, consultation.id, states=None) == []
+    assert texts(sqlite_store, draft_consultation.id, states=None) == []
     assert editor.paste.value.startswith("Fine")  # kept for fixing
 
 
-def test_import_csv_statement_column(store, consultation, helpers):
-    editor = StatementsEditor(store, consultation.id)
+def test_import_csv_statement_column(sqlite_store, draft_consultation):
+    editor = StatementsEditor(sqlite_store, draft_consultation.id)
     editor.upload.value = helpers.upload_value(
         'id,Statement\n1,"Train us first, then change"\n\n2,Fund it properly\n')
     editor.import_csv_button.click()
     assert editor.message.kind == "ok", editor.message.text
     assert "Statement" in editor.message.text
-    assert texts(store, consultation.id) == ["Train us first, then change", "Fund it properly"]
+    assert texts(sqlite_store, draft_consultation.id) == ["Train us first, then change",
+                                                          "Fund it properly"]
     assert editor.upload.value == ()
 
 
-def test_import_csv_first_column_and_bom(store, consultation, helpers):
-    editor = StatementsEditor(store, consultation.id)
+def test_import_csv_first_column_and_bom(sqlite_store, draft_consultation):
+    editor = StatementsEditor(sqlite_store, draft_consultation.id)
     editor.upload.value = helpers.upload_value("\ufeffProposals,notes\nOne,x\nTwo,y\n")
     editor.import_csv_button.click()
     assert editor.message.kind == "ok", editor.message.text
-    assert texts(store, consultation.id) == ["One", "Two"]
+    assert texts(sqlite_store, draft_consultation.id) == ["One", "Two"]
 
 
-def test_import_csv_bad_line_writes_nothing(store, consultation, helpers):
-    editor = StatementsEditor(store, consultation.id)
+def test_import_csv_bad_line_writes_nothing(sqlite_store, draft_consultation):
+    editor = StatementsEditor(sqlite_store, draft_consultation.id)
     editor.upload.value = helpers.upload_value("text,notes\nGood one,a\n,b\nAnother,c\n")
     editor.import_csv_button.click()
     assert editor.message.kind == "error"
     assert "CSV line 3" in editor.message.text and "must not be empty" in editor.message.text
-    assert texts(store, consultation.id, states=None) == []
+    assert texts(sqlite_store, draft_consultation.id, states=None) == []
 
 
-def test_import_csv_without_file_or_not_utf8(store, consultation, helpers):
-    editor = StatementsEditor(store, consultation.id)
+def test_import_csv_without_file_or_not_utf8(sqlite_store, draft_consultation):
+    editor = StatementsEditor(sqlite_store, draft_consultation.id)
     editor.import_csv_button.click()
     assert editor.message.kind == "error" and "choose a file" in editor.message.text
     editor.upload.value = helpers.upload_value("text\nCaf\xe9\n".encode("latin-1"))
     editor.import_csv_button.click()
     assert editor.message.kind == "error" and "UTF-8" in editor.message.text
-    assert texts(store, consultation.id, states=None) == []
+    assert texts(sqlite_store, draft_consultation.id, states=None) == []
 
 
-def _proposal(store, consultation, name="Bo Berg", text="Pay for the training"):
-    member = store.add_member(m.Member(consultation.id, name))
-    _inv, token = store.add_invitation(member.id)
-    store.update_consultation(consultation.id, status="open")  # members propose while open
-    return store.propose_statement(consultation.id, token, text)
+def _proposal(sqlite_store, draft_consultation, name="Bo Berg", text="Pay for the training"):
+    member = sqlite_store.add_member(m.Member(draft_consultation.id, name))
+    _inv, token = sqlite_store.add_invitation(member.id)
+    # members propose while it is open
+    sqlite_store.update_consultation(draft_consultation.id, status="open")
+    return sqlite_store.propose_statement(draft_consultation.id, token, text)
 
 
-def test_moderation_accept_and_reject(store, consultation):
-    store.add_statement(m.Statement(consultation.id, "Facilitator's"))
-    first = _proposal(store, consultation, "Bo Berg", "Pay for the training")
-    _proposal(store, consultation, "Ana Alves", "Spam")
-    editor = StatementsEditor(store, consultation.id)
+def test_moderation_accept_and_reject(sqlite_store, draft_consultation):
+    sqlite_store.add_statement(m.Statement(draft_consultation.id, "Facilitator's"))
+    first = _proposal(sqlite_store, draft_consultation, "Bo Berg", "Pay for the training")
+    _proposal(sqlite_store, draft_consultation, "Ana Alves", "Spam")
+    editor = StatementsEditor(sqlite_store, draft_consultation.id)
     assert [r.statement.id for r in editor.pending_rows][0] == first.id
     html = editor.pending_rows[0].children[0].value
     assert "Bo Berg" in html
 
     editor.pending_rows[0].accept_button.click()
-    assert texts(store, consultation.id) == ["Facilitator's", "Pay for the training"]
+    assert texts(sqlite_store, draft_consultation.id) == ["Facilitator's", "Pay for the training"]
     assert len(editor.pending_rows) == 1
     editor.pending_rows[0].reject_button.click()
-    assert texts(store, consultation.id, [m.ModerationState.REJECTED]) == ["Spam"]
+    assert texts(sqlite_store, draft_consultation.id, [m.ModerationState.REJECTED]) == ["Spam"]
     assert editor.pending_rows == []
 
 
-def test_moderation_hides_proposer_when_anonymous(store, consultation, helpers):
-    store.update_consultation(consultation.id, anonymous=True)
-    _proposal(store, consultation, "Bo Berg")
-    editor = StatementsEditor(store, consultation.id)
+def test_moderation_hides_proposer_when_anonymous(sqlite_store, draft_consultation):
+    sqlite_store.update_consultation(draft_consultation.id, anonymous=True)
+    _proposal(sqlite_store, draft_consultation, "Bo Berg")
+    editor = StatementsEditor(sqlite_store, draft_consultation.id)
     assert len(editor.pending_rows) == 1
     assert not any("Bo Berg" in v for v in helpers.html_values(editor))
     assert "a member" in editor.pending_rows[0].children[0].value
 
 
-def test_an_unsaved_edit_survives_work_on_another_row(store, consultation):
-    store.add_statements([m.Statement(consultation.id, t) for t in ("One", "Two", "Three")])
-    editor = StatementsEditor(store, consultation.id)
+def test_an_unsaved_edit_survives_work_on_another_row(sqlite_store, draft_consultation):
+    sqlite_store.add_statements([m.Statement(draft_consultation.id, t)
+                                 for t in ("One", "Two", "Three")])
+    editor = StatementsEditor(sqlite_store, draft_consultation.id)
     editor.rows[2].text.value = "Three, reworded but not saved"
     editor.rows[0].down_button.click()
     assert editor.message.kind == "ok", editor.message.text
-    assert texts(store, consultation.id) == ["Two", "One", "Three"]
+    assert texts(sqlite_store, draft_consultation.id) == ["Two", "One", "Three"]
     assert editor.rows[2].text.value == "Three, reworded but not saved"
     editor.rows[2].save_button.click()
-    assert texts(store, consultation.id) == ["Two", "One", "Three, reworded but not saved"]
+    assert texts(sqlite_store, draft_consultation.id) == ["Two", "One",
+                                                          "Three, reworded but not saved"]

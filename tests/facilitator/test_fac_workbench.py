@@ -1,3 +1,4 @@
+import helpers
 import pytest
 
 from cop_widgets import model as m
@@ -13,8 +14,8 @@ from cop_widgets.widgets.settings import ConsultationSettings
 from cop_widgets.widgets.statements import StatementsEditor
 
 
-def test_empty_store_leads_to_new_consultation(store):
-    bench = FacilitatorWorkbench(store)
+def test_empty_store_leads_to_new_consultation(sqlite_store):
+    bench = FacilitatorWorkbench(sqlite_store)
     assert bench.picker.options == ()
     assert "No consultation yet" in bench.empty.value
     assert bench.new_section.selected_index == 0
@@ -22,8 +23,8 @@ def test_empty_store_leads_to_new_consultation(store):
     assert bench.new_form.intake_box.layout.display == ""
 
 
-def test_create_with_a_new_development(store):
-    bench = FacilitatorWorkbench(store)
+def test_create_with_a_new_development(sqlite_store):
+    bench = FacilitatorWorkbench(sqlite_store)
     form = bench.new_form
     form.intake.kind.value = "technology"
     form.intake.title.value = "AI triage"
@@ -31,8 +32,8 @@ def test_create_with_a_new_development(store):
     form.create_button.click()
     assert form.message.kind == "ok", form.message.text
 
-    [dev] = store.list_developments()
-    [c] = store.list_consultations()
+    [dev] = sqlite_store.list_developments()
+    [c] = sqlite_store.list_consultations()
     assert (dev.title, c.development_id, c.title) == (
         "AI triage", dev.id, "How do we answer the AI triage plan?")
     assert bench.picker.value == c.id
@@ -45,24 +46,24 @@ def test_create_with_a_new_development(store):
     assert form.title.value == "" and form.intake.title.value == ""
 
 
-def test_create_with_an_existing_development(store, development):
-    bench = FacilitatorWorkbench(store)
+def test_create_with_an_existing_development(sqlite_store, development):
+    bench = FacilitatorWorkbench(sqlite_store)
     form = bench.new_form
     form.development_picker.value = development.id
     assert form.intake_box.layout.display == "none"
     form.title.value = "Second question"
     form.create_button.click()
     assert form.message.kind == "ok", form.message.text
-    assert [c.development_id for c in store.list_consultations()] == [development.id]
-    assert len(store.list_developments()) == 1
+    assert [c.development_id for c in sqlite_store.list_consultations()] == [development.id]
+    assert len(sqlite_store.list_developments()) == 1
 
 
-def test_a_saved_development_is_never_overwritten_by_the_next_new_one(store):
-    bench = FacilitatorWorkbench(store)
+def test_a_saved_development_is_never_overwritten_by_the_next_new_one(sqlite_store):
+    bench = FacilitatorWorkbench(sqlite_store)
     form = bench.new_form
     form.intake.title.value = "Dev A"
     form.intake.save_button.click()
-    [dev_a] = store.list_developments()
+    [dev_a] = sqlite_store.list_developments()
     assert form.development_picker.value == dev_a.id
     assert "Dev A" in form.message.text
     form.development_picker.value = form.development_picker.options[-1][1]  # a new one
@@ -71,9 +72,9 @@ def test_a_saved_development_is_never_overwritten_by_the_next_new_one(store):
     form.title.value = "Question about B"
     form.create_button.click()
     assert form.message.kind == "ok", form.message.text
-    titles = {d.id: d.title for d in store.list_developments()}
+    titles = {d.id: d.title for d in sqlite_store.list_developments()}
     assert titles[dev_a.id] == "Dev A" and sorted(titles.values()) == ["Dev A", "Dev B"]
-    [c] = store.list_consultations()
+    [c] = sqlite_store.list_consultations()
     assert titles[c.development_id] == "Dev B"
 
 
@@ -81,21 +82,21 @@ def test_a_saved_development_is_never_overwritten_by_the_next_new_one(store):
     ("A development", "", "title"),
     ("", "A question", "title"),
 ])
-def test_create_refused_writes_nothing(store, dev_title, title, field):
-    bench = FacilitatorWorkbench(store)
+def test_create_refused_writes_nothing(sqlite_store, dev_title, title, field):
+    bench = FacilitatorWorkbench(sqlite_store)
     form = bench.new_form
     form.intake.title.value = dev_title
     form.title.value = title
     form.create_button.click()
     assert form.message.kind == "error" and field in form.message.text
-    assert store.list_consultations() == []
-    assert store.list_developments() == []
+    assert sqlite_store.list_consultations() == []
+    assert sqlite_store.list_developments() == []
 
 
-def test_picking_another_consultation_rebuilds_tabs(store, development):
-    first = store.add_consultation(m.Consultation(development.id, "First"))
-    second = store.add_consultation(m.Consultation(development.id, "Second"))
-    bench = FacilitatorWorkbench(store)
+def test_picking_another_consultation_rebuilds_tabs(sqlite_store, development):
+    first = sqlite_store.add_consultation(m.Consultation(development.id, "First"))
+    second = sqlite_store.add_consultation(m.Consultation(development.id, "Second"))
+    bench = FacilitatorWorkbench(sqlite_store)
     assert bench.picker.value == second.id  # newest first
     assert bench.settings.title.value == "Second"
     old_settings = bench.settings
@@ -104,10 +105,10 @@ def test_picking_another_consultation_rebuilds_tabs(store, development):
     assert bench.settings is not old_settings
 
 
-def test_settings_change_relabels_picker(store, development):
-    c = store.add_consultation(m.Consultation(development.id, "Old"))
-    store.add_statement(m.Statement(c.id, "S"))
-    bench = FacilitatorWorkbench(store)
+def test_settings_change_relabels_picker(sqlite_store, development):
+    c = sqlite_store.add_consultation(m.Consultation(development.id, "Old"))
+    sqlite_store.add_statement(m.Statement(c.id, "S"))
+    bench = FacilitatorWorkbench(sqlite_store)
     bench.settings.title.value = "New"
     bench.settings.save_button.click()
     bench.settings.open_button.click()
@@ -115,9 +116,9 @@ def test_settings_change_relabels_picker(store, development):
     assert bench.picker.value == c.id
 
 
-def test_roster_change_refreshes_participation(store, development):
-    c = store.add_consultation(m.Consultation(development.id, "Q"))
-    bench = FacilitatorWorkbench(store)
+def test_roster_change_refreshes_participation(sqlite_store, development):
+    c = sqlite_store.add_consultation(m.Consultation(development.id, "Q"))
+    bench = FacilitatorWorkbench(sqlite_store)
     bench.roster.name.value = "Ana"
     bench.roster.add_button.click()
     bench.roster.invite_all_button.click()
@@ -140,9 +141,9 @@ def test_facilitator_workbench_factory(tmp_path, monkeypatch):
     other.store.close()
 
 
-def test_every_input_in_the_workbench_has_an_accessible_name(store, development, helpers):
-    store.add_consultation(m.Consultation(development.id, "Q"))
-    bench = FacilitatorWorkbench(store)
+def test_every_input_in_the_workbench_has_an_accessible_name(sqlite_store, development):
+    sqlite_store.add_consultation(m.Consultation(development.id, "Q"))
+    bench = FacilitatorWorkbench(sqlite_store)
     import ipywidgets as w
 
     inputs = (w.Text, w.Textarea, w.Dropdown, w.Checkbox, w.DatePicker, w.TimePicker,
@@ -152,11 +153,11 @@ def test_every_input_in_the_workbench_has_an_accessible_name(store, development,
             assert widget.description, widget
 
 
-def test_links_shown_once_survive_a_look_at_another_consultation(store, development):
-    first = store.add_consultation(m.Consultation(development.id, "First"))
-    second = store.add_consultation(m.Consultation(development.id, "Second"))
-    store.add_member(m.Member(first.id, "Ana"))
-    bench = FacilitatorWorkbench(store)
+def test_links_shown_once_survive_a_look_at_another_consultation(sqlite_store, development):
+    first = sqlite_store.add_consultation(m.Consultation(development.id, "First"))
+    second = sqlite_store.add_consultation(m.Consultation(development.id, "Second"))
+    sqlite_store.add_member(m.Member(first.id, "Ana"))
+    bench = FacilitatorWorkbench(sqlite_store)
     bench.picker.value = first.id
     bench.roster.invite_all_button.click()
     assert bench.roster.message.kind == "ok", bench.roster.message.text
@@ -167,4 +168,4 @@ def test_links_shown_once_survive_a_look_at_another_consultation(store, developm
     bench.picker.value = first.id
     assert bench.roster.links.value == links
     token = links.strip().splitlines()[-1].split("t=")[1]
-    assert store.get_member_for_token(first.id, token).name == "Ana"  # and still valid
+    assert sqlite_store.get_member_for_token(first.id, token).name == "Ana"  # and still valid
