@@ -17,8 +17,8 @@ them), every navigation started in the same instant, each member with their own 
 server is stopped (its group, then every kernel by id) before the next configuration starts.
 
 A configuration is ``"N [VOILA_OPTION ...]"`` (the member page served by ``cop-widgets
-serve --preheat N``, with the Voila options appended, replacing the ones serve.py sets for
-the same key) or ``"bare [N] [VOILA_OPTION ...]"`` (default Voila on
+serve --preheat N``, with the Voila options appended, replacing the ones jupyter/serve.py sets
+for the same key) or ``"bare [N] [VOILA_OPTION ...]"`` (default Voila on
 ``benchmarks/bare/bare.ipynb``, one ipywidgets Button, optionally preheated).
 
 Measured per page, inside the page: time to interactive, from navigation start
@@ -77,7 +77,7 @@ from member_page import (  # noqa: E402  (a script beside this one, not a packag
 from member_page import percentile as _percentile  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVE_WITH = "_serve-with"  # internal: run serve.py's serve() with extra Voila options
+SERVE_WITH = "_serve-with"  # internal: run jupyter/serve.py's serve() with extra Voila options
 
 #: Checked in each page until it returns a value: [ms since navigation start, timeOrigin,
 #: ms until the HTML was complete], or a string saying why the page will never be usable.
@@ -178,8 +178,8 @@ def merge_options(command: list[str], extra: list[str]) -> list[str]:
 
 
 def serve_with_options(payload: str) -> int:
-    """Run ``cop_widgets.serve.serve`` with extra Voila options (the ``_serve-with`` mode)."""
-    from cop_widgets import serve as serve_module
+    """Run ``cop_widgets.jupyter.serve.serve`` with extra Voila options (``_serve-with`` mode)."""
+    from cop_widgets.jupyter import serve as serve_module
 
     spec = json.loads(payload)
     base = serve_module.voila_command
@@ -475,7 +475,7 @@ def warm_up(url: str, kind: str, args) -> str | None:
 
 
 def run_config(config: Config, index: int, db_url: str, demo, args, folder: Path) -> dict:
-    from cop_widgets.paths import member_link
+    from cop_widgets.links import member_link
 
     result: dict = {"config": config.spec, "label": config.label, "notes": []}
     server = start_server(config, db_url, folder, index)

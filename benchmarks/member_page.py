@@ -263,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from playwright.sync_api import sync_playwright
 
-    from cop_widgets.paths import member_link
+    from cop_widgets.links import member_link
 
     folder = Path(tempfile.mkdtemp(prefix="cop-bench-"))
     db_url = f"sqlite:///{folder / 'demo.db'}"

@@ -17,7 +17,7 @@ DEFAULT_HOST = "127.0.0.1"
 
 def _demo(args: argparse.Namespace) -> int:
     from .demo import seed_demo
-    from .paths import workbooks_dir
+    from .links import workbooks_dir
     from .store import Store
 
     with Store(args.db) as store:
@@ -34,7 +34,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .serve import serve
+    from .jupyter.serve import serve
 
     return serve(args.db, args.port, args.host, preheat=args.preheat,
                  fill_delay=args.fill_delay, public_url=args.public_url)

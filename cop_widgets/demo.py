@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass, field
 
 from . import model as m
-from .paths import member_link, results_link
+from .links import member_link, results_link
 from .store import Store
 
 __all__ = ["DemoConsultation", "seed_demo"]

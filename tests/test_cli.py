@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from cop_widgets.paths import workbooks_dir
+from cop_widgets.links import workbooks_dir
 from cop_widgets.store import Store
 
 CLI = [sys.executable, "-m", "cop_widgets.cli"]
@@ -113,7 +113,7 @@ def test_serve_serves_the_workbook_tree(tmp_path):
     ("http://10.0.0.5:8866/", None, "/"),
 ])
 def test_url_prefix(monkeypatch, public_url, env_prefix, expected):
-    from cop_widgets.serve import url_prefix
+    from cop_widgets.jupyter.serve import url_prefix
 
     if env_prefix is None:
         monkeypatch.delenv("JUPYTERHUB_SERVICE_PREFIX", raising=False)

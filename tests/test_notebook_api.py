@@ -11,7 +11,7 @@ from nbclient import NotebookClient
 
 from cop_widgets import open_consultation
 from cop_widgets.errors import NotFound, ValidationError
-from cop_widgets.paths import workbooks_dir
+from cop_widgets.links import workbooks_dir
 
 
 @pytest.fixture

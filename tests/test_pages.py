@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cop_widgets import pages
+from cop_widgets.jupyter import pages
 from cop_widgets.widgets.member import MemberPage
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

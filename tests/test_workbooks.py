@@ -14,7 +14,7 @@ import pytest
 from helpers import demo_store, demo_url
 from nbclient import NotebookClient
 
-from cop_widgets.paths import workbooks_dir
+from cop_widgets.links import workbooks_dir
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"

@@ -40,7 +40,7 @@ from urllib.parse import urlsplit
 import pytest
 from helpers import free_port, in_ci, seed_consultation, stop_process_tree, wait_for_http
 
-from cop_widgets.paths import member_link, results_link
+from cop_widgets.links import member_link, results_link
 from cop_widgets.store import Store
 
 CHROMIUM_ENV = "COP_WIDGETS_CHROMIUM"

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cop_widgets import model as m
-from cop_widgets.paths import endorse_link
+from cop_widgets.links import endorse_link
 from cop_widgets.widgets.drafting import DraftEditor
 
 pytestmark = pytest.mark.browser

@@ -25,7 +25,7 @@ import pytest
 from helpers import choose, free_port, in_ci, member_message, tail
 
 from cop_widgets import model as m
-from cop_widgets.paths import member_link
+from cop_widgets.links import member_link
 from cop_widgets.store import Store
 
 try:

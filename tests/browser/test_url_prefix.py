@@ -21,7 +21,7 @@ import urllib.request
 import pytest
 from helpers import free_port, in_ci, seed_consultation, stop_process_tree, wait_for_http
 
-from cop_widgets.paths import member_link
+from cop_widgets.links import member_link
 from cop_widgets.store import Store
 
 try:

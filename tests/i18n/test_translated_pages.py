@@ -24,9 +24,9 @@ from helpers import walk
 from leftovers import english_leftovers, html_text, translated_pieces, without
 
 from cop_widgets import model as m
-from cop_widgets import pages
 from cop_widgets.demo import seed_demo
 from cop_widgets.i18n import translator
+from cop_widgets.jupyter import pages
 from cop_widgets.widgets.endorse import EndorsementPage
 from cop_widgets.widgets.facilitator import FacilitatorWorkbench
 from cop_widgets.widgets.member import PASS, MemberPage

@@ -8,12 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .paths import workbooks_dir
-from .store.engine import resolve_url
+from ..links import workbooks_dir
+from ..store.engine import resolve_url
 
 __all__ = ["absolute_db_url", "voila_command", "serve"]
 
-JUPYTER_DATA = Path(__file__).with_name("jupyter")
+#: The Jupyter data folder holding the ``cop`` Voila template (this package's folder).
+JUPYTER_DATA = Path(__file__).parent
 FACILITATOR_KEY_ENV = "COP_WIDGETS_FACILITATOR_KEY"
 
 
@@ -42,7 +43,7 @@ def url_prefix(public_url: str | None) -> str:
     """
     from urllib.parse import urlsplit
 
-    from .errors import ValidationError
+    from ..errors import ValidationError
 
     if public_url:
         parts = urlsplit(public_url)
@@ -124,7 +125,7 @@ def serve(db_url: str | None, port: int, host: str, *, preheat: int = 0,
     and the links printed here and made by the facilitator page start with it. Without it,
     ``$JUPYTERHUB_SERVICE_PREFIX`` (if set) is the prefix.
     """
-    from .store import Store
+    from ..store import Store
 
     prefix = url_prefix(public_url)  # a bad --public-url stops before anything starts
     env = dict(os.environ)

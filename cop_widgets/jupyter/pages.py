@@ -11,7 +11,7 @@ import hmac
 import os
 from urllib.parse import parse_qs
 
-from .i18n import LANGUAGES
+from ..i18n import LANGUAGES
 
 __all__ = ["query_params", "member_page", "results_page", "endorse_page", "facilitator_page",
            "under_voila"]
@@ -50,7 +50,7 @@ def _language(params: dict[str, str]) -> str | None:
 
 
 def _store(db_url: str | None):
-    from .store import Store
+    from ..store import Store
 
     # `cop-widgets serve` migrates once at start; pages do not pay for it per kernel.
     return Store(db_url, migrate=False)
@@ -58,7 +58,7 @@ def _store(db_url: str | None):
 
 def member_page(db_url: str | None = None):
     """Return the member's page for the link that opened this kernel."""
-    from .widgets.member import MemberPage
+    from ..widgets.member import MemberPage
 
     store = _store(db_url)  # before the wait: a preheated kernel has it ready
     params = query_params()
@@ -68,7 +68,7 @@ def member_page(db_url: str | None = None):
 
 def results_page(db_url: str | None = None):
     """Return the read-only results page for the link that opened this kernel."""
-    from .widgets.results import ResultsView
+    from ..widgets.results import ResultsView
 
     store = _store(db_url)  # before the wait: a preheated kernel has it ready
     params = query_params()
@@ -78,7 +78,7 @@ def results_page(db_url: str | None = None):
 
 def endorse_page(db_url: str | None = None):
     """Return the endorsement page (the latest draft) for the link that opened this kernel."""
-    from .widgets.endorse import EndorsementPage
+    from ..widgets.endorse import EndorsementPage
 
     store = _store(db_url)  # before the wait: a preheated kernel has it ready
     params = query_params()
@@ -96,8 +96,8 @@ def facilitator_page(db_url: str | None = None, base_url: str | None = None):
     """
     import ipywidgets as w
 
-    from .i18n import translator
-    from .widgets.common import Message
+    from ..i18n import translator
+    from ..widgets.common import Message
 
     language = None
     if under_voila():
@@ -112,6 +112,6 @@ def facilitator_page(db_url: str | None = None, base_url: str | None = None):
                            "`cop-widgets serve` (or open the workbook in JupyterLab)."),
                          "error")
             return w.VBox([message])
-    from .widgets.facilitator import facilitator_workbench
+    from ..widgets.facilitator import facilitator_workbench
 
     return facilitator_workbench(db_url, base_url, language=language)

@@ -1,4 +1,4 @@
-"""Where the workbooks live: inside the installed package, or beside it in a checkout."""
+"""Links to the pages members open, and where the workbooks live (installed or checked out)."""
 
 from __future__ import annotations
 
