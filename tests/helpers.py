@@ -5,7 +5,8 @@ folder of the root ``tests/conftest.py`` there, as it does for ``tests/i18n/left
 
 * Widget trees: :func:`walk`, :func:`html_values`, :func:`html_of`.
 * Facilitator widgets: :func:`upload_value`, :func:`token_of`, :func:`links_of`.
-* Domain checks: :func:`refused` (a call refused with an error naming the field),
+* Domain checks: :func:`refused` (a call refused with an error naming the field, by its
+  code and/or a piece of its rule),
   :func:`responses_frame` (the analysis' responses frame from plain rows).
 * Seeding: :func:`demo_store` (the demo consultation in a SQLite file),
   :func:`seed_consultation` (a small open consultation built by store verbs).
@@ -38,7 +39,7 @@ import pandas as pd
 import pytest
 
 from cop_widgets import model as m
-from cop_widgets.errors import ValidationError
+from cop_widgets.errors import CopWidgetsError, ValidationError
 from cop_widgets.store import Store
 
 # -- widget trees -------------------------------------------------------------------------------
@@ -88,16 +89,27 @@ def links_of(textarea_value: str) -> dict[str, str]:
 
 
 def refused(field: str | None, rule: str | None, call, *,
-            kind: type[Exception] = ValidationError) -> Exception:
-    """Assert ``call()`` raises ``kind`` naming ``field`` (when given), its message holding
-    ``rule`` (when given); return the error."""
+            kind: type[Exception] = ValidationError, code: str | None = None) -> Exception:
+    """Assert ``call()`` raises ``kind``; return the error.
+
+    ``field`` (when given) is the field the error names; ``code`` (when given) is its code, a
+    key of :data:`cop_widgets.error_codes.RULES` (the sturdy check: it survives rewording);
+    ``rule`` (when given) is a piece of its English rule, for what the code alone does not
+    pin (the parameters: ``"member 999"``, ``"at most 200"``). A :class:`ValidationError`
+    read from no file must also say ``"<field>: <rule>"`` first.
+    """
     with pytest.raises(kind) as info:
         call()
     err = info.value
     if field is not None:
         assert getattr(err, "field", None) == field, f"field of {err!r} is not {field!r}"
+    if code is not None:
+        assert getattr(err, "code", None) == code, f"code of {err!r} is not {code!r}"
     if rule is not None:
-        assert rule in str(err), f"{rule!r} not in {str(err)!r}"
+        words = err.rule if isinstance(err, CopWidgetsError) else str(err)
+        assert rule in words, f"{rule!r} not in {words!r}"
+    if isinstance(err, ValidationError) and err.place is None:
+        assert str(err).startswith(f"{err.field}: {err.rule}"), str(err)
     return err
 
 

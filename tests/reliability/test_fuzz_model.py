@@ -367,7 +367,7 @@ _MOMENT_FIELDS = {  # field name -> builder of an object with that moment
 @pytest.mark.parametrize("field", list(_MOMENT_FIELDS))
 def test_out_of_range_moment_is_a_validation_error(field, value):
     """In UTC these moments fall in year 0 or 10000: refused, naming the field."""
-    refused(field, "between years 1 and 9999", lambda: _MOMENT_FIELDS[field](value))
+    refused(field, None, lambda: _MOMENT_FIELDS[field](value), code="moment-out-of-range")
 
 
 @pytest.mark.parametrize(("value", "utc"), [
@@ -403,7 +403,8 @@ def test_store_set_timestamps_are_validated(build):
 def test_save_card_with_non_iterable_responses_is_refused(world, responses):
     before = _sizes(world["store"])
     refused("responses", None,
-            lambda: world["store"].save_card(world["cid"], world["tokens"][0], responses))
+            lambda: world["store"].save_card(world["cid"], world["tokens"][0], responses),
+            code="not-a-response-list")
     assert _sizes(world["store"]) == before
 
 

@@ -5,6 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from helpers import refused
 
 from cop_widgets import model as m
 from cop_widgets.errors import ConsultationNotOpen, InvalidToken, NotFound, ValidationError
@@ -12,17 +13,6 @@ from cop_widgets.store import DEFAULT_FILE, Store, hash_token, resolve_url
 from cop_widgets.store import schema as t
 
 UTC = dt.timezone.utc
-
-
-def refused(exc_type, field, rule, call):
-    with pytest.raises(exc_type) as info:
-        call()
-    err = info.value
-    if field is not None:
-        assert err.field == field, str(err)
-    if rule is not None:
-        assert rule in str(err), str(err)
-    return err
 
 
 def new_consultation(store, title="Another consultation", *, statements=("S1",), open_=True,
@@ -91,18 +81,16 @@ def test_developments(store, clock):
     assert updated.title == "Policy A (revised)" and updated.summary == "new"
     assert store.get_development(a.id) == updated
 
-    refused(ValidationError, "title", "must not be empty",
-            lambda: store.update_development(a.id, title=" "))
-    refused(ValidationError, "requester", "is only for a request for opinion",
-            lambda: store.update_development(a.id, requester="Someone"))
-    refused(ValidationError, "id", "cannot be changed",
-            lambda: store.update_development(a.id, id=99))
-    refused(ValidationError, "colour", "is not a field",
-            lambda: store.update_development(a.id, colour="red"))
+    refused("title", None, lambda: store.update_development(a.id, title=" "), code="empty")
+    refused("requester", None, lambda: store.update_development(a.id, requester="Someone"),
+            code="request-only")
+    refused("id", None, lambda: store.update_development(a.id, id=99), code="id-fixed")
+    refused("colour", None, lambda: store.update_development(a.id, colour="red"),
+            code="not-changeable")
     assert store.get_development(a.id) == updated
-    refused(NotFound, None, "development 999 does not exist",
-            lambda: store.get_development(999))
-    refused(NotFound, None, "does not exist", lambda: store.update_development(999, title="x"))
+    refused(None, "development 999 does not exist", lambda: store.get_development(999),
+            kind=NotFound)
+    refused(None, "does not exist", lambda: store.update_development(999, title="x"), kind=NotFound)
 
 
 # -- consultations ------------------------------------------------------------------------------
@@ -110,8 +98,8 @@ def test_developments(store, clock):
 
 def test_consultations(store, clock):
     dev = store.add_development(m.Development("policy", "P"))
-    refused(NotFound, None, "development 999", lambda: store.add_consultation(
-        m.Consultation(999, "Orphan")))
+    refused(None, "development 999", lambda: store.add_consultation(m.Consultation(999, "Orphan")),
+            kind=NotFound)
     assert store.list_consultations() == []
     c = store.add_consultation(m.Consultation(dev.id, "Q?", scale="kaner8", anonymous=False,
                                               visibility="after_close", language="fr"))
@@ -132,24 +120,22 @@ def test_consultations(store, clock):
     assert got.deadline.hour == 16
     assert got.visibility is m.Visibility.NEVER and got.anonymous is True
 
-    refused(NotFound, None, "development 999",
-            lambda: store.update_consultation(c.id, development_id=999))
-    refused(ValidationError, "language", "must be one of en, fr, es",
-            lambda: store.update_consultation(c.id, language="de"))
+    refused(None, "development 999", lambda: store.update_consultation(c.id, development_id=999),
+            kind=NotFound)
+    refused("language", "must be one of en, fr, es",
+            lambda: store.update_consultation(c.id, language="de"), code="not-one-of")
     assert store.get_consultation(c.id) == got
-    refused(NotFound, None, "consultation 999", lambda: store.get_consultation(999))
-    refused(NotFound, None, "consultation 999",
-            lambda: store.update_consultation(999, title="x"))
+    refused(None, "consultation 999", lambda: store.get_consultation(999), kind=NotFound)
+    refused(None, "consultation 999", lambda: store.update_consultation(999, title="x"),
+            kind=NotFound)
 
 
 def test_open_and_close(store):
     dev = store.add_development(m.Development("policy", "P"))
     c = store.add_consultation(m.Consultation(dev.id, "Q?"))
-    refused(ValidationError, "status", "needs an accepted statement",
-            lambda: store.open_consultation(c.id))
+    refused("status", None, lambda: store.open_consultation(c.id), code="open-needs-statement")
     store.add_statement(m.Statement(c.id, "pending one", moderation="pending"))
-    refused(ValidationError, "status", "needs an accepted statement",
-            lambda: store.open_consultation(c.id))
+    refused("status", None, lambda: store.open_consultation(c.id), code="open-needs-statement")
     assert store.get_consultation(c.id).status is m.ConsultationStatus.DRAFT
     store.add_statement(m.Statement(c.id, "accepted one"))
     assert store.open_consultation(c.id).status is m.ConsultationStatus.OPEN
@@ -171,8 +157,8 @@ def test_scale_change_refused_after_cards(store, seeded):
     token = seeded.tokens[seeded.members[0].id]
     store.save_card(cid, token, [{"statement_id": seeded.statements[0].id, "stance": 4}],
                     status="draft")
-    refused(ValidationError, "scale", "cannot change after members saved cards",
-            lambda: store.update_consultation(cid, scale="agree_disagree"))
+    refused("scale", None, lambda: store.update_consultation(cid, scale="agree_disagree"),
+            code="scale-locked")
     assert store.get_consultation(cid).scale == "likert5"
     # other settings still change, and the same scale is not a change
     assert store.update_consultation(cid, title="Renamed", scale="likert5").title == "Renamed"
@@ -199,9 +185,9 @@ def test_rounds(store, seeded, clock):
     assert store.get_round(cid, 2) == second
     assert store.list_rounds(cid) == [first, second]
 
-    refused(NotFound, None, "round", lambda: store.get_round(cid, 3))
-    refused(NotFound, None, "consultation 999", lambda: store.add_round(999))
-    refused(NotFound, None, "round", lambda: store.get_round(999))
+    refused(None, "round", lambda: store.get_round(cid, 3), kind=NotFound)
+    refused(None, "consultation 999", lambda: store.add_round(999), kind=NotFound)
+    refused(None, "round", lambda: store.get_round(999), kind=NotFound)
 
     saved = store.save_card(cid, token, [{"statement_id": s1, "stance": 5}])
     assert saved.round_id == second.id and saved.revision == 1
@@ -220,14 +206,13 @@ def test_rounds(store, seeded, clock):
 def test_a_new_round_needs_a_consultation_that_has_run(store, seeded, clock):
     cid = seeded.consultation.id
     draft = store.add_consultation(m.Consultation(seeded.development.id, "Not yet open"))
-    refused(ValidationError, "status", "open this draft first", lambda: store.add_round(draft.id))
+    refused("status", None, lambda: store.add_round(draft.id), code="round-needs-open")
     assert [r.number for r in store.list_rounds(draft.id)] == [1]
     # reopening a closed consultation and its new round happen together, or not at all
     store.close_consultation(cid)
     store.update_consultation(cid, deadline=clock.now)
     clock.advance(60)
-    refused(ValidationError, "deadline", "has passed",
-            lambda: store.add_round(cid, reopen=True))
+    refused("deadline", None, lambda: store.add_round(cid, reopen=True), code="open-after-deadline")
     assert [r.number for r in store.list_rounds(cid)] == [1]
     assert store.get_consultation(cid).status is m.ConsultationStatus.CLOSED
     store.update_consultation(cid, deadline=None)
@@ -240,8 +225,7 @@ def test_opening_with_a_passed_deadline_is_refused(store, seeded, clock):
     store.close_consultation(cid)
     store.update_consultation(cid, deadline=clock.now)
     clock.advance(1)
-    refused(ValidationError, "deadline", "set a later deadline",
-            lambda: store.open_consultation(cid))
+    refused("deadline", None, lambda: store.open_consultation(cid), code="open-after-deadline")
     assert store.get_consultation(cid).status is m.ConsultationStatus.CLOSED
 
 
@@ -258,24 +242,26 @@ def test_statements_add_and_positions(store, seeded):
     s_pos = store.add_statement(m.Statement(cid, "Explicit", position=10))
     assert s_pos.position == 10
     assert store.list_statements(cid)[-1] == s_pos
-    refused(NotFound, None, "statement 999", lambda: store.get_statement(999))
-    refused(NotFound, None, "consultation 999",
-            lambda: store.add_statement(m.Statement(999, "x")))
+    refused(None, "statement 999", lambda: store.get_statement(999), kind=NotFound)
+    refused(None, "consultation 999", lambda: store.add_statement(m.Statement(999, "x")),
+            kind=NotFound)
 
 
 def test_add_statements_is_atomic(store, seeded):
     cid = seeded.consultation.id
     before = store.list_statements(cid, states=None)
-    refused(NotFound, None, "consultation 999", lambda: store.add_statements([
-        m.Statement(cid, "good one"), m.Statement(999, "bad one"), m.Statement(cid, "good")]))
+    refused(None, "consultation 999", lambda: store.add_statements([
+        m.Statement(cid, "good one"), m.Statement(999, "bad one"), m.Statement(cid, "good")]),
+        kind=NotFound)
     assert store.list_statements(cid, states=None) == before
     other, _ = new_consultation(store)
     outsider, _ = invite(store, other.id)
-    refused(ValidationError, "proposed_by", "must be a member of this consultation",
+    refused("proposed_by", None,
             lambda: store.add_statements([m.Statement(cid, "good one"),
-                                          m.Statement(cid, "bad", proposed_by=outsider.id)]))
-    refused(NotFound, None, "member 999", lambda: store.add_statements(
-        [m.Statement(cid, "good one"), m.Statement(cid, "bad", proposed_by=999)]))
+                                          m.Statement(cid, "bad", proposed_by=outsider.id)]),
+            code="not-a-member-here")
+    refused(None, "member 999", lambda: store.add_statements(
+        [m.Statement(cid, "good one"), m.Statement(cid, "bad", proposed_by=999)]), kind=NotFound)
     assert store.list_statements(cid, states=None) == before
     added = store.add_statements([m.Statement(cid, "five"), m.Statement(cid, "six")])
     assert [s.position for s in added] == [4, 5]
@@ -293,11 +279,13 @@ def test_propose_statement_goes_to_pending(store, seeded):
     assert store.list_statements(cid, states=["pending"]) == [proposed]
     assert store.get_statement(proposed.id) == proposed
     before = store.list_statements(cid, states=None)
-    refused(InvalidToken, "token", None, lambda: store.propose_statement(cid, "nope", "x"))
-    refused(ValidationError, "text", "must not be empty",
-            lambda: store.propose_statement(cid, seeded.tokens[member.id], "   "))
-    refused(ValidationError, "text", "at most 500",
-            lambda: store.propose_statement(cid, seeded.tokens[member.id], "x" * 501))
+    refused("token", None, lambda: store.propose_statement(cid, "nope", "x"), kind=InvalidToken,
+            code="token-unknown")
+    refused("text", None, lambda: store.propose_statement(cid, seeded.tokens[member.id], "   "),
+            code="empty")
+    refused("text", "at most 500",
+            lambda: store.propose_statement(cid, seeded.tokens[member.id], "x" * 501),
+            code="too-long")
     assert store.list_statements(cid, states=None) == before
     accepted = store.update_statement(proposed.id, moderation="accepted")
     assert accepted in store.list_statements(cid)
@@ -308,8 +296,9 @@ def test_proposals_close_with_the_cards(store, seeded):
     token = seeded.tokens[seeded.members[0].id]
     store.close_consultation(cid)
     before = store.list_statements(cid, states=None)
-    refused(ConsultationNotOpen, "status", "proposals are not accepted",
-            lambda: store.propose_statement(cid, token, "Too late."))
+    refused("status", "proposals are not accepted",
+            lambda: store.propose_statement(cid, token, "Too late."), kind=ConsultationNotOpen,
+            code="consultation-closed")
     assert store.list_statements(cid, states=None) == before
 
 
@@ -325,8 +314,8 @@ def test_list_statements_by_states(store, seeded):
                                                                              rejected]
     assert store.list_statements(cid, states=None) == [s1, withdrawn, s3, pending, rejected]
     assert store.list_statements(cid, states=[]) == []
-    refused(ValidationError, "states", "must be one of",
-            lambda: store.list_statements(cid, states=["hidden"]))
+    refused("states", None, lambda: store.list_statements(cid, states=["hidden"]),
+            code="not-one-of")
     assert store.list_statements(999) == []
 
 
@@ -338,8 +327,8 @@ def test_update_statement(store, seeded):
     assert store.get_statement(s1.id) == edited
     token = seeded.tokens[seeded.members[0].id]
     store.save_card(cid, token, [{"statement_id": s1.id, "stance": 4}], status="draft")
-    refused(ValidationError, "text", "cannot change once members have answered",
-            lambda: store.update_statement(s1.id, text="Something else"))
+    refused("text", None, lambda: store.update_statement(s1.id, text="Something else"),
+            code="statement-answered")
     assert store.get_statement(s1.id) == edited
     # a statement nobody answered still changes; moderation of an answered one too
     assert store.update_statement(s2.id, text="New words").text == "New words"
@@ -347,14 +336,14 @@ def test_update_statement(store, seeded):
         m.ModerationState.WITHDRAWN
     assert store.update_statement(s1.id, text=edited.text, position=7).position == 7
     other, _ = new_consultation(store)
-    refused(ValidationError, "consultation_id", "cannot move",
-            lambda: store.update_statement(s3.id, consultation_id=other.id))
-    refused(ValidationError, "text", "must not be empty",
-            lambda: store.update_statement(s3.id, text=""))
-    refused(ValidationError, "moderation", "must be one of",
-            lambda: store.update_statement(s3.id, moderation="gone"))
+    refused("consultation_id", None,
+            lambda: store.update_statement(s3.id, consultation_id=other.id),
+            code="statement-cannot-move")
+    refused("text", None, lambda: store.update_statement(s3.id, text=""), code="empty")
+    refused("moderation", None, lambda: store.update_statement(s3.id, moderation="gone"),
+            code="not-one-of")
     assert store.get_statement(s3.id) == s3
-    refused(NotFound, None, "statement 999", lambda: store.update_statement(999, text="x"))
+    refused(None, "statement 999", lambda: store.update_statement(999, text="x"), kind=NotFound)
 
 
 def test_reorder_statements(store, seeded):
@@ -371,10 +360,10 @@ def test_reorder_statements(store, seeded):
     assert [s.id for s in store.list_statements(cid)] == [s2.id, s3.id, s1.id]
     other, (foreign,) = new_consultation(store)
     before = store.list_statements(cid, states=None)
-    refused(ValidationError, "statement_ids", "must all belong to this consultation",
-            lambda: store.reorder_statements(cid, [s1.id, foreign.id]))
-    refused(ValidationError, "statement_ids", "must all belong to this consultation",
-            lambda: store.reorder_statements(cid, [999]))
+    refused("statement_ids", None, lambda: store.reorder_statements(cid, [s1.id, foreign.id]),
+            code="not-all-here")
+    refused("statement_ids", None, lambda: store.reorder_statements(cid, [999]),
+            code="not-all-here")
     assert store.list_statements(cid, states=None) == before
 
 
@@ -391,14 +380,13 @@ def test_members(store, seeded):
                                   email="ana@school.org")
     assert store.get_member(ana.id) == updated
     assert updated.attributes == {"role": "head", "org": "school"}
-    refused(ValidationError, "email", "must look like",
-            lambda: store.update_member(ana.id, email="nope"))
+    refused("email", None, lambda: store.update_member(ana.id, email="nope"), code="not-an-email")
     other, _ = new_consultation(store)
-    refused(ValidationError, "consultation_id", "cannot move",
-            lambda: store.update_member(ana.id, consultation_id=other.id))
+    refused("consultation_id", None, lambda: store.update_member(ana.id, consultation_id=other.id),
+            code="member-cannot-move")
     assert store.get_member(ana.id) == updated
-    refused(NotFound, None, "member 999", lambda: store.get_member(999))
-    refused(NotFound, None, "member 999", lambda: store.update_member(999, name="x"))
+    refused(None, "member 999", lambda: store.get_member(999), kind=NotFound)
+    refused(None, "member 999", lambda: store.update_member(999, name="x"), kind=NotFound)
     assert store.list_members(999) == []
 
 
@@ -407,7 +395,7 @@ def test_add_members_is_atomic(store, seeded):
     before = store.list_members(cid)
     batch = [m.Member(cid, "New one", attributes={"role": "x"}), m.Member(999, "Bad one"),
              m.Member(cid, "New two")]
-    refused(NotFound, None, "consultation 999", lambda: store.add_members(batch))
+    refused(None, "consultation 999", lambda: store.add_members(batch), kind=NotFound)
     assert store.list_members(cid) == before
     assert table_rows(store, t.members) == len(before)
     added = store.add_members([batch[0], batch[2]])
@@ -441,16 +429,17 @@ def test_new_invitation_revokes_old(store, seeded, clock):
     invitation, new = store.add_invitation(member.id)
     assert new != old and invitation.created_at == clock.now
     assert store.get_member_for_token(cid, new) == member
-    refused(InvalidToken, "token", "has been revoked",
-            lambda: store.get_member_for_token(cid, old))
+    refused("token", None, lambda: store.get_member_for_token(cid, old), kind=InvalidToken,
+            code="token-revoked")
     mine = [i for i in store.list_invitations(cid) if i.member_id == member.id]
     assert len(mine) == 2
     assert mine[0].revoked and mine[0].revoked_at == clock.now
     assert not mine[1].revoked and mine[1].token_hash == hash_token(new)
-    refused(InvalidToken, "token", "revoked",
-            lambda: store.save_card(cid, old, [{"statement_id": seeded.statements[0].id}]))
+    refused("token", None,
+            lambda: store.save_card(cid, old, [{"statement_id": seeded.statements[0].id}]),
+            kind=InvalidToken, code="token-revoked")
     assert store.count_cards(cid) == 0
-    refused(NotFound, None, "member 999", lambda: store.add_invitation(999))
+    refused(None, "member 999", lambda: store.add_invitation(999), kind=NotFound)
 
 
 def test_add_invitations(store, seeded, clock):
@@ -466,8 +455,9 @@ def test_add_invitations(store, seeded, clock):
         assert inv.token_hash == hash_token(token) and inv.created_at == clock.now
         assert inv.id and not inv.revoked and inv.consultation_id == cid
         assert store.get_member_for_token(cid, token) == member
-        refused(InvalidToken, "token", "revoked",
-                lambda member=member: store.get_member_for_token(cid, old[member.id]))
+        refused("token", None,
+                lambda member=member: store.get_member_for_token(cid, old[member.id]),
+                kind=InvalidToken, code="token-revoked")
     assert store.get_member_for_token(cid, old[c.id]) == c  # not in the batch
     assert len(store.list_invitations(cid)) == 5
 
@@ -476,12 +466,13 @@ def test_add_invitations_is_atomic(store, seeded):
     cid = seeded.consultation.id
     a, b, _ = seeded.members
     before = store.list_invitations(cid)
-    refused(NotFound, None, "member 999", lambda: store.add_invitations([a.id, 999, b.id]))
+    refused(None, "member 999", lambda: store.add_invitations([a.id, 999, b.id]), kind=NotFound)
     assert store.list_invitations(cid) == before
     for member in (a, b):  # their links still work: nothing was revoked
         assert store.get_member_for_token(cid, seeded.tokens[member.id]) == member
     (first, t1), (second, t2) = store.add_invitations([a.id, a.id])
-    refused(InvalidToken, "token", "revoked", lambda: store.get_member_for_token(cid, t1))
+    refused("token", None, lambda: store.get_member_for_token(cid, t1), kind=InvalidToken,
+            code="token-revoked")
     assert store.get_member_for_token(cid, t2) == a
 
 
@@ -492,14 +483,14 @@ def test_revoke_invitation(store, seeded, clock):
     clock.advance(10)
     assert store.revoke_invitation(member.id) == 1
     assert store.revoke_invitation(member.id) == 0
-    refused(InvalidToken, "token", "has been revoked",
-            lambda: store.get_member_for_token(cid, token))
+    refused("token", None, lambda: store.get_member_for_token(cid, token), kind=InvalidToken,
+            code="token-revoked")
     (inv,) = [i for i in store.list_invitations(cid) if i.member_id == member.id]
     assert inv.revoked_at == clock.now
     # the other members are untouched
     other = seeded.members[0]
     assert store.get_member_for_token(cid, seeded.tokens[other.id]) == other
-    refused(NotFound, None, "member 999", lambda: store.revoke_invitation(999))
+    refused(None, "member 999", lambda: store.revoke_invitation(999), kind=NotFound)
     _, again = store.add_invitation(member.id)
     assert store.get_member_for_token(cid, again) == member
 
@@ -509,27 +500,31 @@ def test_token_of_another_consultation_refused(store, seeded):
     other, (foreign_statement,) = new_consultation(store)
     outsider, foreign_token = invite(store, other.id)
     assert store.get_member_for_token(other.id, foreign_token) == outsider
-    refused(InvalidToken, "token", "is not a valid invitation for this consultation",
-            lambda: store.get_member_for_token(cid, foreign_token))
-    refused(InvalidToken, "token", None, lambda: store.save_card(
-        cid, foreign_token, [{"statement_id": seeded.statements[0].id, "stance": 3}]))
-    refused(InvalidToken, "token", None, lambda: store.get_member_for_token(
-        other.id, seeded.tokens[seeded.members[0].id]))
+    refused("token", None, lambda: store.get_member_for_token(cid, foreign_token),
+            kind=InvalidToken, code="token-unknown")
+    refused("token", None, lambda: store.save_card(
+        cid, foreign_token, [{"statement_id": seeded.statements[0].id, "stance": 3}]),
+        kind=InvalidToken, code="token-unknown")
+    refused("token", None,
+            lambda: store.get_member_for_token(other.id, seeded.tokens[seeded.members[0].id]),
+            kind=InvalidToken, code="token-unknown")
     assert store.count_cards(cid) == 0 and store.count_cards(other.id) == 0
 
 
-@pytest.mark.parametrize("token,rule", [
-    ("unknown-token-0123456789", "is not a valid invitation"),
-    ("", "is missing or malformed"),
-    (None, "is missing or malformed"),
-    ("x" * 201, "is missing or malformed"),
-    (12345, "is missing or malformed"),
+@pytest.mark.parametrize("token,code", [
+    ("unknown-token-0123456789", "token-unknown"),
+    ("", "token-missing"),
+    (None, "token-missing"),
+    ("x" * 201, "token-missing"),
+    (12345, "token-missing"),
 ])
-def test_unknown_or_malformed_token_refused(store, seeded, token, rule):
+def test_unknown_or_malformed_token_refused(store, seeded, token, code):
     cid = seeded.consultation.id
-    refused(InvalidToken, "token", rule, lambda: store.get_member_for_token(cid, token))
-    refused(InvalidToken, "token", rule, lambda: store.get_card(cid, token))
-    refused(InvalidToken, "token", rule, lambda: store.save_card(cid, token, []))
+    refused("token", None, lambda: store.get_member_for_token(cid, token), kind=InvalidToken,
+            code=code)
+    refused("token", None, lambda: store.get_card(cid, token), kind=InvalidToken, code=code)
+    refused("token", None, lambda: store.save_card(cid, token, []), kind=InvalidToken,
+            code=code)
     assert store.count_cards(cid) == 0
 
 
@@ -621,8 +616,9 @@ def test_a_submitted_card_needs_an_answer_a_draft_does_not(store, seeded):
     token = seeded.tokens[seeded.members[0].id]
     s1 = seeded.statements[0].id
     for responses in ([], None, ()):
-        refused(ValidationError, "responses", "answer at least one statement",
-                lambda responses=responses: store.save_card(cid, token, responses))
+        refused("responses", None,
+                lambda responses=responses: store.save_card(cid, token, responses),
+                code="empty-submission")
     assert store.count_cards(cid) == 0
     assert store.save_card(cid, token, None, status="draft").responses == ()
     assert store.save_card(cid, token, [], status="draft").revision == 2
@@ -635,31 +631,36 @@ def test_a_submitted_card_needs_an_answer_a_draft_does_not(store, seeded):
 def test_list_card_revisions_checks_member(store, seeded):
     other, _ = new_consultation(store)
     outsider, _ = invite(store, other.id)
-    refused(ValidationError, "member_id", "must be a member of this consultation",
-            lambda: store.list_card_revisions(seeded.consultation.id, outsider.id))
-    refused(NotFound, None, "member 999",
-            lambda: store.list_card_revisions(seeded.consultation.id, 999))
+    refused("member_id", None,
+            lambda: store.list_card_revisions(seeded.consultation.id, outsider.id),
+            code="not-a-member-here")
+    refused(None, "member 999", lambda: store.list_card_revisions(seeded.consultation.id, 999),
+            kind=NotFound)
 
 
 def _set_up_refusal(store, seeded, clock, case):
-    """Prepare ``case``; return (token, responses, kwargs, exception, field, rule)."""
+    """Prepare ``case``; return (token, responses, kwargs, exception, field, code, rule).
+
+    ``rule`` is a piece of the English rule where the code alone does not pin the
+    parameters, else ``None``.
+    """
     cid = seeded.consultation.id
     token = seeded.tokens[seeded.members[0].id]
     s1 = seeded.statements[0].id
     ok = [{"statement_id": s1, "stance": 3}]
     if case == "stance off scale":
         return token, [{"statement_id": s1, "stance": 6}], {}, ValidationError, \
-            "responses[0].stance", "must be one of 1, 2, 3, 4, 5 or a pass"
+            "responses[0].stance", "off-the-scale", "must be one of 1, 2, 3, 4, 5 or a pass"
     if case == "agree_disagree stance on likert5":
         return token, ok + [{"statement_id": seeded.statements[1].id, "stance": -1}], {}, \
-            ValidationError, "responses[1].stance", "on the scale likert5"
+            ValidationError, "responses[1].stance", "off-the-scale", "on the scale likert5"
     if case == "statement of another consultation":
         _, (foreign,) = new_consultation(store)
         return token, ok + [{"statement_id": foreign.id, "stance": 3}], {}, ValidationError, \
-            "responses[1].statement_id", "must be a statement of this consultation"
+            "responses[1].statement_id", "not-a-statement-here", None
     if case == "statement that does not exist":
         return token, [{"statement_id": 9999, "stance": 3}], {}, ValidationError, \
-            "responses[0].statement_id", "must be a statement of this consultation"
+            "responses[0].statement_id", "not-a-statement-here", None
     if case in ("pending statement", "rejected statement", "withdrawn statement"):
         state = case.split()[0]
         if state == "pending":
@@ -667,33 +668,35 @@ def _set_up_refusal(store, seeded, clock, case):
         else:
             sid = store.update_statement(seeded.statements[2].id, moderation=state).id
         return token, ok + [{"statement_id": sid, "stance": 3}], {}, ValidationError, \
-            "responses[1].statement_id", f"is {state}, not on the card"
+            "responses[1].statement_id", "not-on-the-card", f"is {state}, not on the card"
     if case == "statement twice":
         return token, ok + [{"statement_id": s1, "stance": 4}], {}, ValidationError, \
-            "responses[1].statement_id", "answers a statement twice"
+            "responses[1].statement_id", "answered-twice", None
     if case == "submitted without an answer":
         return token, [], {"status": "submitted"}, ValidationError, "responses", \
-            "answer at least one statement (or choose 'pass / unsure') before submitting"
+            "empty-submission", None
     if case == "bad status":
-        return token, ok, {"status": "final"}, ValidationError, "status", "must be one of"
+        return token, ok, {"status": "final"}, ValidationError, "status", "not-one-of", None
     if case == "concerns too long":
-        return token, ok, {"concerns": "x" * 5001}, ValidationError, "concerns", "at most"
+        return token, ok, {"concerns": "x" * 5001}, ValidationError, "concerns", "too-long", \
+            None
     if case == "closed consultation":
         store.close_consultation(cid)
-        return token, ok, {}, ConsultationNotOpen, "status", "the consultation is closed"
+        return token, ok, {}, ConsultationNotOpen, "status", "consultation-closed", None
     if case == "draft consultation":
         store.update_consultation(cid, status="draft")
-        return token, ok, {}, ConsultationNotOpen, "status", "the consultation is draft"
+        return token, ok, {}, ConsultationNotOpen, "status", "consultation-draft", None
     if case == "after the deadline":
         store.update_consultation(cid, deadline=clock.now + dt.timedelta(hours=1))
         clock.advance(3601)
-        return token, ok, {"status": "draft"}, ConsultationNotOpen, "deadline", "has passed"
+        return token, ok, {"status": "draft"}, ConsultationNotOpen, "deadline", \
+            "deadline-passed", None
     if case == "revoked token":
         store.revoke_invitation(seeded.members[0].id)
-        return token, ok, {}, InvalidToken, "token", "revoked"
+        return token, ok, {}, InvalidToken, "token", "token-revoked", None
     if case == "another consultation's token":
         _, foreign_token = invite(store, new_consultation(store)[0].id)
-        return foreign_token, ok, {}, InvalidToken, "token", "not a valid invitation"
+        return foreign_token, ok, {}, InvalidToken, "token", "token-unknown", None
     raise AssertionError(case)
 
 
@@ -717,10 +720,10 @@ def test_save_card_refusals_write_nothing(store, seeded, clock, case):
     bystander = store.save_card(cid, seeded.tokens[seeded.members[1].id], [], status="draft")
     count = store.count_cards(cid)
     assert count == 2
-    bad_token, responses, kwargs, exc, field, rule = _set_up_refusal(store, seeded, clock,
-                                                                     case)
-    err = refused(exc, field, rule,
-                  lambda: store.save_card(cid, bad_token, responses, **kwargs))
+    bad_token, responses, kwargs, exc, field, code, rule = _set_up_refusal(store, seeded, clock,
+                                                                           case)
+    err = refused(field, rule, lambda: store.save_card(cid, bad_token, responses, **kwargs),
+                  kind=exc, code=code)
     assert bad_token not in str(err)
     assert store.count_cards(cid) == count
     assert table_rows(store, t.cards) == 2
@@ -741,8 +744,9 @@ def test_deadline_uses_the_store_clock(store, seeded, clock):
     assert clock.now == deadline
     assert store.save_card(cid, token, [{"statement_id": s1, "stance": 1}]).revision == 1
     clock.advance(1)
-    refused(ConsultationNotOpen, "deadline", "has passed",
-            lambda: store.save_card(cid, token, [{"statement_id": s1, "stance": 2}]))
+    refused("deadline", None,
+            lambda: store.save_card(cid, token, [{"statement_id": s1, "stance": 2}]),
+            kind=ConsultationNotOpen, code="deadline-passed")
     assert store.count_cards(cid) == 1
     store.update_consultation(cid, deadline=clock.now + dt.timedelta(days=1))
     assert store.save_card(cid, token, [{"statement_id": s1, "stance": 2}]).revision == 2
@@ -757,9 +761,9 @@ def test_cards_on_other_scales(store):
     card = store.save_card(c.id, token, [{"statement_id": stmts[0].id, "stance": -1},
                                          {"statement_id": stmts[1].id, "stance": None}])
     assert store.get_card(c.id, token) == card
-    refused(ValidationError, "responses[0].stance", "must be one of -1, 1 or a pass",
-            lambda: store.save_card(c.id, token, [{"statement_id": stmts[0].id,
-                                                   "stance": 0}]))
+    refused("responses[0].stance", "must be one of -1, 1 or a pass",
+            lambda: store.save_card(c.id, token, [{"statement_id": stmts[0].id, "stance": 0}]),
+            code="off-the-scale")
     assert store.count_cards(c.id) == 1
 
 
@@ -768,7 +772,7 @@ def test_cards_on_other_scales(store):
 
 def test_drafts(store, seeded, clock):
     cid = seeded.consultation.id
-    refused(NotFound, None, "draft", lambda: store.get_draft(cid))
+    refused(None, "draft", lambda: store.get_draft(cid), kind=NotFound)
     assert store.list_drafts(cid) == []
     d1 = store.add_draft(cid, {"Summary": "  We mostly agree.  ", "Concerns": ""})
     assert d1.version == 1 and d1.id and d1.created_at == clock.now
@@ -784,10 +788,9 @@ def test_drafts(store, seeded, clock):
     assert store.get_draft(cid, 1) == d1
     assert store.get_draft(cid, 3).sections == {"Summary": "We agree."}
     assert store.list_drafts(cid) == [d1, ordered, d2, d3]
-    refused(NotFound, None, "draft", lambda: store.get_draft(cid, 9))
-    refused(ValidationError, "sections", "must name at least one section",
-            lambda: store.add_draft(cid, {}))
-    refused(NotFound, None, "consultation 999", lambda: store.add_draft(999, {"A": "b"}))
+    refused(None, "draft", lambda: store.get_draft(cid, 9), kind=NotFound)
+    refused("sections", None, lambda: store.add_draft(cid, {}), code="no-sections")
+    refused(None, "consultation 999", lambda: store.add_draft(999, {"A": "b"}), kind=NotFound)
     assert len(store.list_drafts(cid)) == 4
     other, _ = new_consultation(store)
     assert store.add_draft(other.id, {"A": "b"}).version == 1
@@ -829,21 +832,22 @@ def test_endorsement_refusals_write_nothing(store, seeded):
     kept = store.add_endorsement(cid, token, draft.id, "endorse")
     other, _ = new_consultation(store)
     foreign_draft = store.add_draft(other.id, {"Other": "text"})
-    cases = [
-        (ValidationError, "reason", "a block needs a reason",
+    cases = [  # kind, field, code, a piece of the rule where the code does not pin it, call
+        (ValidationError, "reason", "block-needs-reason", None,
          lambda: store.add_endorsement(cid, token, draft.id, "block")),
-        (ValidationError, "reason", "a block needs a reason",
+        (ValidationError, "reason", "block-needs-reason", None,
          lambda: store.add_endorsement(cid, token, draft.id, "block", "   ")),
-        (ValidationError, "kind", "must be one of endorse, can_live_with, block",
+        (ValidationError, "kind", "not-one-of", "must be one of endorse, can_live_with, block",
          lambda: store.add_endorsement(cid, token, draft.id, "veto", "no")),
-        (ValidationError, "draft_id", "must be a draft of this consultation",
+        (ValidationError, "draft_id", "not-a-draft-here", None,
          lambda: store.add_endorsement(cid, token, foreign_draft.id, "endorse")),
-        (NotFound, None, "draft 999", lambda: store.add_endorsement(cid, token, 999, "endorse")),
-        (InvalidToken, "token", None,
+        (NotFound, None, "not-found", "draft 999",
+         lambda: store.add_endorsement(cid, token, 999, "endorse")),
+        (InvalidToken, "token", "token-unknown", None,
          lambda: store.add_endorsement(cid, "bad-token", draft.id, "endorse")),
     ]
-    for exc, field, rule, call in cases:
-        refused(exc, field, rule, call)
+    for exc, field, code, rule, call in cases:
+        refused(field, rule, call, kind=exc, code=code)
     assert store.list_endorsements(draft.id) == [kept]
     assert store.list_endorsements(foreign_draft.id) == []
     assert table_rows(store, t.endorsements) == 1
@@ -853,8 +857,8 @@ def test_endorsement_refused_while_consultation_is_a_draft(store):
     c, _ = new_consultation(store, open_=False)
     member, token = invite(store, c.id)
     draft = store.add_draft(c.id, {"S": "t"})
-    refused(ConsultationNotOpen, "status", "endorsements open with the consultation",
-            lambda: store.add_endorsement(c.id, token, draft.id, "endorse"))
+    refused("status", None, lambda: store.add_endorsement(c.id, token, draft.id, "endorse"),
+            kind=ConsultationNotOpen, code="endorsements-not-open")
     assert store.list_endorsements(draft.id) == []
 
 
@@ -939,7 +943,7 @@ def test_counts_and_rationales(store, seeded, clock):
     assert store.stance_counts(cid, round_number=1) == counts
     assert store.count_respondents(cid, round_number=1) == 2
     assert store.list_rationales(cid, round_number=1) == rationales
-    refused(NotFound, None, "round", lambda: store.stance_counts(cid, round_number=5))
+    refused(None, "round", lambda: store.stance_counts(cid, round_number=5), kind=NotFound)
 
 
 def test_members_frame(store, seeded):
@@ -974,10 +978,12 @@ def test_members_frame(store, seeded):
 def test_members_frame_columns_cannot_be_hidden_by_attributes(store, seeded, key):
     cid = seeded.consultation.id
     before = store.list_members(cid)
-    refused(ValidationError, "attributes (name)", "must not be one of",
-            lambda: store.add_member(m.Member(cid, "Dee", attributes={key: "x"})))
-    refused(ValidationError, "attributes (name)", "must not be one of",
-            lambda: store.update_member(before[0].id, attributes={key: "x"}))
+    refused("attributes (name)", None,
+            lambda: store.add_member(m.Member(cid, "Dee", attributes={key: "x"})),
+            code="reserved-attribute")
+    refused("attributes (name)", None,
+            lambda: store.update_member(before[0].id, attributes={key: "x"}),
+            code="reserved-attribute")
     assert store.list_members(cid) == before
     frame = store.members_frame(cid)
     assert frame.columns.is_unique
