@@ -35,6 +35,7 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from helpers import in_ci
 
 from cop_widgets import model as m
 from cop_widgets.store import Store
@@ -53,10 +54,6 @@ def pytest_addoption(parser):
         metavar="URL",
         help=f"PostgreSQL server URL for the postgresql tests (default: ${PG_ENV})",
     )
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() == "true"
 
 
 def _pg_server(config) -> tuple[str | None, str]:
@@ -123,7 +120,7 @@ def db_url(request, tmp_path):
         return
     server, reason = _pg_server(request.config)
     if server is None:
-        if _in_ci():
+        if in_ci():
             pytest.fail(f"CI=true and {reason}", pytrace=False)
         pytest.skip(reason)
     name, admin, url = _create_pg_database(server)

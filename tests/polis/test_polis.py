@@ -40,13 +40,6 @@ ARI_FLOORS = {
 }
 
 
-@pytest.fixture
-def store(tmp_path):
-    s = Store(f"sqlite:///{tmp_path / 'polis.db'}")
-    yield s
-    s.close()
-
-
 def latest_votes(votes_csv: Path) -> dict[tuple[int, int], int]:
     """Independent reading: the latest vote per (voter, comment), later line on equal time."""
     latest: dict[tuple[int, int], tuple[float, int, int]] = {}
@@ -80,38 +73,38 @@ def external_labels(store: Store, cid: int, groups) -> pd.Series:
 
 
 @pytest.mark.parametrize("name", CONVERSATIONS)
-def test_import_counts_match_votes_csv(polis_data, store, name):
+def test_import_counts_match_votes_csv(polis_data, sqlite_store, name):
     folder = polis_data / name
-    consultation = import_polis(store, folder)
+    consultation = import_polis(sqlite_store, folder)
     expected = latest_votes(folder / "votes.csv")
-    assert imported_votes(store, consultation.id) == expected
-    counts = store.stance_counts(consultation.id)
+    assert imported_votes(sqlite_store, consultation.id) == expected
+    counts = sqlite_store.stance_counts(consultation.id)
     by_external = {int(s.external_id): s.id
-                   for s in store.list_statements(consultation.id, states=None)}
+                   for s in sqlite_store.list_statements(consultation.id, states=None)}
     for comment in {c for _, c in expected}:
         agree = sum(1 for (_, c), v in expected.items() if c == comment and v == 1)
         disagree = sum(1 for (_, c), v in expected.items() if c == comment and v == -1)
         got = counts.get(by_external[comment], {})
         assert (got.get(1, 0), got.get(-1, 0)) == (agree, disagree)
-    c = store.get_consultation(consultation.id)
+    c = sqlite_store.get_consultation(consultation.id)
     assert (c.scale, c.anonymous, c.status, c.visibility) == (
         "agree_disagree", True, m.ConsultationStatus.CLOSED, m.Visibility.AFTER_CLOSE)
-    development = store.get_development(c.development_id)
+    development = sqlite_store.get_development(c.development_id)
     assert development.kind is m.DevelopmentKind.OTHER
     assert development.source_url.startswith("https://pol.is/")
 
 
-def test_moderated_statements_are_rejected_and_out_of_groups(polis_data, store):
+def test_moderated_statements_are_rejected_and_out_of_groups(polis_data, sqlite_store):
     folder = polis_data / "scoop-hivemind.biodiversity"
     comments = pd.read_csv(folder / "comments.csv")
     rejected = set(comments.loc[comments["moderated"] == -1, "comment-id"])
-    consultation = import_polis(store, folder)
-    statements = store.list_statements(consultation.id, states=None)
+    consultation = import_polis(sqlite_store, folder)
+    statements = sqlite_store.list_statements(consultation.id, states=None)
     state = {int(s.external_id): s.moderation for s in statements}
     assert {c for c, s in state.items() if s is m.ModerationState.REJECTED} == rejected
     assert len(rejected) > 100
     out_ids = {s.id for s in statements if s.moderation is m.ModerationState.REJECTED}
-    matrix = polis_vote_matrix(store, consultation.id)
+    matrix = polis_vote_matrix(sqlite_store, consultation.id)
     inactive = set(matrix.statement_ids[~matrix.active].tolist())
     assert inactive == out_ids & set(matrix.statement_ids.tolist())
     groups = opinion_groups(matrix)
@@ -128,22 +121,22 @@ def test_moderated_statements_are_rejected_and_out_of_groups(polis_data, store):
 
 
 @pytest.mark.parametrize("name", CONVERSATIONS)
-def test_groups_agree_with_polis(polis_data, store, name):
+def test_groups_agree_with_polis(polis_data, sqlite_store, name):
     folder = polis_data / name
-    consultation = import_polis(store, folder)
-    groups = opinion_groups(polis_vote_matrix(store, consultation.id))
+    consultation = import_polis(sqlite_store, folder)
+    groups = opinion_groups(polis_vote_matrix(sqlite_store, consultation.id))
     polis = read_polis_export(folder).participants.set_index("participant")["group_id"]
     polis = polis.dropna().astype(int)
-    ours = external_labels(store, consultation.id, groups)
+    ours = external_labels(sqlite_store, consultation.id, groups)
     ours = ours.reindex(polis.index).fillna(-1).astype(int)
     ari = adjusted_rand_score(polis.to_numpy(), ours.to_numpy())
     print(f"\nARI {name}: {ari:.4f} (k={groups.k}, Pol.is k={polis.nunique()})")
     assert ari >= ARI_FLOORS[name]
 
 
-def test_deterministic_and_independent_of_member_ids(polis_data, store):
-    consultation = import_polis(store, polis_data / "scoop-hivemind.biodiversity")
-    matrix = polis_vote_matrix(store, consultation.id)
+def test_deterministic_and_independent_of_member_ids(polis_data, sqlite_store):
+    consultation = import_polis(sqlite_store, polis_data / "scoop-hivemind.biodiversity")
+    matrix = polis_vote_matrix(sqlite_store, consultation.id)
     first, second = opinion_groups(matrix), opinion_groups(matrix)
     pd.testing.assert_series_equal(first.labels, second.labels)
     pd.testing.assert_frame_equal(first.coords, second.coords)
@@ -154,7 +147,7 @@ def test_deterministic_and_independent_of_member_ids(polis_data, store):
     # Relabel members with a shuffled set of new ids: the partition must not change.
     from cop_widgets.analysis.opinion import vote_matrix
 
-    responses = store.responses_frame(consultation.id)
+    responses = sqlite_store.responses_frame(consultation.id)
     ids = np.unique(responses["member_id"])
     new_ids = np.random.default_rng(7).permutation(np.arange(10_000, 10_000 + len(ids)))
     relabel = dict(zip(ids.tolist(), new_ids.tolist(), strict=True))
@@ -174,21 +167,21 @@ def test_deterministic_and_independent_of_member_ids(polis_data, store):
                                back[clustered].astype(int)) == 1.0
 
 
-def test_round_trip_keeps_votes(polis_data, store, tmp_path):
-    consultation = import_polis(store, polis_data / "15-per-hour-seattle")
-    groups = opinion_groups(polis_vote_matrix(store, consultation.id))
-    out = export_polis(store, consultation.id, tmp_path / "export", groups=groups)
+def test_round_trip_keeps_votes(polis_data, sqlite_store, tmp_path):
+    consultation = import_polis(sqlite_store, polis_data / "15-per-hour-seattle")
+    groups = opinion_groups(polis_vote_matrix(sqlite_store, consultation.id))
+    out = export_polis(sqlite_store, consultation.id, tmp_path / "export", groups=groups)
     assert {p.name for p in out.iterdir()} >= {"comments.csv", "votes.csv",
                                                "participants-votes.csv", "summary.csv"}
-    again = import_polis(store, out)
-    assert imported_votes(store, again.id) == imported_votes(store, consultation.id)
+    again = import_polis(sqlite_store, out)
+    assert imported_votes(sqlite_store, again.id) == imported_votes(sqlite_store, consultation.id)
     before = {(int(s.external_id), s.moderation)
-              for s in store.list_statements(consultation.id, states=None)}
+              for s in sqlite_store.list_statements(consultation.id, states=None)}
     after = {(int(s.external_id), s.moderation)
-             for s in store.list_statements(again.id, states=None)}
+             for s in sqlite_store.list_statements(again.id, states=None)}
     assert before == after
     participants = read_polis_export(out).participants.set_index("participant")["group_id"]
-    ours = external_labels(store, consultation.id, groups).dropna().astype(int)
+    ours = external_labels(sqlite_store, consultation.id, groups).dropna().astype(int)
     assert participants.reindex(ours.index).astype(int).to_dict() == ours.to_dict()
     summary = read_polis_export(out).summary
     assert summary["topic"] == "$15/hour"
@@ -219,7 +212,7 @@ def write_export(folder: Path, votes: str, comments: str = COMMENTS,
     return folder
 
 
-def test_revotes_resolve_to_the_latest(tmp_path, store):
+def test_revotes_resolve_to_the_latest(tmp_path, sqlite_store):
     votes = VOTES_HEADER + (
         "1600000000300,x,0,5,1\n"
         "1600000000100,x,0,5,-1\n"   # earlier in time though later in the file
@@ -232,25 +225,25 @@ def test_revotes_resolve_to_the_latest(tmp_path, store):
     assert export.n_revotes == 2
     got = {(r.voter_id, r.comment_id): r.vote for r in export.votes.itertuples()}
     assert got == {(5, 0): 1, (5, 1): 0, (6, 0): -1}
-    consultation = import_polis(store, folder)
-    assert imported_votes(store, consultation.id) == got
-    assert store.get_development(
-        store.get_consultation(consultation.id).development_id).title == "A small test"
-    texts = [s.text for s in store.list_statements(consultation.id, states=None)]
+    consultation = import_polis(sqlite_store, folder)
+    assert imported_votes(sqlite_store, consultation.id) == got
+    assert sqlite_store.get_development(
+        sqlite_store.get_consultation(consultation.id).development_id).title == "A small test"
+    texts = [s.text for s in sqlite_store.list_statements(consultation.id, states=None)]
     assert texts[1] == "Second, with a comma\nand a new line"
 
 
-def test_timestamps_in_seconds_are_accepted(tmp_path, store):
+def test_timestamps_in_seconds_are_accepted(tmp_path, sqlite_store):
     votes = VOTES_HEADER + "1600000000,x,0,1,1\n1600000005,x,1,1,-1\n1600000009,x,0,2,0\n"
     folder = write_export(tmp_path / "seconds", votes, summary=None)
     export = read_polis_export(folder)
     assert export.time_unit == "s"
     assert export.votes["timestamp_ms"].min() == 1_600_000_000_000
-    consultation = import_polis(store, folder)
-    frame = store.responses_frame(consultation.id)
+    consultation = import_polis(sqlite_store, folder)
+    frame = sqlite_store.responses_frame(consultation.id)
     assert frame["saved_at"].min() == pd.Timestamp("2020-09-13 12:26:40", tz="UTC")
-    assert store.get_development(
-        store.get_consultation(consultation.id).development_id).title == "seconds"
+    assert sqlite_store.get_development(
+        sqlite_store.get_consultation(consultation.id).development_id).title == "seconds"
 
 
 @pytest.mark.parametrize(
@@ -279,7 +272,7 @@ def test_timestamps_in_seconds_are_accepted(tmp_path, store):
          "votes.csv line 3: has 3 fields where the header has 5"),
     ],
 )
-def test_malformed_files_name_file_line_column_and_write_nothing(tmp_path, store, votes,
+def test_malformed_files_name_file_line_column_and_write_nothing(tmp_path, sqlite_store, votes,
                                                                  comments, expected):
     folder = write_export(tmp_path / "bad", votes, comments)
     with pytest.raises(PolisFormatError) as caught:
@@ -287,17 +280,17 @@ def test_malformed_files_name_file_line_column_and_write_nothing(tmp_path, store
     assert str(caught.value).startswith(expected)
     assert isinstance(caught.value, ValidationError)
     with pytest.raises(PolisFormatError):
-        import_polis(store, folder)
-    assert store.list_consultations() == []
-    assert store.list_developments() == []
+        import_polis(sqlite_store, folder)
+    assert sqlite_store.list_consultations() == []
+    assert sqlite_store.list_developments() == []
 
 
-def test_missing_file_is_named(tmp_path, store):
+def test_missing_file_is_named(tmp_path, sqlite_store):
     folder = write_export(tmp_path / "nofile", VOTES_HEADER + "1600000000000,x,0,1,1\n")
     (folder / "comments.csv").unlink()
     with pytest.raises(PolisFormatError, match=r"^comments\.csv: is missing from the export"):
-        import_polis(store, folder)
-    assert store.list_consultations() == []
+        import_polis(sqlite_store, folder)
+    assert sqlite_store.list_consultations() == []
     with pytest.raises(PolisFormatError, match="is not a folder"):
         read_polis_export(tmp_path / "nowhere")
 
@@ -312,7 +305,7 @@ def test_bad_participants_file_is_named(tmp_path):
         read_polis_export(folder)
 
 
-def test_a_failure_inside_the_store_writes_nothing(tmp_path, store, monkeypatch):
+def test_a_failure_inside_the_store_writes_nothing(tmp_path, sqlite_store, monkeypatch):
     folder = write_export(tmp_path / "ok", VOTES_HEADER + "1600000000000,x,0,1,1\n")
     import cop_widgets.store.importing as importing_module
 
@@ -322,21 +315,21 @@ def test_a_failure_inside_the_store_writes_nothing(tmp_path, store, monkeypatch)
     # the answers are copied last, after the consultation, statements and members
     monkeypatch.setattr(importing_module, "copy_rows", boom)
     with pytest.raises(RuntimeError):
-        import_polis(store, folder)
-    assert store.list_consultations() == []
-    assert store.list_developments() == []
+        import_polis(sqlite_store, folder)
+    assert sqlite_store.list_consultations() == []
+    assert sqlite_store.list_developments() == []
 
 
-def test_too_few_members_gives_a_note(tmp_path, store):
+def test_too_few_members_gives_a_note(tmp_path, sqlite_store):
     votes = VOTES_HEADER + "".join(
         f"16000000000{i:02d},x,{c},{p},{1 if (p + c) % 2 else -1}\n"
         for i, (p, c) in enumerate((p, c) for p in range(3) for c in range(2)))
-    consultation = import_polis(store, write_export(tmp_path / "few", votes))
-    groups = opinion_groups(polis_vote_matrix(store, consultation.id))
+    consultation = import_polis(sqlite_store, write_export(tmp_path / "few", votes))
+    groups = opinion_groups(polis_vote_matrix(sqlite_store, consultation.id))
     assert groups.k == 0
     assert groups.labels.isna().all()
     assert groups.note == "too-few-members"
-    assert representative_statements(polis_vote_matrix(store, consultation.id),
+    assert representative_statements(polis_vote_matrix(sqlite_store, consultation.id),
                                      groups).empty
 
 
@@ -377,8 +370,8 @@ def test_reader_raises_only_polis_format_errors(tmp_path_factory, votes, comment
     assert not export.votes.duplicated(["voter_id", "comment_id"]).any()
 
 
-def test_dates_are_aware_utc(tmp_path, store):
+def test_dates_are_aware_utc(tmp_path, sqlite_store):
     folder = write_export(tmp_path / "tz", VOTES_HEADER + "1600000000000,x,0,1,1\n")
-    consultation = import_polis(store, folder)
-    saved = store.responses_frame(consultation.id)["saved_at"].iloc[0]
+    consultation = import_polis(sqlite_store, folder)
+    saved = sqlite_store.responses_frame(consultation.id)["saved_at"].iloc[0]
     assert saved.to_pydatetime() == dt.datetime(2020, 9, 13, 12, 26, 40, tzinfo=dt.timezone.utc)
