@@ -6,6 +6,7 @@ Imported as ``from answer_frames import ...`` (pytest puts this folder on ``sys.
 from __future__ import annotations
 
 import pandas as pd
+from helpers import responses_frame
 
 
 def roster(rows, invited=None):
@@ -26,14 +27,8 @@ def roster(rows, invited=None):
 
 
 def responses(rows):
-    """Responses frame from (member_id, statement_id, stance) rows."""
-    rows = list(rows)
-    return pd.DataFrame({
-        "member_id": [r[0] for r in rows],
-        "statement_id": [r[1] for r in rows],
-        "stance": pd.array([r[2] for r in rows], dtype="Int64"),
-        "rationale": "",
-    })
+    """Responses frame (no rationale) from ``(member_id, statement_id, stance)`` rows."""
+    return responses_frame(rows, rationale="")
 
 
 def groups(spec):

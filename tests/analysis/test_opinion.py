@@ -7,6 +7,7 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import responses_frame
 from sklearn.metrics import adjusted_rand_score
 
 from cop_widgets.analysis.opinion import (
@@ -21,14 +22,6 @@ from cop_widgets.analysis.opinion import (
 )
 from cop_widgets.errors import ValidationError
 from cop_widgets.words.opinion import groups_note
-
-
-def frame(rows, saved_at=None) -> pd.DataFrame:
-    out = pd.DataFrame(rows, columns=["member_id", "statement_id", "stance"])
-    out["stance"] = out["stance"].astype("Int64")
-    if saved_at is not None:
-        out["saved_at"] = saved_at
-    return out
 
 
 def two_camps(n_per_camp=40, n_statements=12, seed=1, noise=0.1, fill=1.0):
@@ -46,11 +39,11 @@ def two_camps(n_per_camp=40, n_statements=12, seed=1, noise=0.1, fill=1.0):
             if rng.random() < noise:
                 vote = rng.choice([-vote, None])
             rows.append((member + 1, s + 101, vote))
-    return frame(rows), pd.Series(truth)
+    return responses_frame(rows), pd.Series(truth)
 
 
 def test_vote_matrix_agree_disagree_pass_and_missing():
-    responses = frame([(1, 10, 1), (1, 11, -1), (2, 10, None), (3, 12, 1)])
+    responses = responses_frame([(1, 10, 1), (1, 11, -1), (2, 10, None), (3, 12, 1)])
     matrix = vote_matrix(responses, "agree_disagree")
     assert matrix.member_ids.tolist() == [1, 2, 3]
     assert matrix.statement_ids.tolist() == [10, 11, 12]
@@ -62,23 +55,23 @@ def test_vote_matrix_agree_disagree_pass_and_missing():
 
 
 def test_vote_matrix_ordinal_scales_map_to_minus_one_one():
-    responses = frame([(1, 1, 5), (1, 2, 3), (1, 3, 1), (2, 1, 4), (2, 2, None)])
+    responses = responses_frame([(1, 1, 5), (1, 2, 3), (1, 3, 1), (2, 1, 4), (2, 2, None)])
     values = vote_matrix(responses, "likert5").values
     assert values[0].tolist() == [1.0, 0.0, -1.0]
     assert values[1, 0] == 0.5 and values[1, 1] == 0.0
-    kaner = vote_matrix(frame([(1, 1, 8), (1, 2, 1), (1, 3, 5)]), "kaner8")
+    kaner = vote_matrix(responses_frame([(1, 1, 8), (1, 2, 1), (1, 3, 5)]), "kaner8")
     assert kaner.values[0, 0] == 1.0 and kaner.values[0, 1] == -1.0
     assert kaner.polarity.tolist() == [1, -1, 0]  # "Abstain" neither agrees nor disagrees
 
 
 def test_vote_matrix_statement_ids_order_and_refusals():
-    responses = frame([(1, 10, 1), (1, 11, -1), (2, 12, 1)])
+    responses = responses_frame([(1, 10, 1), (1, 11, -1), (2, 12, 1)])
     matrix = vote_matrix(responses, "agree_disagree", [11, 10], moderated_out=[12])
     assert matrix.statement_ids.tolist() == [11, 10, 12]
     assert matrix.active.tolist() == [True, True, False]
     assert vote_matrix(responses, "agree_disagree", [10]).member_ids.tolist() == [1]
     with pytest.raises(ValidationError, match="stance"):
-        vote_matrix(frame([(1, 1, 3)]), "agree_disagree")
+        vote_matrix(responses_frame([(1, 1, 3)]), "agree_disagree")
     with pytest.raises(ValidationError, match="needs a column"):
         vote_matrix(responses.drop(columns="stance"), "agree_disagree")
 
@@ -100,7 +93,7 @@ def test_two_camps_are_found():
 
 def test_members_with_few_votes_are_not_clustered():
     responses, _ = two_camps(n_per_camp=20)
-    responses = pd.concat([responses, frame([(999, 101, 1), (999, 102, 1)])])
+    responses = pd.concat([responses, responses_frame([(999, 101, 1), (999, 102, 1)])])
     groups = opinion_groups(vote_matrix(responses, "agree_disagree"))
     assert pd.isna(groups.labels[999])
     assert groups.labels.drop(999).notna().all()
@@ -121,36 +114,36 @@ def test_order_of_arrival_and_member_ids_do_not_matter_beyond_the_data():
 
 
 def test_no_groups_give_a_code_and_its_numbers():
-    groups = opinion_groups(vote_matrix(frame([(1, 1, 1), (1, 2, -1), (2, 1, -1), (2, 2, 1)]),
-                                        "agree_disagree"))
+    crossed = responses_frame([(1, 1, 1), (1, 2, -1), (2, 1, -1), (2, 2, 1)])
+    groups = opinion_groups(vote_matrix(crossed, "agree_disagree"))
     assert groups.k == 0 and groups.labels.isna().all()
     assert groups.note == "too-few-members"
     assert groups.note_params == {"members": 2, "distinct": 2, "minimum": 4, "positions": 3}
-    one = opinion_groups(vote_matrix(frame([(1, 1, 1), (2, 1, -1)]), "agree_disagree"))
+    one = opinion_groups(vote_matrix(responses_frame([(1, 1, 1), (2, 1, -1)]), "agree_disagree"))
     assert (one.note, one.note_params) == ("too-few-answers", {})
-    empty = opinion_groups(vote_matrix(frame([]), "agree_disagree"))
+    empty = opinion_groups(vote_matrix(responses_frame([]), "agree_disagree"))
     assert empty.k == 0 and empty.note == "too-few-answers"
     # Eight members on four distinct positions: five groups cannot be made.
     corners = [(m, s, v) for m, (a, b) in enumerate([(1, 1), (1, -1), (-1, 1), (-1, -1)] * 2)
                for s, v in ((1, a), (2, b))]
-    five = opinion_groups(vote_matrix(frame(corners), "agree_disagree"), k=5)
+    five = opinion_groups(vote_matrix(responses_frame(corners), "agree_disagree"), k=5)
     assert (five.note, five.note_params) == ("too-few-positions", {"count": 5})
     assert {groups.note, one.note, five.note} == set(GROUP_NOTES)
-    assert opinion_groups(vote_matrix(frame(corners), "agree_disagree"), k=2).note is None
+    assert opinion_groups(vote_matrix(responses_frame(corners), "agree_disagree"), k=2).note is None
     with pytest.raises(ValidationError):
-        opinion_groups(vote_matrix(frame([(1, 1, 1)]), "agree_disagree"), k=0)
+        opinion_groups(vote_matrix(responses_frame([(1, 1, 1)]), "agree_disagree"), k=0)
 
 
 def test_groups_note_says_why_in_the_page_language():
-    few = opinion_groups(vote_matrix(frame([(1, 1, 1), (1, 2, -1), (2, 1, -1), (2, 2, 1)]),
-                                     "agree_disagree"))
+    crossed = responses_frame([(1, 1, 1), (1, 2, -1), (2, 1, -1), (2, 2, 1)])
+    few = opinion_groups(vote_matrix(crossed, "agree_disagree"))
     assert groups_note(few) == (
         "There are too few members for opinion groups: 2 answered enough statements and 2 of "
         "them took distinct positions; groups need at least 4 members with at least 3 "
         "distinct positions.")
     french = groups_note(few, "fr")
     assert french != groups_note(few) and "2" in french and "4" in french
-    one = opinion_groups(vote_matrix(frame([(1, 1, 1), (2, 1, -1)]), "agree_disagree"))
+    one = opinion_groups(vote_matrix(responses_frame([(1, 1, 1), (2, 1, -1)]), "agree_disagree"))
     assert groups_note(one) == ("There are too few answers for opinion groups: they need "
                                 "answers to at least two statements.")
     assert groups_note(one, "es") != groups_note(one)
@@ -187,7 +180,7 @@ def test_representative_statements_pick_each_camps_statements():
 def test_group_informed_consensus_is_the_product_over_groups():
     responses, _ = two_camps(n_per_camp=15)
     shared = [(m, 200, 1) for m in range(1, 31)]
-    responses = pd.concat([responses, frame(shared)])
+    responses = pd.concat([responses, responses_frame(shared)])
     matrix = vote_matrix(responses, "agree_disagree")
     groups = opinion_groups(matrix)
     gac = group_informed_consensus(matrix, groups)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from helpers import responses_frame
 
 from cop_widgets.analysis.rounds import STABLE_SHIFT, round_change, rounds_summary
 from cop_widgets.scales import SCALES
@@ -11,15 +12,9 @@ from cop_widgets.scales import SCALES
 LIKERT = SCALES["likert5"]
 
 
-def frame(rows):
-    f = pd.DataFrame(rows, columns=["member_id", "statement_id", "stance"])
-    f["stance"] = f["stance"].astype("Int64")
-    return f
-
-
 def test_changed_share_and_shift_by_hand():
-    before = frame([(1, 1, 5), (2, 1, 5), (3, 1, 1), (4, 1, 1), (1, 2, 3), (2, 2, None)])
-    after = frame([(1, 1, 5), (2, 1, 5), (3, 1, 5), (4, 1, 1), (1, 2, 3), (2, 2, None),
+    before = responses_frame([(1, 1, 5), (2, 1, 5), (3, 1, 1), (4, 1, 1), (1, 2, 3), (2, 2, None)])
+    after = responses_frame([(1, 1, 5), (2, 1, 5), (3, 1, 5), (4, 1, 1), (1, 2, 3), (2, 2, None),
                    (5, 1, 5)])
     change = round_change(before, after)
     # statement 1: members 1-4 answered both rounds; member 3 moved from 1 to 5
@@ -34,7 +29,7 @@ def test_changed_share_and_shift_by_hand():
 
 
 def test_identical_rounds_are_stable_and_relabelling_changes_nothing():
-    r = frame([(m, s, (m * s) % 5 + 1) for m in range(1, 9) for s in (1, 2, 3)])
+    r = responses_frame([(m, s, (m * s) % 5 + 1) for m in range(1, 9) for s in (1, 2, 3)])
     change = round_change(r, r)
     assert (change["changed"] == 0).all() and change["stable"].all()
     relabel = r.assign(member_id=r["member_id"] + 100)
@@ -42,8 +37,8 @@ def test_identical_rounds_are_stable_and_relabelling_changes_nothing():
 
 
 def test_rounds_summary_stacks_each_round():
-    r1 = frame([(1, 1, 5), (2, 1, 1)])
-    r2 = frame([(1, 1, 5), (2, 1, 5)])
+    r1 = responses_frame([(1, 1, 5), (2, 1, 1)])
+    r2 = responses_frame([(1, 1, 5), (2, 1, 5)])
     stacked = rounds_summary({2: r2, 1: r1}, LIKERT)
     assert list(stacked.index.get_level_values("round").unique()) == [1, 2]
     assert stacked.loc[(2, 1), "consensus"] == pytest.approx(1)

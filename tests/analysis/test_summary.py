@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import responses_frame
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,16 +27,10 @@ BINARY = SCALES["agree_disagree"]
 KANER = SCALES["kaner8"]
 
 def frame(rows):
-    """Build a responses frame from (member_id, statement_id, stance) rows."""
-    rows = list(rows)
-    return pd.DataFrame({
-        "member_id": [r[0] for r in rows],
-        "statement_id": [r[1] for r in rows],
-        "stance": pd.array([r[2] for r in rows], dtype="Int64"),
-        "rationale": "",
-        "revision": 1,
-        "saved_at": pd.Timestamp("2024-01-01", tz="UTC"),
-    })
+    """The store's full responses frame (first revisions, no rationale) from
+    ``(member_id, statement_id, stance)`` rows."""
+    return responses_frame(rows, rationale="", revision=1,
+                           saved_at=pd.Timestamp("2024-01-01", tz="UTC"))
 
 
 def from_counts(spec, scale=LIKERT, passes=None):
