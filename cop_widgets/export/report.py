@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..errors import NotFound
 from ..i18n import DEFAULT_LANGUAGE, format_number, format_percent, language_or_default, translator
 from ..model import Consultation, Development, DevelopmentKind, EndorsementKind
 from ..scales import Scale
@@ -210,16 +209,18 @@ def _figures(analysis: ConsultationAnalysis, attribute: str | None,
     return tuple(result)
 
 
-def _endorsements(store: Store, draft_id: int, version: int,
-                  roster: int) -> EndorsementTally:
-    answers = store.list_endorsements(draft_id)
-    counts = {kind: 0 for kind in ENDORSEMENT_LABELS}
-    for answer in answers:
+def _endorsements(analysis: ConsultationAnalysis) -> EndorsementTally | None:
+    draft = analysis.latest_draft
+    if draft is None:
+        return None
+    counts = dict.fromkeys(ENDORSEMENT_LABELS, 0)
+    for answer in analysis.endorsements:
         counts[answer.kind.value] += 1
     epoch = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
-    blocks = sorted((a for a in answers if a.kind is EndorsementKind.BLOCK),
+    blocks = sorted((a for a in analysis.endorsements if a.kind is EndorsementKind.BLOCK),
                     key=lambda a: (a.created_at or epoch, a.id or 0))
-    return EndorsementTally(version, counts, tuple(a.reason for a in blocks), roster)
+    return EndorsementTally(draft.version, counts, tuple(a.reason for a in blocks),
+                            len(analysis.members))
 
 
 def build_report(store: Store, consultation_id: int, *, attribute: str | None = None,
@@ -265,18 +266,10 @@ def build_report(store: Store, consultation_id: int, *, attribute: str | None = 
     _ = translator(language)
     attribute = analysis.attribute(attribute)
     statements = analysis.statements_frame
-    rounds = store.list_rounds(consultation_id)
-
-    try:
-        draft = store.get_draft(consultation_id)
-    except NotFound:
-        draft = None
-    if draft is None:
-        body = proposed_sections(analysis, language=language)
-        tally = None
-    else:
-        body = dict(draft.sections)
-        tally = _endorsements(store, draft.id, draft.version, len(analysis.members))
+    rounds = analysis.round_list
+    draft = analysis.latest_draft
+    body = (proposed_sections(analysis, language=language) if draft is None
+            else dict(draft.sections))
     sections = [Section(key, _(SECTION_TITLES[key]), body.get(key, "")) for key in SECTIONS]
     sections += [Section(key, key, text) for key, text in body.items() if key not in SECTIONS]
 
@@ -291,7 +284,7 @@ def build_report(store: Store, consultation_id: int, *, attribute: str | None = 
         consultation_deadline=consultation.deadline,
         first_round_opened=rounds[0].opened_at if rounds else None,
         rounds=len(rounds),
-        exported_at=store.now(),
+        exported_at=analysis.loaded_at,
         statements=len(statements),
         overall=overall,
         by_attribute=groups,
@@ -315,7 +308,7 @@ def build_report(store: Store, consultation_id: int, *, attribute: str | None = 
         attribute=attribute,
         by_group=analysis.by(attribute),
         figures=_figures(analysis, attribute, language),
-        endorsements=tally,
+        endorsements=_endorsements(analysis),
         addressee=addressee,
         methodology=methodology,
         language=language,

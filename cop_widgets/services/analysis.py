@@ -106,6 +106,8 @@ class ConsultationAnalysis:
         The smallest group of answering members any comparison shows.
     representation_rule : RepresentationRule
         When a group counts as under-represented.
+    loaded_at : datetime
+        When it was loaded (the store's clock, UTC).
 
     Raises
     ------
@@ -133,6 +135,7 @@ class ConsultationAnalysis:
         self.attributes = attribute_columns(self.members)
         self.default_attribute = self.attributes[0] if self.attributes else None
         self.smallest_group = smallest_group_shown(self.consultation)
+        self.loaded_at = store.now()
         self.representation_rule = RepresentationRule()
         self._by: dict[str, pd.DataFrame] = {}
         self._groups: dict[int | None, OpinionGroups] = {}
@@ -317,18 +320,32 @@ class ConsultationAnalysis:
     # -- the joint response ----------------------------------------------------------------
 
     @cached_property
-    def blocks(self) -> list[str]:
-        """Reasons of the blocks given to the latest draft, oldest first (none without one)."""
+    def latest_draft(self) -> m.Draft | None:
+        """The latest saved version of the joint response, ``None`` before the first."""
         from ..errors import NotFound
 
         try:
-            latest = self.store.get_draft(self.consultation_id)
+            return self.store.get_draft(self.consultation_id)
         except NotFound:
-            return []
-        return [e.reason for e in self.store.list_endorsements(latest.id)
-                if e.kind is m.EndorsementKind.BLOCK]
+            return None
+
+    @cached_property
+    def endorsements(self) -> list[m.Endorsement]:
+        """The members' answers to the latest draft (none without a draft)."""
+        draft = self.latest_draft
+        return [] if draft is None else self.store.list_endorsements(draft.id)
+
+    @property
+    def blocks(self) -> list[str]:
+        """Reasons of the blocks given to the latest draft, in the store's order."""
+        return [e.reason for e in self.endorsements if e.kind is m.EndorsementKind.BLOCK]
 
     # -- rounds ----------------------------------------------------------------------------
+
+    @cached_property
+    def round_list(self) -> list[m.Round]:
+        """The consultation's rounds, first first."""
+        return self.store.list_rounds(self.consultation_id)
 
     def rounds(self) -> tuple[pd.DataFrame, pd.DataFrame] | None:
         """Return the summary of every round and the change between the last two.
@@ -337,7 +354,7 @@ class ConsultationAnalysis:
         """
         from ..analysis.rounds import round_change, rounds_summary
 
-        numbers = [r.number for r in self.store.list_rounds(self.consultation_id)]
+        numbers = [r.number for r in self.round_list]
         if len(numbers) < 2:
             return None
         accepted = [s.id for s in self.statements]
