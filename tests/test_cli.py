@@ -5,27 +5,19 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from helpers import free_port, stop_process_tree, wait_for_http
 
 from cop_widgets.links import workbooks_dir
 from cop_widgets.store import Store
 
 CLI = [sys.executable, "-m", "cop_widgets.cli"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_demo_seeds_and_prints_working_links(tmp_path):
@@ -74,18 +66,14 @@ def test_serve_serves_the_workbook_tree(tmp_path):
     chart = workbooks_dir() / f"joint-response-test-{os.getpid()}-divergence.png"
     chart.write_bytes(b"\x89PNG\r\n\x1a\n")
     port = free_port()
-    proc = subprocess.Popen([*CLI, "serve", "--db", url, "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([*CLI, "serve", "--db", url, "--port", str(port)],
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
-                    assert "Voil" in r.read().decode()
-                break
-            except OSError:
-                time.sleep(0.5)
+        wait_for_http(f"http://127.0.0.1:{port}/", proc, 60, log)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
+            assert "Voil" in r.read().decode()
         # Voila 0.5 renders its tree page from the contents API.
         api = f"http://127.0.0.1:{port}/voila/api/contents/"
         with urllib.request.urlopen(api, timeout=10) as r:
@@ -100,8 +88,7 @@ def test_serve_serves_the_workbook_tree(tmp_path):
                                    timeout=10)
         assert refused.value.code in (403, 404)
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+        stop_process_tree(proc, grace=30)
         chart.unlink(missing_ok=True)
 
 
