@@ -19,6 +19,7 @@ import pytest
 from docx.oxml.ns import qn
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
+from helpers import demo_store
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -27,7 +28,6 @@ from cop_widgets import model as m
 from cop_widgets.analysis.summary import statement_summary
 from cop_widgets.charts.figures import participation_chart
 from cop_widgets.charts.render import to_svg
-from cop_widgets.demo import seed_demo
 from cop_widgets.errors import ValidationError
 from cop_widgets.export._markdown import md_text, to_markdown
 from cop_widgets.export.api import export_consultation, normalise_format
@@ -211,62 +211,59 @@ def _export_all(store: Store, cid: int, folder: Path) -> dict[str, list[Path]]:
 
 
 @pytest.fixture(scope="module")
-def plain(tmp_path_factory):
-    """The demo as seeded: anonymous, a policy, no draft saved yet."""
+def plain_export(tmp_path_factory):
+    """The demo as seeded (anonymous, a policy, no draft saved yet), exported."""
     root = tmp_path_factory.mktemp("plain")
-    store = Store(f"sqlite:///{root}/x.db")
-    demo = seed_demo(store)
-    files = _export_all(store, demo.consultation_id, root / "out")
-    yield SimpleNamespace(store=store, cid=demo.consultation_id, files=files, root=root,
-                          views={fmt: View(paths[0]) for fmt, paths in files.items()})
-    store.close()
+    with demo_store(root) as (store, demo):
+        files = _export_all(store, demo.consultation_id, root / "out")
+        yield SimpleNamespace(store=store, cid=demo.consultation_id, files=files, root=root,
+                              views={fmt: View(paths[0]) for fmt, paths in files.items()})
 
 
 @pytest.fixture(scope="module")
-def rich(tmp_path_factory):
-    """Named members, a request for opinion, hostile text everywhere, a draft and answers."""
+def rich_export(tmp_path_factory):
+    """The demo with named members, a request for opinion, hostile text everywhere, a draft
+    and answers, exported."""
     root = tmp_path_factory.mktemp("rich")
-    store = Store(f"sqlite:///{root}/x.db")
-    demo = seed_demo(store, anonymous=False, members=24, silent=4)
-    cid = demo.consultation_id
-    store.update_development(demo.development_id, kind="request_for_opinion",
-                             requester=REQUESTER, requester_deadline=DEADLINE,
-                             questions=QUESTIONS)
-    hostile_statement = store.add_statement(m.Statement(cid, f"Statement {ALL_PAYLOADS}"))
-    hostile = store.add_member(m.Member(cid, HOSTILE_NAME, attributes={
-        "role": "tutor", "region": ATTRIBUTE_PAYLOAD}))
-    hostile_token = store.add_invitation(hostile.id)[1]
-    delay = store.list_statements(cid)[3]  # polarised: its reasons are quoted
-    store.save_card(cid, hostile_token, [
-        m.StanceResponse(delay.id, 5, f"Because {ALL_PAYLOADS} matters to my learners more "
-                                      "than anything else I could say about it here."),
-        m.StanceResponse(hostile_statement.id, 1, ALL_PAYLOADS),
-    ])
-    proposed = {s.key: s.markdown for s in build_report(store, cid).sections}
-    proposed["recommendations"] += "\n\n" + "\n".join(f"- {p}" for p in PAYLOADS)
-    proposed["open_questions"] = f"# {PAYLOADS[1]}\n\n{ALL_PAYLOADS}"
-    draft = store.add_draft(cid, proposed)
-    tokens = list(demo.tokens.values())
-    for token in tokens[:5]:
-        store.add_endorsement(cid, token, draft.id, "endorse")
-    for token in tokens[5:8]:
-        store.add_endorsement(cid, token, draft.id, "can_live_with")
-    store.add_endorsement(cid, tokens[8], draft.id, "endorse")
-    store.add_endorsement(cid, tokens[8], draft.id, "block", BLOCK_PLAIN)  # supersedes
-    store.add_endorsement(cid, hostile_token, draft.id, "block", ALL_PAYLOADS)
-    files = _export_all(store, cid, root / "out")
-    names = [*demo.names.values(), HOSTILE_NAME]
-    yield SimpleNamespace(store=store, cid=cid, files=files, root=root, names=names,
-                          draft=draft, proposed=proposed,
-                          views={fmt: View(paths[0]) for fmt, paths in files.items()})
-    store.close()
+    with demo_store(root, anonymous=False, members=24, silent=4) as (store, demo):
+        cid = demo.consultation_id
+        store.update_development(demo.development_id, kind="request_for_opinion",
+                                 requester=REQUESTER, requester_deadline=DEADLINE,
+                                 questions=QUESTIONS)
+        hostile_statement = store.add_statement(m.Statement(cid, f"Statement {ALL_PAYLOADS}"))
+        hostile = store.add_member(m.Member(cid, HOSTILE_NAME, attributes={
+            "role": "tutor", "region": ATTRIBUTE_PAYLOAD}))
+        hostile_token = store.add_invitation(hostile.id)[1]
+        delay = store.list_statements(cid)[3]  # polarised: its reasons are quoted
+        store.save_card(cid, hostile_token, [
+            m.StanceResponse(delay.id, 5, f"Because {ALL_PAYLOADS} matters to my learners more "
+                                          "than anything else I could say about it here."),
+            m.StanceResponse(hostile_statement.id, 1, ALL_PAYLOADS),
+        ])
+        proposed = {s.key: s.markdown for s in build_report(store, cid).sections}
+        proposed["recommendations"] += "\n\n" + "\n".join(f"- {p}" for p in PAYLOADS)
+        proposed["open_questions"] = f"# {PAYLOADS[1]}\n\n{ALL_PAYLOADS}"
+        draft = store.add_draft(cid, proposed)
+        tokens = list(demo.tokens.values())
+        for token in tokens[:5]:
+            store.add_endorsement(cid, token, draft.id, "endorse")
+        for token in tokens[5:8]:
+            store.add_endorsement(cid, token, draft.id, "can_live_with")
+        store.add_endorsement(cid, tokens[8], draft.id, "endorse")
+        store.add_endorsement(cid, tokens[8], draft.id, "block", BLOCK_PLAIN)  # supersedes
+        store.add_endorsement(cid, hostile_token, draft.id, "block", ALL_PAYLOADS)
+        files = _export_all(store, cid, root / "out")
+        names = [*demo.names.values(), HOSTILE_NAME]
+        yield SimpleNamespace(store=store, cid=cid, files=files, root=root, names=names,
+                              draft=draft, proposed=proposed,
+                              views={fmt: View(paths[0]) for fmt, paths in files.items()})
 
 
 # -- structure ----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("scenario", ["plain", "rich"])
+@pytest.mark.parametrize("scenario", ["plain_export", "rich_export"])
 def test_sections_in_order_methodology_last(request, scenario, fmt):
     view = request.getfixturevalue(scenario).views[fmt]
     h2 = view.h2
@@ -278,30 +275,30 @@ def test_sections_in_order_methodology_last(request, scenario, fmt):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_request_for_opinion_is_addressed_with_deadline(rich, plain, fmt):
-    opening = rich.views[fmt].opening
+def test_request_for_opinion_is_addressed_with_deadline(rich_export, plain_export, fmt):
+    opening = rich_export.views[fmt].opening
     assert f"To: {REQUESTER}" in opening
     assert DEADLINE.isoformat() in opening
     assert all(q in opening for q in QUESTIONS)
-    assert "To:" not in plain.views[fmt].opening
+    assert "To:" not in plain_export.views[fmt].opening
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_proposed_body_is_flagged_and_saved_draft_is_versioned(plain, rich, fmt):
-    assert "no draft has been saved yet" in plain.views[fmt].opening
-    assert "Draft version 1" in rich.views[fmt].opening
+def test_proposed_body_is_flagged_and_saved_draft_is_versioned(plain_export, rich_export, fmt):
+    assert "no draft has been saved yet" in plain_export.views[fmt].opening
+    assert "Draft version 1" in rich_export.views[fmt].opening
 
 
 # -- numbers ------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_statement_numbers_match_the_analysis(plain, fmt):
-    store, cid = plain.store, plain.cid
+def test_statement_numbers_match_the_analysis(plain_export, fmt):
+    store, cid = plain_export.store, plain_export.cid
     scale = get_scale(store.get_consultation(cid).scale)
     statements = store.statements_frame(cid)
     summary = statement_summary(store.responses_frame(cid), scale)
-    view = plain.views[fmt]
+    view = plain_export.views[fmt]
     (table,) = view.tables("#", "Statement")
     rows = {row[0]: row for row in table[1:]}
     consensus_text = view.section("Points of consensus")
@@ -323,9 +320,9 @@ def test_statement_numbers_match_the_analysis(plain, fmt):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_participation_matches_the_roster(plain, fmt):
-    members = plain.store.members_frame(plain.cid)
-    view = plain.views[fmt]
+def test_participation_matches_the_roster(plain_export, fmt):
+    members = plain_export.store.members_frame(plain_export.cid)
+    view = plain_export.views[fmt]
     tables = view.tables("Group", "On the roster", "Invited", "Responded")
     invited = members["invited"] | members["responded"]
     overall = tables[0][1]
@@ -343,10 +340,10 @@ def test_participation_matches_the_roster(plain, fmt):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_endorsement_tally_and_block_reasons(rich, fmt):
-    view = rich.views[fmt]
+def test_endorsement_tally_and_block_reasons(rich_export, fmt):
+    view = rich_export.views[fmt]
     (table,) = view.tables("Answer", "Members")
-    roster = len(rich.store.members_frame(rich.cid))
+    roster = len(rich_export.store.members_frame(rich_export.cid))
     assert {r[0]: r[1] for r in table[1:]} == {
         "Endorse": "5", "Can live with it": "3", "Block": "2",
         "Not answered yet": str(roster - 10)}
@@ -357,9 +354,9 @@ def test_endorsement_tally_and_block_reasons(rich, fmt):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_methodology_dates_measures_and_rule(plain, fmt):
-    store, cid = plain.store, plain.cid
-    text = plain.views[fmt].section("Methodology")
+def test_methodology_dates_measures_and_rule(plain_export, fmt):
+    store, cid = plain_export.store, plain_export.cid
+    text = plain_export.views[fmt].section("Methodology")
     development = store.get_development(store.get_consultation(cid).development_id)
     first = store.list_rounds(cid)[0].opened_at
     assert development.date.isoformat() in text
@@ -376,36 +373,36 @@ def test_methodology_dates_measures_and_rule(plain, fmt):
 # -- charts -------------------------------------------------------------------------------
 
 
-def test_charts_in_each_format(plain):
-    report = build_report(plain.store, plain.cid)
+def test_charts_in_each_format(plain_export):
+    report = build_report(plain_export.store, plain_export.cid)
     captions = [f.figure.text for f in report.figures]
     assert [f.key for f in report.figures] == [
         "divergence", "attribute", "participation", "participation-by-attribute"]
-    md, *images = plain.files["md"]
+    md, *images = plain_export.files["md"]
     text = md.read_text(encoding="utf-8")
     assert [p.name for p in images] == [f"response-{f.key}.png" for f in report.figures]
     for image in images:
         assert image.parent == md.parent
         assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert f"]({image.name})" in text
-    html = plain.views["html"]
+    html = plain_export.views["html"]
     assert len(html.tree.find_all("svg")) == 4
     figcaptions = [f.text() for f in html.tree.find_all("figcaption")]
     assert all(any(c in f for f in figcaptions) for c in captions)
-    word = plain.views["docx"]
+    word = plain_export.views["docx"]
     assert len(word.document.inline_shapes) == 4
     assert all(c in word.text for c in captions)
 
 
-def test_charts_can_be_left_out(plain, tmp_path):
-    files = export_consultation(plain.store, plain.cid, "md", tmp_path / "bare.md",
+def test_charts_can_be_left_out(plain_export, tmp_path):
+    files = export_consultation(plain_export.store, plain_export.cid, "md", tmp_path / "bare.md",
                                 charts=False)
     assert files == [tmp_path / "bare.md"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bare.md"]
     text = files[0].read_text(encoding="utf-8")
     assert text.count("chart left out of this export") == 4
     assert ".png" not in text
-    html = export_consultation(plain.store, plain.cid, "html", tmp_path / "bare.html",
+    html = export_consultation(plain_export.store, plain_export.cid, "html", tmp_path / "bare.html",
                                charts=False)[0].read_text(encoding="utf-8")
     assert "<svg" not in html and "chart left out of this export" in html
 
@@ -413,13 +410,13 @@ def test_charts_can_be_left_out(plain, tmp_path):
 # -- anonymity, escaping, self-containment ------------------------------------------------
 
 
-def test_no_member_name_in_any_file(rich):
-    members = rich.store.members_frame(rich.cid)
-    assert set(members["name"]) == set(rich.names)
-    paths = [p for files in rich.files.values() for p in files]
+def test_no_member_name_in_any_file(rich_export):
+    members = rich_export.store.members_frame(rich_export.cid)
+    assert set(members["name"]) == set(rich_export.names)
+    paths = [p for files in rich_export.files.values() for p in files]
     assert len(paths) == 3 + 4
     for path, text in raw_texts(paths).items():
-        for name in rich.names:
+        for name in rich_export.names:
             assert name not in text, (path.name, name)
 
 
@@ -439,11 +436,11 @@ def _assert_inert(tree: Node, allowed_images: set[str] = frozenset()) -> None:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_hostile_text_is_escaped(rich, fmt):
-    assert md_text(PAYLOADS[0]) in rich.proposed["divergent"]  # a quoted rationale
-    view = rich.views[fmt]
+def test_hostile_text_is_escaped(rich_export, fmt):
+    assert md_text(PAYLOADS[0]) in rich_export.proposed["divergent"]  # a quoted rationale
+    view = rich_export.views[fmt]
     if view.tree is not None:
-        images = {p.name for p in rich.files[fmt][1:]}
+        images = {p.name for p in rich_export.files[fmt][1:]}
         _assert_inert(view.tree, images)
     text = view.text
     for payload in PAYLOADS:
@@ -454,13 +451,13 @@ def test_hostile_text_is_escaped(rich, fmt):
         p in view.section("Recommendations") for p in PAYLOADS)
     assert PAYLOADS[1] in view.section("Open questions")
     if fmt == "docx":
-        with zipfile.ZipFile(rich.files["docx"][0]) as package:
+        with zipfile.ZipFile(rich_export.files["docx"][0]) as package:
             rels = "".join(package.read(n).decode() for n in package.namelist()
                            if n.endswith(".rels"))
         assert "javascript:" not in rels.lower()
 
 
-@pytest.mark.parametrize("scenario", ["plain", "rich"])
+@pytest.mark.parametrize("scenario", ["plain_export", "rich_export"])
 def test_html_is_self_contained(request, scenario):
     path = request.getfixturevalue(scenario).files["html"][0]
     raw = path.read_text(encoding="utf-8")
@@ -489,76 +486,72 @@ def test_html_is_self_contained(request, scenario):
 # -- report, API and helpers --------------------------------------------------------------
 
 
-def test_report_contents(plain, rich):
-    report = build_report(plain.store, plain.cid)
+def test_report_contents(plain_export, rich_export):
+    report = build_report(plain_export.store, plain_export.cid)
     assert report.proposed and report.draft_version is None and report.endorsements is None
     assert [s.key for s in report.sections] == list(SECTIONS)
     assert report.addressee is None and report.attribute == "region"
     meth = report.methodology
     assert meth.rounds == 1 and meth.statements == 8
-    assert meth.overall.responded == plain.store.count_respondents(plain.cid)
+    assert meth.overall.responded == plain_export.store.count_respondents(plain_export.cid)
     assert len(meth.measures) == 5
-    saved = build_report(rich.store, rich.cid, attribute="role")
-    assert not saved.proposed and saved.draft_version == rich.draft.version
-    assert saved.section("recommendations").markdown == rich.proposed["recommendations"]
+    saved = build_report(rich_export.store, rich_export.cid, attribute="role")
+    assert not saved.proposed and saved.draft_version == rich_export.draft.version
+    assert saved.section("recommendations").markdown == rich_export.proposed["recommendations"]
     assert saved.endorsements.counts == {"endorse": 5, "can_live_with": 3, "block": 2}
     assert saved.endorsements.block_reasons == (BLOCK_PLAIN, ALL_PAYLOADS)
     assert saved.addressee.requester == REQUESTER and saved.addressee.questions == QUESTIONS
     assert saved.figure("participation-by-attribute").title.endswith("by role")
     with pytest.raises(ValidationError):
-        build_report(plain.store, plain.cid, attribute="name")
+        build_report(plain_export.store, plain_export.cid, attribute="name")
 
 
-def test_methodology_flags_the_group_ten_points_under_its_roster_share(tmp_path):
+def test_methodology_flags_the_group_ten_points_under_its_roster_share(sqlite_store, tmp_path):
     """Team b is half the roster and 5 of the 14 who answered: 14 points under, flagged."""
-    store = Store(f"sqlite:///{tmp_path}/x.db")
-    development = store.add_development(m.Development("technology", "A new platform"))
-    consultation = store.add_consultation(m.Consultation(development.id, "What now?"))
-    statement = store.add_statement(m.Statement(consultation.id, "We adopt it."))
-    members = store.add_members([m.Member(consultation.id, f"M{i}", attributes={
+    development = sqlite_store.add_development(m.Development("technology", "A new platform"))
+    consultation = sqlite_store.add_consultation(m.Consultation(development.id, "What now?"))
+    statement = sqlite_store.add_statement(m.Statement(consultation.id, "We adopt it."))
+    members = sqlite_store.add_members([m.Member(consultation.id, f"M{i}", attributes={
         "team": "a" if i < 10 else "b"}) for i in range(20)])
-    store.open_consultation(consultation.id)
+    sqlite_store.open_consultation(consultation.id)
     for i, member in enumerate(members):
-        token = store.add_invitation(member.id)[1]
+        token = sqlite_store.add_invitation(member.id)[1]
         if i < 9 or 10 <= i < 15:
-            store.save_card(consultation.id, token, [m.StanceResponse(statement.id, 4)],
+            sqlite_store.save_card(consultation.id, token, [m.StanceResponse(statement.id, 4)],
                             status=m.CardStatus.SUBMITTED)
-    report = build_report(store, consultation.id)
+    report = build_report(sqlite_store, consultation.id)
     a, b = report.methodology.by_attribute["team"]
     assert (a.group, a.rate, round(a.gap), a.under_represented) == ("a", 0.9, 14, False)
     assert (b.group, b.rate, round(b.gap), b.under_represented) == ("b", 0.5, -14, True)
-    (path,) = export_consultation(store, consultation.id, "md", tmp_path / "e.md",
+    (path,) = export_consultation(sqlite_store, consultation.id, "md", tmp_path / "e.md",
                                   charts=False)
     text = View(path).section("Methodology")
     assert "team: b, 5 of 10 responded (50%, -14 points)" in text
     assert "team: a," not in text
     assert "Stances are compared by team." in text  # named: every group is shown
-    store.close()
 
 
-def test_empty_consultation_exports(tmp_path):
-    store = Store(f"sqlite:///{tmp_path}/x.db")
-    development = store.add_development(m.Development("technology", "A new\x0bplatform\x1f"))
-    consultation = store.add_consultation(m.Consultation(development.id, "What now?"))
+def test_empty_consultation_exports(sqlite_store, tmp_path):
+    development = sqlite_store.add_development(m.Development("technology", "A new\x0bplatform\x1f"))
+    consultation = sqlite_store.add_consultation(m.Consultation(development.id, "What now?"))
     for fmt in FORMATS:
-        (path,) = export_consultation(store, consultation.id, fmt, tmp_path / f"e.{fmt}")
+        (path,) = export_consultation(sqlite_store, consultation.id, fmt, tmp_path / f"e.{fmt}")
         view = View(path)
         assert view.h2[-1] == "Methodology"
         assert "A newplatform" in view.text
-    store.close()
 
 
-def test_api_refuses_unknown_format_and_missing_consultation(plain, tmp_path):
+def test_api_refuses_unknown_format_and_missing_consultation(plain_export, tmp_path):
     assert normalise_format(".MD") == "md" and normalise_format("word") == "docx"
     with pytest.raises(ValidationError):
-        export_consultation(plain.store, plain.cid, "pdf", tmp_path / "x.pdf")
+        export_consultation(plain_export.store, plain_export.cid, "pdf", tmp_path / "x.pdf")
     with pytest.raises(LookupError):
-        export_consultation(plain.store, 999, "html", tmp_path / "x.html")
+        export_consultation(plain_export.store, 999, "html", tmp_path / "x.html")
     assert not list(tmp_path.iterdir())
 
 
-def test_safe_svg_accepts_charts_and_refuses_active_content(plain):
-    members = plain.store.members_frame(plain.cid)
+def test_safe_svg_accepts_charts_and_refuses_active_content(plain_export):
+    members = plain_export.store.members_frame(plain_export.cid)
     assert safe_svg(to_svg(participation_chart(members).chart)) is not None
     for bad in ('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
                 '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
@@ -597,24 +590,22 @@ def test_md_text_renders_literally(text):
 
 
 @pytest.fixture(scope="module")
-def french(tmp_path_factory):
-    """The demo in a French consultation: exports follow its language by default."""
+def french_export(tmp_path_factory):
+    """The demo in a French consultation, exported: exports follow its language by default."""
     root = tmp_path_factory.mktemp("french")
-    store = Store(f"sqlite:///{root}/x.db")
-    demo = seed_demo(store)
-    store.update_consultation(demo.consultation_id, language="fr")
-    files = _export_all(store, demo.consultation_id, root / "out")
-    yield SimpleNamespace(store=store, cid=demo.consultation_id, root=root, files=files,
-                          views={fmt: View(paths[0]) for fmt, paths in files.items()})
-    store.close()
+    with demo_store(root) as (store, demo):
+        store.update_consultation(demo.consultation_id, language="fr")
+        files = _export_all(store, demo.consultation_id, root / "out")
+        yield SimpleNamespace(store=store, cid=demo.consultation_id, root=root, files=files,
+                              views={fmt: View(paths[0]) for fmt, paths in files.items()})
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_export_is_written_in_the_consultation_language(french, fmt):
+def test_export_is_written_in_the_consultation_language(french_export, fmt):
     from cop_widgets.i18n import translator
 
     _ = translator("fr")
-    view = french.views[fmt]
+    view = french_export.views[fmt]
     expected = [_(title) for title in EXPECTED_H2]
     assert all(title not in view.h2 for title in EXPECTED_H2), view.h2  # no English heading
     positions = [view.h2.index(title) for title in expected]
@@ -624,14 +615,14 @@ def test_export_is_written_in_the_consultation_language(french, fmt):
     # numbers as French writes them: "94 %" (a no-break space, read back as a space)
     assert re.search(r"\d\s%", view.text) and not re.search(r"\d%", view.text)
     if fmt == "html":
-        assert '<html lang="fr">' in french.files[fmt][0].read_text(encoding="utf-8")
+        assert '<html lang="fr">' in french_export.files[fmt][0].read_text(encoding="utf-8")
 
 
-def test_export_language_can_be_overridden(french):
+def test_export_language_can_be_overridden(french_export):
     from cop_widgets.i18n import translator
 
-    out = export_consultation(french.store, french.cid, "html", french.root / "es.html",
-                              language="es")[0]
+    out = export_consultation(french_export.store, french_export.cid, "html",
+                              french_export.root / "es.html", language="es")[0]
     view = View(out)
     assert '<html lang="es">' in out.read_text(encoding="utf-8")
     assert view.h2[-1] == translator("es")("Methodology") != "Methodology"
