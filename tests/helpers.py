@@ -9,7 +9,8 @@ folder of the root ``tests/conftest.py`` there, as it does for ``tests/i18n/left
   code and/or a piece of its rule),
   :func:`responses_frame` (the analysis' responses frame from plain rows).
 * Seeding: :func:`demo_store` (the demo consultation in a SQLite file),
-  :func:`seed_consultation` (a small open consultation built by store verbs).
+  :func:`seed_consultation` (a small open consultation built by store verbs),
+  :func:`open_consultation_for_writers` (statements and tokens for concurrent writers).
 * Processes: :func:`in_ci`, :func:`free_port`, :func:`tail`, :func:`wait_for_http`,
   :func:`stop_process_tree`, for tests that start ``cop-widgets serve``.
 * The member page in a browser (Playwright): :func:`member_statement`, :func:`choose`,
@@ -33,6 +34,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import ipywidgets as w
 import pandas as pd
@@ -186,6 +188,34 @@ def seed_consultation(store: Store, *, members: int = 3, title: str = "How do we
     consultation = store.open_consultation(consultation.id)
     return types.SimpleNamespace(consultation=consultation, statements=statements,
                                  members=roster, tokens=tokens)
+
+
+class Writers(NamedTuple):
+    """What :func:`open_consultation_for_writers` made: unpack it or read it by name."""
+
+    consultation: m.Consultation
+    statement_ids: list[int]
+    members: list[m.Member]
+    tokens: dict[int, str]
+
+
+def open_consultation_for_writers(store: Store, n_members: int, n_statements: int
+                                  ) -> Writers:
+    """Add an OPEN likert5 consultation for concurrent writers: ``n_statements`` accepted
+    statements and ``n_members`` invited members (no attributes).
+
+    ``tokens`` maps member_id -> invitation token, in roster order (``list(tokens.items())``
+    gives ``(member_id, token)`` pairs).
+    """
+    dev = store.add_development(m.Development("policy", "Concurrent writers"))
+    c = store.add_consultation(m.Consultation(dev.id, "Under load?"))
+    statements = store.add_statements(
+        [m.Statement(c.id, f"Statement {i}") for i in range(n_statements)])
+    members = store.add_members([m.Member(c.id, f"Member {i}") for i in range(n_members)])
+    invitations = store.add_invitations([mb.id for mb in members])
+    tokens = {mb.id: token for mb, (_invitation, token) in zip(members, invitations,
+                                                               strict=True)}
+    return Writers(store.open_consultation(c.id), [s.id for s in statements], members, tokens)
 
 
 # -- processes ------------------------------------------------------------------------------------

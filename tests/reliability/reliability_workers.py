@@ -17,29 +17,10 @@ from __future__ import annotations
 import os
 import time
 
-from cop_widgets import model as m
 from cop_widgets.store import Store
 
 #: Stances cycled through by the workers: every likert5 level and a pass.
 STANCES = (1, 2, 3, 4, 5, None)
-
-
-def make_consultation(store: Store, n_members: int, n_statements: int = 4,
-                      title: str = "Reliability"):
-    """Create an OPEN likert5 consultation; return ``(consultation, statement_ids, tokens)``.
-
-    ``tokens`` is a list of ``(member_id, token)`` in roster order.
-    """
-    dev = store.add_development(m.Development("policy", title))
-    c = store.add_consultation(m.Consultation(dev.id, f"{title}?"))
-    statements = store.add_statements(
-        [m.Statement(c.id, f"{title} statement {i}") for i in range(n_statements)])
-    members = store.add_members(
-        [m.Member(c.id, f"{title} member {i}") for i in range(n_members)])
-    tokens = [(mb.id, token) for mb, (_inv, token) in
-              zip(members, store.add_invitations([mb.id for mb in members]), strict=True)]
-    store.open_consultation(c.id)
-    return c, [s.id for s in statements], tokens
 
 
 def card_content(tag: str, seq: int, statement_ids: list[int]):

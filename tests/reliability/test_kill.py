@@ -22,6 +22,7 @@ from contextlib import closing
 import pytest
 import reliability_workers as rw
 import sqlalchemy as sa
+from helpers import open_consultation_for_writers
 
 from cop_widgets.store import Store
 from cop_widgets.store import schema as t
@@ -139,8 +140,8 @@ def test_writers_killed_at_random_moments(db_url, monkeypatch):
     monkeypatch.setenv("PGOPTIONS", "-c lock_timeout=20s")
     rng = random.Random(SEED)
     with Store(db_url) as store:
-        c, statement_ids, tokens = rw.make_consultation(store, 3, n_statements=4)
-        (m1, tok1), (m2, tok2), (m3, tok3) = tokens
+        c, statement_ids, _members, tokens = open_consultation_for_writers(store, 3, 4)
+        (m1, tok1), (m2, tok2), (m3, tok3) = tokens.items()
         acks: list[dict] = []
         next_seq = {tok1: 0, tok2: 0}
         kills = []
@@ -174,8 +175,8 @@ def test_writers_killed_at_random_moments(db_url, monkeypatch):
 def test_writer_killed_while_holding_the_write_lock(db_url, monkeypatch):
     monkeypatch.setenv("PGOPTIONS", "-c lock_timeout=20s")
     with Store(db_url) as store:
-        c, statement_ids, tokens = rw.make_consultation(store, 2, n_statements=3)
-        (member_id, token), (_other_id, other_token) = tokens
+        c, statement_ids, _members, tokens = open_consultation_for_writers(store, 2, 3)
+        (member_id, token), (_other_id, other_token) = tokens.items()
         holder = Child(rw.hold_write_transaction, store.url, c.id, member_id,
                        "UNCOMMITTED holder")
         holder.wait_for("holding")
@@ -196,8 +197,8 @@ def test_writer_killed_while_holding_the_write_lock(db_url, monkeypatch):
 def test_writer_killed_between_card_and_responses(db_url, monkeypatch):
     monkeypatch.setenv("PGOPTIONS", "-c lock_timeout=20s")
     with Store(db_url) as store:
-        c, statement_ids, tokens = rw.make_consultation(store, 1, n_statements=3)
-        [(_member_id, token)] = tokens
+        c, statement_ids, _members, tokens = open_consultation_for_writers(store, 1, 3)
+        [token] = tokens.values()
         done = rw.save(store, c.id, token, "w", 0, statement_ids)
         seq = next(s for s in range(1, 50)
                    if rw.card_content("w", s, statement_ids)[0])  # a save with responses

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 import reliability_workers as rw
 import sqlalchemy as sa
+from helpers import open_consultation_for_writers
 
 from cop_widgets.store import Store
 from cop_widgets.store import schema as t
@@ -55,7 +56,8 @@ def stored_cards(store: Store, consultation_id: int) -> dict[int, dict]:
 
 def test_fifty_writers_lose_and_duplicate_nothing(db_url, record_property):
     with Store(db_url) as store:
-        c, statement_ids, tokens = rw.make_consultation(store, WRITERS, n_statements=4)
+        c, statement_ids, _members, by_member = open_consultation_for_writers(store, WRITERS, 4)
+        tokens = list(by_member.items())  # (member_id, token) in roster order
         started = time.perf_counter()
         results = run_pool(store.url, c.id, tokens, statement_ids)
         wall = time.perf_counter() - started

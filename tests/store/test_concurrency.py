@@ -8,8 +8,8 @@ import random
 
 import pandas as pd
 import pytest
+from helpers import open_consultation_for_writers
 
-from cop_widgets import model as m
 from cop_widgets.scales import SCALES
 from cop_widgets.store import Store
 
@@ -64,17 +64,6 @@ def run_workers(jobs):
         return [p.get(timeout=120) for p in pending]
 
 
-def make_consultation(store, n_members, n_statements=5):
-    dev = store.add_development(m.Development("policy", "Concurrency"))
-    c = store.add_consultation(m.Consultation(dev.id, "Under load?"))
-    statements = store.add_statements(
-        [m.Statement(c.id, f"Statement {i}") for i in range(n_statements)])
-    members = store.add_members([m.Member(c.id, f"Member {i}") for i in range(n_members)])
-    tokens = {mb.id: store.add_invitation(mb.id)[1] for mb in members}
-    store.open_consultation(c.id)
-    return c, [s.id for s in statements], members, tokens
-
-
 def as_tuples(card):
     return [(r.statement_id, r.stance, r.rationale) for r in card.responses]
 
@@ -103,7 +92,7 @@ def frame_rows(frame, member_id):
 
 
 def test_members_save_cards_at_once(store):
-    c, statement_ids, members, tokens = make_consultation(store, WORKERS)
+    c, statement_ids, members, tokens = open_consultation_for_writers(store, WORKERS, 5)
     jobs = [(store.url, c.id, tokens[mb.id], statement_ids, seed, SAVES)
             for seed, mb in enumerate(members)]
     results = run_workers(jobs)
@@ -134,7 +123,7 @@ def test_members_save_cards_at_once(store):
 
 def test_one_member_in_several_processes(store):
     """Four processes share one token: revisions still run 1..N with no gap or duplicate."""
-    c, statement_ids, (member,), tokens = make_consultation(store, 1, 3)
+    c, statement_ids, (member,), tokens = open_consultation_for_writers(store, 1, 3)
     token = tokens[member.id]
     results = run_workers([(store.url, c.id, token, statement_ids, 100 + i, 10)
                            for i in range(4)])
@@ -162,7 +151,7 @@ def test_scale_change_cannot_slip_past_a_save_in_flight(request, db_url, clock):
     import threading
 
     with Store(db_url, clock=clock) as store, Store(db_url, clock=clock) as other:
-        c, statement_ids, (member,), tokens = make_consultation(store, 1, 1)
+        c, statement_ids, (member,), tokens = open_consultation_for_writers(store, 1, 1)
         paused, proceed = threading.Event(), threading.Event()
         original = store._check_statements
 
