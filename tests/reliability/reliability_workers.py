@@ -27,7 +27,8 @@ def card_content(tag: str, seq: int, statement_ids: list[int]):
     """Return ``(responses, status, concerns, impact)`` of save ``seq`` of writer ``tag``.
 
     Deterministic; ``responses`` is a sorted list of ``(statement_id, stance, rationale)``.
-    About a third of the saves are drafts; some answer no statement at all.
+    About a third of the saves are drafts; some answer no statement at all, and those are
+    drafts too (the store refuses a submitted card without an answer).
     """
     key = sum(map(ord, tag))
     responses = [
@@ -35,7 +36,7 @@ def card_content(tag: str, seq: int, statement_ids: list[int]):
         for i, sid in enumerate(statement_ids)
         if (key + seq + i) % 4 != 0 and (seq + key) % 11 != 0
     ]
-    status = "draft" if (key + seq) % 3 == 0 else "submitted"
+    status = "draft" if (key + seq) % 3 == 0 or not responses else "submitted"
     concerns = f"{tag} seq={seq} n={len(responses)}"
     impact = f"impact of {tag} seq={seq}"
     return responses, status, concerns, impact
