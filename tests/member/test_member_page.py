@@ -6,6 +6,7 @@ import datetime as dt
 
 import ipywidgets as w
 import pytest
+from helpers import html_of, walk
 
 from cop_widgets import model as m
 from cop_widgets.error_codes import RULES
@@ -16,16 +17,6 @@ pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 PAYLOADS = ('<img src=x onerror=alert(1)>', "<script>alert(2)</script>",
             '"><svg onload=alert(3)>')
-
-
-def walk(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from walk(child)
-
-
-def html_of(widget) -> str:
-    return "\n".join(x.value for x in walk(widget) if isinstance(x, w.HTML))
 
 
 def radios(widget):
