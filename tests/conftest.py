@@ -1,4 +1,10 @@
-"""Shared fixtures: database URLs on both backends, a controllable clock, a store, seed data.
+"""Shared fixtures: database URLs on both backends, a controllable clock, stores, seed data.
+
+A fixture is named for what it gives, and each name means one thing everywhere: ``store`` is
+always the backend-parametrised store below (a test that wants one SQLite file asks for
+``sqlite_store``; a folder never redefines either). Plain functions the test files share
+(widget-tree walks, ``refused``, ``responses_frame``, ``demo_store``, server processes...)
+live in ``tests/helpers.py``, imported as ``from helpers import ...``.
 
 Fixtures other test files rely on (keep their names and shapes stable):
 
@@ -24,6 +30,12 @@ Fixtures other test files rely on (keep their names and shapes stable):
     ``statements`` (3 accepted, in card order), ``members`` (3, with ``role`` and ``region``
     attributes), ``invitations`` (dict member_id -> Invitation) and ``tokens``
     (dict member_id -> invitation token).
+
+Fixtures of one folder live in its own ``conftest.py``: ``polis_data`` (the four real Pol.is
+conversations, ``tests/polis``), the facilitator's ``development`` and
+``draft_consultation`` (``tests/facilitator``), and the live server and browser fixtures
+(``tests/browser``). Module fixtures are named for what they hold, e.g. ``plain_export``,
+``rich_export`` and ``french_export`` in ``tests/export/test_export.py``.
 """
 
 from __future__ import annotations
