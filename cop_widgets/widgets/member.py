@@ -17,6 +17,7 @@ from ..errors import (
 )
 from ..i18n import N_, format_datetime, format_number, format_percent, translator
 from ..scales import PASS_LABEL, get_scale
+from ..services.results import published_results
 from ..store import Store
 from .brief import brief_html
 from .common import Message, esc, full_width, tagged
@@ -260,7 +261,7 @@ class MemberPage(w.VBox):
         """
         _ = self._
         previous = self.round.number - 1
-        counts = self._store.stance_counts(self.consultation.id, previous)
+        counts = published_results(self._store, self.consultation, previous).counts
         earlier = self._store.get_card(self.consultation.id, self._token,
                                        round_number=previous, include_drafts=False)
         own = {r.statement_id: r.stance for r in earlier.responses} if earlier else {}
@@ -352,11 +353,12 @@ class MemberPage(w.VBox):
                 later = _("Results will be shown here when the consultation closes.")
                 self.results.value = f"<p>{esc(later)}</p>"
             return
-        counts = self._store.stance_counts(self.consultation.id)
+        results = published_results(self._store, self.consultation)
         own = {r.statement.id: r.response().stance for r in self.rows
                if r.response() is not None}
         self.results.value = (tagged("h3", _("Where the community stands"))
-                              + distribution_html(self.scale, self.statements, counts, _, own,
+                              + distribution_html(results.scale, results.statements,
+                                                  results.counts, _, own,
                                                   language=self.language))
 
     def _closed_reason(self, code: str | None, deadline: dt.datetime | None) -> str | None:

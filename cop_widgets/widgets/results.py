@@ -7,7 +7,7 @@ import ipywidgets as w
 from .. import model as m
 from ..errors import InvalidToken, NotFound
 from ..i18n import format_number, translator
-from ..scales import get_scale
+from ..services.results import published_results
 from ..store import Store
 from .brief import brief_html
 from .common import Message, esc, tagged
@@ -69,25 +69,20 @@ class ResultsView(w.VBox):
                               "info")
             self.children = [brief, self.message]
             return
-        statements = store.list_statements(consultation.id)
-        counts = store.stance_counts(consultation.id)
-        members = store.list_members(consultation.id)
-        answered = store.count_respondents(consultation.id)
-        rationales = store.list_rationales(consultation.id)
-        scale = get_scale(consultation.scale)
+        results = published_results(store, consultation)
         quotes = []
-        for number, statement in enumerate(statements, start=1):
+        for number, statement in enumerate(results.statements, start=1):
             items = "".join(f"<li><q>{esc(text)}</q></li>"
-                            for text in rationales.get(statement.id, []))
+                            for text in results.reasons.get(statement.id, []))
             if items:
                 quotes.append(f"<h4>{number}. {esc(statement.text)}</h4><ul>{items}</ul>")
         answered_of = esc(_("Members who have answered: {answered} of {members}.")).format(
-            answered=f"<strong>{esc(format_number(answered, language))}</strong>",
-            members=esc(format_number(len(members), language)))
+            answered=f"<strong>{esc(format_number(results.answered, language))}</strong>",
+            members=esc(format_number(results.roster, language)))
         self.summary = w.HTML(f"<p>{answered_of}</p>")
         self.distribution = w.HTML(tagged("h3", _("Where the community stands"))
-                                   + distribution_html(scale, statements, counts, _,
-                                                       language=language))
+                                   + distribution_html(results.scale, results.statements,
+                                                       results.counts, _, language=language))
         self.reasons = w.HTML(
             tagged("h3", _("Reasons members gave"))
             + ("".join(quotes) or tagged("p", _("No reasons given yet.")))
