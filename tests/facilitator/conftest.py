@@ -1,8 +1,8 @@
-"""Fixtures of the facilitator widget tests: a fresh SQLite file store per test, built by verbs.
+"""Fixtures of the facilitator widget tests, built by verbs in the root conftest's
+``sqlite_store`` (a plain SQLite file, whatever backend the shared ``store`` runs on).
 
-``sqlite_store`` is a plain SQLite file, whatever backend the shared ``store`` fixture of
-``tests/conftest.py`` runs on. Helpers (``walk``, ``html_values``, ``upload_value``...) are
-imported from ``tests/helpers.py``.
+Helpers (``walk``, ``html_values``, ``upload_value``...) are imported from
+``tests/helpers.py``.
 """
 
 from __future__ import annotations
@@ -10,16 +10,6 @@ from __future__ import annotations
 import pytest
 
 from cop_widgets import model as m
-from cop_widgets.store import Store
-
-
-@pytest.fixture
-def sqlite_store(tmp_path):
-    s = Store(f"sqlite:///{tmp_path}/t.db")
-    try:
-        yield s
-    finally:
-        s.close()
 
 
 @pytest.fixture
