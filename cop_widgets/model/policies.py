@@ -9,12 +9,14 @@ itself, so that two views can never disagree on a policy.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import numpy as np
-from numpy.typing import NDArray
+from typing import TYPE_CHECKING
 
 from .choices import ConsultationStatus, Visibility
 from .consultation import Consultation
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 __all__ = [
     "MIN_GROUP_SIZE",
@@ -134,6 +136,8 @@ class RepresentationRule:
         ndarray of bool
 
         """
+        import numpy as np  # here, not at the top: member pages import the model
+
         with np.errstate(invalid="ignore"):
             by_gap = gap_points <= -self.max_gap_points + _TOL
             by_rate = response_rate < self.min_rate_ratio * overall_rate - _TOL

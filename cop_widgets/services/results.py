@@ -9,7 +9,7 @@ agree); who may see it is :func:`cop_widgets.model.policies.results_visible`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..scales import Scale, get_scale
@@ -21,9 +21,20 @@ if TYPE_CHECKING:
 __all__ = ["PublishedResults", "published_results"]
 
 
-@dataclass(frozen=True)
 class PublishedResults:
     """A consultation's results as the member and results pages show them.
+
+    Each part is read from the store when first asked for, so a page pays only for what
+    it shows (the member page shows the counts, not the reasons).
+
+    Parameters
+    ----------
+    store : Store
+        Where the consultation is.
+    consultation : Consultation
+        The consultation.
+    round_number : int, optional
+        The round; the current one by default.
 
     Attributes
     ----------
@@ -31,42 +42,47 @@ class PublishedResults:
         The consultation's scale.
     statements : list of Statement
         The accepted statements, in card order.
-    counts : dict
-        ``{statement_id: {stance: count}}``, the pass counted under ``None``: each
-        member's latest submitted stance in the round.
-    answered : int
-        Members with a submitted card in the round.
-    roster : int
-        Members on the roster.
-    reasons : dict of int to list of str
-        The reasons given under each accepted statement (never with a name).
 
     """
 
-    scale: Scale
-    statements: list[m.Statement]
-    counts: dict[int, dict[int | None, int]]
-    answered: int
-    roster: int
-    reasons: dict[int, list[str]]
+    def __init__(self, store: Store, consultation: m.Consultation,
+                 round_number: int | None = None):
+        self._store, self._id, self._round = store, consultation.id, round_number
+        self.scale: Scale = get_scale(consultation.scale)
+        self.statements = store.list_statements(consultation.id)
+        self._accepted = {s.id for s in self.statements}
+
+    @cached_property
+    def counts(self) -> dict[int, dict[int | None, int]]:
+        """Count each member's latest submitted stance, per accepted statement.
+
+        ``{statement_id: {stance: count}}``, the pass counted under ``None``.
+        """
+        counts = self._store.stance_counts(self._id, self._round)
+        return {sid: c for sid, c in counts.items() if sid in self._accepted}
+
+    @cached_property
+    def answered(self) -> int:
+        """Members with a submitted card in the round."""
+        return self._store.count_respondents(self._id, self._round)
+
+    @cached_property
+    def roster(self) -> int:
+        """Members on the roster."""
+        return len(self._store.list_members(self._id))
+
+    @cached_property
+    def reasons(self) -> dict[int, list[str]]:
+        """The reasons given under each accepted statement (never with a name)."""
+        reasons = self._store.list_rationales(self._id, self._round)
+        return {sid: r for sid, r in reasons.items() if sid in self._accepted}
 
 
 def published_results(store: Store, consultation: m.Consultation,
                       round_number: int | None = None) -> PublishedResults:
-    """Read the results of ``consultation`` (round ``round_number``, else the current one).
+    """Return the results of ``consultation`` (round ``round_number``, else the current one).
 
     Nothing here decides who may see them: ask
     :func:`~cop_widgets.model.policies.results_visible` first.
     """
-    statements = store.list_statements(consultation.id)
-    accepted = {s.id for s in statements}
-    counts = store.stance_counts(consultation.id, round_number)
-    reasons = store.list_rationales(consultation.id)
-    return PublishedResults(
-        scale=get_scale(consultation.scale),
-        statements=statements,
-        counts={sid: c for sid, c in counts.items() if sid in accepted},
-        answered=store.count_respondents(consultation.id, round_number),
-        roster=len(store.list_members(consultation.id)),
-        reasons={sid: r for sid, r in reasons.items() if sid in accepted},
-    )
+    return PublishedResults(store, consultation, round_number)
