@@ -88,3 +88,41 @@ def test_analysis_workbook_runs_and_shows_the_summary_and_a_chart(demo_db, tmp_p
     assert first[:30] in text
     assert any(key.startswith("application/vnd.vegalite") for o in outputs
                for key in o.get("data", {}))
+
+
+def test_analysis_entry_point_asks_voila_visitors_for_the_facilitator_key(demo_db,
+                                                                          monkeypatch):
+    from cop_widgets.jupyter.pages import analysis_notebook
+
+    url, cid = demo_db
+    monkeypatch.setenv("VOILA_BASE_URL", "/")  # served by Voila
+    monkeypatch.setenv("COP_WIDGETS_FACILITATOR_KEY", "right-key")
+    for query in (f"c={cid}", f"c={cid}&k=wrong-key", ""):
+        monkeypatch.setenv("QUERY_STRING", query)
+        with pytest.raises(PermissionError, match="facilitator link"):
+            analysis_notebook(cid, url)
+    monkeypatch.setenv("QUERY_STRING", "k=right-key")
+    assert analysis_notebook(cid, url).analysis.consultation_id == cid
+    monkeypatch.delenv("VOILA_BASE_URL")  # JupyterLab: the user already runs code
+    monkeypatch.setenv("QUERY_STRING", "")
+    assert analysis_notebook(cid, url).analysis.consultation_id == cid
+
+
+@pytest.mark.slow
+def test_analysis_workbook_served_without_the_key_shows_no_figures(demo_db, tmp_path,
+                                                                   monkeypatch):
+    url, cid = demo_db
+    monkeypatch.setenv("COP_WIDGETS_DB", url)
+    monkeypatch.setenv("VOILA_BASE_URL", "/")
+    monkeypatch.setenv("COP_WIDGETS_FACILITATOR_KEY", "right-key")
+    monkeypatch.setenv("QUERY_STRING", f"c={cid}")
+    nb = nbformat.read(workbooks_dir() / "analysis.ipynb", as_version=4)
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert any(o.output_type == "error" and o.ename == "PermissionError" for o in outputs)
+    shown = "\n".join(str(o.get("data", {})) for o in outputs)
+    first = open_consultation(cid, url).statements["text"].iloc[0]
+    assert first[:30] not in shown
+    assert not any(key.startswith("application/vnd.vegalite") for o in outputs
+                   for key in o.get("data", {}))

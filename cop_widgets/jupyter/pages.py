@@ -14,6 +14,7 @@ from urllib.parse import parse_qs
 from ..i18n import LANGUAGES
 
 __all__ = ["query_params", "member_page", "results_page", "endorse_page", "facilitator_page",
+           "analysis_notebook",
            "under_voila"]
 
 
@@ -86,6 +87,34 @@ def endorse_page(db_url: str | None = None):
                            _language(params))
 
 
+def _facilitator_key_given(params: dict[str, str]) -> bool:
+    """Whether the link carries the key ``cop-widgets serve`` printed (constant time)."""
+    expected = os.environ.get("COP_WIDGETS_FACILITATOR_KEY", "")
+    given = params.get("k", "")
+    return bool(expected) and hmac.compare_digest(expected.encode(), given.encode())
+
+
+def analysis_notebook(consultation_id: int, db_url: str | None = None):
+    """Open a consultation for analysis: the analysis workbook's first cell.
+
+    In JupyterLab this is :func:`cop_widgets.open_consultation`. Served by Voila, the
+    workbook would show a consultation's figures to anyone reaching the server, so it asks
+    for the facilitator key, as the facilitator page does.
+
+    Raises
+    ------
+    PermissionError
+        Under Voila, without the facilitator link's key.
+
+    """
+    if under_voila() and not _facilitator_key_given(query_params()):
+        raise PermissionError("The analysis workbook needs the facilitator link printed by "
+                              "`cop-widgets serve` (or open it in JupyterLab).")
+    from ..notebook import open_consultation
+
+    return open_consultation(consultation_id, db_url)
+
+
 def facilitator_page(db_url: str | None = None, base_url: str | None = None):
     """Return the facilitator's workbench.
 
@@ -103,9 +132,7 @@ def facilitator_page(db_url: str | None = None, base_url: str | None = None):
     if under_voila():
         params = query_params()
         language = _language(params)
-        expected = os.environ.get("COP_WIDGETS_FACILITATOR_KEY", "")
-        given = params.get("k", "")
-        if not expected or not hmac.compare_digest(expected.encode(), given.encode()):
+        if not _facilitator_key_given(params):
             _ = translator(language)
             message = Message()
             message.show(_("The facilitator page needs the facilitator link printed by "
