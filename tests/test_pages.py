@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from helpers import html_of
 
 from cop_widgets.jupyter import pages
 from cop_widgets.widgets.member import MemberPage
@@ -45,3 +46,17 @@ def test_facilitator_page_under_voila_opens_with_the_key(monkeypatch, db_url):
     monkeypatch.setenv("COP_WIDGETS_FACILITATOR_KEY", "right-key")
     monkeypatch.setenv("QUERY_STRING", "k=right-key")
     assert isinstance(pages.facilitator_page(db_url), FacilitatorWorkbench)
+
+
+@pytest.mark.parametrize("value", ["100000000000000000000000", "2147483648", "-1", "0",
+                                   "1e3", "0x10", ""])
+def test_a_malformed_consultation_in_the_link_gets_the_bad_link_refusal(monkeypatch, store,
+                                                                        seeded, db_url, value):
+    """``?c=100000000000000000000000`` raised OverflowError in the store (issue 11, 10)."""
+    token = seeded.tokens[seeded.members[0].id]
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    monkeypatch.setenv("QUERY_STRING", f"c={value}&t={token}")
+    member = pages.member_page(db_url)
+    assert member.form is None
+    assert "This link does not open a position card." in html_of(member)
+    assert "does not name a consultation that exists" in html_of(pages.results_page(db_url))

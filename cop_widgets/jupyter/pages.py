@@ -11,7 +11,9 @@ import hmac
 import os
 from urllib.parse import parse_qs
 
+from ..errors import ValidationError
 from ..i18n import LANGUAGES
+from ..model.fields import optional_id
 
 __all__ = ["query_params", "member_page", "results_page", "endorse_page", "facilitator_page",
            "analysis_notebook",
@@ -39,9 +41,10 @@ def query_params() -> dict[str, str]:
 
 
 def _consultation_id(params: dict[str, str]) -> int | None:
+    """Return the link's consultation id; ``None`` (a bad link) unless it is a valid id."""
     try:
-        return int(params.get("c", ""))
-    except ValueError:
+        return optional_id("c", int(params.get("c", "")))
+    except (ValueError, ValidationError):  # not a number, or out of the ids' range
         return None
 
 
