@@ -78,6 +78,8 @@ RULES: dict[str, str] = {
     "empty-submission": N_("answer at least one statement (or choose 'pass / unsure') "
                            "before submitting"),
     "scale-locked": N_("cannot change after members saved cards"),
+    "anonymity-locked": N_("cannot be turned off once members have answered or proposed: "
+                           "they did so on the promise that no name would be shown"),
     "statement-answered": N_("cannot change once members have answered; withdraw it and add "
                              "a new statement instead"),
     "member-cannot-move": N_("a member cannot move"),

@@ -102,6 +102,8 @@ class ConsultationVerbs(StoreBase):
         """Change settings (scale, anonymity, visibility, deadline, status, language...).
 
         The scale cannot change once a card has been saved: the stances would change meaning.
+        Anonymity can be turned on at any time, but not off once a member has saved a card
+        or proposed a statement: they did so on the promise that no name would be shown.
         """
         with self.transaction() as conn:
             current = consultation_from(self._one(conn, t.consultations, consultation_id,
@@ -114,6 +116,9 @@ class ConsultationVerbs(StoreBase):
                 .limit(1)
             ).first():
                 raise ValidationError("scale", "scale-locked", updated.scale)
+            if current.anonymous and not updated.anonymous and _anyone_answered(
+                    conn, consultation_id):
+                raise ValidationError("anonymous", "anonymity-locked", show_value=False)
             conn.execute(
                 t.consultations.update().where(t.consultations.c.id == consultation_id)
                 .values(**consultation_values(updated))
@@ -207,3 +212,13 @@ class ConsultationVerbs(StoreBase):
         """Return round ``number``, or the current (latest) round."""
         with self._read() as conn:
             return self._round(conn, consultation_id, number)
+
+
+def _anyone_answered(conn: Connection, consultation_id: int) -> bool:
+    """Whether a member has saved a card or proposed a statement in the consultation."""
+    card = conn.execute(sa.select(t.cards.c.id)
+                        .where(t.cards.c.consultation_id == consultation_id).limit(1)).first()
+    proposal = conn.execute(sa.select(t.statements.c.id)
+                            .where(t.statements.c.consultation_id == consultation_id,
+                                   t.statements.c.proposed_by.is_not(None)).limit(1)).first()
+    return card is not None or proposal is not None

@@ -81,13 +81,17 @@ def test_dashboard_shows_weighted_beside_raw(anonymous_demo):
 
 
 @pytest.mark.parametrize("anonymous", [True, False])
-def test_a_group_of_one_is_compared_only_when_named(anonymous_demo, anonymous):
-    """In an anonymous consultation a group of one answering member is as good as a name."""
+def test_a_group_of_one_is_compared_only_when_named(tmp_path, anonymous):
+    """In an anonymous consultation a group of one answering member is as good as a name.
+
+    The demo is seeded named or anonymous: anonymity cannot be turned off once members
+    have answered.
+    """
     from cop_widgets import model as m
 
-    store, seeded = anonymous_demo
+    store = Store(f"sqlite:///{tmp_path}/demo.db")
+    seeded = seed_demo(store, members=24, silent=4, anonymous=anonymous)
     cid = seeded.consultation_id
-    store.update_consultation(cid, anonymous=anonymous)
     lone = store.add_member(m.Member(cid, "Lone Islander", attributes={
         "role": "teacher", "region": "Islands"}))
     _, token = store.add_invitation(lone.id)

@@ -443,8 +443,10 @@ def test_facilitator_tabs_before_and_after_the_first_answers(store, language):
     assert bench.participation.reminder_links.value == ""
     assert_no_english(bench, language, seeded.contents)
 
-    answer(store, cid, seeded.tokens[0], [5, 2, 4])  # too few for opinion groups
+    # names may be shown only if the consultation stops being anonymous before anyone
+    # answers (afterwards the store refuses: tests/store/test_anonymity_lock.py)
     store.update_consultation(cid, anonymous=False)
+    answer(store, cid, seeded.tokens[0], [5, 2, 4])  # too few for opinion groups
     bench.dashboard.refresh()
     bench.participation.refresh()
     assert "<svg" in bench.dashboard.divergence.value
