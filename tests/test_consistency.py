@@ -191,3 +191,28 @@ def test_the_light_results_of_member_pages_match_the_analysis(store, consultatio
     moderated_out = {s.id for s in store.list_statements(consultation_id, states=None)
                      if s.text in MODERATED_OUT}
     assert moderated_out and not moderated_out & set(results.reasons)
+
+
+def test_the_change_between_rounds_counts_the_accepted_statements_of_each_round(
+        store, consultation_id):
+    """The rounds reuse the analysed round's answers; the others are read round by round."""
+    from cop_widgets.analysis.rounds import round_change, rounds_summary
+
+    cid = consultation_id
+    accepted = {s.id for s in store.list_statements(cid)}
+    store.add_round(cid)
+    tokens = {}
+    for member in store.list_members(cid)[:8]:
+        tokens[member.id] = store.add_invitation(member.id)[1]
+    for number, token in enumerate(tokens.values()):
+        store.save_card(cid, token, [m.StanceResponse(sid, 1 + (number + sid) % 5)
+                                     for sid in sorted(accepted)])
+    frames = {}
+    for r in store.list_rounds(cid):
+        frame = store.responses_frame(cid, r.number)
+        frames[r.number] = frame[frame["statement_id"].isin(accepted)]
+    analysis = ConsultationAnalysis(store, cid)
+    summary, change = analysis.rounds()
+    pd.testing.assert_frame_equal(summary, rounds_summary(frames, analysis.scale))
+    pd.testing.assert_frame_equal(change, round_change(frames[1], frames[2]))
+    assert set(change.index) == accepted and (change["n_both"] > 0).any()

@@ -130,7 +130,6 @@ class ConsultationAnalysis:
         self._all_statements = store.list_statements(consultation_id, states=None)
         self.statements = [s for s in self._all_statements
                            if s.moderation is m.ModerationState.ACCEPTED]
-        self._all_responses = store.responses_frame(consultation_id, round_number)
         self.members = store.members_frame(consultation_id)
         self.attributes = attribute_columns(self.members)
         self.default_attribute = self.attributes[0] if self.attributes else None
@@ -157,11 +156,23 @@ class ConsultationAnalysis:
                             columns=["statement_id", "text", "external_id", "position"])
 
     @cached_property
+    def _all_responses(self) -> pd.DataFrame:
+        """Every latest submitted stance in the round, moderated-out statements included.
+
+        Read on first use: a view of the roster alone (the Participation tab) never pays
+        for reading the answers.
+        """
+        return self.store.responses_frame(self.consultation_id, self.round_number)
+
+    def _on_accepted(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Keep the rows of ``frame`` about accepted statements."""
+        accepted = [s.id for s in self.statements]
+        return frame[frame["statement_id"].isin(accepted)].reset_index(drop=True)
+
+    @cached_property
     def responses(self) -> pd.DataFrame:
         """The latest submitted stances on the accepted statements."""
-        accepted = [s.id for s in self.statements]
-        frame = self._all_responses
-        return frame[frame["statement_id"].isin(accepted)].reset_index(drop=True)
+        return self._on_accepted(self._all_responses)
 
     @property
     def answered(self) -> int:
@@ -357,10 +368,9 @@ class ConsultationAnalysis:
         numbers = [r.number for r in self.round_list]
         if len(numbers) < 2:
             return None
-        accepted = [s.id for s in self.statements]
-        frames = {}
-        for n in numbers:
-            frame = self.store.responses_frame(self.consultation_id, n)
-            frames[n] = frame[frame["statement_id"].isin(accepted)]
+        analysed = self.round_number or numbers[-1]  # its answers are loaded already
+        frames = {n: self.responses if n == analysed else self._on_accepted(
+                      self.store.responses_frame(self.consultation_id, n))
+                  for n in numbers}
         return (rounds_summary(frames, self.scale),
                 round_change(frames[numbers[-2]], frames[numbers[-1]]))
