@@ -149,11 +149,9 @@ class ConsultationAnalysis:
     @cached_property
     def statements_frame(self) -> pd.DataFrame:
         """The accepted statements: ``statement_id``, ``text``, ``external_id``, ``position``."""
-        import pandas as pd
+        from ..store.frames import statements_table
 
-        return pd.DataFrame([(s.id, s.text, s.external_id, s.position)
-                             for s in self.statements],
-                            columns=["statement_id", "text", "external_id", "position"])
+        return statements_table(self.statements)
 
     @cached_property
     def _all_responses(self) -> pd.DataFrame:

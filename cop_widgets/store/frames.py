@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["FrameVerbs"]
+__all__ = ["FrameVerbs", "statements_table"]
 
 
 class FrameVerbs(StoreBase):
@@ -125,14 +125,19 @@ class FrameVerbs(StoreBase):
 
         Columns: ``statement_id``, ``text``, ``external_id``, ``position``.
         """
-        import pandas as pd
-
         with self._read() as conn:
-            statements = select_statements(conn, consultation_id)
-        return pd.DataFrame(
-            [(s.id, s.text, s.external_id, s.position) for s in statements],
-            columns=["statement_id", "text", "external_id", "position"],
-        )
+            return statements_table(select_statements(conn, consultation_id))
+
+
+def statements_table(statements: list[m.Statement]) -> pd.DataFrame:
+    """Return statements as a frame: ``statement_id``, ``text``, ``external_id``, ``position``.
+
+    The form of :meth:`FrameVerbs.statements_frame`, for statements already read.
+    """
+    import pandas as pd
+
+    return pd.DataFrame([(s.id, s.text, s.external_id, s.position) for s in statements],
+                        columns=["statement_id", "text", "external_id", "position"])
 
 
 def _fetch_plain(conn: Connection, query: sa.Select) -> list[tuple]:
