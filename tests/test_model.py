@@ -660,3 +660,14 @@ def test_representation_rule_flags_by_gap_or_by_rate():
 def test_representation_rule_refuses_a_nonsense_setting(kwargs):
     with pytest.raises(ValueError):
         m.RepresentationRule(**kwargs)
+
+
+def test_endorsement_counts_every_kind_in_the_vocabularys_order():
+    from cop_widgets.vocabulary import ENDORSEMENT_CHOICES, ENDORSEMENT_LABELS
+
+    answers = [m.Endorsement(1, 1, "endorse"), m.Endorsement(1, 2, "block", "Too vague."),
+               m.Endorsement(1, 3, "endorse")]
+    counts = m.endorsement_counts(answers)
+    assert counts == {"endorse": 2, "can_live_with": 0, "block": 1}
+    assert list(counts) == list(ENDORSEMENT_LABELS) == list(ENDORSEMENT_CHOICES)
+    assert m.endorsement_counts([]) == dict.fromkeys(ENDORSEMENT_LABELS, 0)

@@ -21,9 +21,15 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..i18n import DEFAULT_LANGUAGE, format_number, format_percent, language_or_default, translator
-from ..model import Consultation, Development, DevelopmentKind, EndorsementKind
+from ..model import (
+    Consultation,
+    Development,
+    DevelopmentKind,
+    EndorsementKind,
+    endorsement_counts,
+)
 from ..scales import Scale
-from ..vocabulary import ALL_MEMBERS, ENDORSEMENT_LABELS
+from ..vocabulary import ALL_MEMBERS
 from ..words.draft import SECTION_TITLES, SECTIONS
 from .proposal import proposed_sections
 from .report_parts import (
@@ -213,9 +219,7 @@ def _endorsements(analysis: ConsultationAnalysis) -> EndorsementTally | None:
     draft = analysis.latest_draft
     if draft is None:
         return None
-    counts = dict.fromkeys(ENDORSEMENT_LABELS, 0)
-    for answer in analysis.endorsements:
-        counts[answer.kind.value] += 1
+    counts = endorsement_counts(analysis.endorsements)
     epoch = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
     blocks = sorted((a for a in analysis.endorsements if a.kind is EndorsementKind.BLOCK),
                     key=lambda a: (a.created_at or epoch, a.id or 0))

@@ -23,7 +23,7 @@ policies
 
 from __future__ import annotations
 
-from .answers import Draft, Endorsement, PositionCard, StanceResponse
+from .answers import Draft, Endorsement, PositionCard, StanceResponse, endorsement_counts
 from .choices import (
     CardStatus,
     ConsultationStatus,
@@ -50,7 +50,7 @@ __all__ = [
     "ModerationState", "Visibility",
     # records
     "Development", "Consultation", "Round", "Statement", "Member", "Invitation",
-    "StanceResponse", "PositionCard", "Draft", "Endorsement",
+    "StanceResponse", "PositionCard", "Draft", "Endorsement", "endorsement_counts",
     # policies
     "RepresentationRule", "results_visible", "smallest_group_shown",
 ]

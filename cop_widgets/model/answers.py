@@ -12,7 +12,7 @@ from ..scales import SCALES
 from .choices import CardStatus, EndorsementKind
 from .fields import moment, optional_id, required_id, set_field, text
 
-__all__ = ["StanceResponse", "PositionCard", "Draft", "Endorsement"]
+__all__ = ["StanceResponse", "PositionCard", "Draft", "Endorsement", "endorsement_counts"]
 
 
 @dataclass(frozen=True)
@@ -158,3 +158,19 @@ class Endorsement:
         set_field(self, "reason", reason)
         set_field(self, "created_at", moment("created_at", self.created_at, required=False))
         set_field(self, "id", optional_id("id", self.id))
+
+
+def endorsement_counts(endorsements: Iterable[Endorsement]) -> dict[str, int]:
+    """Count the answers to a draft by kind.
+
+    Returns
+    -------
+    dict of str to int
+        Every kind's value (``endorse``, ``can_live_with``, ``block``, in that order) with
+        its number of answers, zero included.
+
+    """
+    counts = dict.fromkeys((kind.value for kind in EndorsementKind), 0)
+    for endorsement in endorsements:
+        counts[endorsement.kind.value] += 1
+    return counts

@@ -48,8 +48,7 @@ def endorsement_tally_html(endorsements: list[m.Endorsement], invited: int, *,
     ``language`` is the facilitator's (``en``, ``fr``, ``es``; English by default).
     """
     _ = translator(language)
-    counts = {kind: sum(e.kind.value == kind for e in endorsements)
-              for kind in ENDORSEMENT_LABELS}
+    counts = m.endorsement_counts(endorsements)
     cells = "".join(f"<tr><th scope='row'>{esc(_(word))}</th>"
                     f"<td>{esc(format_number(counts[kind], language))}</td></tr>"
                     for kind, word in ENDORSEMENT_LABELS.items())
