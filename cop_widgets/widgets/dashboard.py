@@ -131,20 +131,26 @@ class DivergenceDashboard(ConsultationView, w.VBox):
 
         The attribute compared by stays when the new roster has it, else it is the first.
         """
+        from ..services.analysis import ConsultationAnalysis
+
+        try:
+            analysis = ConsultationAnalysis(self.store, self.consultation_id)
+        except CopWidgetsError as exc:  # said as a refresh would say it
+            self.message.show(self.message.problem(exc), "error")
+            return
         wanted = self.attribute_picker.value or self._attribute
-        names = sorted({k for mb in self.store.list_members(self.consultation_id)
-                        for k in mb.attributes})
+        names = analysis.attributes
         # New options select the first one for a moment: the picker is not listened to
         # while they change, so the charts are drawn once, below.
         self.attribute_picker.unobserve(self._on_attribute, names="value")
         try:
             self.attribute_picker.options = [(self._("(nothing)"), "")] + [(n, n)
                                                                            for n in names]
-            self.attribute_picker.value = wanted if wanted in names else (
-                names[0] if names else "")
+            self.attribute_picker.value = (wanted if wanted in names
+                                           else analysis.default_attribute or "")
         finally:
             self.attribute_picker.observe(self._on_attribute, names="value")
-        self.refresh()
+        self.refresh(analysis)
 
     def _on_attribute(self, _change: Any) -> None:
         self.refresh()
@@ -170,21 +176,21 @@ class DivergenceDashboard(ConsultationView, w.VBox):
         return (self.store.count_cards(self.consultation_id),
                 len(self.store.list_statements(self.consultation_id)))
 
-    def refresh(self) -> None:
-        """Read the latest answers and redraw every section."""
+    def refresh(self, analysis: ConsultationAnalysis | None = None) -> None:
+        """Read the latest answers and redraw every section (from ``analysis`` if given)."""
         try:
-            self._draw()
+            self._draw(analysis)
         except CopWidgetsError as exc:
             self.message.show(self.message.problem(exc), "error")
         else:
             self.message.clear()
 
-    def _draw(self) -> None:
+    def _draw(self, analysis: ConsultationAnalysis | None = None) -> None:
         from ..charts import figures
         from ..services.analysis import ConsultationAnalysis
 
         self._seen = self._fingerprint()
-        analysis = ConsultationAnalysis(self.store, self.consultation_id)
+        analysis = analysis or ConsultationAnalysis(self.store, self.consultation_id)
         statements = analysis.statements_frame
         attribute = self.attribute_picker.value or None
         language = self.language
