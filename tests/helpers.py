@@ -166,6 +166,17 @@ STATEMENTS = (
 )
 
 
+def one_answered_statement(store: Store, consultation_id: int, text: str = "S",
+                           stance: int = 4) -> m.Statement:
+    """Add a statement to a draft consultation, open it, and have one member answer it."""
+    [statement] = store.add_statements([m.Statement(consultation_id, text)])
+    member = store.add_member(m.Member(consultation_id, "Ana"))
+    _invitation, token = store.add_invitation(member.id)
+    store.open_consultation(consultation_id)
+    store.save_card(consultation_id, token, [{"statement_id": statement.id, "stance": stance}])
+    return statement
+
+
 def seed_consultation(store: Store, *, members: int = 3, title: str = "How do we respond?",
                       visibility: str = "after_submission") -> types.SimpleNamespace:
     """Add an OPEN likert5 consultation with the 3 ``STATEMENTS`` and ``members`` invited.

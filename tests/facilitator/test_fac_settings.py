@@ -1,5 +1,7 @@
 import datetime as dt
 
+import helpers
+
 from cop_widgets import model as m
 from cop_widgets.scales import SCALES
 from cop_widgets.widgets.settings import ConsultationSettings, new_consultation
@@ -106,12 +108,7 @@ def test_open_and_close(sqlite_store, draft_consultation):
 
 
 def test_scale_change_refused_after_cards(sqlite_store, draft_consultation):
-    [statement] = sqlite_store.add_statements([m.Statement(draft_consultation.id, "S")])
-    member = sqlite_store.add_member(m.Member(draft_consultation.id, "Ana"))
-    _inv, token = sqlite_store.add_invitation(member.id)
-    sqlite_store.open_consultation(draft_consultation.id)
-    sqlite_store.save_card(draft_consultation.id, token,
-                           [{"statement_id": statement.id, "stance": 5}])
+    helpers.one_answered_statement(sqlite_store, draft_consultation.id, "S", stance=5)
 
     changes = []
     form = ConsultationSettings(sqlite_store, draft_consultation.id, on_change=changes.append)

@@ -37,12 +37,7 @@ def test_edit_text(sqlite_store, draft_consultation):
 
 
 def test_edit_refused_once_answered(sqlite_store, draft_consultation):
-    [statement] = sqlite_store.add_statements([m.Statement(draft_consultation.id, "Answered")])
-    member = sqlite_store.add_member(m.Member(draft_consultation.id, "Ana"))
-    _inv, token = sqlite_store.add_invitation(member.id)
-    sqlite_store.open_consultation(draft_consultation.id)
-    sqlite_store.save_card(draft_consultation.id, token,
-                           [{"statement_id": statement.id, "stance": 4}])
+    helpers.one_answered_statement(sqlite_store, draft_consultation.id, "Answered")
 
     editor = StatementsEditor(sqlite_store, draft_consultation.id)
     editor.rows[0].text.value = "Changed"
