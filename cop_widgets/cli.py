@@ -37,7 +37,8 @@ def _serve(args: argparse.Namespace) -> int:
     from .jupyter.serve import serve
 
     return serve(args.db, args.port, args.host, preheat=args.preheat,
-                 fill_delay=args.fill_delay, public_url=args.public_url)
+                 fill_delay=args.fill_delay, public_url=args.public_url,
+                 max_kernels=args.max_kernels)
 
 
 def _import_polis(args: argparse.Namespace) -> int:
@@ -109,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=DEFAULT_HOST)
     serve.add_argument("--preheat", type=int, default=0, metavar="N",
                        help="keep N kernels started for member pages (Voila preheat)")
+    serve.add_argument("--max-kernels", type=int, metavar="N",
+                       help="answer page requests 503 (try again later) while N kernels run; "
+                            "0 for no cap (default: the --preheat pool plus 40)")
     serve.add_argument("--fill-delay", type=float, metavar="SECONDS",
                        help="with --preheat: wait this long before refilling the pool (for a "
                             "workshop burst, 120 with a pool as large as the burst: "
