@@ -28,6 +28,7 @@ RULES: dict[str, str] = {
     "nul-character": N_("must not contain NUL characters"),
     "unpaired-surrogate": N_("must not contain unpaired surrogate characters"),
     "not-an-id": N_("must be a positive whole number (at most {limit})"),
+    "not-a-count": N_("must be 0 or a positive whole number"),
     "required": N_("is required"),
     "not-a-date": N_("must be a date (YYYY-MM-DD)"),
     "not-a-moment-text": N_("must be a date and time (YYYY-MM-DDTHH:MM)"),
@@ -146,6 +147,14 @@ RULES: dict[str, str] = {
     "development-unsaved": N_("could not be saved; check its fields"),
     "reason-without-stance": N_("is needed to keep the reason you wrote: choose an answer, "
                                 "or 'pass / unsure'"),
+    # how much one member may write (model.policies; whole sentences for the member page)
+    "too-many-pending-proposals": N_("you have {limit} proposals awaiting the facilitator; "
+                                     "you can propose more once they are reviewed"),
+    "saving-too-often": N_("you have saved {limit} times in the last {minutes} minutes; "
+                           "your answers are still on this page: save them again after "
+                           "{until}"),
+    "too-many-revisions": N_("you have saved your card {limit} times in this round, the "
+                             "most a card may be saved; your latest saved version stands"),
 }
 
 #: Words an error may carry as a parameter (:class:`~cop_widgets.errors.Word`), to their
