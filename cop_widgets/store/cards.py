@@ -11,8 +11,10 @@ from sqlalchemy.engine import Connection
 
 from .. import model as m
 from ..errors import ValidationError, Word
+from ..model.ordering import reasons_scope, seeded_order
 from . import schema as t
 from .base import StoreBase
+from .ordering import order_secret
 from .rows import card_from, consultation_from
 
 __all__ = ["CardVerbs", "latest_submitted", "refuse_empty_submission", "select_latest_answers"]
@@ -205,17 +207,22 @@ class CardVerbs(StoreBase):
                         round_number: int | None = None) -> dict[int, list[str]]:
         """Return the non-empty rationales of the latest submitted cards, per statement.
 
-        No member is named: the lists hold text only, in no particular member order.
+        No member is named, and the order says nothing of who or when: the reasons under
+        each statement are in the order the consultation's secret draws for it
+        (:func:`cop_widgets.model.ordering.seeded_order`), the same on every reading but
+        another for each statement, so the k-th reasons of two statements are no more
+        likely one member's than any two.
         """
         with self._read() as conn:
             round_ = self._round(conn, consultation_id, round_number)
+            secret = order_secret(conn, consultation_id)
             answers = t.card_responses.c
             rows = conn.execute(
                 select_latest_answers(round_.id, answers.statement_id, answers.rationale)
-                .order_by(answers.statement_id, t.cards.c.saved_at)
+                .where(answers.rationale != "")
             ).all()
-        result: dict[int, list[str]] = {}
+        texts: dict[int, list[str]] = {}
         for statement_id, rationale in rows:
-            if rationale:
-                result.setdefault(statement_id, []).append(rationale)
-        return result
+            texts.setdefault(statement_id, []).append(rationale)
+        return {sid: seeded_order(texts[sid], secret, reasons_scope(sid))
+                for sid in sorted(texts)}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from ..model.ordering import new_secret
+
 metadata = sa.MetaData(
     naming_convention={
         "ix": "ix_%(column_0_label)s",
@@ -59,6 +61,9 @@ consultations = _table(
     sa.Column("status", sa.String(20), nullable=False),
     sa.Column("language", sa.String(10), nullable=False),
     sa.Column("created_at", _when, nullable=False),
+    # Seeds the order reasons and answers are shown in (model.ordering); drawn at every
+    # insert, read only by the store, never on the Consultation model nor exported.
+    sa.Column("order_secret", sa.LargeBinary, nullable=False, default=new_secret),
 )
 
 rounds = _numbered("rounds", "number", sa.Column("opened_at", _when, nullable=False))

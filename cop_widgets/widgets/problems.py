@@ -47,6 +47,7 @@ FIELDS = {
     "reason": N_("reason"),
     "development": N_("development"),
     "token": N_("invitation"),
+    "draft": N_("draft joint response"),
     "statement": N_("statement"),
     "base_url": N_("Address of the Voila server"),
     "member": N_("Member"),

@@ -818,10 +818,9 @@ def test_endorsements_latest_per_member(store, seeded, clock):
     # endorsements are per draft
     draft2 = store.add_draft(cid, {"Summary": "text 2"})
     assert store.list_endorsements(draft2.id) == []
-    # a closed consultation still takes endorsements of its drafts
-    store.close_consultation(cid)
     e4 = store.add_endorsement(cid, seeded.tokens[c.id], draft2.id, "endorse")
     assert store.list_endorsements(draft2.id) == [e4]
+    # closing the consultation closes endorsement (tests/store/test_endorsement_window.py)
 
 
 def test_endorsement_refusals_write_nothing(store, seeded):
