@@ -2,18 +2,25 @@
 
 In: a roster (:func:`members_from_csv`) and statements (:func:`statements_from_csv`), each
 all or nothing, a refusal naming the CSV line and the field. Out: invitation links
-(:func:`links_csv`) and reminders for a mail merge (:func:`reminders_csv`), whose cells stay
-text when a spreadsheet opens them (:func:`spreadsheet_cell`). Headers are file formats:
-they stay English in every language.
+(:func:`links_csv`) and reminders for a mail merge (:func:`reminders_csv`). Headers are file
+formats: they stay English in every language.
+
+Every CSV the package writes, here or elsewhere (the Pol.is export), is written by
+:func:`csv_text` or :func:`write_csv`, which put every cell, header included, through
+:func:`spreadsheet_cell`: a cell that a spreadsheet would run as a formula gets a leading
+``'`` and stays text. :func:`cell_text` undoes exactly that prefix when a file we wrote is
+read back. ``tests/test_csv_writers.py`` fails if any other code writes CSV.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Protocol
+from pathlib import Path
+from typing import Protocol, TextIO
 
 from .. import model as m
 from ..error_codes import PLACE_CSV
@@ -27,6 +34,9 @@ __all__ = [
     "links_csv",
     "reminders_csv",
     "spreadsheet_cell",
+    "cell_text",
+    "csv_text",
+    "write_csv",
 ]
 
 #: The roster CSV's columns that are not attributes.
@@ -37,7 +47,11 @@ _HEADER = Place(PLACE_CSV, line=1)
 #: Where a statements CSV's statements are, by header (any case); else the first column.
 _STATEMENT_COLUMNS = ("text", "statement")
 
+#: What a cell starts with when a spreadsheet may read it as a formula (OWASP's list).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: A plain number (``-1``, ``+2.5``, ``1e3``): a spreadsheet reads it as a number, never a
+#: formula, and Pol.is files need their ``-1`` votes as they are.
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def check_attribute_names(field: str, names: Iterable[object], *,
@@ -203,17 +217,83 @@ def statements_from_csv(consultation_id: int, text: str) -> tuple[list[m.Stateme
 # -- writing -------------------------------------------------------------------------------
 
 
+def _formula_like(value: str) -> bool:
+    """Whether ``value``, once any leading ``'`` are taken off, starts like a formula."""
+    core = value.lstrip("'")
+    return core[:1] in _FORMULA_STARTS and _NUMBER.fullmatch(core) is None
+
+
 def spreadsheet_cell(value: str) -> str:
-    """Return ``value`` so that a spreadsheet shows it as text, never runs it as a formula."""
-    return "'" + value if value[:1] in _FORMULA_STARTS else value
+    """Return ``value`` so that a spreadsheet shows it as text, never runs it as a formula.
+
+    A value that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+    leading ``'``, unless it is a plain number (``-1``). So does one that starts with ``'``
+    before such a character, so that :func:`cell_text` can tell our prefix from the text's
+    own apostrophe: ``cell_text(spreadsheet_cell(v)) == v`` for every ``v``.
+    """
+    return "'" + value if _formula_like(value) else value
 
 
-def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+def cell_text(cell: str) -> str:
+    """Undo :func:`spreadsheet_cell`: the text of a cell of a CSV file we wrote.
+
+    Takes off one leading ``'`` when what follows would have been given one. A file written
+    elsewhere (Pol.is) whose cell starts with ``'=`` loses that apostrophe: the price of
+    reading our own files back unchanged.
+    """
+    return cell[1:] if cell[:1] == "'" and _formula_like(cell[1:]) else cell
+
+
+def _cell(value: object) -> str:
+    return "" if value is None else spreadsheet_cell(str(value))
+
+
+def _write_rows(handle: TextIO, rows: Iterable[Iterable[object]]) -> None:
+    """Write ``rows`` as CSV, every cell through :func:`spreadsheet_cell` (the only writer)."""
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerows([_cell(value) for value in row] for row in rows)
+
+
+def csv_text(rows: Iterable[Iterable[object]]) -> str:
+    """Return ``rows`` (the header first) as CSV text safe to open in a spreadsheet.
+
+    Parameters
+    ----------
+    rows : iterable of iterables
+        The cells; ``None`` is an empty cell, anything else is written as ``str(value)``
+        through :func:`spreadsheet_cell`.
+
+    Returns
+    -------
+    str
+        The CSV text, lines ending in a line feed.
+
+    """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    _write_rows(out, rows)
     return out.getvalue()
+
+
+def write_csv(path: str | Path, rows: Iterable[Iterable[object]]) -> Path:
+    """Write ``rows`` (the header first) as a UTF-8 CSV file safe to open in a spreadsheet.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file, overwritten.
+    rows : iterable of iterables
+        As for :func:`csv_text`.
+
+    Returns
+    -------
+    Path
+        The file.
+
+    """
+    path = Path(path)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        _write_rows(handle, rows)
+    return path
 
 
 def links_csv(links: Iterable[tuple[str, str]]) -> str:
@@ -227,10 +307,10 @@ def links_csv(links: Iterable[tuple[str, str]]) -> str:
     Returns
     -------
     str
-        The CSV text; a name that starts like a formula gets a leading ``'``.
+        The CSV text; a cell that starts like a formula gets a leading ``'``.
 
     """
-    return _table(["name", "link"], ([spreadsheet_cell(name), link] for name, link in links))
+    return csv_text([("name", "link"), *links])
 
 
 def reminders_csv(rows: Iterable[tuple[str, str, str]]) -> str:
@@ -244,9 +324,7 @@ def reminders_csv(rows: Iterable[tuple[str, str, str]]) -> str:
     Returns
     -------
     str
-        The CSV text; a name or email that starts like a formula gets a leading ``'``.
+        The CSV text; a cell that starts like a formula gets a leading ``'``.
 
     """
-    return _table(["name", "email", "link"],
-                  ([spreadsheet_cell(name), spreadsheet_cell(email), link]
-                   for name, email, link in rows))
+    return csv_text([("name", "email", "link"), *rows])

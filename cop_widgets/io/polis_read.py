@@ -6,7 +6,9 @@ A Pol.is export folder holds ``comments.csv`` and ``votes.csv`` (required) and
 milliseconds since the epoch (seconds are detected and accepted).
 
 Reading checks every value and raises :class:`PolisFormatError` naming the file, the line and
-the column of the first problem. Importing into the store is
+the column of the first problem. Text cells (a comment's body, the summary, an ``xid``) lose
+the ``'`` that :func:`cop_widgets.io.csv.spreadsheet_cell` puts before a formula when we write
+a folder, so our own exports read back unchanged. Importing into the store is
 :func:`cop_widgets.services.importing.import_polis`; writing a folder back is
 :mod:`cop_widgets.io.polis_write`.
 """
@@ -25,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Place, ValidationError
+from .csv import cell_text
 
 __all__ = ["PolisFormatError", "PolisExport", "read_polis_export"]
 
@@ -317,7 +320,8 @@ def _read_comments(path: Path, unit: str) -> pd.DataFrame:
     if not good.all():
         _scan(text, name, header, checks)
     comments = pd.DataFrame({"comment_id": cid, "author_id": author, "moderated": mod,
-                             "rejected": mod == -1, "text": frame["comment-body"].to_numpy(),
+                             "rejected": mod == -1,
+                             "text": frame["comment-body"].map(cell_text).to_numpy(),
                              "timestamp_ms": stamp})
     dup = comments["comment_id"].duplicated()
     if dup.any():
@@ -365,7 +369,8 @@ def _read_participants(path: Path) -> pd.DataFrame:
         group[blank.to_numpy()] = pd.NA
     if not ok.all():
         _scan(text, name, header, checks)
-    xid = frame["xid"].to_numpy() if "xid" in wanted else np.full(len(frame), "", object)
+    xid = (frame["xid"].map(cell_text).to_numpy() if "xid" in wanted
+           else np.full(len(frame), "", object))
     out = pd.DataFrame({"participant": pid, "group_id": group, "xid": xid})
     if out["participant"].duplicated().any():
         _duplicate(text, name, header, "participant",
@@ -385,7 +390,7 @@ def _read_summary(path: Path) -> dict[str, str]:
         if len(row) < 2:
             raise PolisFormatError(name, "summary-line", row[0],
                                    line=line)
-        summary[row[0].strip()] = row[1]
+        summary[cell_text(row[0].strip())] = cell_text(row[1])
     return summary
 
 

@@ -8,15 +8,15 @@ read_polis_export` reads back, so an imported conversation round-trips.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .. import model as m
+from .csv import write_csv
 
 __all__ = ["write_polis_export"]
 
@@ -34,6 +34,13 @@ def _numeric_ids(values: list[str]) -> list[int] | None:
     if any(i < 0 for i in ids) or len(set(ids)) != len(ids):
         return None
     return ids
+
+
+def _frame_rows(frame: pd.DataFrame) -> Iterator[list[object]]:
+    """Yield ``frame``'s header, then its rows with a missing value as ``None``."""
+    yield list(frame.columns)
+    cells = frame.astype(object)
+    yield from cells.where(frame.notna(), None).itertuples(index=False, name=None)
 
 
 def _polis_datetime(ms: int) -> str:
@@ -84,15 +91,19 @@ def write_polis_export(path: str | Path, development: m.Development,
                        statements: Sequence[m.Statement], members: Sequence[m.Member],
                        responses: pd.DataFrame, polarity: Mapping[int, int], *,
                        written_at: dt.datetime,
-                       labels: pd.Series | None = None) -> Path:
+                       labels: pd.Series | None = None,
+                       participant_ids: Sequence[int] | None = None) -> Path:
     """Write a consultation as a Pol.is export folder.
 
     Writes ``comments.csv``, ``votes.csv``, ``participants-votes.csv`` (with ``group-id``
     when ``labels`` is given) and ``summary.csv`` in Pol.is's layout. Comment and participant
     ids are the statements' and members' ``external_id`` when those are distinct whole
-    numbers (so an imported conversation keeps its ids), else 0, 1, 2... in the order given.
-    Stances count by polarity: agreeing levels 1, disagreeing -1, others and passes 0. No
-    names are written: participants are numbers only.
+    numbers (so an imported conversation keeps its ids), else 0, 1, 2... in the order given;
+    ``participant_ids`` replaces the members' ids. A statement's ``author-id`` is its
+    proposer's participant id (empty when ``proposed_by`` is None). Stances count by
+    polarity: agreeing levels 1, disagreeing -1, others and passes 0. No names are written:
+    participants are numbers only. Every cell goes through
+    :func:`~cop_widgets.io.csv.spreadsheet_cell`.
 
     Parameters
     ----------
@@ -113,6 +124,9 @@ def write_polis_export(path: str | Path, development: m.Development,
         The comments' time when there is no vote to date them by (else the first vote's).
     labels : pandas.Series, optional
         Opinion group of each member id (``NA`` when not grouped), for ``group-id``.
+    participant_ids : sequence of int, optional
+        Each member's participant id, in the order of ``members`` (distinct, 0 or more):
+        pseudonyms chosen by the caller instead of the members' external ids.
 
     Returns
     -------
@@ -123,12 +137,13 @@ def write_polis_export(path: str | Path, development: m.Development,
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
     cids = _numeric_ids([s.external_id for s in statements]) or list(range(len(statements)))
-    pids = _numeric_ids([mb.external_id for mb in members]) or list(range(len(members)))
+    pids = ([int(p) for p in participant_ids] if participant_ids is not None
+            else _numeric_ids([mb.external_id for mb in members]) or list(range(len(members))))
     cid_of = {s.id: c for s, c in zip(statements, cids, strict=True)}
     pid_of = {mb.id: p for mb, p in zip(members, pids, strict=True)}
 
     votes = _votes(responses, polarity, cid_of, pid_of)
-    votes.to_csv(folder / "votes.csv", index=False, lineterminator="\n")
+    write_csv(folder / "votes.csv", _frame_rows(votes))
 
     start = (int(votes["timestamp"].min()) if len(votes)
              else int(written_at.timestamp() * 1000))
@@ -142,7 +157,7 @@ def write_polis_export(path: str | Path, development: m.Development,
         "disagrees": [int(disagrees.get(c, 0)) for c in cids],
         "moderated": [_MODERATED[s.moderation] for s in statements],
         "comment-body": [s.text for s in statements]})
-    comments.to_csv(folder / "comments.csv", index=False, lineterminator="\n")
+    write_csv(folder / "comments.csv", _frame_rows(comments))
 
     group_of: dict[int, int] = {}
     if labels is not None:
@@ -151,7 +166,7 @@ def write_polis_export(path: str | Path, development: m.Development,
                 group_of[pid_of[int(member_id)]] = int(group)
     participants = _participants(votes, pids, cids, group_of,
                                  pd.Series(authors).value_counts())
-    participants.to_csv(folder / "participants-votes.csv", index=False, lineterminator="\n")
+    write_csv(folder / "participants-votes.csv", _frame_rows(participants))
 
     voters = int(votes["voter-id"].nunique())
     rows = [("topic", development.title), ("url", development.source_url),
@@ -159,6 +174,5 @@ def write_polis_export(path: str | Path, development: m.Development,
             ("commenters", sum(1 for s in statements if s.proposed_by is not None)),
             ("comments", len(statements)), ("groups", len(set(group_of.values()))),
             ("conversation-description", development.summary)]
-    with open(folder / "summary.csv", "w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
+    write_csv(folder / "summary.csv", rows)
     return folder
