@@ -1,10 +1,17 @@
-"""A consultation's analysis as plain data and as a text table, for ``cop-widgets analyze``."""
+"""A consultation's analysis as plain data and as a text table, for ``cop-widgets analyze``.
+
+In an anonymous consultation no member is listed: no name, email, roster id or external id
+travels next to an opinion group, only each group's size. A conversation imported from Pol.is
+(:func:`cop_widgets.services.importing.from_polis_import`) keeps its participant ids, the
+pseudonyms Pol.is itself publishes, so its groups can be compared with Pol.is's own.
+"""
 
 from __future__ import annotations
 
 import math
 from typing import TYPE_CHECKING, Any
 
+from ..services.importing import from_polis_import
 from ..words.opinion import groups_note
 
 if TYPE_CHECKING:
@@ -41,8 +48,10 @@ def analysis_data(analysis: ConsultationAnalysis, k: int | None = None,
         ``consensus`` (Tastle & Wierman), ``agreement`` (van der Eijk's A), ``dispersion``
         (Leik), ``pct_agree``, ``pct_disagree``, ``gic`` (group-informed consensus) and
         ``class``); ``members`` (``member``: external id, else id; ``group``: null when not
-        clustered); ``groups`` (k, silhouette, ``note``: why there are no groups as a code
-        of ``analysis.opinion.GROUP_NOTES``, ``note_text``: the same in English, and the
+        clustered), left out in an anonymous consultation unless it was imported from
+        Pol.is; ``groups`` (k, silhouette, ``sizes``: one ``{"group", "members"}`` per
+        group, ``note``: why there are no groups as a code of
+        ``analysis.opinion.GROUP_NOTES``, ``note_text``: the same in English, and the
         representative statements);
         ``under_represented`` (for each attribute, its flagged groups); ``cruxes`` when an
         attribute is given.
@@ -72,12 +81,6 @@ def analysis_data(analysis: ConsultationAnalysis, k: int | None = None,
             "class": row["class"] if row is not None else "no answers",
         })
     labels = groups.labels
-    members = [{"member": external_id or str(member_id),
-                "group": (int(labels[member_id]) if member_id in labels.index
-                          and not _missing(labels[member_id]) else None)}
-               for member_id, external_id in zip(analysis.members["member_id"],
-                                                 analysis.members["external_id"],
-                                                 strict=True)]
     representative = [{"group": int(r.group), "statement": external[r.statement_id],
                        "direction": r.direction, "repness": _number(r.repness),
                        "z": _number(r.z), "significant": bool(r.significant)}
@@ -85,20 +88,36 @@ def analysis_data(analysis: ConsultationAnalysis, k: int | None = None,
                       if r.statement_id in external]
     result: dict[str, Any] = {
         "consultation": {"id": consultation.id, "title": consultation.title,
-                         "scale": consultation.scale, "status": consultation.status.value},
+                         "scale": consultation.scale, "status": consultation.status.value,
+                         "anonymous": consultation.anonymous},
         "statements": rows,
-        "members": members,
         "groups": {"k": groups.k, "silhouette": _number(groups.silhouette),
-                   "note": groups.note, "note_text": groups_note(groups),
-                   "representative": representative},
+                   "sizes": _sizes(labels), "note": groups.note,
+                   "note_text": groups_note(groups), "representative": representative},
         "under_represented": analysis.under_represented(),
     }
+    if not consultation.anonymous or from_polis_import(analysis.members):
+        result["members"] = [
+            {"member": external_id or str(member_id),
+             "group": (int(labels[member_id]) if member_id in labels.index
+                       and not _missing(labels[member_id]) else None)}
+            for member_id, external_id in zip(analysis.members["member_id"],
+                                              analysis.members["external_id"], strict=True)]
     if attribute:
         crux = analysis.cruxes(attribute)
         result["cruxes"] = [{"statement": external.get(r.statement_id, str(r.statement_id)),
                              "spread": _number(r.spread), "group_high": r.group_high,
                              "group_low": r.group_low} for r in crux.itertuples()]
     return result
+
+
+def _sizes(labels: Any) -> list[dict[str, int]]:
+    """Return how many members each opinion group holds, by group (the unplaced left out)."""
+    sizes: dict[int, int] = {}
+    for value in labels.tolist():
+        if not _missing(value):
+            sizes[int(value)] = sizes.get(int(value), 0) + 1
+    return [{"group": g, "members": n} for g, n in sorted(sizes.items())]
 
 
 def _missing(value: Any) -> bool:
@@ -120,12 +139,9 @@ def format_text(result: dict[str, Any]) -> str:
     if groups["note"]:
         lines.append(f"Opinion groups: {groups['note_text']}")
     else:
-        sizes: dict[int, int] = {}
-        for mb in result["members"]:
-            if mb["group"] is not None:
-                sizes[mb["group"]] = sizes.get(mb["group"], 0) + 1
         lines.append(f"Opinion groups: {groups['k']} (silhouette {groups['silhouette']}): "
-                     + ", ".join(f"group {g}: {n} members" for g, n in sorted(sizes.items())))
+                     + ", ".join(f"group {s['group']}: {s['members']} members"
+                                 for s in groups["sizes"]))
     lines += ["", f"{'statement':>10}  {'n':>5} {'agree':>6} {'disag.':>6} {'pass':>5} "
                   f"{'TW':>5} {'A':>6} {'GIC':>5}  class       text"]
     for s in result["statements"]:

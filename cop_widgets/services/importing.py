@@ -11,13 +11,16 @@ import pandas as pd
 
 from .. import model as m
 from ..io.polis_read import read_polis_export
+from ..vocabulary import ROSTER_COLUMNS
 
 if TYPE_CHECKING:
     from ..store import Store
 
-__all__ = ["import_polis"]
+__all__ = ["import_polis", "from_polis_import"]
 
 _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+#: The name :func:`import_polis` gives a participant, from their Pol.is participant id.
+PARTICIPANT_NAME = "Participant {}"
 
 
 def _clip(text: str, limit_key: str) -> str:
@@ -80,7 +83,8 @@ def import_polis(store: Store, path: str | Path) -> m.Consultation:
                                        comments["text"].tolist(),
                                        comments["rejected"].tolist(), strict=True)]
     pids = export.participant_ids
-    members = [m.Member(1, f"Participant {pid}", external_id=str(pid)) for pid in pids.tolist()]
+    members = [m.Member(1, PARTICIPANT_NAME.format(pid), external_id=str(pid))
+               for pid in pids.tolist()]
     votes = export.votes
     member_index = np.searchsorted(pids, votes["voter_id"].to_numpy())
     statement_index = np.searchsorted(comments["comment_id"].to_numpy(),
@@ -95,3 +99,36 @@ def import_polis(store: Store, path: str | Path) -> m.Consultation:
     })
     return store.import_consultation(development, consultation, statements, members, rows)
 
+
+
+def from_polis_import(members: pd.DataFrame) -> bool:
+    """Whether every member of a roster is a participant :func:`import_polis` created.
+
+    The store keeps no mark of an import, so a roster counts as Pol.is's when every member
+    looks exactly as the import leaves them: named ``Participant N`` after an ``external_id``
+    N that is a whole number, no email, no attribute, no open invitation. Their external
+    ids are then Pol.is participant ids, the pseudonyms Pol.is itself publishes, which may
+    stand next to a position (to compare groups with Pol.is's own). A roster with anyone
+    else on it (a member added, invited, or given an email or attribute) does not count.
+
+    Parameters
+    ----------
+    members : pandas.DataFrame
+        ``Store.members_frame``: ``name``, ``email``, ``external_id``, ``invited`` and one
+        column per attribute.
+
+    Returns
+    -------
+    bool
+        False for an empty roster.
+
+    """
+    if not len(members):
+        return False
+    if any(column not in ROSTER_COLUMNS for column in members.columns):
+        return False  # an attribute column: somebody has an attribute
+    external = members["external_id"].astype(str)
+    return bool(external.str.fullmatch(r"\d+").all()
+                and (members["name"] == external.map(PARTICIPANT_NAME.format)).all()
+                and (members["email"].fillna("") == "").all()
+                and not members["invited"].any())
