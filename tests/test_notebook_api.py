@@ -11,6 +11,7 @@ from nbclient import NotebookClient
 
 from cop_widgets import open_consultation
 from cop_widgets.errors import NotFound, ValidationError
+from cop_widgets.jupyter.keys import FACILITATOR_KEY_HASH_ENV, key_hash
 from cop_widgets.links import workbooks_dir
 
 
@@ -96,7 +97,7 @@ def test_analysis_entry_point_asks_voila_visitors_for_the_facilitator_key(demo_d
 
     url, cid = demo_db
     monkeypatch.setenv("VOILA_BASE_URL", "/")  # served by Voila
-    monkeypatch.setenv("COP_WIDGETS_FACILITATOR_KEY", "right-key")
+    monkeypatch.setenv(FACILITATOR_KEY_HASH_ENV, key_hash("right-key"))
     for query in (f"c={cid}", f"c={cid}&k=wrong-key", ""):
         monkeypatch.setenv("QUERY_STRING", query)
         with pytest.raises(PermissionError, match="facilitator link"):
@@ -114,7 +115,7 @@ def test_analysis_workbook_served_without_the_key_shows_no_figures(demo_db, tmp_
     url, cid = demo_db
     monkeypatch.setenv("COP_WIDGETS_DB", url)
     monkeypatch.setenv("VOILA_BASE_URL", "/")
-    monkeypatch.setenv("COP_WIDGETS_FACILITATOR_KEY", "right-key")
+    monkeypatch.setenv(FACILITATOR_KEY_HASH_ENV, key_hash("right-key"))
     monkeypatch.setenv("QUERY_STRING", f"c={cid}")
     nb = nbformat.read(workbooks_dir() / "analysis.ipynb", as_version=4)
     NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,

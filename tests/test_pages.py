@@ -6,6 +6,7 @@ import pytest
 from helpers import html_of
 
 from cop_widgets.jupyter import pages
+from cop_widgets.jupyter.keys import FACILITATOR_KEY_HASH_ENV, key_hash
 from cop_widgets.widgets.member import MemberPage
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -30,11 +31,11 @@ def test_member_page_takes_identity_from_the_link(monkeypatch, store, seeded, db
 
 def test_facilitator_page_under_voila_needs_the_key(monkeypatch, db_url):
     monkeypatch.setenv("VOILA_PREHEAT", "False")
-    monkeypatch.setenv("COP_WIDGETS_FACILITATOR_KEY", "right-key")
+    monkeypatch.setenv(FACILITATOR_KEY_HASH_ENV, key_hash("right-key"))
     monkeypatch.setenv("QUERY_STRING", "k=wrong-key")
     page = pages.facilitator_page(db_url)
     assert "facilitator link" in page.children[0].text
-    monkeypatch.delenv("COP_WIDGETS_FACILITATOR_KEY")
+    monkeypatch.delenv(FACILITATOR_KEY_HASH_ENV)
     monkeypatch.setenv("QUERY_STRING", "k=")
     assert "facilitator link" in pages.facilitator_page(db_url).children[0].text
 
@@ -43,7 +44,7 @@ def test_facilitator_page_under_voila_opens_with_the_key(monkeypatch, db_url):
     from cop_widgets.widgets.facilitator import FacilitatorWorkbench
 
     monkeypatch.setenv("VOILA_PREHEAT", "False")
-    monkeypatch.setenv("COP_WIDGETS_FACILITATOR_KEY", "right-key")
+    monkeypatch.setenv(FACILITATOR_KEY_HASH_ENV, key_hash("right-key"))
     monkeypatch.setenv("QUERY_STRING", "k=right-key")
     assert isinstance(pages.facilitator_page(db_url), FacilitatorWorkbench)
 
@@ -59,4 +60,4 @@ def test_a_malformed_consultation_in_the_link_gets_the_bad_link_refusal(monkeypa
     member = pages.member_page(db_url)
     assert member.form is None
     assert "This link does not open a position card." in html_of(member)
-    assert "does not name a consultation that exists" in html_of(pages.results_page(db_url))
+    assert "There are no published results at this link." in html_of(pages.results_page(db_url))

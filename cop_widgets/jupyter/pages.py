@@ -7,17 +7,16 @@ query string there), never from a widget value.
 
 from __future__ import annotations
 
-import hmac
 import os
 from urllib.parse import parse_qs
 
 from ..errors import ValidationError
 from ..i18n import LANGUAGES
 from ..model.fields import optional_id
+from .keys import FACILITATOR_KEY_HASH_ENV, key_matches
 
-__all__ = ["query_params", "member_page", "results_page", "endorse_page", "facilitator_page",
-           "analysis_notebook",
-           "under_voila"]
+__all__ = ["query_params", "consultation_id_of", "language_of", "member_page", "results_page",
+           "endorse_page", "facilitator_page", "analysis_notebook", "under_voila"]
 
 
 def under_voila() -> bool:
@@ -40,7 +39,7 @@ def query_params() -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(query).items() if values}
 
 
-def _consultation_id(params: dict[str, str]) -> int | None:
+def consultation_id_of(params: dict[str, str]) -> int | None:
     """Return the link's consultation id; ``None`` (a bad link) unless it is a valid id."""
     try:
         return optional_id("c", int(params.get("c", "")))
@@ -48,7 +47,8 @@ def _consultation_id(params: dict[str, str]) -> int | None:
         return None
 
 
-def _language(params: dict[str, str]) -> str | None:
+def language_of(params: dict[str, str]) -> str | None:
+    """Return the link's ``lang`` when it is one of ours, else ``None``."""
     lang = params.get("lang")
     return lang if lang in LANGUAGES else None
 
@@ -66,8 +66,8 @@ def member_page(db_url: str | None = None):
 
     store = _store(db_url)  # before the wait: a preheated kernel has it ready
     params = query_params()
-    return MemberPage(store, _consultation_id(params), params.get("t"),
-                      _language(params))
+    return MemberPage(store, consultation_id_of(params), params.get("t"),
+                      language_of(params))
 
 
 def results_page(db_url: str | None = None):
@@ -76,8 +76,8 @@ def results_page(db_url: str | None = None):
 
     store = _store(db_url)  # before the wait: a preheated kernel has it ready
     params = query_params()
-    return ResultsView(store, _consultation_id(params), params.get("t"),
-                       _language(params))
+    return ResultsView(store, consultation_id_of(params), params.get("t"),
+                       language_of(params))
 
 
 def endorse_page(db_url: str | None = None):
@@ -86,15 +86,13 @@ def endorse_page(db_url: str | None = None):
 
     store = _store(db_url)  # before the wait: a preheated kernel has it ready
     params = query_params()
-    return EndorsementPage(store, _consultation_id(params), params.get("t"),
-                           _language(params))
+    return EndorsementPage(store, consultation_id_of(params), params.get("t"),
+                           language_of(params))
 
 
 def _facilitator_key_given(params: dict[str, str]) -> bool:
     """Whether the link carries the key ``cop-widgets serve`` printed (constant time)."""
-    expected = os.environ.get("COP_WIDGETS_FACILITATOR_KEY", "")
-    given = params.get("k", "")
-    return bool(expected) and hmac.compare_digest(expected.encode(), given.encode())
+    return key_matches(params.get("k"), os.environ.get(FACILITATOR_KEY_HASH_ENV))
 
 
 def analysis_notebook(consultation_id: int, db_url: str | None = None):
@@ -134,7 +132,7 @@ def facilitator_page(db_url: str | None = None, base_url: str | None = None):
     language = None
     if under_voila():
         params = query_params()
-        language = _language(params)
+        language = language_of(params)
         if not _facilitator_key_given(params):
             _ = translator(language)
             message = Message()

@@ -10,12 +10,28 @@ from pathlib import Path
 
 from ..links import workbooks_dir
 from ..store.engine import resolve_url
+from .keys import FACILITATOR_KEY_HASH_ENV, key_hash
 
-__all__ = ["absolute_db_url", "voila_command", "serve"]
+__all__ = ["absolute_db_url", "voila_command", "serve", "default_max_kernels"]
 
 #: The Jupyter data folder holding the ``cop`` Voila template (this package's folder).
 JUPYTER_DATA = Path(__file__).parent
+#: Where a facilitator may set the key instead of letting ``serve`` make one. ``serve``
+#: reads it and takes it out of the environment it passes on: the server and its kernels
+#: get only its hash (see :mod:`cop_widgets.jupyter.keys`).
 FACILITATOR_KEY_ENV = "COP_WIDGETS_FACILITATOR_KEY"
+#: Kernels for visitors allowed beyond the preheated pool, by default.
+VISITOR_KERNELS = 40
+
+
+def default_max_kernels(preheat: int) -> int:
+    """Return the default cap of live kernels: the preheated pool plus 40 visitors' kernels.
+
+    A kernel takes 60-120 MB, so 40 visitors' kernels stay within about 5 GB; a pool of
+    ``preheat`` kernels is started anyway, and each visitor who takes one leaves room for
+    a refill.
+    """
+    return max(preheat, 0) + VISITOR_KERNELS
 
 
 def absolute_db_url(url: str | None) -> str:
@@ -58,7 +74,8 @@ def url_prefix(public_url: str | None) -> str:
 
 
 def voila_command(port: int, host: str, *, preheat: int = 0,
-                  fill_delay: float | None = None, prefix: str = "/") -> list[str]:
+                  fill_delay: float | None = None, prefix: str = "/",
+                  max_kernels: int | None = None) -> list[str]:
     """Return the Voila command line serving the workbooks.
 
     Parameters
@@ -71,9 +88,17 @@ def voila_command(port: int, host: str, *, preheat: int = 0,
         Seconds before the preheated pool refills (Voila's default when omitted).
     prefix : str
         The path the pages are served under (see :func:`url_prefix`).
+    max_kernels : int, optional
+        Live kernels past which a page request is answered 503 (0: no cap); by default
+        :func:`default_max_kernels` of ``preheat``.
     """
+    if max_kernels is None:
+        max_kernels = default_max_kernels(preheat)
     command = [
-        sys.executable, "-m", "voila", str(workbooks_dir()),
+        # Voila with a gate in front of its pages: a link without its credential is refused
+        # before a kernel starts (cop_widgets.jupyter.gate).
+        sys.executable, "-m", "cop_widgets.jupyter.voila_app", str(workbooks_dir()),
+        f"--CopVoila.max_kernels={max_kernels}",
         f"--port={port}", f"--Voila.ip={host}", "--no-browser",
         f"--Voila.base_url={prefix}",
         "--VoilaConfiguration.show_tracebacks=False",
@@ -114,7 +139,8 @@ def voila_command(port: int, host: str, *, preheat: int = 0,
 
 
 def serve(db_url: str | None, port: int, host: str, *, preheat: int = 0,
-          fill_delay: float | None = None, public_url: str | None = None) -> int:
+          fill_delay: float | None = None, public_url: str | None = None,
+          max_kernels: int | None = None) -> int:
     """Run Voila until it stops; return its exit code.
 
     The facilitator workbook, when opened through Voila rather than JupyterLab, asks for a
@@ -124,17 +150,23 @@ def serve(db_url: str | None, port: int, host: str, *, preheat: int = 0,
     (behind a proxy, or as a JupyterHub service): its path is the prefix Voila serves under,
     and the links printed here and made by the facilitator page start with it. Without it,
     ``$JUPYTERHUB_SERVICE_PREFIX`` (if set) is the prefix.
+
+    ``max_kernels`` caps the live kernels (see :func:`voila_command`).
     """
+    from ..errors import ValidationError
     from ..store import Store
 
     prefix = url_prefix(public_url)  # a bad --public-url stops before anything starts
+    if max_kernels is not None and max_kernels < 0:
+        raise ValidationError("--max-kernels", "not-a-count", max_kernels)
     env = dict(os.environ)
     env["COP_WIDGETS_DB"] = absolute_db_url(db_url)
     env["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(JUPYTER_DATA), env.get("JUPYTER_PATH", "")) if p
     )
     Store(env["COP_WIDGETS_DB"]).close()  # migrate once here, not in every page's kernel
-    env.setdefault(FACILITATOR_KEY_ENV, secrets.token_urlsafe(18))
+    key = env.pop(FACILITATOR_KEY_ENV, None) or secrets.token_urlsafe(18)
+    env[FACILITATOR_KEY_HASH_ENV] = key_hash(key)
     local = f"http://{host}:{port}{prefix}".rstrip("/")
     base = public_url.rstrip("/") if public_url else local
     # for the links the facilitator page creates (an explicit --public-url wins)
@@ -144,9 +176,9 @@ def serve(db_url: str | None, port: int, host: str, *, preheat: int = 0,
         env.setdefault("COP_WIDGETS_BASE_URL", base)
     print(f"Serving {workbooks_dir()} on {local}/ (database: {_redacted(env['COP_WIDGETS_DB'])})")
     print(f"Facilitator page: {base}/voila/render/facilitator.ipynb"
-          f"?k={env[FACILITATOR_KEY_ENV]}", flush=True)
+          f"?k={key}", flush=True)
     return subprocess.call(voila_command(port, host, preheat=preheat, fill_delay=fill_delay,
-                                         prefix=prefix), env=env)
+                                         prefix=prefix, max_kernels=max_kernels), env=env)
 
 
 def _redacted(url: str) -> str:

@@ -27,6 +27,7 @@ from cop_widgets import model as m
 from cop_widgets.demo import seed_demo
 from cop_widgets.i18n import translator
 from cop_widgets.jupyter import pages
+from cop_widgets.jupyter.keys import FACILITATOR_KEY_HASH_ENV, key_hash
 from cop_widgets.widgets.endorse import EndorsementPage
 from cop_widgets.widgets.facilitator import FacilitatorWorkbench
 from cop_widgets.widgets.member import PASS, MemberPage
@@ -459,7 +460,7 @@ def test_facilitator_tabs_before_and_after_the_first_answers(store, language):
 def test_facilitator_page_refusal_and_workbench_in_the_language_of_the_link(
         monkeypatch, db_url, language):
     monkeypatch.setenv("VOILA_PREHEAT", "False")
-    monkeypatch.setenv("COP_WIDGETS_FACILITATOR_KEY", "right-key")
+    monkeypatch.setenv(FACILITATOR_KEY_HASH_ENV, key_hash("right-key"))
     monkeypatch.setenv("QUERY_STRING", f"k=wrong-key&lang={language}")
     refusal = pages.facilitator_page(db_url)
     assert_no_english(refusal, language, [])

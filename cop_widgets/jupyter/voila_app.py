@@ -1,0 +1,95 @@
+"""Voila with the gate in front of its pages: ``python -m cop_widgets.jupyter.voila_app``.
+
+``cop-widgets serve`` runs this rather than ``python -m voila``. It is Voila, configured the
+same way (``--Voila.*`` and every other option still apply), with three differences:
+
+* the handler of ``/voila/render/<page>`` asks :class:`~cop_widgets.jupyter.gate.Gate`
+  first, and a refused request is answered (403, 404 or 503 with ``Retry-After``) with a
+  short page in the visitor's language before any kernel starts;
+* ``--CopVoila.max_kernels`` caps the live kernels (0: no cap);
+* every response carries ``Referrer-Policy: no-referrer``, because member URLs carry tokens.
+
+Voila's own ``prelaunch_hook`` cannot do this: Voila refuses it together with preheated
+kernels, which a workshop needs.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from urllib.parse import parse_qs
+
+import tornado.web
+from traitlets import Integer
+from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
+
+from .gate import RETRY_AFTER_SECONDS, Gate
+from .keys import FACILITATOR_KEY_HASH_ENV
+from .refusal_page import refusal_html
+
+__all__ = ["CopVoila", "GatedVoilaHandler", "main"]
+
+
+class GatedVoilaHandler(TornadoVoilaHandler):
+    """Voila's page handler behind the gate: no kernel for a request the gate refuses."""
+
+    @tornado.web.authenticated  # as Voila's own handler, when Voila's token is on
+    async def get(self, path: str | None = None):
+        """Answer the gate's refusal, or render the page as Voila does."""
+        started = time.perf_counter()
+        gate: Gate = self.settings["cop_gate"]
+        # The kernel reads the first value of each parameter (pages.query_params): so do we.
+        params = {key: values[0] for key, values in parse_qs(self.request.query).items()
+                  if values}
+        refusal = gate.check(path or "", params,
+                             live_kernels=len(self.kernel_manager.list_kernel_ids()),
+                             accept_language=self.request.headers.get("Accept-Language"))
+        if refusal is None:
+            return await super().get(path)
+        self.set_status(refusal.status)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        if refusal.status == 503:
+            self.set_header("Retry-After", str(RETRY_AFTER_SECONDS))
+        self.log.info("gate: %s %s refused (%s) in %.1f ms", refusal.status, path,
+                      refusal.code, 1000 * (time.perf_counter() - started))
+        self.finish(refusal_html(refusal))
+
+
+class CopVoila(Voila):
+    """Voila serving the workbooks behind :class:`~cop_widgets.jupyter.gate.Gate`."""
+
+    max_kernels = Integer(
+        0, config=True,
+        help="Live kernels (preheated ones included) past which a page request is answered "
+             "503 with Retry-After; 0 for no cap.",
+    )
+
+    def init_settings(self) -> dict:
+        """Voila's settings, plus the gate and a ``Referrer-Policy`` on every response."""
+        from ..store import Store
+
+        settings = super().init_settings()
+        store = Store(os.environ.get("COP_WIDGETS_DB"), migrate=False)
+        settings["cop_gate"] = Gate(store, os.environ.get(FACILITATOR_KEY_HASH_ENV),
+                                    self.max_kernels)
+        headers = dict(settings.get("headers", {}))
+        headers["Referrer-Policy"] = "no-referrer"
+        settings["headers"] = headers
+        return settings
+
+    def init_handlers(self) -> list:
+        """Voila's handlers, with the page handler behind the gate."""
+        handlers = []
+        for spec in super().init_handlers():
+            if spec[1] is TornadoVoilaHandler:
+                spec = (spec[0], GatedVoilaHandler, *spec[2:])
+            handlers.append(spec)
+        return handlers
+
+
+main = CopVoila.launch_instance
+
+if __name__ == "__main__":
+    main()
