@@ -9,6 +9,7 @@ from ..errors import InvalidToken, NotFound
 from ..i18n import format_number, translator
 from ..services.results import published_results
 from ..store import Store
+from ..words.links import GATE_WORDS
 from .brief import brief_html
 from .common import Message, esc, tagged
 from .distribution import distribution_html
@@ -16,15 +17,16 @@ from .distribution import distribution_html
 __all__ = ["ResultsView"]
 
 
-def _has_submitted(store: Store, consultation: m.Consultation, token: str | None) -> bool:
-    """Whether ``token`` belongs to a member with a submitted card in ``consultation``."""
+def _member_card(store: Store, consultation: m.Consultation,
+                 token: str | None) -> tuple[bool, bool]:
+    """Return whether ``token`` admits a member of ``consultation``, and whether they submitted."""
     if not token:
-        return False
+        return False, False
     try:
         card = store.get_card(consultation.id, token, include_drafts=False)
     except InvalidToken:
-        return False
-    return card is not None
+        return False, False
+    return True, card is not None
 
 
 class ResultsView(w.VBox):
@@ -47,15 +49,22 @@ class ResultsView(w.VBox):
         super().__init__()
         self.add_class("cop-results-page")
         self.message = Message()
-        try:
-            if consultation_id is None:
-                raise NotFound("consultation", None)
-            consultation = store.get_consultation(consultation_id)
-        except NotFound:
-            _ = translator(language or "en")
-            self.add_class(f"cop-lang-{language or 'en'}")
-            self.message.show(_("This link does not name a consultation that exists."),
-                              "error")
+        consultation = None
+        if consultation_id is not None:
+            try:
+                consultation = store.get_consultation(consultation_id)
+            except NotFound:
+                pass
+        member, submitted = (_member_card(store, consultation, token) if consultation
+                             else (False, False))
+        if consultation is None or (
+                not member and not m.results_visible(consultation, submitted=False)):
+            # Nothing of a consultation goes to a visitor who may not see its results: not
+            # its brief, not its title, not even whether it exists.
+            shown = language or "en"
+            _ = translator(shown)
+            self.add_class(f"cop-lang-{shown}")
+            self.message.show(_(GATE_WORDS["results-not-public"][0]), "info")
             self.children = [self.message]
             return
         language = language or consultation.language
@@ -63,8 +72,8 @@ class ResultsView(w.VBox):
         _ = translator(language)
         development = store.get_development(consultation.development_id)
         brief = w.HTML(brief_html(development, consultation, _, language))
-        if not m.results_visible(consultation,
-                                 submitted=_has_submitted(store, consultation, token)):
+        if not m.results_visible(consultation, submitted=submitted):
+            # a member of this consultation, who may read its brief on their own page
             self.message.show(_("The results of this consultation are not published yet."),
                               "info")
             self.children = [brief, self.message]
