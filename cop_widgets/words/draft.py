@@ -71,11 +71,16 @@ def md_escape(text: str) -> str:
 
 
 def quote_rationales(responses: pd.DataFrame, statement_id: int, side: int,
-                     polarity: Mapping[int, int], limit: int = QUOTES_PER_SIDE) -> list[str]:
+                     polarity: Mapping[int, int], limit: int = QUOTES_PER_SIDE,
+                     order: Sequence[str] = ()) -> list[str]:
     """Return up to ``limit`` reasons given by members on one side of a statement.
 
     ``side`` is +1 (agreeing), -1 (disagreeing) or 0 (neither). Longer reasons come first
-    (they usually say more); ties keep the members' order. No member is named.
+    (they usually say more); reasons of the same length come in ``order``, the reasons of
+    this statement as ``Store.list_rationales`` lists them (the order the consultation's
+    secret draws, the one the results page shows), then any others by their text. The
+    choice never depends on which member gave a reason or when: not on the rows' order of
+    ``responses``. No member is named.
     """
     rows = responses[(responses["statement_id"] == statement_id)
                      & responses["stance"].notna()]
@@ -83,8 +88,11 @@ def quote_rationales(responses: pd.DataFrame, statement_id: int, side: int,
         return []
     sides = rows["stance"].astype(int).map(polarity)
     texts = rows.loc[sides == side, "rationale"].fillna("").astype(str).str.strip()
-    texts = texts[texts != ""]
-    ranked = sorted(dict.fromkeys(texts), key=len, reverse=True)
+    candidates = set(texts[texts != ""])
+    rank = {}
+    for text in order:
+        rank.setdefault(str(text).strip(), len(rank))
+    ranked = sorted(candidates, key=lambda text: (-len(text), rank.get(text, len(rank)), text))
     return ranked[:limit]
 
 
@@ -114,6 +122,7 @@ def propose_draft(
     by_group: pd.DataFrame | None = None,
     attribute: str | None = None,
     blocks: Sequence[str] = (),
+    rationales: Mapping[int, Sequence[str]] | None = None,
     language: str | None = None,
 ) -> dict[str, str]:
     """Propose every section of the joint response in Markdown.
@@ -136,7 +145,14 @@ def propose_draft(
     attribute : str, optional
         The member attribute of ``by_group``.
     blocks : sequence of str
-        Reasons of members who blocked an earlier draft (recorded as minority views).
+        Reasons of members who blocked an earlier draft (recorded as minority views), in
+        the store's order (``Store.list_endorsements``: drawn from the consultation's
+        secret, not the order they were given).
+    rationales : mapping of int to sequence of str, optional
+        ``Store.list_rationales`` of the same round: the reasons under each statement in
+        the order the consultation's secret draws. Among reasons of the same length, the
+        quotes are the first in this order (see :func:`quote_rationales`); without it,
+        the first by their text. Never the members' order.
     language : str, optional
         The language the sentences are written in (``en``, ``fr``, ``es``); English by
         default. Callers pass the consultation's language. What members and the facilitator
@@ -165,7 +181,8 @@ def propose_draft(
         return f"**{numbers[sid]}.** {md_escape(texts[sid])}"
 
     def quotes(sid: int, side: int) -> str:
-        found = quote_rationales(responses, sid, side, polarity)
+        found = quote_rationales(responses, sid, side, polarity,
+                                 order=(rationales or {}).get(sid, ()))
         # A blank quote line between two reasons keeps them two quotes, not one voice.
         return "\n    >".join(f"\n    > {md_escape(q)}" for q in found)
 
