@@ -198,3 +198,44 @@ def test_0002_keeps_every_answer_both_ways(db_url):
             with s.engine.connect() as conn:
                 assert conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"
                 assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+
+
+# -- 0003: consultations.order_secret ---------------------------------------------------------
+
+
+def test_0003_draws_a_secret_for_every_existing_consultation(db_url):
+    """Consultations made under 0002 each get their own random secret on upgrade."""
+    from cop_widgets import model as m
+
+    with Store(db_url, migrate=False) as s:
+        s.migrate("0002")
+        with s.engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO developments (kind, title, summary, source_url, requester, "
+                "questions, created_at) VALUES ('policy', 'Old', '', '', '', '[]', "
+                "CURRENT_TIMESTAMP)"))
+            for title in ("One", "Two", "Three"):
+                conn.execute(sa.text(
+                    "INSERT INTO consultations (development_id, title, scale, anonymous, "
+                    "visibility, status, language, created_at) VALUES (1, :title, 'likert5', "
+                    "TRUE, 'after_submission', 'draft', 'en', CURRENT_TIMESTAMP)"),
+                    {"title": title})
+            conn.execute(sa.text("INSERT INTO rounds (consultation_id, number, opened_at) "
+                                 "SELECT id, 1, CURRENT_TIMESTAMP FROM consultations"))
+        s.migrate()
+        assert version_rows(s.engine) == [head()]
+        assert schema_diff(s.engine) == []
+        with s.engine.connect() as conn:
+            secrets = [bytes(v) for v in conn.execute(sa.text(
+                "SELECT order_secret FROM consultations ORDER BY id")).scalars()]
+        assert len(secrets) == 3 and all(len(v) == 32 for v in secrets)
+        assert len(set(secrets)) == 3
+        # the store reads them: an old consultation's reasons can be ordered
+        assert [c.title for c in s.list_consultations()] == ["One", "Two", "Three"]
+        assert s.list_rationales(1) == {}
+        # and a consultation made after the upgrade draws one of its own
+        made = s.add_consultation(m.Consultation(1, "Four"))
+        with s.engine.connect() as conn:
+            fourth = conn.execute(sa.text("SELECT order_secret FROM consultations "
+                                          "WHERE id = :id"), {"id": made.id}).scalar_one()
+        assert len(fourth) == 32 and bytes(fourth) not in secrets
