@@ -11,7 +11,12 @@ __all__ = ["render_markdown"]
 
 
 def render_markdown(text: str) -> str:
-    """Return ``text`` rendered to HTML: raw HTML escaped, unsafe links and images refused."""
-    from ..export._markdown import clean_text, parser
+    """Return ``text`` rendered to HTML: raw HTML escaped, unsafe links and images refused.
 
-    return parser().render(clean_text(text or ""))
+    Every link gets ``rel="noopener noreferrer nofollow"``: the page it opens learns nothing
+    of the page it came from, whose URL carries the member's token.
+    """
+    from ..export._markdown import parser, tokens
+
+    md = parser()
+    return md.renderer.render(tokens(text or ""), md.options, {})
