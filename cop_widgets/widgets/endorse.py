@@ -16,6 +16,8 @@ from .problems import problem_in_words
 
 __all__ = ["EndorsementPage"]
 
+#: Refusals of the draft on screen itself (not of the answer): the form is of no more use.
+_NOT_TAKEN = frozenset({"draft-superseded", "endorsement-closed", "endorsements-not-open"})
 
 
 def draft_html(draft: m.Draft, _=str) -> str:
@@ -70,13 +72,37 @@ class EndorsementPage(w.VBox):
             return
         self.language = language or self.consultation.language
         self.add_class(f"cop-lang-{self.language}")
-        self._ = _ = translator(self.language)
+        self._ = translator(self.language)
+        self.latest_button: w.Button | None = None
+        self._show_latest()
+
+    def _show_latest(self) -> None:
+        """Show the latest draft, with the form while the store takes answers to it."""
+        _ = self._
+        store, consultation = self._store, self.consultation
+        self.form = None
+        self.message.clear()
+        title = w.HTML(f"<h2>{esc(consultation.title)}</h2>")
         try:
-            self.draft = store.get_draft(consultation_id)
+            self.draft = store.get_draft(consultation.id)
         except NotFound:
             self.message.show(_("There is no draft to read yet. The facilitator will send "
                                 "it when it is ready."), "info")
-            self.children = [w.HTML(f"<h2>{esc(self.consultation.title)}</h2>"), self.message]
+            self.children = [title, self.message]
+            return
+        heading = w.HTML(
+            f"<h2>{esc(consultation.title)}</h2>"
+            "<p>" + esc(_("Draft joint response, version {number}.").format(
+                number=self.draft.version)) + " "
+            + esc(_("Blocks and their reasons are recorded in the divergent views."))
+            + "</p>")
+        text = w.HTML(draft_html(self.draft, _))
+        # The store's own rule (open consultation, latest version): the page says it first.
+        refusal = store.get_endorsement_refusal(consultation.id, self.draft.id)
+        if refusal is not None:
+            self.message.show(_("Answers to this draft are not taken: {problem}").format(
+                problem=self._in_words(refusal)), "info")
+            self.children = [heading, text, self.message]
             return
         self.choice = w.RadioButtons(
             options=[(_(words), kind) for kind, words in ENDORSEMENT_CHOICES.items()],
@@ -95,15 +121,14 @@ class EndorsementPage(w.VBox):
             self.choice.value = earlier[-1].kind.value
             self.reason.value = earlier[-1].reason
         self.children = [
-            w.HTML(f"<h2>{esc(self.consultation.title)}</h2>"
-                   "<p>" + esc(_("Draft joint response, version {number}.").format(
-                       number=self.draft.version)) + " "
-                   + esc(_("Blocks and their reasons are recorded in the divergent views."))
-                   + "</p>"),
-            w.HTML(draft_html(self.draft, _)),
+            heading, text,
             w.HTML(tagged("h3", _("Can you stand behind it?"))),
             self.form, self.message,
         ]
+
+    def _in_words(self, exc: CopWidgetsError) -> str:
+        return problem_in_words(exc, self._, {"reason": self._("Your reason")}, self.language,
+                                show_value=False)
 
     def _answer(self) -> None:
         _ = self._
@@ -114,10 +139,21 @@ class EndorsementPage(w.VBox):
             self._store.add_endorsement(self.consultation.id, self._token, self.draft.id,
                                         self.choice.value, self.reason.value)
         except CopWidgetsError as exc:
-            problem = problem_in_words(exc, _, {"reason": _("Your reason")}, self.language,
-                                       show_value=False)
             self.message.show(_("Your answer was not recorded: {problem}").format(
-                problem=problem), "error")
+                problem=self._in_words(exc)), "error")
+            if exc.code in _NOT_TAKEN:
+                self._offer_latest(exc.code)
             return
         self.message.show(_("Thank you: your answer is recorded. You can change it with the "
-                            "same link until the facilitator publishes the response."), "ok")
+                            "same link until the facilitator closes the consultation."), "ok")
+
+    def _offer_latest(self, code: str) -> None:
+        """After a refusal of the draft on screen: no more answers to it, and a way on."""
+        self.submit.disabled = True
+        self.form.children = [self.choice, self.reason]
+        if code != "draft-superseded":
+            return
+        self.latest_button = w.Button(description=self._("Read the latest version"),
+                                      icon="refresh", layout=w.Layout(width="auto"))
+        self.latest_button.on_click(lambda _b: self._show_latest())
+        self.children = [*self.children, self.latest_button]
