@@ -140,3 +140,18 @@ def test_past_the_kernel_cap_a_visitor_is_asked_to_come_back(serving):
     assert len(server.kernels()) == 1
     # a bogus link is still told it is bogus, not that the server is busy
     assert server.get(f"/voila/render/member.ipynb?c={c}&t=bogus").status == 403
+
+
+def test_a_preheated_pool_is_not_spent_on_bogus_links(serving):
+    """With ``--preheat``, a refused request takes no kernel from the pool."""
+    server = serving(preheat=1)
+    assert server.wait_for_kernels(1) == 1  # the pool
+    pool = {p.pid for p in server.kernels()}
+    seeded = server.consultations.open
+    c = seeded.consultation.id
+    for i in range(4):
+        assert server.get(f"/voila/render/member.ipynb?c={c}&t=bogus{i}").status == 403
+    assert {p.pid for p in server.kernels()} == pool
+    token = seeded.tokens[seeded.members[0].id]
+    reply = server.get(f"/voila/render/member.ipynb?c={c}&t={token}")
+    assert reply.status == 200
