@@ -1,6 +1,7 @@
 """The community's policies, one rule each.
 
-Who sees results, which groups are shown, and which are under-represented.
+Who sees results, which groups are shown, which are under-represented, and how much one
+member may write (proposals waiting for moderation, card saves).
 
 Every view (member page, dashboard, export, CLI) asks these functions instead of deciding for
 itself, so that two views can never disagree on a policy.
@@ -8,6 +9,8 @@ itself, so that two views can never disagree on a policy.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -19,7 +22,10 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 __all__ = [
+    "CARD_SAVE_LIMIT",
+    "MAX_PENDING_PROPOSALS",
     "MIN_GROUP_SIZE",
+    "CardSaveLimit",
     "RepresentationRule",
     "results_visible",
     "smallest_group_shown",
@@ -29,6 +35,11 @@ __all__ = [
 #: comparison by attribute that others read (the exports, the proposed draft, an anonymous
 #: consultation's dashboard), so that no one's stance is singled out.
 MIN_GROUP_SIZE = 3
+
+#: How many of one member's proposed statements may wait for moderation at once. Once the
+#: facilitator accepts or rejects some, the member may propose again; a script cannot bury
+#: the facilitator's Statements tab under hundreds of proposals.
+MAX_PENDING_PROPOSALS = 5
 
 _TOL = 1e-9
 
@@ -142,3 +153,63 @@ class RepresentationRule:
             by_gap = gap_points <= -self.max_gap_points + _TOL
             by_rate = response_rate < self.min_rate_ratio * overall_rate - _TOL
         return (np.asarray(roster) >= self.min_roster) & (by_gap | by_rate)
+
+
+@dataclass(frozen=True)
+class CardSaveLimit:
+    """How often, and how many times in a round, one member may save their card.
+
+    Attributes
+    ----------
+    max_saves : int
+        Saves allowed within any :attr:`window` (default 30). A member who saves a few
+        drafts and submits never comes near it; a script saving in a loop is stopped.
+    window : datetime.timedelta
+        The sliding window the saves are counted in (default 10 minutes).
+    max_revisions : int
+        Revisions one member may save in one round (default 200): with the text limits of
+        :data:`~cop_widgets.model.fields.LIMITS` on each save, this bounds what one member
+        can store however long the consultation stays open.
+
+    """
+
+    max_saves: int = 30
+    window: dt.timedelta = dt.timedelta(minutes=10)
+    max_revisions: int = 200
+
+    def __post_init__(self) -> None:
+        if self.max_saves < 1:
+            raise ValueError(f"max_saves must be at least 1, got {self.max_saves!r}")
+        if self.window <= dt.timedelta(0):
+            raise ValueError(f"window must be positive, got {self.window!r}")
+        if self.max_revisions < 1:
+            raise ValueError(f"max_revisions must be at least 1, got {self.max_revisions!r}")
+
+    def wait(self, saved_at: Iterable[dt.datetime], now: dt.datetime) -> dt.timedelta | None:
+        """Return how long the member must wait before saving again, or ``None``.
+
+        Parameters
+        ----------
+        saved_at : iterable of datetime
+            When the member's latest saves were stored (at least the last
+            :attr:`max_saves` of them, in any order; aware datetimes).
+        now : datetime
+            The store's time (aware).
+
+        Returns
+        -------
+        datetime.timedelta or None
+            ``None`` while fewer than :attr:`max_saves` saves fall within the :attr:`window`
+            before ``now``; else the time until the oldest of the latest :attr:`max_saves`
+            leaves the window (at least one second).
+
+        """
+        recent = sorted((s for s in saved_at if s > now - self.window), reverse=True)
+        if len(recent) < self.max_saves:
+            return None
+        oldest_counted = recent[self.max_saves - 1]
+        return max(oldest_counted + self.window - now, dt.timedelta(seconds=1))
+
+
+#: The limit the store applies to every member's card saves.
+CARD_SAVE_LIMIT = CardSaveLimit()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -12,10 +14,11 @@ from sqlalchemy.engine import Connection
 from .. import model as m
 from ..errors import ValidationError, Word
 from ..model.ordering import reasons_scope, seeded_order
+from ..model.policies import CARD_SAVE_LIMIT, CardSaveLimit
 from . import schema as t
 from .base import StoreBase
 from .ordering import order_secret
-from .rows import card_from, consultation_from
+from .rows import aware, card_from, consultation_from
 
 __all__ = ["CardVerbs", "latest_submitted", "refuse_empty_submission", "select_latest_answers"]
 
@@ -58,6 +61,11 @@ def refuse_empty_submission(card: m.PositionCard) -> None:
 class CardVerbs(StoreBase):
     """Save a member's card, read revisions back, and count the latest submitted answers."""
 
+    #: How often and how many times in a round one member may save a card; ``None``: no
+    #: limit. A load test playing members who save faster than people do sets a looser
+    #: :class:`~cop_widgets.model.policies.CardSaveLimit` on its own store object.
+    card_save_limit: CardSaveLimit | None = CARD_SAVE_LIMIT
+
     def save_card(
         self,
         consultation_id: int,
@@ -81,7 +89,10 @@ class CardVerbs(StoreBase):
             The consultation is not open, or its deadline has passed.
         ValidationError
             A stance is off the scale, a statement is not on this consultation's card, or
-            a submitted card has no answer (a draft may be saved empty).
+            a submitted card has no answer (a draft may be saved empty). Or the member
+            saves too often (``saving-too-often``: wait ``wait_seconds``) or has saved
+            this round's most revisions (``too-many-revisions``), see
+            :attr:`card_save_limit`.
 
         """
         with self.transaction() as conn:
@@ -94,6 +105,7 @@ class CardVerbs(StoreBase):
             now = self.now()
             self._refuse_unless_open(consultation, "cards", now)
             round_ = self._round(conn, consultation_id, None)
+            self._refuse_past_save_limit(conn, round_.id, member.id, now)
             card = m.PositionCard(consultation_id, round_.id, member.id, responses,
                                   concerns=concerns, impact=impact, status=status)
             refuse_empty_submission(card)
@@ -114,6 +126,30 @@ class CardVerbs(StoreBase):
                      "rationale": r.rationale} for r in card.responses
                 ])
         return replace(card, id=card_id, revision=revision, saved_at=now)
+
+    def _refuse_past_save_limit(self, conn: Connection, round_id: int, member_id: int,
+                                now: dt.datetime) -> None:
+        """Raise if the member may not save another card now (see :attr:`card_save_limit`).
+
+        Counted from the member's stored cards in the caller's transaction, after their
+        row is locked, so the limit holds across kernels and servers sharing the database.
+        """
+        limit = self.card_save_limit
+        if limit is None:
+            return
+        latest = conn.execute(
+            sa.select(t.cards.c.revision, t.cards.c.saved_at)
+            .where(t.cards.c.round_id == round_id, t.cards.c.member_id == member_id)
+            .order_by(t.cards.c.revision.desc()).limit(limit.max_saves)
+        ).all()
+        if latest and latest[0].revision >= limit.max_revisions:
+            raise ValidationError("card", "too-many-revisions", limit=limit.max_revisions)
+        wait = limit.wait([aware(r.saved_at) for r in latest], now)
+        if wait is not None:
+            raise ValidationError("card", "saving-too-often", limit=limit.max_saves,
+                                  minutes=int(limit.window.total_seconds() // 60),
+                                  until=now + wait,
+                                  wait_seconds=math.ceil(wait.total_seconds()))
 
     def _check_statements(self, conn: Connection, consultation_id: int,
                           card: m.PositionCard) -> None:

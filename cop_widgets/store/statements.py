@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 
 from .. import model as m
 from ..errors import ValidationError
+from ..model.policies import MAX_PENDING_PROPOSALS
 from . import schema as t
 from .base import StoreBase
 from .rows import consultation_from, replace_fields, statement_from, statement_values
@@ -76,18 +77,37 @@ class StatementVerbs(StoreBase):
             The consultation is not open, or its deadline has passed: proposals are taken
             while cards are.
         ValidationError
-            The text is empty or too long.
+            The text is empty or too long, or the member already has
+            :data:`~cop_widgets.model.policies.MAX_PENDING_PROPOSALS` proposals waiting for
+            moderation (code ``too-many-pending-proposals`` on ``proposal``).
 
         """
         with self.transaction() as conn:
             member = self._member_for_token(conn, consultation_id, token)
+            # Lock the member row: two proposals sent at once are counted one after another.
+            self._one(conn, t.members, member.id, "member", lock=True)
             self._refuse_unless_open(consultation_from(self._one(
                 conn, t.consultations, consultation_id, "consultation", lock="share")),
                 "proposals", self.now())
+            self._refuse_past_pending_limit(conn, consultation_id, member.id)
             return self._insert_statement(conn, m.Statement(
                 consultation_id, text, proposed_by=member.id,
                 moderation=m.ModerationState.PENDING,
             ))
+
+    @staticmethod
+    def _refuse_past_pending_limit(conn: Connection, consultation_id: int,
+                                   member_id: int) -> None:
+        """Raise unless the member has fewer than the allowed proposals awaiting moderation."""
+        c = t.statements.c
+        pending = conn.execute(
+            sa.select(sa.func.count()).select_from(t.statements)
+            .where(c.consultation_id == consultation_id, c.proposed_by == member_id,
+                   c.moderation == m.ModerationState.PENDING.value)
+        ).scalar()
+        if pending >= MAX_PENDING_PROPOSALS:
+            raise ValidationError("proposal", "too-many-pending-proposals",
+                                  limit=MAX_PENDING_PROPOSALS)
 
     def get_statement(self, statement_id: int) -> m.Statement:
         """Return one statement. Raises :class:`NotFound`."""

@@ -17,10 +17,23 @@ from __future__ import annotations
 import os
 import time
 
+from cop_widgets.model.policies import CardSaveLimit
 from cop_widgets.store import Store
 
 #: Stances cycled through by the workers: every likert5 level and a pass.
 STANCES = (1, 2, 3, 4, 5, None)
+#: The workers play members saving as fast as a loop can (100 cards each in seconds), far
+#: past the store's per-member save limit, which is there against such scripts. They raise
+#: it out of the way, and its check still runs inside every save, so the figures include
+#: its cost; tests/store/test_limits.py tests the limit itself.
+UNDER_LOAD = CardSaveLimit(max_saves=1_000_000, max_revisions=1_000_000)
+
+
+def writer_store(url: str) -> Store:
+    """Open a worker's store (not migrating: the parent did) with :data:`UNDER_LOAD`."""
+    store = Store(url, migrate=False)
+    store.card_save_limit = UNDER_LOAD
+    return store
 
 
 def card_content(tag: str, seq: int, statement_ids: list[int]):
@@ -72,7 +85,7 @@ def write_many(url: str, consultation_id: int, token: str, tag: str, statement_i
     Returns ``{"acks": [...], "start": t, "end": t}`` (wall-clock times of the first save's
     start and the last save's end).
     """
-    with Store(url, migrate=False) as store:
+    with writer_store(url) as store:
         _barrier.wait(timeout=300)
         start = time.time()
         acks = [save(store, consultation_id, token, tag, seq, statement_ids)
@@ -91,7 +104,7 @@ def save_forever(url: str, consultation_id: int, token: str, tag: str,
     Sends ``("ready", pid)`` once the store is open, then ``("ack", ack)`` after each save
     returns and before the next one starts.
     """
-    with Store(url, migrate=False) as store:
+    with writer_store(url) as store:
         conn.send(("ready", os.getpid()))
         seq = first_seq
         while True:
