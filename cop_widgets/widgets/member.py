@@ -22,7 +22,7 @@ from ..store import Store
 from .brief import brief_html
 from .common import Message, esc, full_width, tagged
 from .distribution import distribution_html
-from .problems import problem_in_words
+from .problems import problem_in_words, rule_in_words
 
 __all__ = ["MemberPage", "PASS"]
 
@@ -400,6 +400,8 @@ class MemberPage(w.VBox):
         """
         if isinstance(exc, ConsultationNotOpen) and exc.code in _CARD_REFUSALS:
             return self._closed_reason(exc.code, exc.params.get("deadline"))
+        if exc.code in _LIMIT_REFUSALS:  # a sentence to the member; no box is at fault
+            return rule_in_words(exc, self._, self.language)
         return problem_in_words(exc, self._, self._labels(), self.language, show_value=False)
 
 
@@ -409,6 +411,8 @@ _CLOSED = {
     "consultation-closed": N_("the consultation is closed, not open"),
 }
 _CARD_REFUSALS = {*_CLOSED, "deadline-passed"}
+#: The store's limits on how much one member writes (model.policies), said to the member.
+_LIMIT_REFUSALS = {"too-many-pending-proposals", "saving-too-often", "too-many-revisions"}
 
 #: Why a link opens no card, by the code of the refusal.
 _LINK_REFUSALS = {
