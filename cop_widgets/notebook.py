@@ -187,12 +187,18 @@ class NotebookConsultation:
     def by(self, attribute: str | None = None) -> pd.DataFrame | None:
         """Return the summary within each group of ``attribute`` (default: the first one).
 
-        Groups with fewer answering members than the consultation shows are left out.
+        In an anonymous consultation, groups with fewer answering members than the
+        consultation shows are merged into ``"(other groups)"`` (with the smallest other
+        group when they are too few together), as in every view.
         """
         return self.analysis.by(attribute)
 
     def representation(self, attribute: str | None = None) -> pd.DataFrame:
-        """Return who answered against who is on the roster, by group, with the flags."""
+        """Return who answered against who is on the roster, by group, with the flags.
+
+        The groups are those of :meth:`by`: small groups merged into ``"(other groups)"``
+        in an anonymous consultation, that row flagged when any group in it is.
+        """
         return self.analysis.representation(attribute)
 
     # -- charts ------------------------------------------------------------------------
@@ -235,8 +241,9 @@ class NotebookConsultation:
             figure = attribute_chart(by_group, a.statements_frame, attribute,
                                      language=language)
         elif kind == "participation":
-            figure = participation_chart(a.members, a.attribute(attribute),
-                                         language=language)
+            attribute = a.attribute(attribute)
+            figure = participation_chart(a.shown_members(attribute) if attribute
+                                         else a.members, attribute, language=language)
         elif kind == "groups":
             groups = a.groups()
             if groups.note is not None:

@@ -15,6 +15,7 @@ __all__ = [
     "ENDORSEMENT_CHOICES",
     "ENDORSEMENT_LABELS",
     "NOT_GIVEN",
+    "OTHER_GROUPS",
     "ROSTER_COLUMNS",
 ]
 
@@ -24,6 +25,12 @@ ROSTER_COLUMNS = ("member_id", "name", "email", "external_id", "invited", "respo
 
 #: The group of members who gave no value for an attribute (missing or blank).
 NOT_GIVEN = N_("(not given)")
+
+#: The group that holds, in an anonymous consultation, the groups too small to be shown on
+#: their own and the one merged with them so that none follows by subtraction
+#: (:func:`cop_widgets.analysis.disclosure.merge_small_groups`). A code in the analysis'
+#: frames, like :data:`NOT_GIVEN`; parenthesised so that no roster value is taken for it.
+OTHER_GROUPS = N_("(other groups)")
 
 #: The row or group that holds the whole roster.
 ALL_MEMBERS = N_("All members")

@@ -3,9 +3,10 @@
 One consultation is built to make copies of the analysis disagree if any view prepared it
 on its own: a withdrawn and a rejected statement that members had answered (and that would
 move the opinion groups, or appear, if a view kept them), and an anonymous roster with a
-region of one member (shown, it would single that member out). The views are then read as
-their users read them: the CLI's JSON, the Divergence tab's HTML, the drafting desk's
-proposal and the Markdown export.
+region of one member (shown, it would single that member out; left out, it would follow by
+subtraction, so it is merged with another region into "(other groups)"). The views are then
+read as their users read them: the CLI's JSON, the Divergence tab's HTML, the Participation
+tab, the drafting desk's proposal and the Markdown export.
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ from cop_widgets.export.api import export_consultation
 from cop_widgets.export.report import build_report
 from cop_widgets.services.analysis import ConsultationAnalysis
 from cop_widgets.services.results import published_results
+from cop_widgets.vocabulary import OTHER_GROUPS
 from cop_widgets.widgets.dashboard import DivergenceDashboard
 from cop_widgets.widgets.drafting import DraftEditor
+from cop_widgets.widgets.participation import ParticipationPanel
 from cop_widgets.words.draft import CLASS_WORDS
 
 #: Accepted statements, each with the stances of camp A and camp B (likert5, 5 = agree).
@@ -149,30 +152,46 @@ def test_views_agree_on_statements_classes_groups_and_flags(store, tmp_path, con
     groups = analysis.groups()
     assert groups.note is None, groups.note
     assert cli["groups"]["k"] == groups.k == 2
-    by_member = {int(mb["member"]): mb["group"] for mb in cli["members"]}
-    assert by_member == {int(i): int(g) for i, g in groups.labels.items()}
+    # The consultation is anonymous: the CLI gives each group's size, not its members.
+    sizes = groups.labels.dropna().astype(int).value_counts()
+    assert "members" not in cli
+    assert {s["group"]: s["members"] for s in cli["groups"]["sizes"]} == \
+        {int(g): int(n) for g, n in sizes.items()}
     shown = re.findall(r"What sets group ([A-Z]) apart", dashboard.groups.value)
     assert shown == [chr(65 + g) for g in range(groups.k)]
-    sizes = {f"Group {chr(65 + g)}": sum(1 for mb in cli["members"] if mb["group"] == g)
-             for g in range(groups.k)}
     drawn = re.findall(r"(Group [A-Z]) \((\d+) members?\)", dashboard.groups.value)
-    assert {name: int(n) for name, n in drawn} == sizes
+    assert {name: int(n) for name, n in drawn} == {f"Group {chr(65 + int(g))}": int(n)
+                                                   for g, n in sizes.items()}
 
     # Under-represented groups: the CLI and the export's methodology flag the same ones.
     flagged_export = {(g.attribute, g.group) for g in report.methodology.under_represented}
     flagged_cli = {("region", g) for g in cli["under_represented"]["region"]}
     assert flagged_export == flagged_cli
 
-    # Groups shown: the lone eastern member is in no comparison, anywhere.
+    # Groups shown: the lone eastern member is in no comparison, anywhere. Merged with
+    # the smallest other region (north and south have seven each: north comes first), it
+    # is in "(other groups)", and every view shows these same groups.
     assert analysis.smallest_group == 3
-    assert set(analysis.by("region").index.get_level_values("group")) == {"north", "south"}
-    assert set(report.by_group.index.get_level_values("group")) == {"north", "south"}
-    assert "north" in dashboard.comparison.value
-    assert "east" not in dashboard.comparison.value
-    assert all("east" not in (c["group_high"], c["group_low"]) for c in cli["cruxes"])
-    assert "east" not in draft
-    assert not any("east" in line for line in markdown.splitlines()
-                   if "agree" in line.lower() and "north" in line)
+    merge = analysis.disclosure("region")
+    assert (merge.primary, merge.complementary) == (("east",), ("north",))
+    shown = {"south", OTHER_GROUPS}
+    assert set(analysis.by("region").index.get_level_values("group")) == shown
+    assert set(report.by_group.index.get_level_values("group")) == shown
+    assert set(analysis.representation("region").index) == shown
+    assert {g.group for g in report.methodology.by_attribute["region"]} == shown
+    assert set(analysis.weighting("region")[0].cells.index) == shown
+    assert {c["group_high"] for c in cli["cruxes"]} | {c["group_low"] for c in cli["cruxes"]} \
+        <= shown
+    assert set(cli["under_represented"]["region"]) <= shown
+    assert report.methodology.merged_groups == {"region": (1, 1)}
+    panel = ParticipationPanel(store, cid)
+    for view in (dashboard.comparison.value, dashboard.participation.value,
+                 panel.by_attribute.value):
+        assert "south" in view and "(other groups)" in view
+        assert "east" not in view and "north" not in view
+    for view in (draft, markdown):
+        assert not re.search(r"\b(east|north)\b", view)
+    assert "(other groups)" in markdown
 
 
 def test_the_light_results_of_member_pages_match_the_analysis(store, consultation_id):

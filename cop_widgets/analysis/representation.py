@@ -17,19 +17,27 @@ value puts the member in the group ``"(not given)"``
 (:data:`cop_widgets.analysis.summary.NOT_GIVEN`), which is a group like any other: people
 who did not say their role are still people whose voice is missing. Groups are ordered by
 name with ``"(not given)"`` last, as in :func:`cop_widgets.analysis.summary.by_attribute`.
+
+In an anonymous consultation the groups too small to be shown are merged into
+``"(other groups)"`` (:mod:`cop_widgets.analysis.disclosure`): :func:`representation` takes
+the merge's labels, adds the merged groups' counts into one row, and flags that row when it,
+or any group merged into it, is under-represented, so that a missing group is still
+reported without being named.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from ..model.policies import RepresentationRule
-from ..vocabulary import ALL_MEMBERS, NOT_GIVEN, ROSTER_COLUMNS
-from .summary.attributes import member_groups
+from ..vocabulary import ALL_MEMBERS, ROSTER_COLUMNS
+from .disclosure import merged_members
+from .summary.attributes import group_order, member_groups
 
 __all__ = [
     "REPRESENTATION_COLUMNS",
@@ -106,14 +114,12 @@ def group_codes(members: pd.DataFrame, attribute: str) -> tuple[NDArray[np.intp]
     codes : ndarray of intp
         Position of each member's group in ``names``.
     names : list of str
-        The groups with members, by name with ``"(not given)"`` last.
+        The groups with members, by name with ``"(not given)"`` then ``"(other groups)"``
+        last.
 
     """
     labels = member_groups(members, attribute).to_numpy()
-    present = set(labels.tolist())
-    names = sorted(present - {NOT_GIVEN})
-    if NOT_GIVEN in present:
-        names.append(NOT_GIVEN)
+    names = group_order(labels.tolist())
     codes = pd.Index(names, dtype=object).get_indexer(labels)
     return codes.astype(np.intp), names
 
@@ -170,9 +176,37 @@ def representation_overall(members: pd.DataFrame) -> pd.Series:
     return row.iloc[0].rename(ALL_MEMBERS)
 
 
+def _by_group(members: pd.DataFrame, attribute: str,
+              rule: RepresentationRule) -> pd.DataFrame:
+    """Return the representation table of every group of ``attribute`` (no overall row)."""
+    codes, names = group_codes(members, attribute)
+    invited = roster_flag(members, "invited")
+    responded = roster_flag(members, "responded")
+    g = len(names)
+    roster = np.bincount(codes, minlength=g)
+    inv = np.bincount(codes[invited], minlength=g)
+    resp = np.bincount(codes[responded], minlength=g)
+    index = pd.Index(names, dtype=object, name="group")
+    return _table(roster, inv, resp, len(members), int(responded.sum()), rule, index)
+
+
+def _merged(members: pd.DataFrame, attribute: str, rule: RepresentationRule,
+            labels: Mapping[str, str]) -> pd.DataFrame:
+    """Return the table of the merged groups, flagging a merged row whose parts are flagged."""
+    parts = _by_group(members, attribute, rule)
+    table = _by_group(merged_members(members, attribute, labels), attribute, rule)
+    for label in table.index:
+        inside = [g for g, to in labels.items() if to == label and g != label
+                  and g in parts.index]
+        if inside and parts.loc[inside, "under_represented"].any():
+            table.loc[label, "under_represented"] = True
+    return table
+
+
 def representation(members: pd.DataFrame, attribute: str,
                    rule: RepresentationRule | None = None, *,
-                   overall: bool = False) -> pd.DataFrame:
+                   overall: bool = False,
+                   labels: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Compare who answered with who is on the roster, group by group.
 
     Parameters
@@ -187,12 +221,17 @@ def representation(members: pd.DataFrame, attribute: str,
         under half the overall rate) when omitted.
     overall : bool
         Append a last row :data:`ALL_MEMBERS` from :func:`representation_overall`.
+    labels : mapping of str to str, optional
+        The label each group is shown under
+        (:attr:`cop_widgets.analysis.disclosure.GroupMerge.labels`): groups with one label
+        become one row, counts added, and that row is flagged when the rule flags it or any
+        group in it.
 
     Returns
     -------
     DataFrame
-        Indexed by ``group`` (by name, ``"(not given)"`` last; every group with at least one
-        member), with columns:
+        Indexed by ``group`` (by name, ``"(not given)"`` then ``"(other groups)"`` last;
+        every group with at least one member), with columns:
 
         ``roster``, ``invited``, ``responded``, ``missing``
             Members on the roster, with an open invitation, who answered, who did not
@@ -218,15 +257,10 @@ def representation(members: pd.DataFrame, attribute: str,
 
     """
     rule = rule or RepresentationRule()
-    codes, names = group_codes(members, attribute)
-    invited = roster_flag(members, "invited")
-    responded = roster_flag(members, "responded")
-    g = len(names)
-    roster = np.bincount(codes, minlength=g)
-    inv = np.bincount(codes[invited], minlength=g)
-    resp = np.bincount(codes[responded], minlength=g)
-    index = pd.Index(names, dtype=object, name="group")
-    table = _table(roster, inv, resp, len(members), int(responded.sum()), rule, index)
+    if labels is not None and any(to != g for g, to in labels.items()):
+        table = _merged(members, attribute, rule, labels)
+    else:
+        table = _by_group(members, attribute, rule)
     if overall:
         total = representation_overall(members)
         table.loc[ALL_MEMBERS] = total

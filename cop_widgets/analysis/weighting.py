@@ -9,8 +9,13 @@ what is done then.
 
 Inputs are the frames of :meth:`Store.members_frame` and :meth:`Store.responses_frame`
 (``member_id``, ``statement_id``, ``stance`` with ``<NA>`` for a pass); groups are those of
-:mod:`cop_widgets.analysis.representation`. Results are numbers and codes: the sentences
-that explain a weighting are written by :mod:`cop_widgets.words.weighting`.
+:mod:`cop_widgets.analysis.representation`. In an anonymous consultation the analysis
+service weights by the groups as shown, the small ones merged into ``"(other groups)"``
+(:mod:`cop_widgets.analysis.disclosure`): raw and weighted figures side by side are two
+sums over the groups, and with a small group as a cell of its own they would give its
+figures away. Merging sparse cells is also what survey weighting does with them. Results
+are numbers and codes: the sentences that explain a weighting are written by
+:mod:`cop_widgets.words.weighting`.
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 :func:`methodology_blocks` lays out the report's
 :class:`~cop_widgets.export.report_parts.Methodology` as the last section of every
 export, in the report's language: when the consultation ran, the participation of each
-group with the under-representation rule that flags it, the smallest group a comparison
-shows, the measures reported for each statement and the thresholds of the consensus rule.
+group with the under-representation rule that flags it, the disclosure control of an
+anonymous consultation (the rule that merges small groups, named, with its threshold), the
+measures reported for each statement and the thresholds of the consensus rule.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..i18n import N_, Words
-from ..vocabulary import ALL_MEMBERS, NOT_GIVEN
+from ..vocabulary import ALL_MEMBERS, NOT_GIVEN, OTHER_GROUPS
 from .blocks import SECTION_LEVEL, Block, FigureBlock, Heading, ItemList, Paragraph, Span, Table
 from .report_parts import GroupParticipation
 from .values import MISSING, fmt_date, fmt_gap, fmt_moment, fmt_number, fmt_pct
@@ -30,10 +31,16 @@ _NUMERIC, _FLAG = (1, 2, 3, 4, 5), 6
 
 
 def group_label(group: GroupParticipation, words: Words) -> str:
-    """Return a group's name in the language of ``words`` ("All members", "(not given)")."""
+    """Return a group's name in the language of ``words``.
+
+    "All members", "(not given)" and "(other groups)" are translated; an attribute's value
+    is shown as it is.
+    """
     if group.attribute is None and group.group == ALL_MEMBERS:
         return words.gettext(ALL_MEMBERS)
-    return words.gettext(NOT_GIVEN) if group.group == NOT_GIVEN else group.group
+    if group.group in (NOT_GIVEN, OTHER_GROUPS):
+        return words.gettext(group.group)
+    return group.group
 
 
 def methodology_blocks(report: Report, figures: dict[str, FigureBlock],
@@ -56,7 +63,8 @@ def methodology_blocks(report: Report, figures: dict[str, FigureBlock],
         The section, from its heading to the thresholds of the consensus rule.
     """
     return [Heading(words.gettext(METHODOLOGY_TITLE), SECTION_LEVEL), *_dates(report, words),
-            *_who_was_heard(report, figures, words), *_measures(report, words)]
+            *_who_was_heard(report, figures, words), *_disclosure(report, words),
+            *_measures(report, words)]
 
 
 def _dates(report: Report, w: Words) -> list[Block]:
@@ -135,13 +143,56 @@ def _who_was_heard(report: Report, figures: dict[str, FigureBlock], w: Words) ->
         blocks.append(Paragraph((Span(_("No group is flagged as under-represented.")),)))
     blocks += [figures[key] for key in ("participation", "participation-by-attribute")
                if key in figures]
+    if report.attribute and meth.smallest_group <= 1:
+        blocks.append(Paragraph((Span(_("Stances are compared by {attribute}.").format(
+            attribute=report.attribute)),)))
+    return blocks
+
+
+def _disclosure(report: Report, w: Words) -> list[Block]:
+    """Name the disclosure-control rule of an anonymous consultation, with its threshold."""
+    _, meth = w.gettext, report.methodology
+    if meth.smallest_group <= 1:
+        return []
+    minimum, other = w.number(meth.smallest_group), _(OTHER_GROUPS)
+    text = _(
+        "The consultation is anonymous, so no figure is shown for a group of fewer than "
+        "{minimum} members who answered. Such groups are merged into one group, "
+        "\u201c{other}\u201d: the threshold rule with category collapsing that statistical "
+        "offices apply to the tables they publish. When the merged groups hold fewer than "
+        "{minimum} members together, the smallest group left is merged with them as well "
+        "(complementary suppression), so that no group's figures can be found by "
+        "subtracting the groups shown from the whole community's. Every comparison by group "
+        "follows this rule: the participation tables, the figures by group and the "
+        "weighting.").format(minimum=minimum, other=other)
     if report.attribute:
-        compared = (_(
-            "Stances are compared by {attribute}. Groups with fewer than {minimum} answering "
-            "members are left out of that comparison, so that no one's stance can be singled "
-            "out.") if meth.smallest_group > 1 else _("Stances are compared by {attribute}."))
-        blocks.append(Paragraph((Span(compared.format(
-            attribute=report.attribute, minimum=w.number(meth.smallest_group))),)))
+        text += " " + _("Stances are compared by {attribute}.").format(
+            attribute=report.attribute)
+    blocks: list[Block] = [Heading(_("Disclosure control"), 3), Paragraph((Span(text),))]
+    items = []
+    for attribute, (small, more) in meth.merged_groups.items():
+        if more:
+            item = w.ngettext(
+                "{attribute}: {count} group had fewer than {minimum} members who answered; "
+                "with the smallest other group, so that it cannot be found by subtraction, "
+                "it is shown as \u201c{other}\u201d.",
+                "{attribute}: {count} groups had fewer than {minimum} members who answered; "
+                "with the smallest other group, so that they cannot be found by "
+                "subtraction, they are shown as \u201c{other}\u201d.", small)
+        else:
+            item = w.ngettext(
+                "{attribute}: {count} group had fewer than {minimum} members who answered; "
+                "it is shown as \u201c{other}\u201d.",
+                "{attribute}: {count} groups had fewer than {minimum} members who answered; "
+                "they are shown together as \u201c{other}\u201d.", small)
+        items.append(item.format(attribute=attribute, count=w.number(small),
+                                 minimum=minimum, other=other))
+    if items:
+        blocks.append(ItemList(tuple(items)))
+    else:
+        blocks.append(Paragraph((Span(_(
+            "Every group had at least {minimum} members who answered: none was "
+            "merged.").format(minimum=minimum)),)))
     return blocks
 
 

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from ..services.analysis import ConsultationAnalysis
     from ..store import Store
 
-__all__ = ["Report", "build_report", "participation", "rule_text"]
+__all__ = ["Report", "build_report", "merged_groups", "participation", "rule_text"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,8 +78,10 @@ class Report:
     attribute : str or None
         The member attribute of the comparison (default: the first one).
     by_group : DataFrame or None
-        ``by_attribute`` for ``attribute``, without groups of fewer than
-        :data:`MIN_GROUP_SIZE` answering members.
+        ``by_attribute`` for ``attribute``, the groups as every comparison shows them: in
+        an anonymous consultation, groups of fewer than :data:`MIN_GROUP_SIZE` answering
+        members are merged into ``"(other groups)"`` with, if needed, a complementary one
+        (:meth:`ConsultationAnalysis.disclosure`).
     figures : tuple of ReportFigure
         Divergence, attribute comparison, participation overall and by ``attribute``;
         a chart without data to show is left out.
@@ -146,14 +148,17 @@ def participation(analysis: ConsultationAnalysis) -> tuple[
     """Return participation overall and for each group of each member attribute.
 
     The groups and their ``under_represented`` flags are the analysis service's
-    (:meth:`ConsultationAnalysis.representation`, one rule for every view).
+    (:meth:`ConsultationAnalysis.representation`, one rule for every view): in an anonymous
+    consultation no group under the smallest shown is listed, it is in
+    ``"(other groups)"``.
 
     Returns
     -------
     overall : GroupParticipation
         The whole roster (group ``"All members"``, gap 0).
     by_attribute : dict
-        For each attribute, its groups by name with ``"(not given)"`` last.
+        For each attribute, its groups by name, then ``"(not given)"``, then
+        ``"(other groups)"``.
 
     """
     overall = _participation_row(None, ALL_MEMBERS, analysis.participation)
@@ -161,6 +166,20 @@ def participation(analysis: ConsultationAnalysis) -> tuple[
                                for group, row in analysis.representation(attribute).iterrows())
               for attribute in analysis.attributes}
     return overall, result
+
+
+def merged_groups(analysis: ConsultationAnalysis) -> dict[str, tuple[int, int]]:
+    """Return, for each attribute with merged groups, how many were small and how many more.
+
+    From :meth:`ConsultationAnalysis.disclosure`: ``(groups under the smallest shown,
+    groups merged with them so that they cannot be found by subtraction)``.
+    """
+    counts = {}
+    for attribute in analysis.attributes:
+        merge = analysis.disclosure(attribute)
+        if merge.merged:
+            counts[attribute] = (len(merge.primary), len(merge.complementary))
+    return counts
 
 
 def rule_text(rule: ConsensusRule, scale: Scale, *, language: str | None = None) -> str:
@@ -211,7 +230,8 @@ def _figures(analysis: ConsultationAnalysis, attribute: str | None,
             result.append(ReportFigure(
                 "participation-by-attribute",
                 _("Who has been heard, by {attribute}").format(attribute=attribute),
-                figures.participation_chart(members, attribute, language=language)))
+                figures.participation_chart(analysis.shown_members(attribute), attribute,
+                                            language=language)))
     return tuple(result)
 
 
@@ -298,6 +318,7 @@ def build_report(store: Store, consultation_id: int, *, attribute: str | None = 
         scale=analysis.scale,
         representation_rule=analysis.representation_rule,
         smallest_group=analysis.smallest_group,
+        merged_groups=merged_groups(analysis),
     )
     return Report(
         development=development,

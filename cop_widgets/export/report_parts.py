@@ -9,7 +9,7 @@ Constants here (endorsement kinds, measures) are English msgids, translated wher
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..i18n import N_
@@ -145,8 +145,10 @@ class GroupParticipation:
     attribute : str or None
         The member attribute, ``None`` for the whole roster.
     group : str
-        The attribute's value (``"(not given)"`` when missing), or ``"All members"``
-        (:data:`ALL_MEMBERS`); both English msgids, translated where shown.
+        The attribute's value (``"(not given)"`` when missing), ``"(other groups)"`` for the
+        groups too small to be shown alone in an anonymous consultation, or
+        ``"All members"`` (:data:`ALL_MEMBERS`); the three are English msgids, translated
+        where shown.
     roster : int
         Members of the group on the roster.
     invited : int
@@ -195,7 +197,8 @@ class Methodology:
     overall : GroupParticipation
         The whole roster.
     by_attribute : dict of str to tuple of GroupParticipation
-        Every member attribute, its groups by name with ``"(not given)"`` last.
+        Every member attribute, its groups as every comparison shows them: by name, then
+        ``"(not given)"``, then ``"(other groups)"``.
     measures : tuple of Measure
         The measures reported, with a sentence each.
     rule : ConsensusRule
@@ -208,6 +211,11 @@ class Methodology:
         When a group counts as under-represented.
     smallest_group : int
         The smallest group of answering members a comparison shows.
+    merged_groups : dict of str to tuple of (int, int)
+        For each attribute with merged groups: how many groups were under
+        ``smallest_group`` and how many more were merged with them so that they cannot be
+        found by subtraction (:func:`cop_widgets.analysis.disclosure.merge_small_groups`).
+        Counts only: the merged groups are never named.
 
     """
 
@@ -225,6 +233,7 @@ class Methodology:
     scale: Scale
     representation_rule: RepresentationRule
     smallest_group: int
+    merged_groups: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def under_represented(self) -> list[GroupParticipation]:

@@ -11,7 +11,12 @@ The rules it applies, each decided in one place:
   vote matrix as Pol.is's ``mod-out`` columns (zeros that move nobody but count in each
   member's number of answers); pending proposals are left out everywhere;
 - the smallest group shown: :func:`cop_widgets.model.policies.smallest_group_shown`
-  (anonymity decides);
+  (anonymity decides); groups under it are merged into ``"(other groups)"``, with a
+  complementary group when they are too few together
+  (:func:`cop_widgets.analysis.disclosure.merge_small_groups`), once per attribute
+  (:meth:`ConsultationAnalysis.disclosure`), and every comparison by group reads the roster
+  so merged (:meth:`ConsultationAnalysis.shown_members`): the summary by group, the cruxes,
+  the participation by group and the weighting;
 - under-representation: :class:`cop_widgets.model.policies.RepresentationRule`;
 - the default attribute: the first attribute column of the roster.
 
@@ -31,6 +36,7 @@ from ..scales import get_scale
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ..analysis.disclosure import GroupMerge
     from ..analysis.opinion import OpinionGroups, VoteMatrix
     from ..analysis.summary import ConsensusRule
     from ..analysis.weighting import WeightingResult
@@ -103,7 +109,8 @@ class ConsultationAnalysis:
     default_attribute : str or None
         The first of ``attributes``: what the views compare by unless told otherwise.
     smallest_group : int
-        The smallest group of answering members any comparison shows.
+        The smallest group of answering members any comparison shows; smaller groups are
+        merged (:meth:`disclosure`).
     representation_rule : RepresentationRule
         When a group counts as under-represented.
     loaded_at : datetime
@@ -137,6 +144,7 @@ class ConsultationAnalysis:
         self.loaded_at = store.now()
         self.representation_rule = RepresentationRule()
         self._by: dict[str, pd.DataFrame] = {}
+        self._merges: dict[str, GroupMerge] = {}
         self._groups: dict[int | None, OpinionGroups] = {}
 
     # -- what was loaded ------------------------------------------------------------------
@@ -216,10 +224,52 @@ class ConsultationAnalysis:
 
     # -- by roster group --------------------------------------------------------------------
 
+    def disclosure(self, attribute: str | None = None) -> GroupMerge:
+        """Return which groups of ``attribute`` are shown by name, and which are merged.
+
+        Groups with fewer than :attr:`smallest_group` members who answered (counted both as
+        members with a submitted card and as members with an answer in :attr:`responses`)
+        are merged into ``"(other groups)"``, with the smallest group shown when they are
+        too few together (:func:`cop_widgets.analysis.disclosure.merge_small_groups`).
+        Every comparison by ``attribute`` shows these groups. In a consultation that is not
+        anonymous every group is shown, and the answers are not read for it.
+
+        Raises
+        ------
+        ValidationError
+            If there is no attribute, or ``attribute`` is not one of the roster's.
+
+        """
+        from ..analysis.disclosure import group_sizes, merge_small_groups
+
+        attribute = self.attribute(attribute)
+        if attribute is None:
+            raise ValidationError("attribute", "no-attributes")
+        if attribute not in self._merges:
+            answering = (self.responses["member_id"] if self.smallest_group > 1 else None)
+            sizes = group_sizes(self.members, attribute, answering)
+            self._merges[attribute] = merge_small_groups(sizes, self.smallest_group)
+        return self._merges[attribute]
+
+    def shown_members(self, attribute: str | None = None) -> pd.DataFrame:
+        """Return :attr:`members` with the groups of ``attribute`` as they are shown.
+
+        Each member's value of ``attribute`` is their group's label in :meth:`disclosure`
+        (their group, or ``"(other groups)"``); :attr:`members` itself when no group is
+        merged. Charts and tables by group draw from this frame.
+        """
+        from ..analysis.disclosure import merged_members
+
+        merge = self.disclosure(attribute)
+        if not merge.merged:
+            return self.members
+        return merged_members(self.members, self.attribute(attribute), merge.labels)
+
     def by(self, attribute: str | None = None) -> pd.DataFrame | None:
         """Return the per-statement summary within each group of ``attribute``.
 
-        Groups with fewer answering members than :attr:`smallest_group` are left out.
+        The groups are those of :meth:`disclosure`: groups with fewer answering members
+        than :attr:`smallest_group` are merged into ``"(other groups)"``, never shown alone.
         ``None`` when there is no attribute or no answer.
         """
         from ..analysis.summary import by_attribute
@@ -228,35 +278,36 @@ class ConsultationAnalysis:
         if attribute is None or self.responses.empty:
             return None
         if attribute not in self._by:
-            self._by[attribute] = by_attribute(self.responses, self.members, attribute,
-                                               self.scale, self.rule,
-                                               min_group_size=self.smallest_group)
+            self._by[attribute] = by_attribute(self.responses, self.shown_members(attribute),
+                                               attribute, self.scale, self.rule)
         return self._by[attribute]
 
     def cruxes(self, attribute: str | None = None, top: int | None = None) -> pd.DataFrame:
         """Return the statements that split the groups of ``attribute`` most.
 
-        Only groups of at least :attr:`smallest_group` answering members take part.
+        The groups are those of :meth:`disclosure`; a group counts on a statement when at
+        least :attr:`smallest_group` of its members took a stance on it.
         """
         from ..analysis.summary import cruxes
 
         attribute = self.attribute(attribute)
         if attribute is None:
             raise ValidationError("attribute", "no-attributes")
-        return cruxes(self.responses, self.members, attribute, self.scale, top=top,
-                      min_group_size=self.smallest_group)
+        return cruxes(self.responses, self.shown_members(attribute), attribute, self.scale,
+                      top=top, min_group_size=self.smallest_group)
 
     def representation(self, attribute: str | None = None) -> pd.DataFrame:
         """Return who answered against who is on the roster, by group of ``attribute``.
 
-        The ``under_represented`` column follows :attr:`representation_rule`.
+        The groups are those of :meth:`disclosure`. The ``under_represented`` column
+        follows :attr:`representation_rule`; the merged ``"(other groups)"`` row is flagged
+        when it, or any group merged into it, is under-represented.
         """
         from ..analysis.representation import representation
 
-        attribute = self.attribute(attribute)
-        if attribute is None:
-            raise ValidationError("attribute", "no-attributes")
-        return representation(self.members, attribute, self.representation_rule)
+        merge = self.disclosure(attribute)
+        return representation(self.members, self.attribute(attribute),
+                              self.representation_rule, labels=merge.labels)
 
     @cached_property
     def participation(self) -> pd.Series:
@@ -266,7 +317,11 @@ class ConsultationAnalysis:
         return representation_overall(self.members)
 
     def under_represented(self) -> dict[str, list[str]]:
-        """Return, for each attribute, the groups flagged as under-represented."""
+        """Return, for each attribute, the groups flagged as under-represented.
+
+        Groups as :meth:`representation` shows them: a merged group is
+        ``"(other groups)"``, never its own name.
+        """
         flagged = {}
         for attribute in self.attributes:
             table = self.representation(attribute)
@@ -277,6 +332,8 @@ class ConsultationAnalysis:
                   ) -> tuple[WeightingResult, pd.DataFrame] | None:
         """Return the post-stratification weights by ``attribute`` and raw vs weighted.
 
+        The cells are the groups of :meth:`disclosure`: with a small group as a cell of its
+        own, the raw and weighted figures side by side would give its figures away.
         ``None`` when there is no attribute or no answer.
         """
         from ..analysis.weighting import compare_raw_weighted, poststratification_weights
@@ -284,10 +341,10 @@ class ConsultationAnalysis:
         attribute = self.attribute(attribute)
         if attribute is None or self.responses.empty:
             return None
+        members = self.shown_members(attribute)
         result = poststratification_weights(
-            self.members, attribute, respondents=self.responses["member_id"].unique())
-        return result, compare_raw_weighted(self.responses, self.members, attribute,
-                                            self.scale)
+            members, attribute, respondents=self.responses["member_id"].unique())
+        return result, compare_raw_weighted(self.responses, members, attribute, self.scale)
 
     # -- opinion groups --------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from ..i18n import (
     plural_translator,
     translator,
 )
-from ..vocabulary import NOT_GIVEN
+from ..vocabulary import NOT_GIVEN, OTHER_GROUPS
 from .common import ConsultationView, Message, esc, tagged
 
 if TYPE_CHECKING:
@@ -165,7 +165,7 @@ class DivergenceDashboard(ConsultationView, w.VBox):
         return format_number(100 * difference, self.language, digits=0, signed=True)
 
     def _group(self, name: Any) -> str:
-        return self._(NOT_GIVEN) if name == NOT_GIVEN else str(name)
+        return self._(name) if name in (NOT_GIVEN, OTHER_GROUPS) else str(name)
 
     def _figure(self, figure: Any, title: str) -> str:
         return figure_html(figure, title, language=self.language)
@@ -218,7 +218,8 @@ class DivergenceDashboard(ConsultationView, w.VBox):
             self.weighted.value = self._weighted(analysis, attribute) if attribute else ""
             self.groups.value = self._opinion_groups(analysis)
         self.participation.value = self._figure(
-            figures.participation_chart(analysis.members, attribute, language=language),
+            figures.participation_chart(analysis.shown_members(attribute) if attribute
+                                        else analysis.members, attribute, language=language),
             self._("Who has been heard"))
         self.rounds.value = self._rounds(analysis)
 
@@ -235,10 +236,13 @@ class DivergenceDashboard(ConsultationView, w.VBox):
                             self._("Change between rounds"))
 
     def _comparison(self, analysis: ConsultationAnalysis, attribute: str) -> str:
-        """Return the comparison by ``attribute``, without groups under the smallest shown.
+        """Return the comparison by ``attribute``, groups under the smallest shown merged.
 
         In an anonymous consultation a group of one or two answering members would show
-        their stances as good as named, so such groups are left out (and the page says so).
+        their stances as good as named, and leaving it out would not do: the whole
+        community's figures minus the other groups' would give them. Such groups are
+        merged into "(other groups)", with the smallest other group when they are too few
+        together (``ConsultationAnalysis.disclosure``), and the page says so.
         """
         from ..charts import figures
 
@@ -250,9 +254,11 @@ class DivergenceDashboard(ConsultationView, w.VBox):
                             _("Comparison by {attribute}").format(attribute=attribute))
         if smallest > 1:
             html += tagged("p", _(
-                "The consultation is anonymous: groups with fewer than {minimum} answering "
-                "members are left out of the comparison, so that no one's stance can be "
-                "singled out.").format(minimum=format_number(smallest, self.language)))
+                "The consultation is anonymous: groups with fewer than {minimum} members who "
+                "answered are shown together as \u201c{other}\u201d, with the smallest other "
+                "group when they are too few together, so that no one's stance can be found, "
+                "even by subtraction.").format(
+                    minimum=format_number(smallest, self.language), other=_(OTHER_GROUPS)))
         cruxes = analysis.cruxes(attribute, top=3)
         if len(cruxes):
             texts = dict(zip(statements["statement_id"], statements["text"], strict=True))

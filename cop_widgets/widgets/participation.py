@@ -10,7 +10,7 @@ import ipywidgets as w
 
 from ..i18n import format_number, format_percent, plural_translator, translator
 from ..io import reminders_csv
-from ..vocabulary import NOT_GIVEN
+from ..vocabulary import NOT_GIVEN, OTHER_GROUPS
 from .common import ConsultationView, Message, esc, guarded, tagged
 from .tabs import TABS, tab_index
 
@@ -75,7 +75,10 @@ class ParticipationPanel(ConsultationView, w.VBox):
     summary : ipywidgets.HTML
         The overall counts and response rate.
     by_attribute : ipywidgets.HTML
-        One table per attribute (role, region...): counts and rate per group.
+        One table per attribute (role, region...): counts and rate per group. The groups
+        are the analysis service's (``ConsultationAnalysis.representation``): in an
+        anonymous consultation no group under the smallest shown is listed, it is in
+        "(other groups)", flagged when any group in it is under-represented.
     not_responded : ipywidgets.HTML
         Names of invited members without a submitted card (empty when anonymous).
     refresh_button : ipywidgets.Button
@@ -138,7 +141,7 @@ class ParticipationPanel(ConsultationView, w.VBox):
         return _NONE if x != x else format_percent(x, self.language)
 
     def _group(self, name: Any) -> str:
-        return self._(NOT_GIVEN) if name == NOT_GIVEN else str(name)
+        return self._(name) if name in (NOT_GIVEN, OTHER_GROUPS) else str(name)
 
     def _refresh(self) -> str:
         self.refresh()
@@ -237,6 +240,15 @@ class ParticipationPanel(ConsultationView, w.VBox):
             "Gap: the group's share of those who answered minus its share of the roster, in "
             "percentage points. A group is flagged when it is 10 points or more under its "
             "share, or answers at under half the overall rate.")))
+        if analysis.smallest_group > 1:
+            parts.append("<p>" + tagged("small", _(
+                "The consultation is anonymous: groups with fewer than {minimum} members who "
+                "answered are shown together as \u201c{other}\u201d, with the smallest other "
+                "group when they are too few together, so that no one's answers can be found "
+                "by subtraction. \u201c{other}\u201d is flagged when any group in it is "
+                "under-represented.").format(
+                    minimum=self._number(analysis.smallest_group), other=_(OTHER_GROUPS)))
+                + "</p>")
         return "".join(parts)
 
     # -- reminders ----------------------------------------------------------------------

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..i18n import Words, format_list, format_percent
-from ..vocabulary import NOT_GIVEN
+from ..vocabulary import NOT_GIVEN, OTHER_GROUPS
 
 if TYPE_CHECKING:
     from ..analysis.weighting import WeightingResult
@@ -49,19 +49,36 @@ def _members(count: int, words: Words) -> str:
 
 
 def _cell_words(attributes: Sequence[str], labels: Sequence[str], words: Words) -> str:
-    """E.g. ``role coordinator and region not given``."""
+    """E.g. ``role coordinator and region not given``.
+
+    The merged small groups of an anonymous consultation ("(other groups)") are named as
+    such, never by the groups in them.
+    """
     _ = words.gettext
-    return format_list((_("{attribute} not given").format(attribute=a) if v == NOT_GIVEN
-                        else _("{attribute} {value}").format(attribute=a, value=v)
-                        for a, v in zip(attributes, labels, strict=True)), words.language)
+
+    def cell(attribute: str, value: str) -> str:
+        if value == NOT_GIVEN:
+            return _("{attribute} not given").format(attribute=attribute)
+        if value == OTHER_GROUPS:
+            return _("the other groups of {attribute}").format(attribute=attribute)
+        return _("{attribute} {value}").format(attribute=attribute, value=value)
+
+    return format_list((cell(a, v) for a, v in zip(attributes, labels, strict=True)),
+                       words.language)
 
 
 def _members_words(attributes: Sequence[str], labels: Sequence[str], words: Words) -> str:
     """E.g. ``Members whose role is coordinator and who did not give their region``."""
     _ = words.gettext
-    parts = [_("who did not give their {attribute}").format(attribute=a) if v == NOT_GIVEN
-             else _("whose {attribute} is {value}").format(attribute=a, value=v)
-             for a, v in zip(attributes, labels, strict=True)]
+
+    def condition(attribute: str, value: str) -> str:
+        if value == NOT_GIVEN:
+            return _("who did not give their {attribute}").format(attribute=attribute)
+        if value == OTHER_GROUPS:
+            return _("in the other groups of {attribute}").format(attribute=attribute)
+        return _("whose {attribute} is {value}").format(attribute=attribute, value=value)
+
+    parts = [condition(a, v) for a, v in zip(attributes, labels, strict=True)]
     return _("Members {conditions}").format(conditions=format_list(parts, words.language))
 
 

@@ -9,6 +9,7 @@ from helpers import responses_frame
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cop_widgets.analysis.disclosure import group_sizes, merge_small_groups, merged_members
 from cop_widgets.analysis.summary import (
     CLASSES,
     NOT_GIVEN,
@@ -21,6 +22,7 @@ from cop_widgets.analysis.summary import (
     statement_summary,
 )
 from cop_widgets.scales import PASS_LABEL, SCALES
+from cop_widgets.vocabulary import OTHER_GROUPS
 
 LIKERT = SCALES["likert5"]
 BINARY = SCALES["agree_disagree"]
@@ -318,9 +320,15 @@ def test_by_attribute(groups_case):
     assert result.loc[("research", 3), "n_pass"] == 1
     assert result.loc[("research", 3), "n"] == 3
     assert (result.xs(1, level="statement_id")["class"] == "consensus").all()
-    # min_group_size drops small groups.
-    bigger = by_attribute(responses, members, "role", LIKERT, min_group_size=3)
-    assert set(bigger.index.get_level_values("group")) == {"practice", "research"}
+    # Small groups merged before (as the analysis service does) form one group, last.
+    merge = merge_small_groups(group_sizes(members.assign(responded=True), "role"), 3)
+    merged = by_attribute(responses, merged_members(members, "role", merge.labels), "role",
+                          LIKERT)
+    sizes = merged["group_size"].groupby(level="group", sort=False).first()
+    assert sizes.to_dict() == {"practice": 3, "research": 3, OTHER_GROUPS: 3}
+    # statement 2: the two funders' neutral stances and the member without a role's 4
+    assert merged.loc[(OTHER_GROUPS, 2), "n"] == 3
+    assert merged.loc[(OTHER_GROUPS, 2), "neutral"] == 2
 
 
 def test_by_attribute_missing_values(groups_case):

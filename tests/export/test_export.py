@@ -367,7 +367,11 @@ def test_methodology_dates_measures_and_rule(plain_export, fmt):
     assert "at least 75% of the stances" in text
     assert ("flagged as under-represented when its gap is 10 points or more under zero, or "
             "when its response rate is under 50% of the overall rate") in text
-    assert "Groups with fewer than 3 answering members are left out" in text  # anonymous
+    # anonymous: the disclosure-control rule is named, with its threshold
+    assert "Disclosure control" in text
+    assert "no figure is shown for a group of fewer than 3 members who answered" in text
+    assert "threshold rule with category collapsing" in text
+    assert "(complementary suppression)" in text
 
 
 # -- charts -------------------------------------------------------------------------------

@@ -84,10 +84,12 @@ def test_dashboard_shows_weighted_beside_raw(anonymous_demo):
 def test_a_group_of_one_is_compared_only_when_named(tmp_path, anonymous):
     """In an anonymous consultation a group of one answering member is as good as a name.
 
-    The demo is seeded named or anonymous: anonymity cannot be turned off once members
-    have answered.
+    Left out, it would still follow by subtraction, so it is merged into "(other groups)"
+    with the smallest other region, and the page says so. The demo is seeded named or
+    anonymous: anonymity cannot be turned off once members have answered.
     """
     from cop_widgets import model as m
+    from cop_widgets.services.analysis import ConsultationAnalysis
 
     store = Store(f"sqlite:///{tmp_path}/demo.db")
     seeded = seed_demo(store, members=24, silent=4, anonymous=anonymous)
@@ -100,9 +102,18 @@ def test_a_group_of_one_is_compared_only_when_named(tmp_path, anonymous):
                     status="submitted")
     dash = DivergenceDashboard(store, cid)
     assert dash.attribute_picker.value == "region"
-    assert ("Islands" in dash.comparison.value) is not anonymous
-    assert ("are left out of the comparison" in dash.comparison.value) is anonymous
-    assert "North" in dash.comparison.value  # the larger groups stay
+    comparison, heard = dash.comparison.value, dash.participation.value
+    assert ("Islands" in comparison) is not anonymous
+    assert ("Islands" in heard) is not anonymous
+    assert ("(other groups)" in comparison) is anonymous
+    assert ("are shown together as" in comparison) is anonymous
+    merge = ConsultationAnalysis(store, cid).disclosure("region")
+    assert merge.shown  # the larger groups stay
+    for region in merge.shown:
+        assert region in comparison
+    assert (set(merge.merged) == {"Islands", *merge.complementary}) is anonymous
+    for region in merge.complementary:  # merged with the Islands: not shown alone
+        assert f"{region} " not in comparison and f"{region} (" not in heard
 
 
 def test_opinion_groups_are_the_services_with_their_sizes(anonymous_demo):

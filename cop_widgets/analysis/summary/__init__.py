@@ -20,7 +20,8 @@ Classes (see :class:`ConsensusRule`)
 Modules: :mod:`.classes` (the rule), :mod:`.statements` (one row per statement, and the
 counting every summary shares) and :mod:`.attributes` (within the groups of a member
 attribute, and cruxes between them). The smallest group shown to others is the model's
-policy :data:`cop_widgets.model.policies.MIN_GROUP_SIZE`.
+policy :data:`cop_widgets.model.policies.MIN_GROUP_SIZE`; groups under it are merged, not
+dropped, by :mod:`cop_widgets.analysis.disclosure` before they reach these functions.
 """
 
 from __future__ import annotations

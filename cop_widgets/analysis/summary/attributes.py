@@ -2,7 +2,12 @@
 
 A member's group is the attribute's value as text; a missing or blank value, or a member
 absent from the roster, puts them in the group :data:`NOT_GIVEN`. Groups are ordered by name
-with :data:`NOT_GIVEN` last.
+with :data:`NOT_GIVEN` then :data:`OTHER_GROUPS` last (:func:`group_order`).
+
+Every group of the members given is compared. Which groups a reader may see on their own is
+decided before, by :mod:`cop_widgets.analysis.disclosure`: the analysis service hands these
+functions the roster with the small groups merged, so that no group's figures follow by
+subtraction.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ...model.policies import MIN_GROUP_SIZE
-from ...vocabulary import NOT_GIVEN
+from ...vocabulary import NOT_GIVEN, OTHER_GROUPS
 from .. import ordinal
 from ..ordinal import ordered_levels
 from .classes import ConsensusRule
@@ -22,15 +27,24 @@ from .statements import level_index, statement_codes, summarise, tally_levels
 if TYPE_CHECKING:
     from ...scales import Scale
 
-__all__ = ["NOT_GIVEN", "CRUX_COLUMNS", "member_groups", "by_attribute", "cruxes"]
-
-"""Group of the members who did not give the attribute (in :func:`by_attribute`)."""
+__all__ = ["NOT_GIVEN", "CRUX_COLUMNS", "group_order", "member_groups", "by_attribute",
+           "cruxes"]
 
 CRUX_COLUMNS = (
     "statement_id", "spread", "pct_agree_max_group", "pct_agree_min_group", "group_high",
     "group_low", "mean_high", "mean_low", "n_groups",
 )
 """Columns of :func:`cruxes`, in order."""
+
+
+def group_order(labels: object) -> list[str]:
+    """Return the distinct group labels in the order groups are shown.
+
+    By name, then :data:`NOT_GIVEN`, then :data:`OTHER_GROUPS` (the small groups merged).
+    """
+    present = set(labels)
+    names = sorted(present - {NOT_GIVEN, OTHER_GROUPS})
+    return names + [code for code in (NOT_GIVEN, OTHER_GROUPS) if code in present]
 
 
 def member_groups(members: pd.DataFrame, attribute: str) -> pd.Series:
@@ -57,15 +71,14 @@ def member_groups(members: pd.DataFrame, attribute: str) -> pd.Series:
 
 
 def _grouped_tally(responses: pd.DataFrame, members: pd.DataFrame, attribute: str,
-                   scale: Scale, min_group_size: int):
+                   scale: Scale):
     """Tally per (group, statement).
 
     Returns
     -------
     tuple
-        ``(tally (g, s, k + 1), group labels, group sizes, statement index)``, groups
-        ordered by name with ``NOT_GIVEN`` last, only groups of at least ``min_group_size``
-        answering members.
+        ``(tally (g, s, k + 1), group labels, group sizes, statement index)``, groups in
+        :func:`group_order`, every group with an answering member.
 
     """
     levels = ordered_levels(scale)
@@ -77,9 +90,7 @@ def _grouped_tally(responses: pd.DataFrame, members: pd.DataFrame, attribute: st
         raise ValueError("member_id must not be missing")
     found = groups.index.get_indexer(answering)
     member_label = np.where(found >= 0, groups.to_numpy()[np.maximum(found, 0)], NOT_GIVEN)
-    names = sorted(set(member_label.tolist()) - {NOT_GIVEN})
-    if (member_label == NOT_GIVEN).any():
-        names.append(NOT_GIVEN)
+    names = group_order(member_label.tolist())
     member_gcode = pd.Index(names, dtype=object).get_indexer(member_label)
     g = len(names)
     sizes = np.bincount(member_gcode, minlength=g)  # members with at least one answer
@@ -88,14 +99,11 @@ def _grouped_tally(responses: pd.DataFrame, members: pd.DataFrame, attribute: st
     level = level_index(responses["stance"], levels.values)
     s = len(index)
     tally = tally_levels(gcodes * s + scodes, level, g * s, k).reshape(g, s, k + 1)
-    keep = sizes >= min_group_size
-    return (tally[keep], [nm for nm, ok in zip(names, keep, strict=True) if ok],
-            sizes[keep], index)
+    return tally, names, sizes, index
 
 
 def by_attribute(responses: pd.DataFrame, members: pd.DataFrame, attribute: str,
-                 scale: Scale, rule: ConsensusRule | None = None,
-                 min_group_size: int = 1) -> pd.DataFrame:
+                 scale: Scale, rule: ConsensusRule | None = None) -> pd.DataFrame:
     """Summarise the stances on each statement within each group of a member attribute.
 
     Parameters
@@ -112,13 +120,12 @@ def by_attribute(responses: pd.DataFrame, members: pd.DataFrame, attribute: str,
         The consultation's scale.
     rule : ConsensusRule, optional
         Classification thresholds; the defaults when omitted.
-    min_group_size : int
-        Leave out groups with fewer answering members than this.
 
     Returns
     -------
     DataFrame
-        MultiIndex ``(group, statement_id)``: groups by name with ``"(not given)"`` last,
+        MultiIndex ``(group, statement_id)``: every group with an answering member, in
+        :func:`group_order` (by name, ``"(not given)"`` then ``"(other groups)"`` last),
         and for each group the statements it answered (at least one answer, passes
         included). Columns ``group_size`` (members of the group with at least one answer in
         ``responses``, the same on every row of the group) then the columns of
@@ -130,8 +137,7 @@ def by_attribute(responses: pd.DataFrame, members: pd.DataFrame, attribute: str,
         If ``members`` has no ``attribute`` column.
 
     """
-    tally, names, sizes, index = _grouped_tally(responses, members, attribute, scale,
-                                                min_group_size)
+    tally, names, sizes, index = _grouped_tally(responses, members, attribute, scale)
     g, s = len(names), len(index)
     flat = tally.reshape(g * s, tally.shape[-1])
     answered = flat.sum(axis=1) > 0
@@ -160,7 +166,8 @@ def cruxes(responses: pd.DataFrame, members: pd.DataFrame, attribute: str, scale
     attribute : str
         Column of ``members`` to group by. Members who did not give it (the
         ``"(not given)"`` group of :func:`by_attribute`) take no part: they are not a group
-        that can hold a side.
+        that can hold a side. The merged small groups (``"(other groups)"``) take part:
+        they are members who hold a side together, as the comparison by group shows them.
     top : int, optional
         Keep only the first ``top`` statements.
     min_group_size : int
@@ -181,7 +188,7 @@ def cruxes(responses: pd.DataFrame, members: pd.DataFrame, attribute: str, scale
     if top is not None and top < 0:
         raise ValueError("top must be non-negative")
     levels = ordered_levels(scale)
-    tally, names, _, index = _grouped_tally(responses, members, attribute, scale, 1)
+    tally, names, _, index = _grouped_tally(responses, members, attribute, scale)
     real = np.array([nm != NOT_GIVEN for nm in names], dtype=bool)
     tally = tally[real]
     names = [nm for nm, ok in zip(names, real, strict=True) if ok]

@@ -2,6 +2,9 @@
 
 :func:`participation_chart` counts the roster's members by status (responded, not yet,
 not invited), overall or by a member attribute, and names the group that responded least.
+Its groups are those of the members frame it is given: in an anonymous consultation, the
+analysis service's ``shown_members(attribute)``, where groups too small to be shown alone
+are already ``"(other groups)"``.
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ...analysis.summary.attributes import member_groups
 from ...i18n import Words
-from ...vocabulary import ALL_MEMBERS, NOT_GIVEN
+from ...vocabulary import ALL_MEMBERS, NOT_GIVEN, OTHER_GROUPS
 from .figure import Figure, make_figure
 from .labels import WIDTH, percent
 
@@ -29,18 +33,24 @@ def participation_chart(members: pd.DataFrame, attribute: str | None = None, *,
     Parameters
     ----------
     members : DataFrame
-        ``Store.members_frame``: ``invited``, ``responded`` and attribute columns.
+        ``Store.members_frame``: ``member_id``, ``invited``, ``responded`` and attribute
+        columns; in an anonymous consultation, with the groups as shown
+        (``ConsultationAnalysis.shown_members``).
     attribute : str, optional
-        Break the bars down by this attribute.
+        Break the bars down by this attribute; groups as in the comparisons by group (a
+        missing or blank value is "(not given)"), the codes "(not given)" and
+        "(other groups)" in the chart's language.
     language : str, optional
         Language of the chart's words and text (English by default).
     """
     words = Words(language)
     _, ngettext, number = words.gettext, words.ngettext, words.number
     frame = members.copy()
-    not_given = _(NOT_GIVEN)
-    frame["group"] = (frame[attribute].fillna(not_given).replace("", not_given)
-                      if attribute else _(ALL_MEMBERS))
+    if attribute:
+        frame["group"] = [_(g) if g in (NOT_GIVEN, OTHER_GROUPS) else g
+                          for g in member_groups(frame, attribute).to_numpy()]
+    else:
+        frame["group"] = _(ALL_MEMBERS)
     statuses = [_("Responded"), _("Not yet"), _("Not invited")]
     frame["status"] = np.where(frame["responded"], statuses[0],
                                np.where(frame["invited"], statuses[1], statuses[2]))
