@@ -72,6 +72,19 @@ def _analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_polis(args: argparse.Namespace) -> int:
+    from .services.analysis import ConsultationAnalysis
+    from .services.exporting import export_polis
+    from .store import Store
+
+    with Store(args.db) as store:
+        groups = ConsultationAnalysis(store, args.consultation).groups(args.groups)
+        folder = export_polis(store, args.consultation, args.out, groups=groups,
+                              include_unmoderated=args.unmoderated)
+    print(folder)
+    return 0
+
+
 def _export(args: argparse.Namespace) -> int:
     from .export.api import export_consultation
     from .store import Store
@@ -138,6 +151,20 @@ def build_parser() -> argparse.ArgumentParser:
                          help="number of opinion groups (default: chosen by silhouette)")
     analyze.add_argument("--attribute", help="member attribute to report cruxes for")
     analyze.set_defaults(func=_analyze)
+
+    polis_out = sub.add_parser(
+        "export-polis", help="write a consultation as a Pol.is export folder (comments.csv, "
+                             "votes.csv, participants-votes.csv, summary.csv)")
+    polis_out.add_argument("consultation", type=int, help="consultation id")
+    polis_out.add_argument("--db", help=db_help)
+    polis_out.add_argument("--out", required=True, help="folder to write")
+    polis_out.add_argument("--groups", type=int, metavar="K",
+                           help="number of opinion groups (default: chosen by silhouette)")
+    polis_out.add_argument("--unmoderated", action="store_true",
+                           help="also write pending proposals and rejected ones, which no "
+                                "member was shown (never with their authors in an anonymous "
+                                "consultation)")
+    polis_out.set_defaults(func=_export_polis)
 
     export = sub.add_parser("export", help="export the joint response")
     export.add_argument("consultation", type=int, help="consultation id")

@@ -249,9 +249,17 @@ def _cell(value: object) -> str:
 
 
 def _write_rows(handle: TextIO, rows: Iterable[Iterable[object]]) -> None:
-    """Write ``rows`` as CSV, every cell through :func:`spreadsheet_cell` (the only writer)."""
+    """Write ``rows`` as CSV, every cell through :func:`spreadsheet_cell` (the only writer).
+
+    A row with a carriage return in a cell is written with every cell quoted: with line-feed
+    line ends, Python's writer quotes a line feed but not a bare carriage return, which a
+    spreadsheet reads as a new row, whose first cell could then be a formula.
+    """
     writer = csv.writer(handle, lineterminator="\n")
-    writer.writerows([_cell(value) for value in row] for row in rows)
+    quoted = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in rows:
+        cells = [_cell(value) for value in row]
+        (quoted if any("\r" in cell for cell in cells) else writer).writerow(cells)
 
 
 def csv_text(rows: Iterable[Iterable[object]]) -> str:
