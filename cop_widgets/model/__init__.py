@@ -19,6 +19,9 @@ answers
     StanceResponse, PositionCard, Draft and Endorsement.
 policies
     One rule per policy: results visibility, the smallest group shown, under-representation.
+ordering
+    The order members' texts are shown in: drawn from a consultation's secret, so it links
+    no one's reasons (imported from ``cop_widgets.model.ordering``, not re-exported here).
 """
 
 from __future__ import annotations
