@@ -71,8 +71,8 @@ RULES: dict[str, str] = {
     "consultation-closed": N_("{what} are not accepted: the consultation is closed, not open"),
     "deadline-passed": N_("{what} are not accepted: the deadline {deadline} has passed"),
     "endorsements-not-open": N_("endorsements open with the consultation"),
-    "endorsement-closed": N_("no longer takes answers, since the facilitator has closed "
-                             "the consultation"),
+    "endorsement-closed": N_("answers are no longer accepted, since the facilitator has "
+                             "closed the consultation"),
     "draft-superseded": N_("version {version} has been replaced by version {latest}; "
                            "answer the latest version"),
     "not-a-member-here": N_("must be a member of this consultation"),

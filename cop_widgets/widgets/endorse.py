@@ -12,7 +12,7 @@ from ..vocabulary import ENDORSEMENT_CHOICES
 from ..words.draft import SECTION_TITLES, SECTIONS
 from .common import Message, esc, full_width, tagged
 from .markdown_view import render_markdown
-from .problems import problem_in_words
+from .problems import problem_in_words, rule_in_words
 
 __all__ = ["EndorsementPage"]
 
@@ -99,9 +99,9 @@ class EndorsementPage(w.VBox):
         text = w.HTML(draft_html(self.draft, _))
         # The store's own rule (open consultation, latest version): the page says it first.
         refusal = store.get_endorsement_refusal(consultation.id, self.draft.id)
-        if refusal is not None:
-            self.message.show(_("Answers to this draft are not taken: {problem}").format(
-                problem=self._in_words(refusal)), "info")
+        if refusal is not None:  # the rule alone: a sentence of its own
+            rule = rule_in_words(refusal, _, self.language)
+            self.message.show(rule[:1].upper() + rule[1:] + ".", "info")
             self.children = [heading, text, self.message]
             return
         self.choice = w.RadioButtons(
