@@ -1,4 +1,8 @@
-"""Statements: the facilitator writes, orders, imports and moderates the card's statements."""
+"""Statements: the facilitator writes, orders, imports and moderates the card's statements.
+
+Long lists (a thousand proposals) are shown a page at a time (:class:`~.pager.Pager`), so
+the tab draws a bounded number of widgets however many statements there are.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from ..i18n import N_, format_number, translator
 from ..io import statements_from_csv, statements_from_text, uploaded_text
 from .common import esc, full_width, labelled, tagged
 from .editor import ConsultationEditor
+from .pager import Pager, discard
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -110,7 +115,10 @@ class StatementsEditor(ConsultationEditor):
     Attributes
     ----------
     rows : list of StatementRow
-        The accepted statements, in card order.
+        The accepted statements on the current page of :attr:`card_pager`, in card order.
+    card_pager, pending_pager : Pager
+        Which page of the statements on the card, and of the proposals waiting, is shown
+        (25 a page; each hidden while its list fits on one page).
     new_text, add_button : ipywidgets.Widget
         Write one statement and add it at the end.
     paste, import_text_button : ipywidgets.Widget
@@ -118,7 +126,8 @@ class StatementsEditor(ConsultationEditor):
     upload, import_csv_button : ipywidgets.Widget
         Choose a CSV file and add its statements.
     pending_rows : list of PendingRow
-        Members' proposals waiting for moderation.
+        Members' proposals waiting for moderation, on the current page of
+        :attr:`pending_pager`, oldest first.
     withdrawn_picker, restore_button : ipywidgets.Widget
         Put a withdrawn or rejected statement back on the card.
     message : Message
@@ -133,6 +142,10 @@ class StatementsEditor(ConsultationEditor):
         _ = self._
         self.rows: list[StatementRow] = []
         self.pending_rows: list[PendingRow] = []
+        #: Edits typed in rows and not saved yet, by statement id: kept across pages.
+        self._unsaved: dict[int, str] = {}
+        self.card_pager = Pager(self.refresh, language=language)
+        self.pending_pager = Pager(self.refresh, language=language)
 
         self.list_box = w.VBox()
         self.count = w.HTML()
@@ -154,6 +167,7 @@ class StatementsEditor(ConsultationEditor):
         self.children = (
             w.HTML(tagged("h3", _("Statements on the card"))),
             self.count,
+            self.card_pager,
             self.list_box,
             self.message,
             w.HTML(tagged("h4", _("Add a statement"))),
@@ -170,6 +184,7 @@ class StatementsEditor(ConsultationEditor):
                        "column. If one row is refused, none is added.")),
             self.import_csv_button,
             w.HTML(tagged("h4", _("Proposals from members waiting for you"))),
+            self.pending_pager,
             self.pending_box,
             w.HTML(tagged("h4", _("Withdrawn and rejected statements"))),
             labelled(_("Statement to put back"), self.withdrawn_picker),
@@ -187,14 +202,18 @@ class StatementsEditor(ConsultationEditor):
         _, ngettext = self._, self.ngettext
         consultation = self.store.get_consultation(self.consultation_id)
         accepted = self.store.list_statements(self.consultation_id)
-        # edits typed in other rows and not saved yet stay in their boxes
-        unsaved = {row.statement.id: row.text.value for row in getattr(self, "rows", ())
-                   if row.text.value != row.statement.text}
-        self.rows = []
-        for number, statement in enumerate(accepted, start=1):
+        # edits typed in other rows and not saved yet stay in their boxes, on any page
+        for row in self.rows:
+            if row.text.value != row.statement.text:
+                self._unsaved[row.statement.id] = row.text.value
+            else:
+                self._unsaved.pop(row.statement.id, None)
+        offset, shown = self.card_pager.page(accepted)
+        old_rows, self.rows = self.rows, []
+        for number, statement in enumerate(shown, start=offset + 1):
             row = StatementRow(statement, number, len(accepted), language=self.language)
-            if statement.id in unsaved:
-                row.text.value = unsaved[statement.id]
+            if self._unsaved.get(statement.id, statement.text) != statement.text:
+                row.text.value = self._unsaved[statement.id]
             row.save_button.on_click(self.guard(
                 lambda s=statement, r=row: self.edit(s.id, r.text.value)))
             row.up_button.on_click(self.guard(lambda s=statement: self.move(s.id, -1)))
@@ -202,6 +221,7 @@ class StatementsEditor(ConsultationEditor):
             row.withdraw_button.on_click(self.guard(lambda s=statement: self.withdraw(s.id)))
             self.rows.append(row)
         self.list_box.children = tuple(self.rows)
+        discard(old_rows)
         count = len(accepted)
         self.count.value = "<p>" + esc(
             ngettext("{count} statement on the card, in the order members see them.",
@@ -213,11 +233,12 @@ class StatementsEditor(ConsultationEditor):
 
         pending = self.store.list_statements(self.consultation_id,
                                              states=[m.ModerationState.PENDING])
+        offset, shown = self.pending_pager.page(pending)
         names: dict[int, str] = {}
-        if pending and not consultation.anonymous:
+        if shown and not consultation.anonymous:
             names = {mb.id: mb.name for mb in self.store.list_members(self.consultation_id)}
-        self.pending_rows = []
-        for statement in pending:
+        old_pending, self.pending_rows = self.pending_box.children, []
+        for statement in shown:
             proposer = (_("a member") if consultation.anonymous or statement.proposed_by is None
                         else names.get(statement.proposed_by, _("a member")))
             row = PendingRow(statement, proposer, language=self.language)
@@ -228,6 +249,7 @@ class StatementsEditor(ConsultationEditor):
             self.pending_rows.append(row)
         self.pending_box.children = tuple(self.pending_rows) or (
             w.HTML(tagged("p", _("No proposal is waiting."))),)
+        discard(old_pending)
 
         removed = self.store.list_statements(
             self.consultation_id,
@@ -286,6 +308,7 @@ class StatementsEditor(ConsultationEditor):
         j = min(max(i + step, 0), len(order) - 1)
         order[i], order[j] = order[j], order[i]
         self.store.reorder_statements(self.consultation_id, order)
+        self.card_pager.show_index(j)  # the moved statement stays in view
         return self._("Moved to place {number}.").format(number=j + 1)
 
     def withdraw(self, statement_id: int) -> str:
