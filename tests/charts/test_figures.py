@@ -164,3 +164,22 @@ def test_groups_not_given_are_named_in_the_chart_language():
     spec = json.dumps(attribute_chart(by_group, STATEMENTS, "role",
                                       language="fr").chart.to_dict(), ensure_ascii=False)
     assert "(non renseigné)" in spec and "(not given)" not in spec
+
+
+def test_participation_by_group_reads_the_groups_as_shown():
+    """From the analysis service's shown_members: the merged small groups are one bar, and
+    the codes "(not given)" and "(other groups)" are words of the chart's language."""
+    from cop_widgets.analysis.disclosure import group_sizes, merge_small_groups, merged_members
+
+    members = pd.DataFrame({"member_id": range(9), "invited": [True] * 9,
+                            "responded": [True] * 7 + [False] * 2,
+                            "region": ["N"] * 4 + ["S"] + ["W"] * 3 + [" "]})
+    merge = merge_small_groups(group_sizes(members, "region"), 3)
+    shown = merged_members(members, "region", merge.labels)
+    figure = participation_chart(shown, "region")
+    (data,) = figure.chart.to_dict()["datasets"].values()
+    assert {row["group"] for row in data} == {"N", "(other groups)"}
+    assert "S" not in figure.text.split()
+    french = participation_chart(members, "region", language="fr")
+    spec = json.dumps(french.chart.to_dict(), ensure_ascii=False)
+    assert "(non renseigné)" in spec and "(not given)" not in spec  # a blank value too

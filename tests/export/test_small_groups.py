@@ -11,6 +11,7 @@ named nowhere, and the methodology names the rule.
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -18,6 +19,7 @@ import pytest
 from cop_widgets import model as m
 from cop_widgets.export.api import export_consultation
 from cop_widgets.export.report import build_report
+from cop_widgets.notebook import NotebookConsultation
 from cop_widgets.services.analysis import ConsultationAnalysis
 from cop_widgets.vocabulary import OTHER_GROUPS
 from cop_widgets.widgets.dashboard import DivergenceDashboard
@@ -125,9 +127,17 @@ def test_south_is_named_in_no_view_and_the_methodology_names_the_rule(attacked, 
     markdown = path.read_text(encoding="utf-8")
     panel = ParticipationPanel(store, cid)
     dashboard = DivergenceDashboard(store, cid, attribute="region")
+    notebook = NotebookConsultation(ConsultationAnalysis(store, cid))
+    report = build_report(store, cid)
     views = {"export": markdown, "participation tab": panel.by_attribute.value,
+             "export's charts": "".join(json.dumps(f.figure.chart.to_dict()) + f.figure.text
+                                        for f in report.figures),
              "divergence tab": dashboard.comparison.value + dashboard.weighted.value
-             + dashboard.participation.value}
+             + dashboard.participation.value,
+             "notebook": notebook.by("region").to_string()
+             + notebook.representation("region").to_string()
+             + json.dumps(notebook.chart("participation", "region").to_dict())
+             + json.dumps(notebook.chart("attribute", "region").to_dict())}
     for name, view in views.items():
         assert not re.search(r"\bSouth\b", view), name
         assert OTHER_GROUPS in view, name

@@ -110,3 +110,25 @@ def test_flags_the_groups_the_analysis_service_flags(sqlite_store, development, 
     role = groups[groups.index("By role"):]
     assert _row(role, "doctor")[-1] == "no answer yet from this group"
     assert "under-represented" not in groups
+
+
+def test_anonymous_merges_small_groups_and_still_flags_them(sqlite_store, development):
+    """No region under 3 answering members is listed in an anonymous consultation; the
+    facilitator still learns that a merged group is not heard (issue 11, item 4)."""
+    c = sqlite_store.add_consultation(m.Consultation(development.id, "Q", anonymous=True))
+    [s] = sqlite_store.add_statements([m.Statement(c.id, "S")])
+    regions = ["Coast"] * 4 + ["Hills"] * 3 + ["Islands"] * 2
+    members = sqlite_store.add_members([m.Member(c.id, f"Member {i}", attributes={
+        "region": region}) for i, region in enumerate(regions)])
+    tokens = [sqlite_store.add_invitation(mb.id)[1] for mb in members]
+    sqlite_store.open_consultation(c.id)
+    for token in tokens[:7]:  # nobody from the Islands answers
+        _answer(sqlite_store, c, s, token)
+    groups = ParticipationPanel(sqlite_store, c.id).by_attribute.value
+    assert "Islands" not in groups
+    assert _row(groups, "Coast")[:3] == ["4", "4", "4"]
+    assert _row(groups, "Hills")[:3] == ["3", "3", "3"]
+    # roster, invited, responded, rate, share of roster, share of answers, gap, note
+    assert _row(groups, "(other groups)") == ["2", "2", "0", "0%", "22%", "0%", "-22",
+                                              "\u26a0 under-represented"]
+    assert "shown together as \u201c(other groups)\u201d" in groups
