@@ -208,14 +208,14 @@ def test_results_view_permissions(store, seeded):
     submit(store, seeded, 0, 4, "fine")
     token = seeded.tokens[seeded.members[0].id]
     silent = seeded.tokens[seeded.members[2].id]
-    assert "not published" in ResultsView(store, cid).message.text
-    assert "not published" in ResultsView(store, cid, silent).message.text
+    assert "no published results" in ResultsView(store, cid).message.text
+    assert "not published yet" in ResultsView(store, cid, silent).message.text
     assert "Reasons members gave" in html_of(ResultsView(store, cid, token))
     store.close_consultation(cid)
     assert "Reasons members gave" in html_of(ResultsView(store, cid))
     store.update_consultation(cid, visibility="never")
     assert "not published" in ResultsView(store, cid, token).message.text
-    assert "does not name" in ResultsView(store, 4242).message.text
+    assert "no published results" in ResultsView(store, 4242).message.text
 
 
 @pytest.mark.parametrize("visibility", ["after_submission", "after_close", "never"])
