@@ -9,18 +9,23 @@ tables with two standard steps, applied here to each member attribute on its own
 1. *Threshold rule with category collapsing* (primary step): every group with fewer members
    than the threshold is merged into one group, :data:`~cop_widgets.vocabulary.OTHER_GROUPS`.
 2. *Complementary suppression* (secondary step): when the merged group would itself hold
-   fewer members than the threshold (but not none), the smallest group still shown is
-   merged with it too. One is always enough, since every group shown reaches the threshold.
+   fewer members than the threshold, the smallest group still shown is merged with it too.
+   One is always enough, since every group shown reaches the threshold. This holds when the
+   merged groups hold nobody who answered as well: shown alone, "(other groups)" with
+   nobody would say of every member in it that they did not answer (and a reader who knows
+   the groups would tell which group it is).
 
 After both steps every group shown, the merged group included, has at least the threshold
 number of members, and the only figures a reader can derive by subtracting the groups shown
-from the whole are the merged group's, which reach the threshold too (or hold nobody). With a
-threshold of 1 (a consultation that is not anonymous) every group is shown as it is.
+from the whole are the merged group's, which reach the threshold too. The one exception is
+a consultation where even all the groups together are under it: then everything is one
+group, the same as the whole community's figures. With a threshold of 1 (a consultation
+that is not anonymous) every group is shown as it is.
 
 A group's size may be counted in several ways at once (members with an answer, members with
 a submitted card): a group is small when any count is under the threshold, and the merged
-group needs each count to be zero or at least the threshold. Functions here return numbers
-and codes; the words are the presentation's.
+group needs each count to reach the threshold. Functions here return numbers and codes; the
+words are the presentation's.
 """
 
 from __future__ import annotations
@@ -105,10 +110,10 @@ def merge_small_groups(sizes: Mapping[str, int | Sequence[int]],
     -------
     GroupMerge
         A group is *primary* when one of its counts is under ``threshold`` (zero included).
-        When, for some count, the primary groups together hold more than zero and fewer
-        than ``threshold`` members, the smallest group left (by its counts in order, then
-        by the order given) is *complementary*. Both are labelled :data:`OTHER_GROUPS`;
-        every other group keeps its name.
+        When, for some count, the primary groups together hold fewer than ``threshold``
+        members (none included), the smallest group left (by its counts in order, then by
+        the order given) is *complementary*. Both are labelled :data:`OTHER_GROUPS`; every
+        other group keeps its name.
 
     Raises
     ------
@@ -124,7 +129,7 @@ def merge_small_groups(sizes: Mapping[str, int | Sequence[int]],
     primary = [g for g, s in zip(names, small, strict=True) if s]
     complementary: list[str] = []
     total = counts[small].sum(axis=0)
-    if ((total > 0) & (total < threshold)).any() and not small.all():
+    if primary and (total < threshold).any() and not small.all():
         left = [i for i in range(len(names)) if not small[i]]
         pick = min(left, key=lambda i: (*counts[i].tolist(), i))
         complementary.append(names[pick])

@@ -60,12 +60,13 @@ def test_when_every_group_is_small_all_are_merged():
     assert merge.shown == ()
 
 
-def test_a_group_nobody_answered_in_is_merged_but_needs_no_complement():
-    """Nothing follows by subtraction from a group with nobody: no group is given up for it."""
+def test_a_group_nobody_answered_in_is_merged_with_a_complement_too():
+    """Shown alone, "(other groups)" with nobody in it would be South, and say that none of
+    its members answered: the smallest other group joins it as for any small group."""
     merge = merge_small_groups({"north": 4, "south": 0, "west": 3}, 3)
-    assert merge.primary == ("south",) and merge.complementary == ()
-    assert merge.shown == ("north", "west")
-    merge = merge_small_groups({"north": 4, "south": 0, "east": 1, "west": 3}, 3)
+    assert merge.primary == ("south",) and merge.complementary == ("west",)
+    assert merge.shown == ("north",)
+    merge = merge_small_groups({"north": 4, "south": 0, "east": 0, "west": 3}, 3)
     assert merge.primary == ("south", "east") and merge.complementary == ("west",)
 
 
@@ -81,8 +82,12 @@ def test_a_group_is_small_when_any_of_its_counts_is():
     merge = merge_small_groups({"north": (4, 4), "south": (3, 2), "west": (5, 5)}, 3)
     assert merge.primary == ("south",) and merge.complementary == ("north",)
     # one count under the threshold in the merged group is enough to need a complement
-    merge = merge_small_groups({"north": (4, 4), "south": (0, 1), "west": (9, 9)}, 3)
-    assert merge.complementary == ("north",)
+    merge = merge_small_groups({"north": (4, 4), "south": (3, 1), "east": (0, 1),
+                                "west": (9, 9)}, 3)  # (3, 2) together
+    assert merge.primary == ("south", "east") and merge.complementary == ("north",)
+    merge = merge_small_groups({"north": (4, 4), "south": (3, 2), "east": (0, 3),
+                                "west": (9, 9)}, 3)
+    assert merge.complementary == ()  # (3, 5) together
 
 
 def test_bad_sizes_are_refused():
@@ -111,13 +116,15 @@ def test_nothing_under_the_threshold_follows_from_the_groups_shown(rows, thresho
     for count in range(2):
         # what subtraction gives: the whole minus every group shown by name
         rest = sum(sizes[g][count] for g in merge.merged)
-        assert rest == 0 or rest >= threshold or not merge.shown
+        assert not merge.merged or rest >= threshold or not merge.shown
     # the complement is taken only when needed, and it is the smallest group left
     if merge.complementary:
         primary = [sum(sizes[g][c] for g in merge.primary) for c in range(2)]
-        assert any(0 < total < threshold for total in primary)
+        assert any(total < threshold for total in primary)
         chosen = sizes[merge.complementary[0]]
         assert all(chosen <= sizes[g] for g in merge.shown)
+    elif merge.primary and merge.shown:
+        assert all(sum(sizes[g][c] for g in merge.primary) >= threshold for c in range(2))
 
 
 # -- group sizes and the merged roster ------------------------------------------------------
