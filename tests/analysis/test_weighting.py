@@ -300,6 +300,25 @@ def test_weighting_note_after_fallback_mentions_empty_cells():
     assert "about twice as much" in text
 
 
+def test_weighting_by_merged_groups_names_no_group_in_them():
+    """An anonymous consultation weights by the groups as shown: the small ones merged are
+    one cell, named as the other groups, never by a group in them (issue 11, item 4)."""
+    from cop_widgets.analysis.disclosure import group_sizes, merge_small_groups, merged_members
+
+    # North: 12 of 40, all 12 answer; South 1 (answers), West 27 (7 answer).
+    members = groups([(12, 12, {"region": "North"}), (1, 1, {"region": "South"}),
+                      (27, 7, {"region": "West"})])
+    merge = merge_small_groups(group_sizes(members, "region"), 3)
+    assert merge.merged == ("South", "West")
+    result = poststratification_weights(merged_members(members, "region", merge.labels),
+                                        "region")
+    assert list(result.cells.index) == ["North", "(other groups)"]
+    assert result.cells["respondents"].tolist() == [12, 8]
+    text = weighting_note(result)
+    assert "Members in the other groups of region are 70% of the roster but 40%" in text
+    assert "South" not in text and "West" not in text
+
+
 # -- properties -------------------------------------------------------------------------
 
 
