@@ -35,5 +35,5 @@ def proposed_sections(analysis: ConsultationAnalysis, *,
     return propose_draft(analysis.development, analysis.consultation, analysis.scale,
                          analysis.statements_frame, analysis.summary, analysis.responses,
                          by_group=analysis.by(attribute), attribute=attribute,
-                         blocks=analysis.blocks,
+                         blocks=analysis.blocks, rationales=analysis.rationales,
                          language=language or analysis.consultation.language)

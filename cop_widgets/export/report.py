@@ -25,7 +25,6 @@ from ..model import (
     Consultation,
     Development,
     DevelopmentKind,
-    EndorsementKind,
     endorsement_counts,
 )
 from ..scales import Scale
@@ -240,10 +239,8 @@ def _endorsements(analysis: ConsultationAnalysis) -> EndorsementTally | None:
     if draft is None:
         return None
     counts = endorsement_counts(analysis.endorsements)
-    epoch = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
-    blocks = sorted((a for a in analysis.endorsements if a.kind is EndorsementKind.BLOCK),
-                    key=lambda a: (a.created_at or epoch, a.id or 0))
-    return EndorsementTally(draft.version, counts, tuple(a.reason for a in blocks),
+    # the store's drawn order: blocks by time would link a reason to who blocked when
+    return EndorsementTally(draft.version, counts, tuple(analysis.blocks),
                             len(analysis.members))
 
 

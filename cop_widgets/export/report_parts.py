@@ -105,7 +105,7 @@ class EndorsementTally:
         Members per endorsement kind (every kind present, zero included), keyed by the
         kind's value (``endorse``, ``can_live_with``, ``block``).
     block_reasons : tuple of str
-        The reasons given with each block, oldest first.
+        The reasons given with each block, in the store's drawn order (not time order).
     roster : int
         Members on the roster, to say how many have not answered.
 

@@ -401,9 +401,24 @@ class ConsultationAnalysis:
         draft = self.latest_draft
         return [] if draft is None else self.store.list_endorsements(draft.id)
 
+    @cached_property
+    def rationales(self) -> dict[int, list[str]]:
+        """Reasons under each accepted statement, in the store's order.
+
+        That order is drawn from the consultation's secret per statement, never submission
+        or roster order, so the k-th reasons of two statements link nobody.
+        """
+        reasons = self.store.list_rationales(self.consultation_id, self.round_number)
+        accepted = {s.id for s in self.statements}
+        return {sid: texts for sid, texts in reasons.items() if sid in accepted}
+
     @property
     def blocks(self) -> list[str]:
-        """Reasons of the blocks given to the latest draft, in the store's order."""
+        """Reasons of the blocks given to the latest draft, in the store's order.
+
+        That order is drawn from the consultation's secret per draft: neither time nor
+        roster order.
+        """
         return [e.reason for e in self.endorsements if e.kind is m.EndorsementKind.BLOCK]
 
     # -- rounds ----------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from cop_widgets.model.ordering import (
 from cop_widgets.scales import get_scale
 from cop_widgets.store import Store
 from cop_widgets.store import schema as t
-from cop_widgets.words.draft import md_escape, propose_draft, quote_rationales
+from cop_widgets.words.draft import md_escape, quote_rationales
 
 N_MEMBERS, N_STATEMENTS = 12, 6
 POLIS = Path(__file__).resolve().parents[1] / "data" / "polis" / "london.youth.policing"
@@ -155,6 +155,7 @@ def test_the_results_page_shows_the_stores_order(store, clock):
 
 
 def test_the_proposed_draft_quotes_by_the_same_order(store, clock):
+    from cop_widgets.export.proposal import proposed_sections
     from cop_widgets.services.analysis import ConsultationAnalysis
 
     data = answered_consultation(store, clock)
@@ -174,9 +175,8 @@ def test_the_proposed_draft_quotes_by_the_same_order(store, clock):
                                         order=reasons[s.id]) == expected
     # the whole proposal quotes them, for each divided statement
     analysis = ConsultationAnalysis(store, cid)
-    sections = propose_draft(analysis.development, analysis.consultation, analysis.scale,
-                             analysis.statements_frame, analysis.summary, analysis.responses,
-                             rationales=reasons)
+    assert analysis.rationales == reasons  # the service reads the store's order
+    sections = proposed_sections(analysis)  # what the drafting desk and the exports propose
     split = analysis.summary[analysis.summary["class"].isin(["divided", "polarised"])]
     assert len(split) > 0
     for sid in split.index:
@@ -213,8 +213,12 @@ def test_answers_to_each_draft_are_listed_in_their_own_drawn_order(store, clock,
         assert order != data.submitted and order != list(range(N_MEMBERS))
     # the block reasons the next proposal records come in that order
     latest = store.get_draft(cid)
-    assert ConsultationAnalysis(store, cid).blocks == [
-        e.reason for e in store.list_endorsements(latest.id)]
+    drawn = [e.reason for e in store.list_endorsements(latest.id)]
+    assert ConsultationAnalysis(store, cid).blocks == drawn
+    # and so does the export (it sorted them by time, which tells who blocked when)
+    from cop_widgets.export.report import build_report
+
+    assert list(build_report(store, cid).endorsements.block_reasons) == drawn
 
 
 # -- the secret -------------------------------------------------------------------------------
