@@ -17,6 +17,7 @@ __all__ = [
     "NOT_GIVEN",
     "OTHER_GROUPS",
     "ROSTER_COLUMNS",
+    "group_label",
 ]
 
 #: Columns of ``Store.members_frame`` that are not member attributes, in order. No roster
@@ -31,6 +32,17 @@ NOT_GIVEN = N_("(not given)")
 #: (:func:`cop_widgets.analysis.disclosure.merge_small_groups`). A code in the analysis'
 #: frames, like :data:`NOT_GIVEN`; parenthesised so that no roster value is taken for it.
 OTHER_GROUPS = N_("(other groups)")
+
+
+
+def group_label(name: object, gettext) -> str:
+    """Return a group's name as shown, translating the analysis' own groups.
+
+    :data:`NOT_GIVEN` and :data:`OTHER_GROUPS` go through ``gettext``; a roster value is
+    shown as it is.
+    """
+    return gettext(name) if name in (NOT_GIVEN, OTHER_GROUPS) else str(name)
+
 
 #: The row or group that holds the whole roster.
 ALL_MEMBERS = N_("All members")

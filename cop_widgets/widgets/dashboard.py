@@ -16,7 +16,7 @@ from ..i18n import (
     plural_translator,
     translator,
 )
-from ..vocabulary import NOT_GIVEN, OTHER_GROUPS
+from ..vocabulary import OTHER_GROUPS, group_label
 from .common import ConsultationView, Message, esc, tagged
 
 if TYPE_CHECKING:
@@ -165,7 +165,7 @@ class DivergenceDashboard(ConsultationView, w.VBox):
         return format_number(100 * difference, self.language, digits=0, signed=True)
 
     def _group(self, name: Any) -> str:
-        return self._(name) if name in (NOT_GIVEN, OTHER_GROUPS) else str(name)
+        return group_label(name, self._)
 
     def _figure(self, figure: Any, title: str) -> str:
         return figure_html(figure, title, language=self.language)

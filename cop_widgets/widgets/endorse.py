@@ -10,6 +10,7 @@ from ..i18n import translator
 from ..store import Store
 from ..vocabulary import ENDORSEMENT_CHOICES
 from ..words.draft import SECTION_TITLES, SECTIONS
+from ..words.links import ASK_FOR_A_NEW_LINK
 from .common import Message, esc, full_width, tagged
 from .markdown_view import render_markdown
 from .problems import problem_in_words, rule_in_words
@@ -66,8 +67,7 @@ class EndorsementPage(w.VBox):
             _ = translator(shown)
             self.add_class(f"cop-lang-{shown}")
             self.message.show(_("This link does not open the draft joint response.") + " "
-                              + _("Please use the link the facilitator sent you, or ask "
-                                  "them for a new one."), "error")
+                              + _(ASK_FOR_A_NEW_LINK), "error")
             self.children = [self.message]
             return
         self.language = language or self.consultation.language

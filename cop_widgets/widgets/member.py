@@ -19,6 +19,7 @@ from ..i18n import N_, format_datetime, format_number, format_percent, translato
 from ..scales import PASS_LABEL, get_scale
 from ..services.results import published_results
 from ..store import Store
+from ..words.links import ASK_FOR_A_NEW_LINK, LINK_OPENS_NO_CARD, link_refusal_reason
 from .brief import brief_html
 from .common import Message, esc, full_width, tagged
 from .distribution import distribution_html
@@ -123,9 +124,9 @@ class MemberPage(w.VBox):
             self.add_class(f"cop-lang-{shown}")
             self.refusal = Message()
             self.refusal.show(
-                _("This link does not open a position card.") + " " + _(_refusal_reason(exc))
-                + " "
-                + _("Please use the link the facilitator sent you, or ask them for a new one."),
+                _(LINK_OPENS_NO_CARD) + " "
+                + _(link_refusal_reason("not-found" if isinstance(exc, NotFound) else exc.code))
+                + " " + _(ASK_FOR_A_NEW_LINK),
                 "error",
             )
             self.form = None
@@ -414,17 +415,3 @@ _CARD_REFUSALS = {*_CLOSED, "deadline-passed"}
 #: The store's limits on how much one member writes (model.policies), said to the member.
 _LIMIT_REFUSALS = {"too-many-pending-proposals", "saving-too-often", "too-many-revisions"}
 
-#: Why a link opens no card, by the code of the refusal.
-_LINK_REFUSALS = {
-    "token-revoked": N_("This invitation has been revoked."),
-    "token-missing": N_("The link has no invitation code."),
-    "link-incomplete": N_("The link has no invitation code."),
-}
-
-
-def _refusal_reason(exc: CopWidgetsError) -> str:
-    """Why a link opens no card, as an msgid (translated where it is shown)."""
-    if isinstance(exc, NotFound):
-        return N_("The consultation in the link does not exist.")
-    return _LINK_REFUSALS.get(exc.code,
-                              N_("The invitation code is not valid for this consultation."))

@@ -10,7 +10,7 @@ import ipywidgets as w
 
 from ..i18n import format_number, format_percent, plural_translator, translator
 from ..io import reminders_csv
-from ..vocabulary import NOT_GIVEN, OTHER_GROUPS
+from ..vocabulary import OTHER_GROUPS, group_label
 from .common import ConsultationView, Message, esc, guarded, tagged
 from .tabs import TABS, tab_index
 
@@ -141,7 +141,7 @@ class ParticipationPanel(ConsultationView, w.VBox):
         return _NONE if x != x else format_percent(x, self.language)
 
     def _group(self, name: Any) -> str:
-        return self._(name) if name in (NOT_GIVEN, OTHER_GROUPS) else str(name)
+        return group_label(name, self._)
 
     def _refresh(self) -> str:
         self.refresh()

@@ -26,7 +26,7 @@ from ..i18n import (
 )
 from ..model import Consultation, Development, DevelopmentKind
 from ..scales import Scale
-from ..vocabulary import NOT_GIVEN
+from ..vocabulary import group_label
 
 __all__ = ["SECTIONS", "SECTION_TITLES", "CLASS_WORDS", "md_escape", "propose_draft",
            "quote_rationales"]
@@ -187,7 +187,7 @@ def propose_draft(
         return "\n    >".join(f"\n    > {md_escape(q)}" for q in found)
 
     def group(name: str) -> str:
-        return md_escape(_(NOT_GIVEN) if name == NOT_GIVEN else name)
+        return md_escape(group_label(name, _))
 
     # -- the development -------------------------------------------------------------
     lines = [f"{md_escape(development.title)}.", ""]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ...i18n import Words, format_percent
-from ...vocabulary import NOT_GIVEN
+from ...vocabulary import group_label
 
 __all__ = ["WIDTH", "MISSING", "short_label", "numbered", "percent", "group_name"]
 
@@ -52,5 +52,5 @@ def percent(share: float, language: str | None = None) -> str:
 
 
 def group_name(name: object, words: Words) -> str:
-    """Return a group's name: the analysis' "(not given)" in the language of ``words``."""
-    return words.gettext(NOT_GIVEN) if name == NOT_GIVEN else str(name)
+    """Return a group's name: the analysis' own groups in the language of ``words``."""
+    return group_label(name, words.gettext)
