@@ -46,8 +46,9 @@ def export_polis(store: Store, consultation_id: int, path: str | Path,
 
     Participant ids: in a named consultation, the members' ``external_id`` when those are
     distinct whole numbers. In an anonymous one, no roster id travels next to a vote: the
-    participants are numbered 0, 1, 2... in an order drawn at random for each export, and
-    no statement has an ``author-id``. The exception is a conversation imported from Pol.is
+    participants are numbered 0, 1, 2... in an order drawn at random for each export, every
+    vote carries the same time (the latest answer's), and no statement has an
+    ``author-id``. The exception is a conversation imported from Pol.is
     (:func:`~cop_widgets.services.importing.from_polis_import`): its participant ids are the
     pseudonyms Pol.is published and are kept, so that an export round-trips.
 
@@ -77,14 +78,19 @@ def export_polis(store: Store, consultation_id: int, path: str | Path,
                   if include_unmoderated or not unmoderated(s)]
     members = store.list_members(consultation_id)
     participant_ids = None
+    responses = store.responses_frame(consultation_id)
     if consultation.anonymous:
         statements = [replace(s, proposed_by=None) if s.proposed_by is not None else s
                       for s in statements]
         if not from_polis_import(store.members_frame(consultation_id)):
             participant_ids = random.SystemRandom().sample(range(len(members)), len(members))
+            # One moment for every vote: a saved time would link a pseudonym to whoever was
+            # seen answering then. Each participant has one vote per statement, so no order
+            # among votes is lost.
+            responses = responses.assign(saved_at=responses["saved_at"].max())
     return write_polis_export(
         path, store.get_development(consultation.development_id), statements, members,
-        store.responses_frame(consultation_id),
+        responses,
         {level.value: level.polarity for level in scale.levels},
         written_at=store.now(), labels=None if groups is None else groups.labels,
         participant_ids=participant_ids)

@@ -207,6 +207,25 @@ def test_an_anonymous_export_numbers_participants_apart_from_the_roster(sqlite_s
     assert orders[0] != orders[1]
 
 
+def test_an_anonymous_export_gives_every_vote_the_same_time(sqlite_store, tmp_path):
+    """A vote's saved time linked its pseudonym to whoever was seen answering then."""
+    saved = {}
+    for anonymous in (True, False):
+        cid = proposals_consultation(sqlite_store, anonymous=anonymous)
+        folder = export_polis(sqlite_store, cid, tmp_path / f"a{anonymous}")
+        with open(folder / "votes.csv", encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        saved[anonymous] = {(r["timestamp"], r["datetime"]) for r in rows}
+        answers = sqlite_store.responses_frame(cid)
+        latest = int(answers["saved_at"].max().timestamp() * 1000)
+        times = {int(r["timestamp"]) for r in rows}
+        if anonymous:
+            assert times == {latest}
+        else:
+            assert len(times) > 1 and max(times) == latest  # a named export keeps each time
+    assert len(saved[True]) == 1
+
+
 # -- item 6 for Pol.is: an imported conversation keeps its participant ids -------------------
 def test_an_imported_polis_conversation_keeps_its_participant_ids(sqlite_store, polis_data):
     consultation = import_polis(sqlite_store, polis_data / "london.youth.policing")
