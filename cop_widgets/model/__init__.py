@@ -18,7 +18,8 @@ roster
 answers
     StanceResponse, PositionCard, Draft and Endorsement.
 policies
-    One rule per policy: results visibility, the smallest group shown, under-representation.
+    One rule per policy: results visibility, the smallest group shown, under-representation,
+    and how much one member may write (pending proposals, card saves).
 ordering
     The order members' texts are shown in: drawn from a consultation's secret, so it links
     no one's reasons (imported from ``cop_widgets.model.ordering``, not re-exported here).
@@ -38,7 +39,10 @@ from .choices import (
 from .consultation import Consultation, Development, Round, Statement
 from .fields import LIMITS, MAX_ID, moment, text
 from .policies import (
+    CARD_SAVE_LIMIT,
+    MAX_PENDING_PROPOSALS,
     MIN_GROUP_SIZE,
+    CardSaveLimit,
     RepresentationRule,
     results_visible,
     smallest_group_shown,
@@ -56,4 +60,5 @@ __all__ = [
     "StanceResponse", "PositionCard", "Draft", "Endorsement", "endorsement_counts",
     # policies
     "RepresentationRule", "results_visible", "smallest_group_shown",
+    "MAX_PENDING_PROPOSALS", "CardSaveLimit", "CARD_SAVE_LIMIT",
 ]

@@ -31,9 +31,10 @@ __all__ = [
     "smallest_group_shown",
 ]
 
-#: Groups of a member attribute with fewer answering members than this are left out of a
-#: comparison by attribute that others read (the exports, the proposed draft, an anonymous
-#: consultation's dashboard), so that no one's stance is singled out.
+#: In an anonymous consultation, groups of a member attribute with fewer answering members
+#: than this are merged into "(other groups)", with the smallest other group when they are
+#: too few together, in every comparison by attribute (see ``analysis.disclosure``), so that
+#: no one's stance is singled out, even by subtraction.
 MIN_GROUP_SIZE = 3
 
 #: How many of one member's proposed statements may wait for moderation at once. Once the
