@@ -14,7 +14,8 @@ folder of the root ``tests/conftest.py`` there, as it does for ``tests/i18n/left
 * Processes: :func:`in_ci`, :func:`free_port`, :func:`tail`, :func:`wait_for_http`,
   :func:`stop_process_tree`, for tests that start ``cop-widgets serve``.
 * The member page in a browser (Playwright): :func:`member_statement`, :func:`choose`,
-  :func:`member_message`.
+  :func:`member_message`; a page the server's gate refused: :data:`GATE_REFUSAL`,
+  :func:`gate_refused`, :func:`status_of`.
 """
 
 from __future__ import annotations
@@ -312,6 +313,20 @@ def stop_process_tree(process: subprocess.Popen, grace: float = 15.0) -> None:
 
 
 # -- the member page in a browser -----------------------------------------------------------------
+
+
+#: The box of the page the server's gate answers with, before any kernel starts.
+GATE_REFUSAL = "main [role=alert]"
+
+
+def gate_refused(page) -> None:
+    """``ready`` for a link the gate refuses: its page, which starts no kernel, is shown."""
+    page.locator(GATE_REFUSAL).wait_for(state="visible")
+
+
+def status_of(page) -> int:
+    """The HTTP status of the page's document (Navigation Timing's ``responseStatus``)."""
+    return page.evaluate("performance.getEntriesByType('navigation')[0].responseStatus")
 
 
 def member_statement(page, index: int):

@@ -39,7 +39,9 @@ def refusal_html(refusal: Refusal) -> str:
         f'<!DOCTYPE html><html lang="{escape(refusal.language)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="referrer" content="no-referrer">'
+        '<link rel="icon" href="data:,">'  # no favicon request: one request, one answer
         f"<title>{heading}</title><style>{_STYLE}</style></head>"
-        f'<body><main class="{kind}" role="alert"><h1>{heading}</h1>{body}</main>'
+        f'<body><main class="{kind}"><div role="alert"><h1>{heading}</h1>{body}</div>'
+        "</main>"
         "</body></html>"
     )

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers import in_ci, member_message, member_statement
+from helpers import gate_refused, in_ci, member_message, member_statement
 
 from cop_widgets import model as m
 
@@ -289,7 +289,8 @@ def test_member_page_has_no_serious_violations(live, open_page, make_consultatio
 
 @pytest.mark.parametrize("case", ["refusal", "closed"])
 def test_member_page_other_states_have_no_serious_violations(live, open_page,
-                                                             make_consultation, case):
+                                                             make_consultation, rendered,
+                                                             case):
     seeded = make_consultation(members=2)
     cid = seeded.consultation.id
     token = seeded.tokens[seeded.members[0].id]
@@ -300,7 +301,7 @@ def test_member_page_other_states_have_no_serious_violations(live, open_page,
                              [m.StanceResponse(seeded.statements[0].id, 2, "Too soon.")])
         live.store.close_consultation(cid)
         url = live.member_link(cid, token)
-    visit = open_page(url)
+    visit = open_page(url, ready=gate_refused if case == "refusal" else rendered)
     if case == "closed":
         expect(visit.page.get_by_role("button", name="Submit my position")).to_be_disabled()
         expect(visit.page.locator(".cop-member-page .cop-distribution").first).to_be_visible()

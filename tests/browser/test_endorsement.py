@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from helpers import GATE_REFUSAL, gate_refused
 from playwright.sync_api import expect
 
 from cop_widgets import model as m
@@ -60,8 +61,9 @@ def test_member_blocks_with_a_reason_and_the_tally_shows_it(live, open_page,
 def test_forged_link_gets_no_form(live, open_page, make_consultation):
     seeded = make_consultation(members=1)
     live.store.add_draft(seeded.consultation.id, {"consensus": "x"})
-    visit = open_endorsement(open_page, endorse_link(live.base_url, seeded.consultation.id,
-                                                     "forged-token-123"))
-    expect(visit.page.locator(ENDORSE_ROOT)).to_contain_text("does not open")
+    visit = open_page(endorse_link(live.base_url, seeded.consultation.id, "forged-token-123"),
+                      ready=gate_refused)
+    expect(visit.page.locator(GATE_REFUSAL)).to_contain_text("does not open")
     assert visit.page.get_by_role("radio").count() == 0
     assert visit.page.get_by_role("button").count() == 0
+    assert visit.websockets == []  # the gate refused it before a kernel started

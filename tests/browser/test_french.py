@@ -27,7 +27,7 @@ import types
 from pathlib import Path
 
 import pytest
-from helpers import in_ci
+from helpers import GATE_REFUSAL, gate_refused, in_ci
 
 from cop_widgets import model as m
 from cop_widgets.i18n import translator
@@ -173,9 +173,10 @@ def test_member_page_with_lang_fr_on_an_english_consultation(live, open_page,
 
 def test_refusal_of_a_bad_link_with_lang_fr(live, open_page):
     url = live.member_link(live.seeded.consultation.id, "x" * 32) + "&lang=fr"
-    visit = open_page(url)
-    refusal = visit.page.locator(".cop-member-page .cop-message.cop-error")
+    visit = open_page(url, ready=gate_refused)
+    refusal = visit.page.locator(GATE_REFUSAL)
     expect(refusal).to_contain_text(_("This link does not open a position card."))
+    assert visit.page.locator("html").get_attribute("lang") == "fr"
     check_french(visit.page, english_contents(live.seeded),
                  ("This link does not open a position card.",))
 

@@ -11,7 +11,15 @@ import secrets
 import time
 
 import pytest
-from helpers import choose, in_ci, member_message, member_statement
+from helpers import (
+    GATE_REFUSAL,
+    choose,
+    gate_refused,
+    in_ci,
+    member_message,
+    member_statement,
+    status_of,
+)
 
 from cop_widgets import model as m
 
@@ -225,21 +233,21 @@ def _refusal_url(live, make_consultation, case: str) -> tuple[str, str]:
 @pytest.mark.parametrize("case", ["forged", "missing", "empty", "revoked",
                                   "other-consultation", "unknown-consultation"])
 def test_bad_link_sees_a_refusal_and_no_form(live, open_page, make_consultation, case):
+    """The server's gate answers a bad link before any kernel starts (issue 11, item 1)."""
     url, reason = _refusal_url(live, make_consultation, case)
     cards_before = live.store.count_cards(live.seeded.consultation.id)
-    visit = open_page(url)
+    visit = open_page(url, ready=gate_refused)
     page = visit.page
-    refusal = page.locator(".cop-member-page .cop-message.cop-error")
+    assert status_of(page) == 403
+    refusal = page.locator(GATE_REFUSAL)
     expect(refusal).to_be_visible()
-    expect(refusal).to_have_attribute("role", "alert")
     expect(refusal).to_contain_text(REFUSAL)
     expect(refusal).to_contain_text(reason)
-    assert page.locator("input[type=radio]").count() == 0
-    assert page.get_by_role("button", name="Submit my position").count() == 0
-    assert page.get_by_role("button", name="Save draft").count() == 0
-    assert page.locator(".cop-member-page button, .cop-member-page textarea").count() == 0
-    assert page.locator(".cop-card, .cop-statement").count() == 0
-    no_errors(visit)
+    assert page.locator("input, button, textarea").count() == 0
+    assert visit.websockets == []  # no kernel
+    assert visit.dialogs == [] and visit.page_errors == []
+    # the browser reports the 403 of the document itself, and nothing else
+    assert all("403" in error for error in visit.console_errors), visit.console_errors
     assert live.store.count_cards(live.seeded.consultation.id) == cards_before
 
 
@@ -331,23 +339,30 @@ def test_no_page_load_leaves_loopback(live, open_page, make_consultation, render
     visits = {
         "member form": open_page(live.member_link(cid, seeded.tokens[seeded.members[1].id])),
         "member who answered": open_page(live.member_link(cid, seeded.tokens[answered.id])),
-        "refusal": open_page(live.member_link(cid, secrets.token_urlsafe(24))),
-        "results, public": open_page(live.results_link(cid), ready=results_root),
         "results, member": open_page(f"{live.results_link(cid)}&t={seeded.tokens[answered.id]}",
                                      ready=results_root),
-        "results, no consultation": open_page(f"{live.base_url}/voila/render/results.ipynb",
-                                              ready=results_root),
     }
-    expect(visits["results, public"].page.locator(".cop-results-page")).to_contain_text(
-        "not published yet")
+    refused = {  # the gate's pages: no kernel
+        "refusal": open_page(live.member_link(cid, secrets.token_urlsafe(24)),
+                             ready=gate_refused),
+        "results, not public": open_page(live.results_link(cid), ready=gate_refused),
+        "results, no consultation": open_page(f"{live.base_url}/voila/render/results.ipynb",
+                                              ready=gate_refused),
+    }
     expect(visits["results, member"].page.locator(".cop-results-page q")).to_have_text(
         ["Seeded reason."])
-    for name, visit in visits.items():
+    expect(refused["results, not public"].page.locator(GATE_REFUSAL)).to_contain_text(
+        "There are no published results at this link.")
+    for name, visit in {**visits, **refused}.items():
         visit.assert_loopback_only()
         assert visit.blocked == [], (name, visit.blocked)
+    for name, visit in visits.items():
         assert visit.websockets, f"{name}: no kernel web socket was opened"
         assert any("/api/kernels/" in url for url in visit.websockets), name
         no_errors(visit)
+    for name, visit in refused.items():
+        assert visit.websockets == [], name
+        assert status_of(visit.page) == 403, name
 
 
 def test_leaving_the_page_shuts_its_kernel_down(live, open_page):
