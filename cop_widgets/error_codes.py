@@ -159,6 +159,16 @@ RULES: dict[str, str] = {
                            "{until}"),
     "too-many-revisions": N_("you have saved your card {limit} times in this round, the "
                              "most a card may be saved; your latest saved version stands"),
+    # the joint response's steps: saved privately, put to the members, finalised
+    "final-not-shared": N_("a version is finalised only after it was put to the members"),
+    "response-finalised": N_("the joint response was finalised on {moment}: its text and "
+                             "the members' answers are final"),
+    "draft-not-shared": N_("version {version} has not been put to the members"),
+    "share-needs-open": N_("a version is put to the members while the consultation is open"),
+    "share-older-version": N_("version {version} is older than version {shared}, which the "
+                              "members have; save its text again as a new version to put "
+                              "it back to them"),
+    "nothing-to-finalise": N_("put a version to the members before finalising the response"),
 }
 
 #: Words an error may carry as a parameter (:class:`~cop_widgets.errors.Word`), to their

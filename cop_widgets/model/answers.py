@@ -112,13 +112,22 @@ def _as_response(index: int, value: Any) -> StanceResponse:
 
 @dataclass(frozen=True)
 class Draft:
-    """One version of the joint response: named Markdown sections."""
+    """One version of the joint response: named Markdown sections, and where it stands.
+
+    A version is saved privately (``shared_at`` is ``None``: members see nothing of it),
+    may then be put to the members (``shared_at``: endorsement opens on it), and the
+    version put to them may be finalised (``finalised_at``: the response is final, its
+    answers frozen). The rules of these steps are the store's
+    (:mod:`cop_widgets.store.drafts`).
+    """
 
     consultation_id: int
     sections: Mapping[str, str]
     version: int | None = None
     created_at: dt.datetime | None = None
     id: int | None = None
+    shared_at: dt.datetime | None = None
+    finalised_at: dt.datetime | None = None
 
     def __post_init__(self) -> None:
         set_field(self, "consultation_id", required_id("consultation_id", self.consultation_id))
@@ -135,6 +144,21 @@ class Draft:
         set_field(self, "version", optional_id("version", self.version))
         set_field(self, "created_at", moment("created_at", self.created_at, required=False))
         set_field(self, "id", optional_id("id", self.id))
+        set_field(self, "shared_at", moment("shared_at", self.shared_at, required=False))
+        set_field(self, "finalised_at", moment("finalised_at", self.finalised_at,
+                                               required=False))
+        if self.finalised_at is not None and self.shared_at is None:
+            raise ValidationError("finalised_at", "final-not-shared")
+
+    @property
+    def shared(self) -> bool:
+        """Whether this version has been put to the members."""
+        return self.shared_at is not None
+
+    @property
+    def final(self) -> bool:
+        """Whether this version is the finalised joint response."""
+        return self.finalised_at is not None
 
 
 @dataclass(frozen=True)

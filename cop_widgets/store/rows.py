@@ -127,7 +127,7 @@ def card_from(r: sa.Row, responses: list[m.StanceResponse]) -> m.PositionCard:
 def draft_from(r: sa.Row) -> m.Draft:
     """Return the draft of a ``drafts`` row."""
     return m.Draft(r.consultation_id, dict(r.sections), r.version, aware(r.created_at),
-                   id=r.id)
+                   id=r.id, shared_at=aware(r.shared_at), finalised_at=aware(r.finalised_at))
 
 
 def endorsement_from(r: sa.Row) -> m.Endorsement:

@@ -122,7 +122,10 @@ card_responses = sa.Table(
 )
 
 drafts = _numbered("drafts", "version", sa.Column("sections", sa.JSON, nullable=False),
-                   sa.Column("created_at", _when, nullable=False))
+                   sa.Column("created_at", _when, nullable=False),
+                   # put to the members (endorsement opens), and finalised (answers frozen)
+                   sa.Column("shared_at", _when, nullable=True),
+                   sa.Column("finalised_at", _when, nullable=True))
 
 endorsements = _table(
     "endorsements",
