@@ -82,10 +82,10 @@ def token_of(link: str) -> str:
 
 
 def links_of(textarea_value: str) -> dict[str, str]:
-    """Return ``{name: link}`` from the ``name,link`` lines of the links text area."""
+    """Return ``{name: link}`` from the ``name,email,link`` lines of the links text area."""
     rows = list(csv.reader(io.StringIO(textarea_value)))
-    assert rows[0] == ["name", "link"]
-    return {name: link for name, link in rows[1:]}
+    assert rows[0] == ["name", "email", "link"]
+    return {name: link for name, _email, link in rows[1:]}
 
 
 # -- domain checks ------------------------------------------------------------------------------

@@ -304,13 +304,13 @@ def write_csv(path: str | Path, rows: Iterable[Iterable[object]]) -> Path:
     return path
 
 
-def links_csv(links: Iterable[tuple[str, str]]) -> str:
-    """Return ``name,link`` lines (with a header) safe to open in a spreadsheet.
+def links_csv(links: Iterable[tuple[str, str, str]]) -> str:
+    """Return ``name,email,link`` lines (with a header) for a mail merge, spreadsheet-safe.
 
     Parameters
     ----------
-    links : iterable of (str, str)
-        Each member's name and invitation link.
+    links : iterable of (str, str, str)
+        Each member's name, email (empty when the roster has none) and invitation link.
 
     Returns
     -------
@@ -318,7 +318,7 @@ def links_csv(links: Iterable[tuple[str, str]]) -> str:
         The CSV text; a cell that starts like a formula gets a leading ``'``.
 
     """
-    return csv_text([("name", "link"), *links])
+    return csv_text([("name", "email", "link"), *links])
 
 
 def reminders_csv(rows: Iterable[tuple[str, str, str]]) -> str:

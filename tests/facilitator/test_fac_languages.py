@@ -147,7 +147,8 @@ def test_tally_in_a_language_and_plural():
 
 def test_links_csv_keeps_formulas_as_text():
     assert spreadsheet_cell("=1+1") == "'=1+1"
-    assert links_csv([("=HYPERLINK(1)", "http://x")]) == "name,link\n'=HYPERLINK(1),http://x\n"
+    assert (links_csv([("=HYPERLINK(1)", "", "http://x")])
+            == "name,email,link\n'=HYPERLINK(1),,http://x\n")
 
 
 def test_a_french_workbench_says_what_went_wrong_in_french(named_demo):

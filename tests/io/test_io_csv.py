@@ -112,13 +112,20 @@ def test_ordinary_cells_are_left_alone():
 
 
 def test_links_csv_reads_back_with_its_header_and_quoting():
-    links = [("Berg, Bo", "http://x/?c=1&t=a"), ("=HYPERLINK(1)", "http://x/?c=1&t=b")]
+    links = [("Berg, Bo", "bo@example.org", "http://x/?c=1&t=a"),
+             ("=HYPERLINK(1)", "", "http://x/?c=1&t=b")]
     text = links_csv(links)
-    assert text.startswith("name,link\n")
+    assert text.startswith("name,email,link\n")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows == [["name", "link"], ["Berg, Bo", "http://x/?c=1&t=a"],
-                    ["'=HYPERLINK(1)", "http://x/?c=1&t=b"]]
-    assert links_csv([]) == "name,link\n"
+    assert rows == [["name", "email", "link"], ["Berg, Bo", "bo@example.org", "http://x/?c=1&t=a"],
+                    ["'=HYPERLINK(1)", "", "http://x/?c=1&t=b"]]
+    assert links_csv([]) == "name,email,link\n"
+
+
+def test_links_csv_guards_an_email_cell_that_starts_like_a_formula():
+    text = links_csv([("Ana", "@ana@example.org", "http://x/?t=1")])
+    assert list(csv.reader(io.StringIO(text)))[1] == ["Ana", "'@ana@example.org",
+                                                      "http://x/?t=1"]
 
 
 def test_reminders_csv_guards_name_and_email_not_the_link():
