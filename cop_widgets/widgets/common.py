@@ -78,9 +78,66 @@ class Message(w.HTML):
         #: shows them (see :meth:`problem`).
         self.language = language
         self.labels = labels or {}
+        #: Places beside the controls (see :meth:`beside`), by the key of their control,
+        #: and the key the next message is shown at.
+        self._slots: dict[Any, w.HTML] = {}
+        self._at: Any = None
+        self.kind = self.text = ""
         # The template makes this widget's box a polite live region that is in the page
         # before any text arrives, so screen readers announce each new message.
         self.add_class("cop-message-area")
+
+    def slot(self, *keys: Any) -> w.HTML:
+        """Return a new place for this message, shown when an action of ``keys`` reports.
+
+        A key is the button whose click reports (see :func:`guarded`) or any other value
+        an action passes to :meth:`at`. Once a message has places, it is itself not put on
+        the page: each report appears in the place of its action and empties the others.
+        A place made again for a key (a redrawn row) replaces the old one and shows the
+        message if it was there.
+        """
+        place = w.HTML(layout=w.Layout(flex="1 1 14em", min_width="0", margin="0 0 0 4px"))
+        place.add_class("cop-message-area")
+        place.add_class("cop-message-beside")
+        for key in keys:
+            self._slots[key] = place
+        if self._at in keys:
+            place.value = self.value
+        return place
+
+    def beside(self, *buttons: w.Widget, keys: tuple[Any, ...] = ()) -> w.HBox:
+        """Return ``buttons`` in a row followed by a place for what they cause.
+
+        The row wraps: the message sits right of the buttons on a wide page and under them
+        on a phone. ``keys`` are other keys reported at the same place (default: each button
+        that is a :class:`ipywidgets.Button`).
+        """
+        keys = keys or tuple(b for b in buttons if isinstance(b, w.Button))
+        row = w.HBox([*buttons, self.slot(*keys)],
+                     layout=w.Layout(flex_flow="row wrap", align_items="center"))
+        row.add_class("cop-action-row")
+        return row
+
+    def at(self, key: Any) -> Message:
+        """Show the next messages at the place of ``key`` (``None``: the message itself)."""
+        self._at = key
+        return self
+
+    def place(self) -> w.HTML | None:
+        """Return the place where the message is shown now, or ``None`` if it is itself.
+
+        A key without a place of its own reports at the place made for ``None``, if any.
+        """
+        place = self._slots.get(self._at)
+        if place is None or place.comm is None:  # no place, or its row was redrawn away
+            place = self._slots.get(None)
+        return place
+
+    def _render(self, value: str) -> None:
+        self.value = value
+        shown = self.place()
+        for place in {id(p): p for p in self._slots.values()}.values():
+            place.value = value if place is shown else ""
 
     def show(self, text: str, kind: str = "info") -> None:
         """Show ``text`` (escaped) in the style ``kind``: ``ok``, ``error`` or ``info``.
@@ -89,7 +146,7 @@ class Message(w.HTML):
         live region.
         """
         role = ' role="alert"' if kind == "error" else ""
-        self.value = (
+        self._render(
             f'<div{role} class="cop-message cop-{kind}" '
             f'style="{self._STYLES.get(kind, "")}">{esc(text)}</div>'
         )
@@ -105,8 +162,8 @@ class Message(w.HTML):
                                 language=self.language)
 
     def clear(self) -> None:
-        """Remove the message."""
-        self.value = ""
+        """Remove the message, wherever it is shown."""
+        self._render("")
         self.kind = ""
         self.text = ""
 
@@ -125,10 +182,16 @@ def labelled(label: str, widget: w.Widget, help_text: str = "") -> w.VBox:
     return w.VBox(parts)
 
 
-def guarded(message: Message, action: Callable[[], str | None]) -> Callable[[Any], None]:
-    """Wrap a button callback: domain errors become a message, success shows the result."""
+def guarded(message: Message, action: Callable[[], str | None], *,
+            at: Any = None) -> Callable[[Any], None]:
+    """Wrap a button callback: domain errors become a message, success shows the result.
 
-    def handler(_button: Any = None) -> None:
+    The message is shown at the place of ``at``, else of the button clicked (see
+    :meth:`Message.beside`), so that it appears next to what caused it.
+    """
+
+    def handler(button: Any = None) -> None:
+        message.at(at if at is not None else button)
         try:
             result = action()
         except CopWidgetsError as exc:

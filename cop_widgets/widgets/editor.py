@@ -66,11 +66,14 @@ class ConsultationEditor(ConsultationView, w.VBox):
         for button, action in actions.items():
             button.on_click(self.guard(action))
 
-    def guard(self, action: Callable[[], str | None]) -> Callable[[Any], None]:
+    def guard(self, action: Callable[[], str | None], *,
+              at: Any = None) -> Callable[[Any], None]:
         """Wrap ``action`` as a click handler.
 
         A domain error is shown in :attr:`message`, a returned sentence as success; either
-        way the editor then refreshes and calls ``on_change``.
+        way the editor then refreshes and calls ``on_change``. The message appears at the
+        place of ``at``, else beside the button clicked (see
+        :meth:`~cop_widgets.widgets.common.Message.beside`).
         """
 
         def run() -> str | None:
@@ -81,4 +84,4 @@ class ConsultationEditor(ConsultationView, w.VBox):
                 if self.on_change is not None:
                     self.on_change()
 
-        return guarded(self.message, run)
+        return guarded(self.message, run, at=at)

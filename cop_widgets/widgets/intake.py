@@ -108,8 +108,7 @@ class IntakeForm(w.VBox):
                      _("Must start with http:// or https://")),
             labelled(_("Date it was announced (optional)"), self.date),
             self.request_box,
-            w.HBox([self.save_button]),
-            self.message,
+            self.message.beside(self.save_button),
         ], **kwargs)
         self.development_id = development_id  # fills the form
         self._on_kind()

@@ -21,7 +21,7 @@ from ..error_codes import PLACE_CSV, PLACE_PASTED, RULES, WORDS
 from ..errors import CopWidgetsError, ValidationError, Word, _short, place_template
 from ..i18n import N_, format_datetime, format_number
 
-__all__ = ["FIELDS", "problem_in_words", "rule_in_words"]
+__all__ = ["FIELDS", "problem_in_words", "refused_edit_in_words", "rule_in_words"]
 
 Gettext = Callable[[str], str]
 
@@ -142,3 +142,38 @@ def problem_in_words(exc: CopWidgetsError, gettext: Gettext,
         problem = gettext("{problem} (got {value})").format(problem=problem,
                                                             value=_short(exc.value))
     return problem
+
+
+def refused_edit_in_words(exc: ValidationError, gettext: Gettext,
+                          names: Mapping[str, str] | None = None,
+                          language: str | None = None) -> str:
+    """Return a refused edit as a sentence: nothing saved, why, and the saved value is back.
+
+    Said after a form was put back to what is stored (a scale that members' cards hold, say):
+    ``Nothing was saved: the stance scale cannot change after members saved cards. The form
+    shows the saved value again.`` The field is named as a sentence names it, never by its
+    name in the code, and the refused value is not repeated (the form no longer holds it).
+
+    Parameters
+    ----------
+    exc : ValidationError
+        The refusal.
+    gettext : callable
+        The page's translator.
+    names : mapping of str to str, optional
+        Field names to their names inside a sentence (``"the stance scale"``), translated;
+        without one, :data:`FIELDS` names the field.
+    language : str, optional
+        The page's language, for the numbers and moments in the rule.
+
+    Returns
+    -------
+    str
+        The sentence, in the page's language.
+
+    """
+    names = names or {}
+    field = names.get(exc.field) or (gettext(FIELDS[exc.field]) if exc.field in FIELDS
+                                     else exc.field)
+    return gettext("Nothing was saved: {field} {rule}. The form shows the saved value "
+                   "again.").format(field=field, rule=rule_in_words(exc, gettext, language))

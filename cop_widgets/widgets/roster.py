@@ -39,10 +39,11 @@ class RosterEditor(ConsultationEditor):
         Called with no argument after every action.
     language : str, optional
         Language of the editor (``en``, ``fr``, ``es``); English by default. The CSV of
-        links keeps its ``name,link`` header in every language (it is a file format).
+        links keeps its ``name,email,link`` header in every language (a file format, ready
+        for a mail merge).
     links_made : dict, optional
         Links made earlier in this session, by consultation id, then member id to
-        ``(name, link)``: shown again and added to, so that opening another consultation
+        ``(name, email, link)``: shown again and added to, so that opening another consultation
         (in this editor or in a new one given the same dict) loses no link shown once.
 
     Attributes
@@ -60,7 +61,7 @@ class RosterEditor(ConsultationEditor):
     member_picker, new_link_button, revoke_button : ipywidgets.Widget
         Give one member a new link, or revoke their link.
     links : ipywidgets.Textarea
-        The links created in this session, as ``name,link`` lines, to copy.
+        The links created in this session, as ``name,email,link`` lines, to copy.
     download : ipywidgets.HTML
         The same lines as a CSV file to download.
     message : Message
@@ -71,13 +72,13 @@ class RosterEditor(ConsultationEditor):
     def __init__(self, store: Store, consultation_id: int, base_url: str = DEFAULT_BASE_URL,
                  on_change: Callable[[], None] | None = None, *,
                  language: str | None = None,
-                 links_made: dict[int, dict[int, tuple[str, str]]] | None = None,
+                 links_made: dict[int, dict[int, tuple[str, str, str]]] | None = None,
                  **kwargs: Any):
         super().__init__(store, consultation_id, on_change, language=language, **kwargs)
         _ = self._
-        # consultation id -> member id -> (name, link): links made in this session, never
-        # stored
-        self._links_made: dict[int, dict[int, tuple[str, str]]] = (
+        # consultation id -> member id -> (name, email, link): links made in this session,
+        # never stored
+        self._links_made: dict[int, dict[int, tuple[str, str, str]]] = (
             {} if links_made is None else links_made)
 
         self.name = w.Text(layout=full_width())
@@ -113,26 +114,25 @@ class RosterEditor(ConsultationEditor):
             labelled(_("Attributes (optional)"), self.attributes,
                      _("Write each as name=value, separated by ;  for example "
                        "role=nurse; region=North")),
-            self.add_button,
+            self.message.beside(self.add_button),
             w.HTML(tagged("h4", _("Add members from a CSV file"))),
             labelled(_("CSV file of members"), self.upload,
                      _("First line: the column names. A column called name is required, "
                        "email is optional, every other column is an attribute (role, "
                        "region...). If one row is refused, no member is added.")),
-            self.import_button,
+            self.message.beside(self.import_button),
             w.HTML(tagged("h3", _("Invitation links"))
                    # The <b>...</b> tags are kept in the translations.
                    + "<p>" + _("<b>Each link is shown only once</b>: copy or download it now, "
                              "the store keeps no readable copy. Creating a new link for a "
                              "member <b>revokes their old link</b>.") + "</p>"),
             labelled(_("Address of the Voila server in the links"), self.base_url),
-            self.invite_all_button,
+            self.message.beside(self.invite_all_button),
             w.HTML("<small>" + esc(_("Members whose link was revoked are left out: give them "
                                      "a new link one by one below.")) + "</small>"),
             labelled(_("Member"), self.member_picker),
-            w.HBox([self.new_link_button, self.revoke_button]),
-            self.message,
-            labelled(_("Links created now (name,link), to copy"), self.links),
+            self.message.beside(self.new_link_button, self.revoke_button),
+            labelled(_("Links created now (name,email,link), to copy"), self.links),
             self.download,
         )
         self.connect({self.add_button: self.add_one, self.import_button: self.import_csv,
@@ -143,7 +143,7 @@ class RosterEditor(ConsultationEditor):
     # -- helpers ----------------------------------------------------------------------
 
     @property
-    def _fresh(self) -> dict[int, tuple[str, str]]:
+    def _fresh(self) -> dict[int, tuple[str, str, str]]:
         """The links made in this session for the consultation shown, by member id."""
         return self._links_made.setdefault(self.consultation_id, {})
 
@@ -228,7 +228,8 @@ class RosterEditor(ConsultationEditor):
 
     def _link(self, member: m.Member, base: str) -> None:
         _invitation, token = self.store.add_invitation(member.id)
-        self._fresh[member.id] = (member.name, member_link(base, self.consultation_id, token))
+        self._fresh[member.id] = (member.name, member.email,
+                                  member_link(base, self.consultation_id, token))
 
     def _chosen(self) -> m.Member:
         if self.member_picker.value is None:
@@ -266,7 +267,7 @@ class RosterEditor(ConsultationEditor):
         base = self.link_base()
         issued = self.store.add_invitations([mb.id for mb in todo])  # all or none
         for member, (_invitation, token) in zip(todo, issued, strict=True):
-            self._fresh[member.id] = (member.name,
+            self._fresh[member.id] = (member.name, member.email,
                                       member_link(base, self.consultation_id, token))
         done = len(issued)
         return self.ngettext(

@@ -10,10 +10,11 @@ import ipywidgets as w
 
 from .. import model as m
 from ..errors import ValidationError
-from ..i18n import LANGUAGES, N_, format_datetime, translator
+from ..i18n import LANGUAGES, N_, format_date, format_datetime, translator
 from ..scales import SCALES
 from ..vocabulary import LANGUAGE_NAMES
 from .common import ConsultationView, Message, esc, full_width, guarded, labelled, tagged
+from .problems import refused_edit_in_words
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ConsultationSettings",
     "new_consultation",
+    "offered_deadline",
     "VISIBILITY_CHOICES",
     "LANGUAGE_CHOICES",
     "status_in_words",
@@ -42,6 +44,9 @@ _DEFAULT_TIME = dt.time(23, 59)
 def new_consultation(store: Store, development_id: int, title: str,
                      **settings: Any) -> m.Consultation:
     """Create a draft consultation about a stored development.
+
+    Without a ``deadline`` in ``settings``, a request for opinion starts with the
+    requester's deadline (see :func:`offered_deadline`).
 
     Parameters
     ----------
@@ -67,7 +72,23 @@ def new_consultation(store: Store, development_id: int, title: str,
         The development does not exist.
 
     """
+    if "deadline" not in settings:
+        settings["deadline"] = offered_deadline(store.get_development(development_id),
+                                                store.now())
     return store.add_consultation(m.Consultation(development_id, title, **settings))
+
+
+def offered_deadline(development: m.Development, now: dt.datetime) -> dt.datetime | None:
+    """Return the deadline a consultation about ``development`` starts with, or ``None``.
+
+    A request for opinion gives the requester's deadline (set at intake) at 23:59 UTC on
+    that day, if it is still ahead of ``now``; the facilitator can change it in Settings.
+    """
+    requested = development.requester_deadline
+    if requested is None:
+        return None
+    deadline = dt.datetime.combine(requested, _DEFAULT_TIME, tzinfo=dt.timezone.utc)
+    return deadline if deadline > now else None
 
 
 def status_in_words(consultation: m.Consultation, language: str | None = None) -> str:
@@ -142,6 +163,7 @@ class ConsultationSettings(ConsultationView, w.VBox):
                                               for label, value in VISIBILITY_CHOICES])
         self.deadline_date = w.DatePicker()
         self.deadline_time = w.TimePicker()
+        self.deadline_note = w.HTML()
         self.language = w.Dropdown(options=LANGUAGE_CHOICES)
         self.save_button = w.Button(description=_("Save settings"), icon="save",
                                     button_style="primary")
@@ -176,12 +198,12 @@ class ConsultationSettings(ConsultationView, w.VBox):
                      _("Leave empty for no deadline.")),
             labelled(_("Deadline time (UTC)"), self.deadline_time,
                      _("Empty means 23:59 on the deadline date.")),
+            self.deadline_note,
             labelled(_("Language of the member pages"), self.language),
-            self.save_button,
+            self.message.beside(self.save_button),
             w.HTML(tagged("h3", _("Status"))),
             self.status,
-            w.HBox([self.open_button, self.close_button, self.round_button]),
-            self.message,
+            self.message.beside(self.open_button, self.close_button, self.round_button),
         ], **kwargs)
         self.consultation_id = consultation_id  # loads it
 
@@ -216,7 +238,21 @@ class ConsultationSettings(ConsultationView, w.VBox):
         self.deadline_time.value = deadline.time().replace(second=0, microsecond=0) \
             if deadline else None
         self.language.value = consultation.language
+        self._note_requested(consultation)
         return consultation
+
+    def _note_requested(self, consultation: m.Consultation) -> None:
+        """Say, beside the deadline, when the requester wants the community's answer."""
+        development = self.store.get_development(consultation.development_id)
+        requested = development.requester_deadline
+        if requested is None:
+            self.deadline_note.value = ""
+            return
+        self.deadline_note.value = tagged("small", self._(
+            "{requester} wants the answer by {date} (set at intake). A new consultation "
+            "starts with that deadline; set an earlier one to leave time for the joint "
+            "response.").format(requester=development.requester or self._("The requester"),
+                                date=format_date(requested, self.ui_language)))
 
     def _show(self, consultation: m.Consultation) -> None:
         self.consultation = consultation
@@ -257,23 +293,59 @@ class ConsultationSettings(ConsultationView, w.VBox):
         if self.on_change is not None:
             self.on_change(consultation)
 
-    def save(self) -> str:
-        """Save the settings; return what happened, in words."""
-        consultation = self.store.update_consultation(
-            self.consultation_id,
-            title=self.title.value,
-            scale=self.scale.value,
-            anonymous=self.anonymous.value,
-            visibility=self.visibility.value,
-            deadline=self.deadline(),
-            language=self.language.value,
-        )
+    def save(self) -> str | None:
+        """Save the settings; return what happened, in words.
+
+        A setting the store refuses is put back to its stored value in the form, and the
+        refusal is said as a sentence beside the button (nothing else is saved either).
+        """
+        try:
+            consultation = self.store.update_consultation(
+                self.consultation_id,
+                title=self.title.value,
+                scale=self.scale.value,
+                anonymous=self.anonymous.value,
+                visibility=self.visibility.value,
+                deadline=self.deadline(),
+                language=self.language.value,
+            )
+        except ValidationError as exc:
+            if not self._put_back(exc.field):
+                raise
+            self.message.show(refused_edit_in_words(exc, self._, self._names(),
+                                                    self.ui_language), "error")
+            return None
         self._changed(consultation)
         note = ""
         if consultation.deadline and consultation.deadline < self.store.now():
             note = " " + self._("Note: the deadline has already passed, so no card is "
                                 "accepted.")
         return self._("Settings saved.") + note
+
+    def _names(self) -> dict[str, str]:
+        """Return the settings by their field names, as a sentence names them."""
+        _ = self._
+        return {"title": _("the question put to the community"),
+                "scale": _("the stance scale"), "anonymous": _("anonymity"),
+                "visibility": _("when members see the results"),
+                "deadline": _("the deadline"),
+                "language": _("the language of the member pages")}
+
+    def _put_back(self, field: str) -> bool:
+        """Put the stored value of ``field`` back in the form; say whether it is a field here."""
+        stored = self.store.get_consultation(self.consultation_id)
+        if field in ("title", "scale", "anonymous", "language"):
+            getattr(self, field).value = getattr(stored, field)
+        elif field == "visibility":
+            self.visibility.value = stored.visibility.value
+        elif field == "deadline":
+            deadline = stored.deadline
+            self.deadline_date.value = deadline.date() if deadline else None
+            self.deadline_time.value = (deadline.time().replace(second=0, microsecond=0)
+                                        if deadline else None)
+        else:
+            return False
+        return True
 
     def open_consultation(self) -> str:
         """Open the consultation to cards (it needs at least one accepted statement)."""

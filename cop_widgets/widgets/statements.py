@@ -15,7 +15,7 @@ from .. import model as m
 from ..errors import ValidationError
 from ..i18n import N_, format_number, translator
 from ..io import statements_from_csv, statements_from_text, uploaded_text
-from .common import esc, full_width, labelled, tagged
+from .common import Message, esc, full_width, labelled, tagged
 from .editor import ConsultationEditor
 from .pager import Pager, discard
 
@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 __all__ = ["StatementsEditor", "StatementRow", "PendingRow"]
 
+#: Where the message of an action on a row that leaves the card, or the list of proposals,
+#: is shown: above that list.
+_CARD, _PENDING = "card", "pending"
 #: A removed statement's state in words (English msgids; translated where shown).
 _REMOVED_WORDS = {
     m.ModerationState.WITHDRAWN: N_("withdrawn"),
@@ -46,7 +49,7 @@ class StatementRow(w.VBox):
     """
 
     def __init__(self, statement: m.Statement, number: int, total: int, *,
-                 language: str | None = None):
+                 language: str | None = None, message: Message | None = None):
         self.statement = statement
         _ = translator(language)
         self.text = w.Textarea(value=statement.text,
@@ -66,9 +69,11 @@ class StatementRow(w.VBox):
         self.withdraw_button = w.Button(
             description=_("Withdraw"), icon="times", button_style="warning",
             tooltip=_("Take statement {number} off the card").format(number=number))
+        buttons = (self.save_button, self.up_button, self.down_button, self.withdraw_button)
         super().__init__([
             self.text,
-            w.HBox([self.save_button, self.up_button, self.down_button, self.withdraw_button]),
+            message.beside(*buttons, keys=(("statement", statement.id),)) if message
+            else w.HBox(buttons),
         ], layout=w.Layout(border="1px solid #ddd", padding="4px", margin="2px 0"))
 
 
@@ -167,28 +172,29 @@ class StatementsEditor(ConsultationEditor):
         self.children = (
             w.HTML(tagged("h3", _("Statements on the card"))),
             self.count,
+            self.message.slot(_CARD, None),  # also what has no place of its own
             self.card_pager,
             self.list_box,
-            self.message,
             w.HTML(tagged("h4", _("Add a statement"))),
             labelled(_("New statement"), self.new_text, _("At most 500 characters.")),
-            self.add_button,
+            self.message.beside(self.add_button),
             w.HTML(tagged("h4", _("Add many at once"))),
             labelled(_("Statements, one per line"), self.paste,
                      _("Each non-empty line becomes a statement. If one line is refused, "
                        "none is added.")),
-            self.import_text_button,
+            self.message.beside(self.import_text_button),
             labelled(_("CSV file of statements"), self.upload,
                      _("The first line names the columns; statements are read from the "
                        "\u201ctext\u201d or \u201cstatement\u201d column, else the first "
                        "column. If one row is refused, none is added.")),
-            self.import_csv_button,
+            self.message.beside(self.import_csv_button),
             w.HTML(tagged("h4", _("Proposals from members waiting for you"))),
+            self.message.slot(_PENDING),
             self.pending_pager,
             self.pending_box,
             w.HTML(tagged("h4", _("Withdrawn and rejected statements"))),
             labelled(_("Statement to put back"), self.withdrawn_picker),
-            self.restore_button,
+            self.message.beside(self.restore_button),
         )
         self.connect({self.add_button: self.add_one, self.import_text_button: self.import_text,
                       self.import_csv_button: self.import_csv,
@@ -211,14 +217,21 @@ class StatementsEditor(ConsultationEditor):
         offset, shown = self.card_pager.page(accepted)
         old_rows, self.rows = self.rows, []
         for number, statement in enumerate(shown, start=offset + 1):
-            row = StatementRow(statement, number, len(accepted), language=self.language)
+            row = StatementRow(statement, number, len(accepted), language=self.language,
+                               message=self.message)
             if self._unsaved.get(statement.id, statement.text) != statement.text:
                 row.text.value = self._unsaved[statement.id]
+            # reported in the row (redrawn, and moved with its statement), or above the
+            # list once the statement has left it
+            here = ("statement", statement.id)
             row.save_button.on_click(self.guard(
-                lambda s=statement, r=row: self.edit(s.id, r.text.value)))
-            row.up_button.on_click(self.guard(lambda s=statement: self.move(s.id, -1)))
-            row.down_button.on_click(self.guard(lambda s=statement: self.move(s.id, +1)))
-            row.withdraw_button.on_click(self.guard(lambda s=statement: self.withdraw(s.id)))
+                lambda s=statement, r=row: self.edit(s.id, r.text.value), at=here))
+            row.up_button.on_click(self.guard(lambda s=statement: self.move(s.id, -1),
+                                              at=here))
+            row.down_button.on_click(self.guard(lambda s=statement: self.move(s.id, +1),
+                                                at=here))
+            row.withdraw_button.on_click(self.guard(lambda s=statement: self.withdraw(s.id),
+                                                    at=_CARD))
             self.rows.append(row)
         self.list_box.children = tuple(self.rows)
         discard(old_rows)
@@ -243,9 +256,11 @@ class StatementsEditor(ConsultationEditor):
                         else names.get(statement.proposed_by, _("a member")))
             row = PendingRow(statement, proposer, language=self.language)
             row.accept_button.on_click(self.guard(
-                lambda s=statement: self.moderate(s.id, m.ModerationState.ACCEPTED)))
+                lambda s=statement: self.moderate(s.id, m.ModerationState.ACCEPTED),
+                at=_PENDING))
             row.reject_button.on_click(self.guard(
-                lambda s=statement: self.moderate(s.id, m.ModerationState.REJECTED)))
+                lambda s=statement: self.moderate(s.id, m.ModerationState.REJECTED),
+                at=_PENDING))
             self.pending_rows.append(row)
         self.pending_box.children = tuple(self.pending_rows) or (
             w.HTML(tagged("p", _("No proposal is waiting."))),)

@@ -76,7 +76,9 @@ def test_invalid_title_is_refused(sqlite_store, draft_consultation):
     form.scale.value = "agree_disagree"
     form.save_button.click()
     assert form.message.kind == "error"
-    assert form.message.text == "Question put to the community: must not be empty"
+    assert form.message.text == ("Nothing was saved: the question put to the community must "
+                                 "not be empty. The form shows the saved value again.")
+    assert form.title.value == draft_consultation.title  # the stored title is back
     assert sqlite_store.get_consultation(draft_consultation.id).scale == "likert5"
 
 
