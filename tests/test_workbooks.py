@@ -95,7 +95,9 @@ def test_member_workbook_without_a_token_shows_a_refusal_and_no_card(demo_db, tm
 
 @pytest.mark.slow
 def test_results_workbook_shows_the_consultation(demo_db, tmp_path, monkeypatch):
-    monkeypatch.setenv("QUERY_STRING", f"c={demo_db.consultation_id}")
+    # the demo is open and shows results after submission: a member's link opens them
+    token = next(iter(demo_db.tokens.values()))
+    monkeypatch.setenv("QUERY_STRING", f"c={demo_db.consultation_id}&t={token}")
     page = "\n".join(run("results.ipynb", tmp_path))
     assert demo_db.consultation.title in page
     assert REFUSAL not in page

@@ -60,8 +60,8 @@ class ResultsView(w.VBox):
         if consultation is None or (
                 not member and not m.results_visible(consultation, submitted=False)):
             # Nothing of a consultation goes to a visitor who may not see its results: not
-            # its brief, not its title, not even whether it exists.
-            shown = language or "en"
+            # its brief, not its title (its language alone, so that the sentence is read).
+            shown = language or (consultation.language if consultation else "en")
             _ = translator(shown)
             self.add_class(f"cop-lang-{shown}")
             self.message.show(_(GATE_WORDS["results-not-public"][0]), "info")

@@ -18,7 +18,6 @@ from cop_widgets.demo import seed_demo
 from cop_widgets.i18n import plural_translator, translator
 from cop_widgets.io import links_csv, spreadsheet_cell
 from cop_widgets.store import Store
-from cop_widgets.widgets import dashboard, participation
 from cop_widgets.widgets.common import esc
 from cop_widgets.widgets.dashboard import DivergenceDashboard
 from cop_widgets.widgets.drafting import DraftEditor, endorsement_tally_html
@@ -34,7 +33,14 @@ def named_demo(tmp_path):
 
 
 def test_the_group_of_members_who_gave_no_value_is_the_analysis_one():
-    assert participation.NOT_GIVEN == dashboard.NOT_GIVEN == NOT_GIVEN
+    """The tabs name groups through vocabulary.group_label, which knows the analysis' own."""
+    from cop_widgets import vocabulary
+
+    assert vocabulary.NOT_GIVEN == NOT_GIVEN
+    fr = translator("fr")
+    for own in (NOT_GIVEN, vocabulary.OTHER_GROUPS):
+        assert vocabulary.group_label(own, fr) == fr(own) != own
+    assert vocabulary.group_label("(not given) North", fr) == "(not given) North"
 
 
 @pytest.mark.parametrize("language", ["fr", "es"])

@@ -48,7 +48,7 @@ def test_an_unpublished_open_consultation_looks_like_a_missing_one(store):
     hidden = synced_text(ResultsView(store, seeded.consultation.id))
     missing = synced_text(ResultsView(store, 999_999))
     assert "Still collecting" not in hidden and "New assessment policy" not in hidden
-    assert hidden == missing  # nothing says whether the id exists
+    assert hidden == missing  # nothing but its language says whether the id exists
 
 
 def test_a_member_with_their_link_reads_the_brief_before_results(store):

@@ -29,14 +29,20 @@ def message(msg_type: str, content: dict) -> str:
     })
 
 
-async def replies_to(url: str, requests: list[str], seconds: float) -> list[dict]:
-    """Send ``requests`` on the kernel channel; collect the shell replies for ``seconds``."""
+async def replies_to(url: str, requests: list[str], until: str, timeout: float = 120,
+                     grace: float = 3) -> list[dict]:
+    """Send ``requests`` on the kernel channel; collect the shell replies.
+
+    Reading stops ``grace`` seconds after a reply of type ``until`` (the last request's
+    reply: the kernel answers shell requests in order, so any earlier reply has come by
+    then), or after ``timeout`` seconds.
+    """
     connection = await websocket_connect(url)
     for request in requests:
         await connection.write_message(request)
     found: list[dict] = []
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
+    deadline = loop.time() + timeout
     while loop.time() < deadline:
         try:
             raw = await asyncio.wait_for(connection.read_message(),
@@ -49,6 +55,8 @@ async def replies_to(url: str, requests: list[str], seconds: float) -> list[dict
             msg = json.loads(raw)
             if msg.get("channel") == "shell":
                 found.append(msg)
+                if msg["header"]["msg_type"] == until:
+                    deadline = min(deadline, loop.time() + grace)
     connection.close()
     return found
 
@@ -67,7 +75,7 @@ def test_a_visitor_cannot_run_code_through_the_kernel_websocket(serving, tmp_pat
                                     "silent": False, "store_history": False,
                                     "user_expressions": {}, "allow_stdin": False}),
         message("kernel_info_request", {}),
-    ], seconds=10))
+    ], until="kernel_info_reply"))
     kinds = [reply["header"]["msg_type"] for reply in replies]
     assert "kernel_info_reply" in kinds  # the channel works: an allowed message is answered
     assert "execute_reply" not in kinds
