@@ -41,8 +41,9 @@ def test_levels_ordered_from_most_agreement(key):
     assert list(scale.values) == sorted(scale.values, reverse=True)
     assert scale.maximum == scale.values[0] == max(scale.values)
     assert scale.minimum == scale.values[-1] == min(scale.values)
-    polarities = [level.polarity for level in scale.levels]
-    # agreement grows with the value: polarity never increases as values go down
+    polarities = [level.polarity for level in scale.ordinal_levels]
+    # agreement grows with the value on the ordinal levels: polarity never increases as
+    # values go down (a category of its own is not on that line)
     assert polarities == sorted(polarities, reverse=True)
     assert polarities[0] == 1 and polarities[-1] == -1
 

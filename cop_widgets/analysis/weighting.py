@@ -324,7 +324,8 @@ def weighted_summary(responses: pd.DataFrame, weights: pd.Series | WeightingResu
         whose answers were all left out), columns :func:`weighted_columns`:
 
         ``n``, ``n_stance``
-            Answers (passes included) and stances that carry a weight (plain counts).
+            Answers (passes included) and ordinal stances that carry a weight (plain
+            counts).
         ``n_effective``
             Kish's effective number of stances ``(Σw)² / Σw²``: how many unweighted
             stances carry as much information; equal to ``n_stance`` when all weights are
@@ -332,8 +333,10 @@ def weighted_summary(responses: pd.DataFrame, weights: pd.Series | WeightingResu
         ``pass_share``
             Weighted share of passes among the answers.
         ``share_<value>``
-            Weighted share of the stances on each level (least agreement first; passes
-            excluded, so they sum to 1).
+            Weighted share of the ordinal stances on each ordinal level (least agreement
+            first; passes and categories excluded, so they sum to 1); on a level that is
+            a category of its own (Kaner's "Abstain", "More discussion needed"), its
+            weighted share of all answers, passes included.
         ``pct_agree``, ``pct_disagree``
             Weighted shares of stances agreeing / disagreeing.
         ``median``, ``iqr``, ``consensus``, ``agreement``
@@ -358,6 +361,7 @@ def weighted_summary(responses: pd.DataFrame, weights: pd.Series | WeightingResu
     tally = np.bincount(codes * (k + 1) + level, weights=w,
                         minlength=m * (k + 1)).reshape(m, k + 1)
     stance = has & (level < k)
+    stance[stance] = levels.ordinal[level[stance]]  # ordinal stances: the categories apart
     n = np.bincount(codes[has], minlength=m)
     n_stance = np.bincount(codes[stance], minlength=m)
     sw = np.bincount(codes[stance], weights=w[stance], minlength=m)
@@ -367,14 +371,17 @@ def weighted_summary(responses: pd.DataFrame, weights: pd.Series | WeightingResu
     with np.errstate(invalid="ignore", divide="ignore"):
         n_effective = np.where(sw2 > 0, sw ** 2 / sw2, np.where(n_stance > 0, 0.0, np.nan))
         pass_share = tally[:, -1] / total
-        shares = counts / counts.sum(axis=1)[:, np.newaxis]
+        ordinal_total = counts[:, levels.ordinal].sum(axis=1)[:, np.newaxis]
+        # a level's share of the ordinal stances; a category's share of all answers
+        shares = np.where(levels.ordinal, counts / ordinal_total,
+                          counts / total[:, np.newaxis])
     data: dict[str, object] = {
         "n": n.astype(np.int64), "n_stance": n_stance.astype(np.int64),
         "n_effective": n_effective, "pass_share": pass_share,
     }
     for j, v in enumerate(levels.values.tolist()):
         data[f"share_{v}"] = shares[:, j]
-    data |= stance_measures(counts, scale, rule)
+    data |= stance_measures(counts, scale, rule, passes=tally[:, -1])
     return pd.DataFrame(data, index=index)[list(weighted_columns(scale))]
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..services.importing import from_polis_import
 from ..words.opinion import groups_note
+from ..words.stances import category_phrases, category_shares, class_words
 
 if TYPE_CHECKING:
     from ..services.analysis import ConsultationAnalysis
@@ -44,13 +45,21 @@ def analysis_data(analysis: ConsultationAnalysis, k: int | None = None,
     -------
     dict
         ``consultation``; ``statements`` (one object per accepted statement: ``statement``
-        (external id, else id), ``text``, ``n``, ``agree``, ``disagree``, ``pass``,
-        ``consensus`` (Tastle & Wierman), ``agreement`` (van der Eijk's A), ``dispersion``
-        (Leik), ``pct_agree``, ``pct_disagree``, ``gic`` (group-informed consensus) and
-        ``class``); ``members`` (``member``: external id, else id; ``group``: null when not
-        clustered), left out in an anonymous consultation unless it was imported from
-        Pol.is; ``groups`` (k, silhouette, ``sizes``: one ``{"group", "members"}`` per
-        group, ``note``: why there are no groups as a code of
+        (external id, else id), ``text``, ``n`` (answers), ``n_stance`` (stances on the
+        scale's ordinal levels, the base of every share and measure), ``agree``,
+        ``disagree``, ``pass``, ``abstain`` and ``more_discussion`` (answers counted
+        apart, out of the ordinal measures), ``reluctant_support`` (Kaner's "Don't like
+        it, but will support it", counted in ``agree``), ``shares_apart`` (by code, the
+        share of all answers of each category and the pass, and the share of the stances
+        of ``reluctant_support``; zero shares left out) and ``shares_apart_text`` (the same
+        in English: "wants more discussion: 50%"), ``consensus`` (Tastle & Wierman),
+        ``agreement`` (van der Eijk's A), ``dispersion`` (Leik), ``pct_agree``,
+        ``pct_disagree``, ``gic`` (group-informed consensus), ``class`` (a code of
+        ``analysis.summary.CLASSES``) and ``class_text`` (its words in English));
+        ``members`` (``member``: external id, else id; ``group``: null when not clustered),
+        left out in an anonymous consultation unless it was imported from Pol.is;
+        ``groups`` (k, silhouette, ``sizes``: one ``{"group", "members"}`` per group,
+        ``note``: why there are no groups as a code of
         ``analysis.opinion.GROUP_NOTES``, ``note_text``: the same in English, and the
         representative statements);
         ``under_represented`` (for each attribute, its flagged groups); ``cruxes`` when an
@@ -64,13 +73,21 @@ def analysis_data(analysis: ConsultationAnalysis, k: int | None = None,
     rows = []
     for statement in analysis.statements:
         row = summary.loc[statement.id] if statement.id in summary.index else None
+        klass = row["class"] if row is not None else "no answers"
         rows.append({
             "statement": external[statement.id],
             "text": statement.text,
             "n": int(row["n"]) if row is not None else 0,
+            "n_stance": int(row["n_stance"]) if row is not None else 0,
             "agree": int(row["agree"]) if row is not None else 0,
             "disagree": int(row["disagree"]) if row is not None else 0,
             "pass": int(row["n_pass"]) if row is not None else 0,
+            "abstain": int(row["n_abstain"]) if row is not None else 0,
+            "more_discussion": int(row["n_more_discussion"]) if row is not None else 0,
+            "reluctant_support": int(row["reluctant_support"]) if row is not None else 0,
+            "shares_apart": ({code: _number(x) for code, x in category_shares(row).items()}
+                             if row is not None else {}),
+            "shares_apart_text": category_phrases(row, passes=True) if row is not None else [],
             "pct_agree": _number(row["pct_agree"]) if row is not None else None,
             "pct_disagree": _number(row["pct_disagree"]) if row is not None else None,
             "consensus": _number(row["consensus"]) if row is not None else None,
@@ -78,7 +95,8 @@ def analysis_data(analysis: ConsultationAnalysis, k: int | None = None,
             "dispersion": _number(row["dispersion"]) if row is not None else None,
             "gic": (_number(gic.get(statement.id)) if gic is not None
                     and statement.id in gic.index else None),
-            "class": row["class"] if row is not None else "no answers",
+            "class": klass,
+            "class_text": class_words(klass),
         })
     labels = groups.labels
     representative = [{"group": int(r.group), "statement": external[r.statement_id],
@@ -134,7 +152,8 @@ def format_text(result: dict[str, Any]) -> str:
     by_class: dict[str, int] = {}
     for s in result["statements"]:
         by_class[s["class"]] = by_class.get(s["class"], 0) + 1
-    lines.append("Statements: " + ", ".join(f"{n} {k}" for k, n in sorted(by_class.items())))
+    lines.append("Statements: " + ", ".join(f"{n} {class_words(k)}"
+                                            for k, n in sorted(by_class.items())))
     groups = result["groups"]
     if groups["note"]:
         lines.append(f"Opinion groups: {groups['note_text']}")
@@ -143,12 +162,16 @@ def format_text(result: dict[str, Any]) -> str:
                      + ", ".join(f"group {s['group']}: {s['members']} members"
                                  for s in groups["sizes"]))
     lines += ["", f"{'statement':>10}  {'n':>5} {'agree':>6} {'disag.':>6} {'pass':>5} "
-                  f"{'TW':>5} {'A':>6} {'GIC':>5}  class       text"]
+                  f"{'TW':>5} {'A':>6} {'GIC':>5}  class                  text"]
     for s in result["statements"]:
         def f(x, spec):
             return format(x, spec) if x is not None else "-".rjust(len(format(0.0, spec)))
         text = s["text"] if len(s["text"]) <= 50 else s["text"][:49] + "…"
         lines.append(f"{s['statement']:>10}  {s['n']:>5} {s['agree']:>6} {s['disagree']:>6} "
                      f"{s['pass']:>5} {f(s['consensus'], '5.2f')} {f(s['agreement'], '6.2f')} "
-                     f"{f(s['gic'], '5.2f')}  {s['class']:<11} {text}")
+                     f"{f(s['gic'], '5.2f')}  {s['class_text']:<22} {text}")
+        apart = [phrase for code, phrase in zip(s["shares_apart"], s["shares_apart_text"],
+                                                strict=True) if code != "pass"]
+        if apart:
+            lines.append(" " * 12 + "; ".join(apart))
     return "\n".join(lines)

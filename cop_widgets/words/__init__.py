@@ -4,7 +4,8 @@
 words a facilitator or member reads, from the catalogues of :mod:`cop_widgets.i18n`.
 
 Modules: :mod:`.opinion` (why there are no opinion groups), :mod:`.weighting` (what a
-post-stratification weighting did) and :mod:`.draft` (the proposed joint response).
+post-stratification weighting did), :mod:`.stances` (the classes of a statement and the
+shares counted apart) and :mod:`.draft` (the proposed joint response).
 """
 
 from __future__ import annotations
@@ -18,10 +19,14 @@ from .draft import (
     quote_rationales,
 )
 from .opinion import groups_note
+from .stances import CATEGORY_WORDS, category_phrases, class_words
 from .weighting import describe_weighting, weighting_note
 
 __all__ = [
+    "CATEGORY_WORDS",
     "CLASS_WORDS",
+    "category_phrases",
+    "class_words",
     "SECTIONS",
     "SECTION_TITLES",
     "describe_weighting",

@@ -27,6 +27,7 @@ from ..i18n import (
 from ..model import Consultation, Development, DevelopmentKind
 from ..scales import Scale
 from ..vocabulary import group_label
+from .stances import CLASS_WORDS, category_phrases
 
 __all__ = ["SECTIONS", "SECTION_TITLES", "CLASS_WORDS", "md_escape", "propose_draft",
            "quote_rationales"]
@@ -44,15 +45,6 @@ SECTION_TITLES = {
     "open_questions": N_("Open questions"),
     "recommendations": N_("Recommendations"),
 }
-#: The classes of ``analysis.summary.statement_summary`` in words (English msgids).
-CLASS_WORDS = {
-    "consensus": N_("consensus"),
-    "leaning": N_("leaning"),
-    "divided": N_("divided"),
-    "polarised": N_("polarised"),
-    "no answers": N_("no answers"),
-}
-
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~&])")
 _LEADING = re.compile(r"^([#>+=-])")
 _LEADING_NUMBER = re.compile(r"^(\d+)([.)])")
@@ -189,6 +181,11 @@ def propose_draft(
     def group(name: str) -> str:
         return md_escape(group_label(name, _))
 
+    def apart(row: pd.Series) -> str:
+        """Say the shares counted apart (abstaining, more discussion, reluctant support)."""
+        phrases = category_phrases(row, language)
+        return "; " + "; ".join(phrases) if phrases else ""
+
     # -- the development -------------------------------------------------------------
     lines = [f"{md_escape(development.title)}.", ""]
     if development.summary:
@@ -209,10 +206,11 @@ def propose_draft(
         if row["direction"] == "disagree":
             line = _("We reject: {statement} ({percent} disagree, {members})").format(
                 statement=ref(sid), percent=pct(row.pct_disagree),
-                members=members(row.n_stance))
+                members=members(row.n_stance) + apart(row))
         else:
             line = _("We agree: {statement} ({percent} agree, {members})").format(
-                statement=ref(sid), percent=pct(row.pct_agree), members=members(row.n_stance))
+                statement=ref(sid), percent=pct(row.pct_agree),
+                members=members(row.n_stance) + apart(row))
         items.append(f"- {line}")
     sections["consensus"] = "\n".join(items) or _("No statement reached consensus.")
 
@@ -220,7 +218,8 @@ def propose_draft(
     items = []
     split = summary[summary["class"].isin(["divided", "polarised"])]
     for sid, row in split.sort_values("divergence", ascending=False).iterrows():
-        items.append(f"- {ref(sid)} ({_(CLASS_WORDS.get(row['class'], row['class']))})")
+        items.append(f"- {ref(sid)} ({_(CLASS_WORDS.get(row['class'], row['class']))}"
+                     f"{apart(row)})")
         for side, share in ((1, _("{percent} agree")), (-1, _("{percent} disagree"))):
             share = share.format(percent=pct(row.pct_agree if side > 0 else row.pct_disagree))
             holders = _holders(by_group, sid, side)
@@ -256,9 +255,23 @@ def propose_draft(
                  statement=ref(sid), percent=pct(row.pass_share))
              for sid, row in summary.iterrows()
              if not pd.isna(row.pass_share) and row.pass_share >= PASS_OPEN_QUESTION]
+    for sid, row in summary[summary["class"] == "more discussion"].iterrows():
+        shares = "; ".join(category_phrases(row, language))
+        if row.n_stance:
+            items.append("- " + _(
+                "{statement}: {shares}. Of the {members} who took a position on the scale, "
+                "{agree} agree and {disagree} disagree.").format(
+                statement=ref(sid), shares=shares, members=members(row.n_stance),
+                agree=pct(row.pct_agree), disagree=pct(row.pct_disagree)))
+        else:
+            items.append("- " + _("{statement}: {shares}.").format(statement=ref(sid),
+                                                                  shares=shares))
+    items += ["- " + _("{statement}: most stances neither agree nor disagree.").format(
+                  statement=ref(sid))
+              for sid in summary.index[summary["class"] == "neutral"]]
     items += ["- " + _("{statement}: no member answered.").format(statement=ref(sid))
               for sid in numbers
-              if sid not in summary.index or summary.loc[sid, "n_stance"] == 0]
+              if sid not in summary.index or summary.loc[sid, "class"] == "no answers"]
     sections["open_questions"] = "\n".join(items) or _("None recorded yet.")
 
     # -- recommendations ---------------------------------------------------------------

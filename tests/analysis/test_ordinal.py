@@ -203,13 +203,19 @@ def test_agree_disagree_scale():
 def test_kaner8_scale():
     levels = ordered_levels(SCALES["kaner8"])
     assert levels.values.tolist() == list(range(1, 9))
-    assert levels.polarity.tolist() == [-1, -1, -1, 0, 0, 1, 1, 1]
-    counts = [0, 0, 0, 0, 2, 4, 0, 4]  # 2 abstain, 4 support w/ reservations, 4 endorse
-    assert percent_agreement(counts, levels.polarity) == pytest.approx(0.8)
-    assert percent_agreement(counts, levels.polarity, side=0) == pytest.approx(0.2)
-    # cumulative 2, 6, 6, 10 of 10: Q1 (2.5) -> 6, median (5) -> 6, Q3 (7.5) -> 8.
-    assert median(counts, levels.values) == 6
-    assert iqr(counts, levels.values) == 2
+    # "Don't like it, but will support it" (3) is support; "More discussion needed" (4)
+    # and "Abstain" (5) are categories of their own, out of the ordinal levels.
+    assert levels.polarity.tolist() == [-1, -1, 1, 0, 0, 1, 1, 1]
+    assert levels.ordinal.tolist() == [True, True, True, False, False, True, True, True]
+    assert levels.categories[3:5] == ("more_discussion", "abstain")
+    assert levels.apart[2] == "reluctant_support"
+    assert levels.positions.tolist() == [1, 2, 3, 4, 5, 6]
+    assert levels.ordinal_polarity.tolist() == [-1, -1, 1, 1, 1, 1]
+    counts = [0, 0, 0, 4, 0, 4]  # on the ordinal levels: 4 with reservations, 4 endorse
+    assert percent_agreement(counts, levels.ordinal_polarity) == pytest.approx(1.0)
+    # cumulative 4, 8 of 8 on positions 4 and 6: Q1 (2) -> 4, median (4) -> 5, Q3 -> 6.
+    assert median(counts, levels.positions) == 5
+    assert iqr(counts, levels.positions) == 2
     assert van_der_eijk(counts) == pytest.approx(_reference_van_der_eijk(counts))
 
 

@@ -152,12 +152,14 @@ def test_iqr_condition_blocks_consensus_likert():
 
 
 def test_iqr_condition_blocks_consensus_kaner8():
-    # 80% agree, none disagree, but split between "support with reservations" (6) and
-    # "whole-hearted endorsement" (8): Q1 = 6, Q3 = 8, IQR 2 > 1.75 (1 * 7 / 4).
+    # All ordinal stances agree, split between "support with reservations" (position 4)
+    # and "whole-hearted endorsement" (6): Q1 = 4, Q3 = 6, IQR 2 > 1.25 (1 * 5 / 4 on the
+    # six ordinal levels). The two abstentions are a category of their own, out of it.
     row = one([0, 0, 0, 0, 2, 4, 0, 4], scale=KANER)
-    assert row.pct_agree == pytest.approx(0.8)
+    assert row.pct_agree == pytest.approx(1.0)
+    assert (row.n_stance, row.n_abstain, row.abstain_share) == (8, 2, pytest.approx(0.2))
     assert row.iqr == 2
-    assert ConsensusRule().iqr_limit(8) == 1.75
+    assert ConsensusRule().iqr_limit(6) == 1.25
     assert (row["class"], row.direction) == ("leaning", "agree")
     # With the agreeing stances on adjacent levels, consensus.
     assert one([0, 0, 0, 0, 2, 0, 4, 4], scale=KANER)["class"] == "consensus"
@@ -219,15 +221,25 @@ def test_agree_disagree_scale_classes():
     assert summary["direction"].tolist()[0] == "agree"
     assert summary["direction"].tolist()[-1] == "disagree"
     assert summary.loc[1, "agreement"] == pytest.approx(0.4)
-    assert summary.loc[6, "median"] == 0  # exact tie: midpoint of -1 and 1
+    assert summary.loc[6, "median"] == 1.5  # exact tie: midpoint of positions 1 and 2
     assert (summary["neutral"] == 0).all()
 
 
 def test_kaner8_scale_counts_polarity():
+    # One answer on each level (least agreement first), two passes: "Don't like it, but
+    # will support it" counts as agreeing, and apart; "Abstain" and "More discussion
+    # needed" are out of the ordinal stances, each a share of all ten answers.
     row = one([1, 1, 1, 1, 1, 1, 1, 1], scale=KANER, passes=2)
-    assert (row.agree, row.neutral, row.disagree) == (3, 2, 3)
-    assert row.agreement == pytest.approx(0)
-    assert row["median"] == 4.5
+    assert (row.agree, row.neutral, row.disagree) == (4, 0, 2)
+    assert (row.n, row.n_stance, row.n_pass) == (10, 6, 2)
+    assert (row.n_abstain, row.n_more_discussion) == (1, 1)
+    assert row.abstain_share == row.more_discussion_share == pytest.approx(0.1)
+    assert row.pct_agree == pytest.approx(4 / 6)
+    assert (row.reluctant_support, row.pct_reluctant_support) == (1, pytest.approx(1 / 6))
+    assert row["median"] == 3.5  # positions 1..6, one stance each
+    assert row.agreement == pytest.approx(0)  # uniform over the six ordinal levels
+    # 1 in 10 wants more discussion: not more than max_more_discussion (15%).
+    assert row["class"] == "leaning"
 
 
 def test_classify_reclassifies_a_summary():
@@ -258,8 +270,10 @@ def test_rule_validation():
 def test_distribution_has_every_level_and_the_pass():
     responses = from_counts({7: [0, 0, 1, 2, 0], 2: [1, 0, 0, 0, 0]}, passes={7: 1})
     dist = stance_distribution(responses, LIKERT)
-    assert list(dist.columns) == ["statement_id", "stance", "label", "polarity", "count",
-                                  "share"]
+    assert list(dist.columns) == ["statement_id", "stance", "label", "polarity", "category",
+                                  "count", "share"]
+    assert dist["category"].isna().tolist()[:6] == [True] * 5 + [False]
+    assert dist["category"].iloc[5] == "pass"
     assert len(dist) == 2 * 6
     s7 = dist[dist.statement_id == 7]
     assert s7["stance"].tolist()[:5] == [1, 2, 3, 4, 5]
@@ -458,8 +472,12 @@ def test_ranges_and_shares(key, data):
     assert answered["dispersion"].between(0, 1).all()
     neutral = answered["neutral"] / answered["n_stance"]
     assert (answered.pct_agree + neutral + answered.pct_disagree).to_numpy() == pytest.approx(1)
-    assert (summary.n == summary.n_pass + summary.n_stance).all()
-    assert (summary["class"][summary.n_stance == 0] == "no answers").all()
+    assert (summary.n == summary.n_pass + summary.n_stance + summary.n_abstain
+            + summary.n_more_discussion).all()
+    none = summary.n_stance == 0
+    assert (summary["class"][none & (summary.n_more_discussion == 0)] == "no answers").all()
+    assert (summary["class"][none & (summary.n_more_discussion > 0)]
+            == "more discussion").all()
     assert set(summary["class"]) <= set(CLASSES)
     dist = stance_distribution(responses, scale)
     sums = dist.groupby("statement_id")["share"].sum()

@@ -103,10 +103,18 @@ class VoteMatrix:
 
 
 def _scale_maps(scale: Scale) -> tuple[dict[int, float], dict[int, int]]:
-    low, high = scale.minimum, scale.maximum
-    span = high - low
-    values = {lv.value: (0.0 if span == 0 else 2.0 * (lv.value - low) / span - 1.0)
-              for lv in scale.levels}
+    """Map each level to its vote in [-1, 1] and to its polarity.
+
+    Ordinal levels are spread evenly by their ordinal position; a category of its own
+    (Kaner's "Abstain", "More discussion needed") is 0, like a pass: it says nothing about
+    how far a member agrees.
+    """
+    span = len(scale.ordinal_levels) - 1
+    values = {}
+    for lv in scale.levels:
+        position = scale.position(lv.value)
+        values[lv.value] = (0.0 if position is None or span == 0
+                            else 2.0 * (position - 1) / span - 1.0)
     return values, {lv.value: lv.polarity for lv in scale.levels}
 
 
@@ -126,8 +134,9 @@ def vote_matrix(
         and optionally ``saved_at`` (the order of arrival). As returned by
         ``Store.responses_frame``.
     scale : Scale or str
-        The consultation's scale (or its key). Agree/disagree maps to +1 / -1; ordinal
-        scales map linearly onto [-1, 1]; a pass is 0.
+        The consultation's scale (or its key). Agree/disagree maps to +1 / -1; the
+        ordinal levels of other scales map linearly onto [-1, 1] by their ordinal
+        position; a pass, and a level that is a category of its own, is 0.
     statement_ids : sequence of int, optional
         Columns, in this order. Answers to other statements are dropped. Default: every
         statement answered, ascending.

@@ -3,7 +3,10 @@
 Every function takes ``counts``: the number of stances on each level, **ordered from least
 to most agreement** (ascending stored value; note that :attr:`Scale.levels` lists the
 levels the other way round, as members see them; :func:`ordered_levels` gives the arrays in
-the order used here). Passes are not levels and are never part of ``counts``.
+the order used here). Passes are not levels and are never part of ``counts``; nor are the
+levels that are categories of their own (Kaner's "Abstain" and "More discussion needed",
+see :mod:`cop_widgets.scales`): a measure takes ``counts[..., levels.ordinal]`` with the
+values ``levels.positions``.
 
 ``counts`` is either one distribution (1-D, shape ``(k,)``), and the function returns a
 ``float``, or many at once (2-D, shape ``(m, k)``, one row per statement), and the function

@@ -34,12 +34,36 @@ class OrderedLevels(NamedTuple):
         +1 agreeing, 0 neither, -1 disagreeing.
     labels : tuple of str
         The levels in words.
+    ordinal : ndarray of bool
+        Whether each level is ordinal; the others are categories of their own
+        (:attr:`cop_widgets.scales.Level.category`), out of every ordinal measure.
+    categories : tuple of (str or None)
+        Each level's category code, ``None`` for an ordinal level.
+    apart : tuple of (str or None)
+        Each level's code of a share reported apart (:attr:`~cop_widgets.scales.Level.apart`).
 
     """
 
     values: NDArray[np.int64]
     polarity: NDArray[np.int64]
     labels: tuple[str, ...]
+    ordinal: NDArray[np.bool_]
+    categories: tuple[str | None, ...]
+    apart: tuple[str | None, ...]
+
+    @property
+    def positions(self) -> NDArray[np.int64]:
+        """The ordinal levels' positions, ``1..k``, least agreement first.
+
+        The values the ordinal measures read (median, IQR, Tastle & Wierman, mean
+        position): evenly spaced whatever the stored values.
+        """
+        return np.arange(1, int(self.ordinal.sum()) + 1, dtype=np.int64)
+
+    @property
+    def ordinal_polarity(self) -> NDArray[np.int64]:
+        """The polarity of the ordinal levels, least agreement first."""
+        return self.polarity[self.ordinal]
 
 
 def ordered_levels(scale: Scale) -> OrderedLevels:
@@ -53,7 +77,9 @@ def ordered_levels(scale: Scale) -> OrderedLevels:
     Returns
     -------
     OrderedLevels
-        ``values``, ``polarity`` and ``labels`` in the order ``counts`` use.
+        ``values``, ``polarity``, ``labels``, ``ordinal``, ``categories`` and ``apart``
+        in the order of a tally over every level. The ordinal measures take the columns
+        of the ordinal levels only (``counts[..., levels.ordinal]``), at ``positions``.
 
     """
     levels = sorted(scale.levels, key=lambda level: level.value)
@@ -61,6 +87,9 @@ def ordered_levels(scale: Scale) -> OrderedLevels:
         np.array([level.value for level in levels], dtype=np.int64),
         np.array([level.polarity for level in levels], dtype=np.int64),
         tuple(level.label for level in levels),
+        np.array([level.ordinal for level in levels], dtype=bool),
+        tuple(level.category for level in levels),
+        tuple(level.apart for level in levels),
     )
 
 

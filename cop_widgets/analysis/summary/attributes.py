@@ -154,8 +154,9 @@ def cruxes(responses: pd.DataFrame, members: pd.DataFrame, attribute: str, scale
            top: int | None = None, min_group_size: int = MIN_GROUP_SIZE) -> pd.DataFrame:
     """Find the statements that split the groups of a member attribute the most.
 
-    A group's *position* on a statement is the mean value of its members' stances rescaled
-    to [-1, 1] (:func:`ordinal.mean_position`: -1 all on the level of least agreement, 1
+    A group's *position* on a statement is the mean ordinal position of its members'
+    stances (categories such as Kaner's "Abstain" and passes left out) rescaled to
+    [-1, 1] (:func:`ordinal.mean_position`: -1 all on the level of least agreement, 1
     all on the level of most agreement), so spreads are comparable across scales. The
     *spread* of a statement is the highest group position minus the lowest, in [0, 2].
 
@@ -171,8 +172,9 @@ def cruxes(responses: pd.DataFrame, members: pd.DataFrame, attribute: str, scale
     top : int, optional
         Keep only the first ``top`` statements.
     min_group_size : int
-        A group counts on a statement only when at least this many of its members took a
-        stance on it (passes do not count); a statement needs two such groups to appear.
+        A group counts on a statement only when at least this many of its members took an
+        ordinal stance on it (passes and categories do not count); a statement needs two
+        such groups to appear.
 
     Returns
     -------
@@ -195,12 +197,13 @@ def cruxes(responses: pd.DataFrame, members: pd.DataFrame, attribute: str, scale
     g, s = len(names), len(index)
     if g == 0 or s == 0:
         return pd.DataFrame({c: [] for c in CRUX_COLUMNS})
-    counts = tally[:, :, :-1].reshape(g * s, tally.shape[-1] - 1)
+    # The ordinal stances only: a pass or a category of its own holds no position.
+    counts = tally[:, :, :-1].reshape(g * s, tally.shape[-1] - 1)[:, levels.ordinal]
     n_stance = counts.sum(axis=1).reshape(g, s)
-    position = np.asarray(ordinal.mean_position(counts, levels.values),
+    position = np.asarray(ordinal.mean_position(counts, levels.positions),
                           dtype=np.float64).reshape(g, s)
     with np.errstate(invalid="ignore", divide="ignore"):
-        pct = (counts[:, levels.polarity == 1].sum(axis=1).reshape(g, s) / n_stance)
+        pct = (counts[:, levels.ordinal_polarity == 1].sum(axis=1).reshape(g, s) / n_stance)
     ok = n_stance >= max(min_group_size, 1)
     n_groups = ok.sum(axis=0)
     high = np.argmax(np.where(ok, position, -np.inf), axis=0)

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from ...scales import APART, CATEGORIES
 from .. import ordinal
 from ..ordinal import ordered_levels
 from .classes import ConsensusRule
@@ -21,12 +22,14 @@ if TYPE_CHECKING:
     from ...scales import Scale
 
 __all__ = ["SUMMARY_COLUMNS", "level_index", "statement_codes", "tally_levels",
-           "stance_measures", "summarise", "statement_summary", "stance_distribution"]
+           "category_counts", "stance_measures", "summarise", "statement_summary",
+           "stance_distribution"]
 
 SUMMARY_COLUMNS = (
-    "n", "n_pass", "n_stance", "pass_share", "agree", "neutral", "disagree", "pct_agree",
-    "pct_disagree", "median", "iqr", "consensus", "agreement", "dispersion", "class",
-    "direction", "divergence",
+    "n", "n_pass", "n_stance", "pass_share", "n_abstain", "abstain_share",
+    "n_more_discussion", "more_discussion_share", "agree", "neutral", "disagree",
+    "pct_agree", "pct_disagree", "reluctant_support", "pct_reluctant_support", "median",
+    "iqr", "consensus", "agreement", "dispersion", "class", "direction", "divergence",
 )
 """Columns of :func:`statement_summary`, in order."""
 
@@ -74,64 +77,114 @@ def tally_levels(keys: NDArray[np.intp], level: NDArray[np.intp], n_keys: int,
     return np.bincount(flat, minlength=n_keys * (k + 1)).reshape(n_keys, k + 1)
 
 
+def category_counts(counts: NDArray[np.float64], scale: Scale) -> dict[str, NDArray]:
+    """Return, per category code of :data:`cop_widgets.scales.CATEGORIES`, its answers.
+
+    Parameters
+    ----------
+    counts : ndarray, shape (m, k)
+        Answers (or weighted answers) on every level, least agreement first; passes
+        excluded.
+    scale : Scale
+        The scale of the levels; a code none of its levels has counts 0.
+
+    Returns
+    -------
+    dict of str to ndarray
+        ``{code: answers in that category}``, one entry per row.
+
+    """
+    cats = np.array(ordered_levels(scale).categories, dtype=object)
+    return {code: counts[:, cats == code].sum(axis=1) for code in CATEGORIES}
+
+
 def stance_measures(counts: NDArray[np.float64], scale: Scale,
-                    rule: ConsensusRule | None = None) -> dict[str, NDArray]:
+                    rule: ConsensusRule | None = None,
+                    passes: NDArray[np.float64] | None = None) -> dict[str, NDArray]:
     """Return the shares, ordinal measures and class of each row of a distribution.
 
     Parameters
     ----------
     counts : ndarray, shape (m, k)
-        Stances (or weighted stances) per level, least agreement first; passes excluded.
+        Answers (or weighted answers) on *every* level, least agreement first; passes
+        excluded. The ordinal measures take the ordinal levels only (at their positions
+        ``1..k``); the categories (Kaner's "Abstain", "More discussion needed") are counted
+        as shares of all answers.
     scale : Scale
         The scale of the levels.
     rule : ConsensusRule, optional
         Classification thresholds; the defaults when omitted.
+    passes : ndarray, shape (m,), optional
+        Passes per row: part of the base of the categories' shares. None when omitted.
 
     Returns
     -------
     dict of str to ndarray
-        ``pct_agree``, ``pct_disagree``, ``median``, ``iqr``, ``consensus`` (Tastle &
-        Wierman), ``agreement`` (van der Eijk), ``dispersion`` (Leik), ``class`` and
-        ``direction``, one entry per row; measures are ``nan`` for a row without stances.
+        ``pct_agree``, ``pct_disagree`` (shares of the ordinal stances),
+        ``pct_reluctant_support`` (and one ``pct_<code>`` per code of
+        :data:`cop_widgets.scales.APART`: the share of the ordinal stances on the level
+        reported apart), ``median``, ``iqr`` (on the positions), ``consensus`` (Tastle &
+        Wierman), ``agreement`` (van der Eijk), ``dispersion`` (Leik), one ``<code>_share``
+        per category (its share of all answers, passes included), ``class`` and
+        ``direction``, one entry per row; ordinal measures are ``nan`` for a row without
+        an ordinal stance.
 
     """
     rule = rule or ConsensusRule()
     levels = ordered_levels(scale)
+    counts = np.asarray(counts, dtype=np.float64)
+    ordinal_counts = counts[:, levels.ordinal]
+    polarity, positions = levels.ordinal_polarity, levels.positions
 
     def floats(values: object) -> NDArray[np.float64]:
         return np.asarray(values, dtype=np.float64)
 
-    pct_agree = floats(ordinal.percent_agreement(counts, levels.polarity, 1))
-    pct_disagree = floats(ordinal.percent_agreement(counts, levels.polarity, -1))
-    iqr = floats(ordinal.iqr(counts, levels.values))
-    agreement = floats(ordinal.van_der_eijk(counts))
-    classes, directions = rule.classify(pct_agree, pct_disagree, iqr, agreement, scale)
+    n_ordinal = ordinal_counts.sum(axis=1)
+    total = counts.sum(axis=1) + (0.0 if passes is None else np.asarray(passes, np.float64))
+    apart = np.array(levels.apart, dtype=object)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = {f"{code}_share": n / total
+                  for code, n in category_counts(counts, scale).items()}
+        reported = {f"pct_{code}": counts[:, apart == code].sum(axis=1) / n_ordinal
+                    for code in APART}
+    pct_agree = floats(ordinal.percent_agreement(ordinal_counts, polarity, 1))
+    pct_disagree = floats(ordinal.percent_agreement(ordinal_counts, polarity, -1))
+    iqr = floats(ordinal.iqr(ordinal_counts, positions))
+    agreement = floats(ordinal.van_der_eijk(ordinal_counts))
+    classes, directions = rule.classify(pct_agree, pct_disagree, iqr, agreement, scale,
+                                        more_discussion=shares["more_discussion_share"])
     return {
-        "pct_agree": pct_agree, "pct_disagree": pct_disagree,
-        "median": floats(ordinal.median(counts, levels.values)), "iqr": iqr,
-        "consensus": floats(ordinal.tastle_wierman(counts, levels.values)),
-        "agreement": agreement, "dispersion": floats(ordinal.leik(counts)),
-        "class": classes, "direction": directions,
+        "pct_agree": pct_agree, "pct_disagree": pct_disagree, **reported,
+        "median": floats(ordinal.median(ordinal_counts, positions)), "iqr": iqr,
+        "consensus": floats(ordinal.tastle_wierman(ordinal_counts, positions)),
+        "agreement": agreement, "dispersion": floats(ordinal.leik(ordinal_counts)),
+        **shares, "class": classes, "direction": directions,
     }
 
 
 def summarise(tally: NDArray[np.int64], scale: Scale, rule: ConsensusRule | None,
               index: pd.Index) -> pd.DataFrame:
     """Build the columns of :func:`statement_summary` from a tally of shape ``(m, k + 1)``."""
-    polarity = ordered_levels(scale).polarity
+    levels = ordered_levels(scale)
     counts = tally[:, :-1]
     n_pass = tally[:, -1]
-    n_stance = counts.sum(axis=1)
-    n = n_stance + n_pass
+    ordinal_counts = counts[:, levels.ordinal]
+    polarity = levels.ordinal_polarity
+    n_stance = ordinal_counts.sum(axis=1)
+    n = counts.sum(axis=1) + n_pass
     with np.errstate(invalid="ignore", divide="ignore"):
         pass_share = n_pass / n
-    measures = stance_measures(counts, scale, rule)
-    data = {
-        "n": n, "n_pass": n_pass, "n_stance": n_stance, "pass_share": pass_share,
-        "agree": counts[:, polarity == 1].sum(axis=1),
-        "neutral": counts[:, polarity == 0].sum(axis=1),
-        "disagree": counts[:, polarity == -1].sum(axis=1),
+    measures = stance_measures(counts, scale, rule, passes=n_pass)
+    apart = np.array(levels.apart, dtype=object)
+    data = {"n": n, "n_pass": n_pass, "n_stance": n_stance, "pass_share": pass_share}
+    for code, count in category_counts(counts, scale).items():
+        data[f"n_{code}"] = count
+    data |= {
+        "agree": ordinal_counts[:, polarity == 1].sum(axis=1),
+        "neutral": ordinal_counts[:, polarity == 0].sum(axis=1),
+        "disagree": ordinal_counts[:, polarity == -1].sum(axis=1),
     }
+    data |= {code: counts[:, apart == code].sum(axis=1) for code in APART}
     data |= measures
     data["divergence"] = 1.0 - measures["consensus"]
     return pd.DataFrame(data, index=index)[list(SUMMARY_COLUMNS)]
@@ -158,15 +211,24 @@ def statement_summary(responses: pd.DataFrame, scale: Scale,
         with columns:
 
         ``n``, ``n_pass``, ``n_stance``
-            Answers including passes, passes, stances.
+            Answers including passes, passes, ordinal stances (answers on an ordinal
+            level: the base of every ordinal share and measure).
         ``pass_share``
             ``n_pass / n``.
+        ``n_abstain``, ``abstain_share``, ``n_more_discussion``, ``more_discussion_share``
+            Answers in each category of :data:`cop_widgets.scales.CATEGORIES` (Kaner's
+            "Abstain", "More discussion needed"; 0 on a scale without it), and their share
+            of all answers, passes included.
         ``agree``, ``neutral``, ``disagree``
-            Stances on levels of polarity +1, 0, -1.
+            Ordinal stances on levels of polarity +1, 0, -1.
         ``pct_agree``, ``pct_disagree``
             ``agree / n_stance`` and ``disagree / n_stance`` (shares, not percentages).
+        ``reluctant_support``, ``pct_reluctant_support``
+            Stances on the level reported apart (Kaner's "Don't like it, but will support
+            it", counted in ``agree``) and their share of ``n_stance``.
         ``median``, ``iqr``
-            On the level values (:func:`ordinal.median`, :func:`ordinal.iqr`).
+            On the ordinal positions ``1..k`` (:func:`ordinal.median`,
+            :func:`ordinal.iqr`; :meth:`cop_widgets.scales.Scale.position`).
         ``consensus``
             Tastle & Wierman consensus, [0, 1].
         ``agreement``
@@ -179,7 +241,8 @@ def statement_summary(responses: pd.DataFrame, scale: Scale,
             ``1 - consensus``, in [0, 1]: 0 when every stance is on one level, 1 for an
             even split between the extremes. Sort charts by it, most divergent first.
 
-        Measures are ``nan`` (and ``class`` is ``"no answers"``) where ``n_stance`` is 0.
+        Ordinal measures are ``nan`` where ``n_stance`` is 0; ``class`` is then
+        ``"more discussion"`` if a member asked for it, else ``"no answers"``.
 
     """
     levels = ordered_levels(scale)
@@ -212,6 +275,9 @@ def stance_distribution(responses: pd.DataFrame, scale: Scale) -> pd.DataFrame:
             The level in words; :data:`cop_widgets.scales.PASS_LABEL` for the pass.
         ``polarity``
             +1, 0, -1 (``Int64``), ``<NA>`` for the pass.
+        ``category``
+            ``None`` for an ordinal level, else its category code
+            (:attr:`cop_widgets.scales.Level.category`); ``"pass"`` for the pass.
         ``count``
             Answers on that level.
         ``share``
@@ -219,7 +285,7 @@ def stance_distribution(responses: pd.DataFrame, scale: Scale) -> pd.DataFrame:
             the shares of a statement sum to 1.
 
     """
-    from ...scales import PASS_LABEL
+    from ...scales import PASS_CATEGORY, PASS_LABEL
 
     levels = ordered_levels(scale)
     k = len(levels.values)
@@ -240,6 +306,7 @@ def stance_distribution(responses: pd.DataFrame, scale: Scale) -> pd.DataFrame:
         "stance": stance,
         "label": np.tile(np.array([*levels.labels, PASS_LABEL], dtype=object), m),
         "polarity": polarity,
+        "category": np.tile(np.array([*levels.categories, PASS_CATEGORY], dtype=object), m),
         "count": tally.ravel(),
         "share": share,
     })
