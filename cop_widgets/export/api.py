@@ -1,13 +1,17 @@
-"""Write a consultation's export to disk: the call behind the CLI and the facilitator's button.
+"""A consultation's export: its files in memory, on disk, or as one download.
 
-``cop-widgets export CONSULTATION --format md|html|docx --out FILE`` and the workbench's
-export button both call :func:`export_consultation`.
+:func:`export_files` renders the files; ``cop-widgets export CONSULTATION --format
+md|html|docx --out FILE`` writes them with :func:`export_consultation`, and the drafting
+desk offers them as one browser download with :func:`export_download`, writing nothing on
+the server.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,13 +22,18 @@ if TYPE_CHECKING:
     from ..analysis.summary import ConsensusRule
     from ..store import Store
 
-__all__ = ["FORMATS", "SUFFIXES", "export_consultation", "normalise_format"]
+__all__ = ["FORMATS", "MIME_TYPES", "SUFFIXES", "export_consultation", "export_download",
+           "export_files", "normalise_format"]
 
 #: Accepted format names, each mapped to its canonical name.
 FORMATS: dict[str, str] = {"md": "md", "markdown": "md", "html": "html", "htm": "html",
                            "docx": "docx", "word": "docx"}
 #: The usual file suffix of each canonical format.
 SUFFIXES: dict[str, str] = {"md": ".md", "html": ".html", "docx": ".docx"}
+#: The media type of each canonical format's file.
+MIME_TYPES: dict[str, str] = {
+    "md": "text/markdown", "html": "text/html",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
 def normalise_format(fmt: str) -> str:
@@ -49,6 +58,62 @@ def _write(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def export_files(store: Store, consultation_id: int, fmt: str, *, stem: str,
+                 charts: bool = True, attribute: str | None = None,
+                 rule: ConsensusRule | None = None,
+                 language: str | None = None) -> dict[str, bytes]:
+    """Render a consultation's export in memory.
+
+    Parameters
+    ----------
+    stem : str
+        The document's file name without its suffix; chart images of a Markdown export are
+        named after it (``<stem>-divergence.png``, ...).
+    store, consultation_id, fmt, charts, attribute, rule, language
+        As for :func:`export_consultation`.
+
+    Returns
+    -------
+    dict of str to bytes
+        File name to content: the document first, then any chart images.
+
+    """
+    canonical = normalise_format(fmt)
+    report = build_report(store, consultation_id, attribute=attribute, rule=rule,
+                          language=language)
+    name = stem + SUFFIXES[canonical]
+    if canonical == "html":
+        from .html import render_html
+
+        return {name: render_html(report, charts=charts).encode("utf-8")}
+    if canonical == "docx":
+        from .docx import render_docx
+
+        return {name: render_docx(report, charts=charts)}
+    from .markdown import render_markdown
+
+    text, images = render_markdown(report, charts=charts, stem=stem)
+    return {name: text.encode("utf-8"), **images}
+
+
+def export_download(store: Store, consultation_id: int, fmt: str, *, stem: str,
+                    **options: object) -> tuple[str, str, bytes]:
+    """Return a consultation's export as one file to download: name, media type, content.
+
+    Nothing is written on disk. A Markdown export with chart images comes as one zip of
+    the document and its images. ``options`` are :func:`export_files`'s.
+    """
+    files = export_files(store, consultation_id, fmt, stem=stem, **options)
+    name, data = next(iter(files.items()))
+    if len(files) == 1:
+        return name, MIME_TYPES[normalise_format(fmt)], data
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file_name, content in files.items():
+            archive.writestr(file_name, content)
+    return stem + ".zip", "application/zip", buffer.getvalue()
 
 
 def export_consultation(store: Store, consultation_id: int, fmt: str, out: str | os.PathLike,
@@ -91,29 +156,16 @@ def export_consultation(store: Store, consultation_id: int, fmt: str, out: str |
         If the consultation does not exist.
 
     """
-    canonical = normalise_format(fmt)
+    normalise_format(fmt)
     path = Path(out)
     if path.is_dir():
         raise ValidationError("out", "folder-not-file", str(path))
-    report = build_report(store, consultation_id, attribute=attribute, rule=rule,
-                          language=language)
+    files = export_files(store, consultation_id, fmt, stem=path.stem, charts=charts,
+                         attribute=attribute, rule=rule, language=language)
     path.parent.mkdir(parents=True, exist_ok=True)
-    written = [path]
-    if canonical == "html":
-        from .html import render_html
-
-        _write(path, render_html(report, charts=charts).encode("utf-8"))
-    elif canonical == "docx":
-        from .docx import render_docx
-
-        _write(path, render_docx(report, charts=charts))
-    else:
-        from .markdown import render_markdown
-
-        text, images = render_markdown(report, charts=charts, stem=path.stem)
-        for name, data in images.items():
-            image = path.with_name(name)
-            _write(image, data)
-            written.append(image)
-        _write(path, text.encode("utf-8"))
+    document, *images = files
+    written = [path, *(path.with_name(name) for name in images)]
+    for image in written[1:]:
+        _write(image, files[image.name])
+    _write(path, files[document])  # last: the document appears once its images are there
     return written

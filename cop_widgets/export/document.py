@@ -8,7 +8,8 @@ The order is the same in every format: title; the addressee of a request for opi
 ("To: ..." and their deadline); the status of the text; the sections of the joint response
 (the block reasons of the latest draft closing *Divergent views*); the answers to the
 draft; the stances on each statement; and last, the Methodology
-(:mod:`cop_widgets.export.methodology`).
+(:mod:`cop_widgets.export.methodology`), closed by the steps of the joint response
+(:func:`steps_blocks`).
 
 Every word of the layout is in the report's language (``Report.language``): headings,
 sentences, table captions and headers, the classes of the statements, dates, numbers and
@@ -37,12 +38,16 @@ from .blocks import (
 )
 from .methodology import METHODOLOGY_TITLE, methodology_blocks
 from .report import Report
+from .report_parts import STEP_WORDS
 from .values import MISSING, fmt_date, fmt_moment, fmt_number, fmt_pct, safe_url
 
-__all__ = ["ENDORSEMENT_TITLE", "STANCES_TITLE", "FIGURE_ORDER", "build_document"]
+__all__ = ["ENDORSEMENT_TITLE", "FINAL_ENDORSEMENT_TITLE", "STANCES_TITLE", "STEPS_TITLE",
+           "FIGURE_ORDER", "build_document", "steps_blocks"]
 
 #: Titles of the layout's own sections (English msgids: translated where laid out).
 ENDORSEMENT_TITLE = N_("Answers to this draft")
+FINAL_ENDORSEMENT_TITLE = N_("Answers to the final response")
+STEPS_TITLE = N_("Steps of the joint response")
 STANCES_TITLE = N_("Stances on each statement")
 #: The report's figures in the order they are numbered in every export.
 FIGURE_ORDER = ("divergence", "attribute", "participation", "participation-by-attribute")
@@ -68,13 +73,20 @@ def _opening(report: Report, w: Words) -> list[Block]:
     if source:
         blocks.append(Paragraph((Span(_("Source of the development:") + " "),
                                  Span(report.development.source_url, href=source))))
+    version = fmt_number(report.draft_version, lang)
     if report.proposed:
         status = _("This text was proposed from the analysis of the members' positions: no "
                    "draft has been saved yet, so the facilitator has not reviewed it.")
+    elif report.final:
+        status = _("The final joint response (version {version}), finalised {moment}.").format(
+            version=version, moment=fmt_moment(report.draft_finalised_at, lang))
+    elif report.draft_shared_at is not None:
+        status = _("Draft version {version}, put to the members {moment}.").format(
+            version=version, moment=fmt_moment(report.draft_shared_at, lang))
     else:
-        status = _("Draft version {version}, saved {moment}.").format(
-            version=fmt_number(report.draft_version, lang),
-            moment=fmt_moment(report.draft_saved_at, lang))
+        status = _("Draft version {version}, saved {moment}; not yet put to the "
+                   "members.").format(version=version,
+                                      moment=fmt_moment(report.draft_saved_at, lang))
     status += " " + _("Exported {moment}. No member is named in this document.").format(
         moment=fmt_moment(report.methodology.exported_at, lang))
     blocks.append(Paragraph((Span(status),), note=True))
@@ -94,21 +106,30 @@ def _sections(report: Report, w: Words) -> list[Block]:
                                     note=True))
         if section.key == "divergent" and tally is not None and tally.block_reasons:
             n = len(tally.block_reasons)
-            blocks.append(Paragraph((
-                Span(_("Blocks on draft version {version}.").format(
-                    version=w.number(tally.draft_version)) + " ", bold=True),
-                Span(w.ngettext("{count} member blocked this draft; the reason, in their own "
-                                "words:",
-                                "{count} members blocked this draft; their reasons, in their "
-                                "own words:", n).format(count=w.number(n))),
-            )))
+            version = w.number(tally.draft_version)
+            if report.final:
+                lead = _("Blocks on the final version {version}.").format(version=version)
+                words = w.ngettext("{count} member blocked this text; the reason, in their "
+                                   "own words:",
+                                   "{count} members blocked this text; their reasons, in "
+                                   "their own words:", n)
+            else:
+                lead = _("Blocks on draft version {version}.").format(version=version)
+                words = w.ngettext("{count} member blocked this draft; the reason, in their "
+                                   "own words:",
+                                   "{count} members blocked this draft; their reasons, in "
+                                   "their own words:", n)
+            blocks.append(Paragraph((Span(lead + " ", bold=True),
+                                     Span(words.format(count=w.number(n))))))
             blocks += [Quote(reason) for reason in tally.block_reasons]
     return blocks
 
 
 def _endorsements(report: Report, w: Words) -> list[Block]:
     _ = w.gettext
-    blocks: list[Block] = [Heading(_(ENDORSEMENT_TITLE), SECTION_LEVEL)]
+    final = report.final
+    blocks: list[Block] = [Heading(_(FINAL_ENDORSEMENT_TITLE if final else ENDORSEMENT_TITLE),
+                                   SECTION_LEVEL)]
     tally = report.endorsements
     if tally is None:
         blocks.append(Paragraph((Span(_("No draft has been put to the members yet, so no "
@@ -116,15 +137,26 @@ def _endorsements(report: Report, w: Words) -> list[Block]:
         return blocks
     rows = [(_(label), w.number(tally.counts.get(kind, 0))) for kind, label in
             ENDORSEMENT_LABELS.items()]
-    rows.append((_("Not answered yet"), w.number(tally.not_answered)))
+    rows.append((_("Did not answer") if final else _("Not answered yet"),
+                 w.number(tally.not_answered)))
     version = w.number(tally.draft_version)
-    blocks.append(Table(_("Members' answers to draft version {version}").format(
-        version=version), (_("Answer"), _("Members")), tuple(rows), numeric=(1,)))
-    text = w.ngettext(
-        "{answered} member of {roster} on the roster answered draft version {version}.",
-        "{answered} members of {roster} on the roster answered draft version {version}.",
-        tally.answered).format(answered=w.number(tally.answered),
-                               roster=w.number(tally.roster), version=version)
+    caption = (_("Members' answers to the final version {version}") if final
+               else _("Members' answers to draft version {version}"))
+    blocks.append(Table(caption.format(version=version), (_("Answer"), _("Members")),
+                        tuple(rows), numeric=(1,)))
+    if final:
+        text = w.ngettext(
+            "{answered} member of {roster} on the roster answered version {version} before "
+            "it was finalised; the answers are final.",
+            "{answered} members of {roster} on the roster answered version {version} before "
+            "it was finalised; the answers are final.", tally.answered)
+    else:
+        text = w.ngettext(
+            "{answered} member of {roster} on the roster answered draft version {version}.",
+            "{answered} members of {roster} on the roster answered draft version {version}.",
+            tally.answered)
+    text = text.format(answered=w.number(tally.answered), roster=w.number(tally.roster),
+                       version=version)
     if tally.block_reasons:
         text += " " + _("The reasons given with each block are recorded under {section}.") \
             .format(section=_(SECTION_TITLES["divergent"]))
@@ -179,6 +211,27 @@ def _stances(report: Report, figures: dict[str, FigureBlock], w: Words) -> list[
     return blocks
 
 
+def steps_blocks(report: Report, w: Words) -> list[Block]:
+    """Lay out the record of the joint response's steps, a subsection of the Methodology.
+
+    Each version saved, put to the members and finalised, with its date, in order.
+    """
+    _, lang = w.gettext, w.language
+    blocks: list[Block] = [Heading(_(STEPS_TITLE), 3), Paragraph((Span(_(
+        "The facilitator saves each version of the joint response privately; the members "
+        "read and answer only the version put to them, one at a time; finalising a version "
+        "closes the answers and the consultation.")),))]
+    if not report.steps:
+        blocks.append(Paragraph((Span(_("No version of the joint response has been saved: "
+                                        "the text above was proposed from the analysis.")),)))
+        return blocks
+    rows = tuple((w.number(step.version), _(STEP_WORDS[step.step]),
+                  fmt_moment(step.moment, lang)) for step in report.steps)
+    blocks.append(Table(_("Steps of the joint response"), (_("Version"), _("Step"), _("Date")),
+                        rows, numeric=(0,)))
+    return blocks
+
+
 def build_document(report: Report) -> list[Block]:
     """Lay a report out as blocks, in the order every export follows.
 
@@ -200,4 +253,5 @@ def build_document(report: Report) -> list[Block]:
     figures = {key: FigureBlock(i, report.figure(key), w.language)
                for i, key in enumerate(present, 1)}
     return [*_opening(report, w), *_sections(report, w), *_endorsements(report, w),
-            *_stances(report, figures, w), *methodology_blocks(report, figures, w)]
+            *_stances(report, figures, w), *methodology_blocks(report, figures, w),
+            *steps_blocks(report, w)]

@@ -34,11 +34,13 @@ from .proposal import proposed_sections
 from .report_parts import (
     MEASURES,
     Addressee,
+    DraftStep,
     EndorsementTally,
     GroupParticipation,
     Methodology,
     ReportFigure,
     Section,
+    draft_steps,
 )
 
 if TYPE_CHECKING:
@@ -70,6 +72,11 @@ class Report:
     proposed : bool
         True when no draft was saved and the body was proposed by
         :func:`~cop_widgets.analysis.draft.propose_draft`.
+    draft_shared_at, draft_finalised_at : datetime or None
+        When the body's version was put to the members, and finalised (``None``: not
+        yet). A finalised body is the final joint response (:attr:`final`).
+    steps : tuple of DraftStep
+        Every step of every version (saved, put to the members, finalised), in order.
     statements : DataFrame
         ``Store.statements_frame``: accepted statements in card order (numbered from 1).
     summary : DataFrame
@@ -85,7 +92,7 @@ class Report:
         Divergence, attribute comparison, participation overall and by ``attribute``;
         a chart without data to show is left out.
     endorsements : EndorsementTally or None
-        Answers to the latest saved draft; ``None`` when no draft was saved.
+        Answers to the version put to the members; ``None`` before one was.
     addressee : Addressee or None
         For a request for opinion: the requester, their deadline and questions.
     methodology : Methodology
@@ -112,6 +119,14 @@ class Report:
     addressee: Addressee | None
     methodology: Methodology
     language: str = DEFAULT_LANGUAGE
+    draft_shared_at: dt.datetime | None = None
+    draft_finalised_at: dt.datetime | None = None
+    steps: tuple[DraftStep, ...] = ()
+
+    @property
+    def final(self) -> bool:
+        """Whether the body is the finalised joint response (no longer a draft)."""
+        return self.draft_finalised_at is not None
 
     def section(self, key: str) -> Section:
         """Return the section with ``key``. Raises ``KeyError``."""
@@ -267,8 +282,9 @@ def build_report(store: Store, consultation_id: int, *, attribute: str | None = 
     Returns
     -------
     Report
-        The body is the latest saved draft (the facilitator's text, as saved); when none
-        was saved, the draft proposed from the analysis in the report's language
+        The body is the version put to the members (the final one once finalised); before
+        one was, the latest version saved privately (the facilitator's text, as saved);
+        when none was saved, the draft proposed from the analysis in the report's language
         (``proposed`` is then true).
 
     Raises
@@ -288,7 +304,9 @@ def build_report(store: Store, consultation_id: int, *, attribute: str | None = 
     attribute = analysis.attribute(attribute)
     statements = analysis.statements_frame
     rounds = analysis.round_list
-    draft = analysis.latest_draft
+    drafts = store.list_drafts(consultation_id)
+    # the members' version (final, or put to them); before any, the latest saved privately
+    draft = analysis.latest_draft or (drafts[-1] if drafts else None)
     body = (proposed_sections(analysis, language=language) if draft is None
             else dict(draft.sections))
     sections = [Section(key, _(SECTION_TITLES[key]), body.get(key, "")) for key in SECTIONS]
@@ -334,4 +352,7 @@ def build_report(store: Store, consultation_id: int, *, attribute: str | None = 
         addressee=addressee,
         methodology=methodology,
         language=language,
+        draft_shared_at=draft.shared_at if draft else None,
+        draft_finalised_at=draft.finalised_at if draft else None,
+        steps=draft_steps(drafts),
     )

@@ -23,12 +23,15 @@ if TYPE_CHECKING:
 __all__ = [
     "MEASURES",
     "Addressee",
+    "DraftStep",
     "EndorsementTally",
     "GroupParticipation",
     "Measure",
     "Methodology",
     "ReportFigure",
+    "STEP_WORDS",
     "Section",
+    "draft_steps",
 ]
 
 @dataclass(frozen=True)
@@ -93,9 +96,51 @@ class ReportFigure:
     figure: Figure
 
 
+#: The steps of a version of the joint response, in words (English msgids).
+STEP_WORDS: dict[str, str] = {
+    "saved": N_("saved privately by the facilitator"),
+    "shared": N_("put to the members: endorsement opened"),
+    "finalised": N_("finalised: endorsement closed, the answers are final"),
+}
+
+
+@dataclass(frozen=True)
+class DraftStep:
+    """One step of a version of the joint response: when it was taken.
+
+    Attributes
+    ----------
+    version : int
+        The version.
+    step : str
+        ``saved``, ``shared`` (put to the members) or ``finalised``: a key of
+        :data:`STEP_WORDS`.
+    moment : datetime
+        When.
+
+    """
+
+    version: int
+    step: str
+    moment: dt.datetime
+
+
+def draft_steps(drafts: list) -> tuple[DraftStep, ...]:
+    """Return every step of every version in ``drafts`` (:class:`~cop_widgets.model.Draft`).
+
+    In the order they were taken; steps at the same moment in the order saved, put to the
+    members, finalised, and by version.
+    """
+    order = {key: i for i, key in enumerate(STEP_WORDS)}
+    steps = [DraftStep(d.version, step, moment) for d in drafts
+             for step, moment in (("saved", d.created_at), ("shared", d.shared_at),
+                                  ("finalised", d.finalised_at)) if moment is not None]
+    return tuple(sorted(steps, key=lambda s: (s.moment, order[s.step], s.version)))
+
+
 @dataclass(frozen=True)
 class EndorsementTally:
-    """The members' answers to the latest saved draft, without names.
+    """The members' answers to the version put to them, without names.
 
     Attributes
     ----------

@@ -243,7 +243,7 @@ def rich_export(tmp_path_factory):
         proposed = {s.key: s.markdown for s in build_report(store, cid).sections}
         proposed["recommendations"] += "\n\n" + "\n".join(f"- {p}" for p in PAYLOADS)
         proposed["open_questions"] = f"# {PAYLOADS[1]}\n\n{ALL_PAYLOADS}"
-        draft = store.add_draft(cid, proposed)
+        draft = store.add_draft(cid, proposed, share=True)
         tokens = list(demo.tokens.values())
         for token in tokens[:5]:
             store.add_endorsement(cid, token, draft.id, "endorse")
