@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Callable
 
 import ipywidgets as w
 
@@ -15,76 +15,25 @@ from ..errors import (
     NotFound,
     ValidationError,
 )
-from ..i18n import N_, format_datetime, format_number, format_percent, translator
+from ..i18n import (
+    N_,
+    format_datetime,
+    format_list,
+    format_number,
+    plural_translator,
+    translator,
+)
 from ..scales import PASS_LABEL, get_scale
 from ..services.results import published_results
 from ..store import Store
 from ..words.links import ASK_FOR_A_NEW_LINK, LINK_OPENS_NO_CARD, link_refusal_reason
 from .brief import brief_html
+from .card_row import NOT_ANSWERED, PASS, StatementRow
 from .common import Message, esc, full_width, tagged
 from .distribution import distribution_html
 from .problems import problem_in_words, rule_in_words
 
 __all__ = ["MemberPage", "PASS"]
-
-#: The radio value of "pass / unsure".
-PASS = "pass"
-_NOT_ANSWERED = object()
-
-
-class StatementRow(w.VBox):
-    """One statement on the card: its text, the stance in words, and an optional reason."""
-
-    def __init__(self, number: int, statement: m.Statement, scale_options: list,
-                 _: Callable[[str], str], language: str = "en"):
-        self.number = number
-        self.statement = statement
-        self._ = _
-        self.language = language
-        self.text = w.HTML(f'<div id="cop-st-{statement.id}"><strong>{number}.</strong> '
-                           f"{esc(statement.text)}</div>")
-        self.stance = w.RadioButtons(
-            options=scale_options, value=None,
-            description=_("Your stance on statement {number}").format(number=number),
-            style={"description_width": "initial"}, layout=w.Layout(width="auto"),
-        )
-        self.rationale = w.Textarea(
-            continuous_update=False,
-            description=_("Why? (optional)"), placeholder=_("Your reasons, in a few words"),
-            style={"description_width": "initial"}, layout=full_width(),
-        )
-        super().__init__([self.text, self.stance, self.rationale],
-                         layout=w.Layout(border="1px solid #bdbdbd", padding="8px",
-                                         margin="6px 0"))
-        self.add_class("cop-statement")
-
-    def show_previous(self, round_number: int, counts: dict, scale, own: object) -> None:
-        """Add the previous round's distribution and the member's own stance then."""
-        _, language = self._, self.language
-        total = sum(counts.values())
-        parts = [f"{esc(_(scale.label(v)))} {esc(format_number(counts[v], language))} "
-                 f"({esc(format_percent(counts[v] / total, language))})"
-                 for v in [*scale.values, None] if counts.get(v)]
-        mine = (esc(_("you did not answer")) if own is _NOT_ANSWERED
-                else esc(_(scale.label(own))))
-        self.previous = w.HTML(
-            '<div class="cop-previous" style="background:#f5f5f5;padding:4px 8px">'
-            + esc(_("Round {number}:").format(number=round_number)) + " "
-            + (" · ".join(parts) if parts else esc(_("no answers")))
-            + ". <strong>" + esc(_("Your stance then:")) + f"</strong> {mine}.</div>")
-        self.children = [self.text, self.previous, self.stance, self.rationale]
-
-    def response(self) -> m.StanceResponse | None:
-        """Return the answer, or ``None`` if the statement was left unanswered."""
-        if self.stance.value is None:
-            return None
-        stance = None if self.stance.value == PASS else int(self.stance.value)
-        return m.StanceResponse(self.statement.id, stance, self.rationale.value)
-
-    def fill(self, response: m.StanceResponse) -> None:
-        """Show an earlier answer."""
-        self.stance.value = PASS if response.stance is None else response.stance
-        self.rationale.value = response.rationale
 
 
 class MemberPage(w.VBox):
@@ -136,6 +85,7 @@ class MemberPage(w.VBox):
         self.language = language or self.consultation.language
         self.add_class(f"cop-lang-{self.language}")  # the template sets <html lang> from it
         self._ = _ = translator(self.language)
+        self.ngettext = plural_translator(self.language)
         self.scale = get_scale(self.consultation.scale)
         development = store.get_development(self.consultation.development_id)
         self.statements = store.list_statements(consultation_id)
@@ -165,21 +115,68 @@ class MemberPage(w.VBox):
         self.submit.on_click(lambda _b: self._save(m.CardStatus.SUBMITTED))
         self.propose.on_click(self._propose)
         self.status = w.HTML()
+        # Which statements are not answered yet, just before the buttons: read before Submit
+        # is reached, and kept up to date as the member answers (see _check_unanswered).
+        self.unanswered = w.HTML()
+        self.unanswered.add_class("cop-unanswered-notice")
+        for row in self.rows:
+            row.stance.observe(self._check_unanswered, names="value")
         self.form = w.VBox([
             w.HTML(tagged("h3", _("Your position")) + "<p>"
                    + esc(_("For each statement, choose the answer closest to your view, or "
                            "'pass / unsure'. Reasons help the community understand you."))
-                   + "</p>"),
+                   + self._abstain_or_pass() + "</p>"),
             *self.rows, self.concerns, self.impact,
-            w.HBox([self.save_draft, self.submit]),
+            self.unanswered,
+            self.message.beside(self.save_draft, self.submit),
             w.HTML(tagged("h3", _("Something missing?"))),
-            self.proposal, self.propose,
+            self.proposal, self.message.beside(self.propose),
         ])
         self.form.add_class("cop-card")
         self.draft_notice = self._draft_notice()
-        self.children = [w.HTML(brief_html(development, self.consultation, _, self.language)),
-                         self.draft_notice, self.status, self.form, self.message, self.results]
-        self._load_earlier()
+        refusal = self.consultation.card_refusal(store.now())
+        # "Please answer by" is a request: a page that takes no card does not make it
+        briefed = (self.consultation if refusal is None
+                   else dataclasses.replace(self.consultation, deadline=None))
+        self.children = [w.HTML(brief_html(development, briefed, _, self.language)),
+                         self.draft_notice, self.status, self.form, self.results]
+        self._load_earlier(refusal)
+
+    def _abstain_or_pass(self) -> str:
+        """Return, escaped, what tells "Abstain" from "Pass / unsure" where a scale has both."""
+        if not any(getattr(level, "category", None) == "abstain" or level.label == "Abstain"
+                   for level in self.scale.levels):
+            return ""
+        return " " + esc(self._("\u201cAbstain\u201d means you choose to stay out of the "
+                                "decision on this statement; \u201cPass / unsure\u201d means "
+                                "you cannot judge it or have no view yet."))
+
+    def _check_unanswered(self, _change: object = None) -> list[StatementRow]:
+        """Name and mark the statements not answered yet, once the member has answered one.
+
+        Submitting without them stays allowed: the notice just before the buttons says which
+        they are (each a link to its row) and that they are left out; each row says "Not
+        answered yet" and gets a border. Nothing is marked on an untouched card.
+        """
+        _ = self._
+        missing = [row for row in self.rows if row.stance.value is None]
+        started = len(missing) < len(self.rows)
+        for row in self.rows:
+            row.flag_unanswered(started and row in missing)
+        if not (started and missing):
+            self.unanswered.value = ""
+            return missing
+        numbers = format_list([f'<a href="#cop-st-{row.statement.id}">'
+                               f"{esc(format_number(row.number, self.language))}</a>"
+                               for row in missing], self.language)
+        words = esc(self.ngettext(
+            "Not answered yet: statement {numbers}. You can still submit; it is left out.",
+            "Not answered yet: statements {numbers}. You can still submit; they are left out.",
+            len(missing)))
+        self.unanswered.value = (
+            '<div class="cop-unanswered-list" style="color:#bf360c;font-weight:bold">'
+            + words.format(numbers=numbers) + "</div>")
+        return missing
 
     def _draft_notice(self) -> w.VBox:
         """Offer the draft joint response, when there is one, on this same page.
@@ -216,37 +213,57 @@ class MemberPage(w.VBox):
 
     # -- behaviour ----------------------------------------------------------------------
 
-    def _load_earlier(self) -> None:
+    def _load_earlier(self, refusal: str | None) -> None:
         _ = self._
         card = self._store.get_card(self.consultation.id, self._token)
         # Held in Python, never in a synced trait: the browser can set any widget's value.
         self._submitted = self._store.get_card(self.consultation.id, self._token,
                                                include_drafts=False) is not None
         self.round = self._store.get_round(self.consultation.id)
+        #: The status lines, each replaced when it no longer holds (see _show_status).
+        self._lines: dict[str, str] = {"round": self.status.value}
         earlier = self._show_previous_round() if self.round.number > 1 else None
+        self._lines["round"] = self.status.value
+        self._lines["saved"] = self._saved_line(card, welcome=True)
         if card is not None:
             self._fill(card)
-            if card.status is m.CardStatus.SUBMITTED:
-                welcome = _("Welcome back. Your last saved version (submitted, {saved}) is "
-                            "filled in below; saving again keeps it.")
-            else:
-                welcome = _("Welcome back. Your last saved version (draft, {saved}) is "
-                            "filled in below; saving again keeps it.")
-            saved = format_datetime(card.saved_at, self.language)
-            self.status.value += f"<p>{esc(welcome.format(saved=saved))}</p>"
         elif earlier is not None:
             self._fill(earlier)
-            self.status.value += ("<p>" + esc(_("Your answers from the previous round are "
-                                                "filled in; submit to confirm or change "
-                                                "them.")) + "</p>")
-        refusal = self._closed_reason(self.consultation.card_refusal(self._store.now()),
-                                      self.consultation.deadline)
-        if refusal:
-            self.status.value += ("<p>" + tagged("strong", _("Cards are closed:"))
-                                  + f" {esc(refusal)}.</p>")
+            self._lines["saved"] = ("<p>" + esc(_("Your answers from the previous round are "
+                                                  "filled in; submit to confirm or change "
+                                                  "them.")) + "</p>")
+        if refusal is not None:
+            heading = (_("Answers are not accepted yet:") if refusal == "consultation-draft"
+                       else _("Answers are no longer accepted:"))
+            self._lines["closed"] = (
+                "<p>" + tagged("strong", heading) + " "
+                + esc(self._closed_reason(refusal, self.consultation.deadline)) + ".</p>")
+        self.status.value = "".join(self._lines.values())
+        if refusal is not None:
             for widget in (self.save_draft, self.submit, self.propose):
                 widget.disabled = True
+        self._check_unanswered()
         self._show_results(self._submitted)
+
+    def _saved_line(self, card: m.PositionCard | None, *, welcome: bool = False) -> str:
+        """Return, as HTML, what the page holds: the last saved version and its state."""
+        _ = self._
+        if card is None:
+            return ""
+        saved = format_datetime(card.saved_at, self.language)
+        if card.status is m.CardStatus.SUBMITTED:
+            line = _("Your last saved version (submitted, {saved}) is filled in below; "
+                     "submitting again replaces it, and earlier versions are kept.")
+        elif self._submitted:
+            line = _("Your last saved version (draft, {saved}) is filled in below; your "
+                     "submitted position counts until you submit again.")
+        else:
+            line = _("Your last saved version (draft, {saved}) is filled in below; it is not "
+                     "submitted yet.")
+        line = line.format(saved=saved)
+        if welcome:
+            line = _("Welcome back.") + " " + line
+        return f"<p>{esc(line)}</p>"
 
     def _fill(self, card: m.PositionCard) -> None:
         by_statement = {r.statement_id: r for r in card.responses}
@@ -268,7 +285,7 @@ class MemberPage(w.VBox):
         own = {r.statement_id: r.stance for r in earlier.responses} if earlier else {}
         for row in self.rows:
             row.show_previous(previous, counts.get(row.statement.id, {}), self.scale,
-                              own.get(row.statement.id, _NOT_ANSWERED))
+                              own.get(row.statement.id, NOT_ANSWERED))
         self.status.value = ("<p>"
                              + tagged("strong", _("Round {number}.").format(
                                  number=self.round.number))
@@ -308,6 +325,7 @@ class MemberPage(w.VBox):
             wrapper = _("Your position was not submitted: {problem}")
         else:
             wrapper = _("Your draft was not saved: {problem}")
+        self.message.at(self.submit)  # beside the buttons it shares with Save draft
         try:
             responses = self._collect()
         except ValidationError as exc:
@@ -320,12 +338,15 @@ class MemberPage(w.VBox):
         except CopWidgetsError as exc:
             self.message.show(wrapper.format(problem=self._problem(exc)), "error")
             return
-        missing = len(self.rows) - len(responses)
+        missing = [format_number(row.number, self.language) for row in self.rows
+                   if row.stance.value is None]
         if status is m.CardStatus.SUBMITTED:
             text = _("Thank you: your position is submitted.")
             if missing:
-                text += " " + _("Statements left unanswered: {count}.").format(
-                    count=format_number(missing, self.language))
+                text += " " + self.ngettext(
+                    "Left unanswered: statement {numbers}.",
+                    "Left unanswered: statements {numbers}.", len(missing)).format(
+                    numbers=format_list(missing, self.language))
             text += " " + _("You can come back with the same link to revise it; "
                             "earlier versions are kept.")
         else:
@@ -333,10 +354,14 @@ class MemberPage(w.VBox):
         version = _("version {number}").format(number=card.revision)
         self.message.show(f"{text} ({version})", "ok")
         self._submitted = self._submitted or status is m.CardStatus.SUBMITTED
+        # the line about the last saved version says what was saved just now
+        self._lines["saved"] = self._saved_line(card)
+        self.status.value = "".join(self._lines.values())
         self._show_results(self._submitted)
 
     def _propose(self, _button: object = None) -> None:
         _ = self._
+        self.message.at(self.propose)
         try:
             self._store.propose_statement(self.consultation.id, self._token, self.proposal.value)
         except CopWidgetsError as exc:
@@ -408,8 +433,8 @@ class MemberPage(w.VBox):
 
 #: Why a consultation refuses cards, by the code of its refusal, for a member.
 _CLOSED = {
-    "consultation-draft": N_("the consultation is draft, not open"),
-    "consultation-closed": N_("the consultation is closed, not open"),
+    "consultation-draft": N_("the facilitator has not opened the consultation yet"),
+    "consultation-closed": N_("the facilitator has closed the consultation"),
 }
 _CARD_REFUSALS = {*_CLOSED, "deadline-passed"}
 #: The store's limits on how much one member writes (model.policies), said to the member.

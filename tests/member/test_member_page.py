@@ -306,7 +306,9 @@ def test_proposals_are_refused_when_cards_are(store, seeded, clock, state):
     page.proposal.value = "Sent after the card closed."
     page.propose.click()  # a disabled button still takes a click from a Voila client
     assert page.message.kind == "error"
-    assert ("deadline" if state == "deadline" else state) in page.message.text
+    reason = {"closed": "has closed the consultation", "draft": "has not opened the consultation",
+              "deadline": "deadline"}[state]
+    assert reason in page.message.text
     assert store.list_statements(cid, states=None) == before
 
 
