@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING
 
 from ..i18n import N_, Words
 from ..vocabulary import ALL_MEMBERS, NOT_GIVEN, OTHER_GROUPS
+from ..words.participation import GAP_HEADER, SHARE_OF_ANSWERS, SHARE_OF_ROSTER, gap_explained
+from ..words.stances import APART_WORDS, CATEGORY_WORDS, CLASS_WORDS
 from .blocks import SECTION_LEVEL, Block, FigureBlock, Heading, ItemList, Paragraph, Span, Table
 from .report_parts import GroupParticipation
 from .values import MISSING, fmt_date, fmt_gap, fmt_moment, fmt_number, fmt_pct
 
 if TYPE_CHECKING:
-    from ..model.policies import RepresentationRule
+    from ..scales import Scale
     from .report import Report
 
 __all__ = ["METHODOLOGY_TITLE", "methodology_blocks", "group_label"]
@@ -27,7 +29,7 @@ __all__ = ["METHODOLOGY_TITLE", "methodology_blocks", "group_label"]
 #: The title of the last section of every export (an English msgid).
 METHODOLOGY_TITLE = N_("Methodology")
 #: The columns of a participation table that hold numbers, and the one that holds the flag.
-_NUMERIC, _FLAG = (1, 2, 3, 4, 5), 6
+_NUMERIC, _FLAG = (1, 2, 3, 4, 5, 6, 7), 8
 
 
 def group_label(group: GroupParticipation, words: Words) -> str:
@@ -84,30 +86,26 @@ def _dates(report: Report, w: Words) -> list[Block]:
             Paragraph((Span(rounds),))]
 
 
-def _participation_rows(groups: list[GroupParticipation],
+def _shares(g: GroupParticipation, overall: GroupParticipation) -> tuple[float, float]:
+    """Return a group's share of the roster and of the members who answered."""
+    roster = g.roster / overall.roster if overall.roster else float("nan")
+    answers = g.responded / overall.responded if overall.responded else float("nan")
+    return roster, answers
+
+
+def _participation_rows(groups: list[GroupParticipation], overall: GroupParticipation,
                         w: Words) -> tuple[tuple[str, ...], ...]:
+    """One row per group: counts, response rate, the two shares and the gap between them."""
     lang = w.language
-    return tuple(
-        (group_label(g, w), w.number(g.roster), w.number(g.invited), w.number(g.responded),
-         fmt_pct(g.rate, lang), fmt_gap(g.gap, lang) if g.attribute is not None else MISSING,
-         w.gettext("under-represented") if g.under_represented else "")
-        for g in groups)
-
-
-def _rule_in_words(rule: RepresentationRule, w: Words) -> str:
-    """Return the under-representation rule with its values, and what the gap is."""
-    text = w.gettext(
-        "The gap is a group's share of those who answered minus its share of the roster, in "
-        "percentage points. A group is flagged as under-represented when its gap is "
-        "{points} points or more under zero, or when its response rate is under {share} of "
-        "the overall rate.").format(points=w.number(rule.max_gap_points),
-                                    share=fmt_pct(rule.min_rate_ratio, w.language))
-    if rule.min_roster > 1:
-        text += " " + w.ngettext(
-            "Only groups of at least {count} member on the roster are flagged.",
-            "Only groups of at least {count} members on the roster are flagged.",
-            rule.min_roster).format(count=w.number(rule.min_roster))
-    return text
+    rows = []
+    for g in groups:
+        roster, answers = _shares(g, overall)
+        rows.append((group_label(g, w), w.number(g.roster), w.number(g.invited),
+                     w.number(g.responded), fmt_pct(g.rate, lang), fmt_pct(roster, lang),
+                     fmt_pct(answers, lang),
+                     fmt_gap(g.gap, lang) if g.attribute is not None else MISSING,
+                     w.gettext("under-represented") if g.under_represented else ""))
+    return tuple(rows)
 
 
 def _who_was_heard(report: Report, figures: dict[str, FigureBlock], w: Words) -> list[Block]:
@@ -120,24 +118,28 @@ def _who_was_heard(report: Report, figures: dict[str, FigureBlock], w: Words) ->
                    "members are on the roster.", overall.roster).format(
             responded=w.number(overall.responded), invited=w.number(overall.invited),
             percent=fmt_pct(overall.rate, lang), roster=w.number(overall.roster))
-        + " " + _rule_in_words(meth.representation_rule, w)),))]
+        + " " + gap_explained(meth.representation_rule, w)),))]
     header = (_("Group"), _("On the roster"), _("Invited"), _("Responded"),
-              _("Response rate"), _("Gap (points)"), _("Flag"))
+              _("Response rate"), _(SHARE_OF_ROSTER), _(SHARE_OF_ANSWERS), _(GAP_HEADER),
+              _("Flag"))
     blocks.append(Table(_("Participation, all members"), header,
-                        _participation_rows([overall], w), numeric=_NUMERIC, flag_column=_FLAG))
+                        _participation_rows([overall], overall, w), numeric=_NUMERIC,
+                        flag_column=_FLAG))
     for attribute, groups in meth.by_attribute.items():
         blocks.append(Table(_("Participation by {attribute}").format(attribute=attribute),
-                            header, _participation_rows(list(groups), w), numeric=_NUMERIC,
-                            flag_column=_FLAG))
+                            header, _participation_rows(list(groups), overall, w),
+                            numeric=_NUMERIC, flag_column=_FLAG))
     flagged = meth.under_represented
     if flagged:
         blocks.append(Paragraph((Span(_("Under-represented groups:") + " ", bold=True),)))
         blocks.append(ItemList(tuple(
-            _("{attribute}: {group}, {responded} of {invited} responded ({percent}, {gap} "
-              "points)").format(attribute=g.attribute, group=group_label(g, w),
-                                responded=w.number(g.responded),
-                                invited=w.number(g.invited), percent=fmt_pct(g.rate, lang),
-                                gap=fmt_gap(g.gap, lang))
+            _("{attribute}: {group}, {responded} of {invited} responded ({percent}); "
+              "{answers} of the answers against {roster} of the roster, a representation "
+              "gap of {gap} points").format(
+                attribute=g.attribute, group=group_label(g, w),
+                responded=w.number(g.responded), invited=w.number(g.invited),
+                percent=fmt_pct(g.rate, lang), answers=fmt_pct(_shares(g, overall)[1], lang),
+                roster=fmt_pct(_shares(g, overall)[0], lang), gap=fmt_gap(g.gap, lang))
             for g in flagged)))
     elif meth.by_attribute:
         blocks.append(Paragraph((Span(_("No group is flagged as under-represented.")),)))
@@ -199,8 +201,8 @@ def _disclosure(report: Report, w: Words) -> list[Block]:
 def _measures(report: Report, w: Words) -> list[Block]:
     _, meth, lang = w.gettext, report.methodology, w.language
     scale, rule = meth.scale, meth.rule
-    levels = ", ".join(f"{_(level.label)} ({level.value})" for level in scale.levels)
-    k = len(scale.values)
+    levels = ", ".join(_(level.label) for level in scale.levels)
+    k = len(scale.ordinal_levels)
     return [
         Heading(_("Measures"), 3),
         Paragraph((Span(w.ngettext(
@@ -209,6 +211,7 @@ def _measures(report: Report, w: Words) -> list[Block]:
             "{count} statements were put to the members on the scale {scale}: {levels}. A "
             "member could also pass.", meth.statements).format(
             count=w.number(meth.statements), scale=_(scale.name), levels=levels)),)),
+        Paragraph((Span(counting(scale, w)),)),
         Table(_("Measures reported for each statement"), (_("Measure"), _("What it says")),
               tuple((_(m.name), _(m.description)) for m in meth.measures)),
         Heading(_("Consensus rule"), 3),
@@ -222,6 +225,50 @@ def _measures(report: Report, w: Words) -> list[Block]:
             (_("IQR, at most (steps on this {levels}-level scale)").format(
                 levels=w.number(k)), fmt_number(rule.iqr_limit(k), lang)),
             (_("Polarised when agreement A is below"),
-             fmt_number(rule.polarised_below, lang)),
+             fmt_number(rule.polarised_below if k > 2 else rule.polarised_below_two_levels,
+                        lang)),
+            (_("\u201c{words}\u201d when the share of answers asking for more discussion is "
+               "above").format(words=_(CLASS_WORDS["more discussion"])),
+             fmt_pct(rule.max_more_discussion, lang)),
         ), numeric=(1,)),
     ]
+
+
+def counting(scale: Scale, w: Words) -> str:
+    """Say how each option of ``scale`` is counted, in the language of ``w``.
+
+    The ordinal levels with the positions the median and IQR are given in; the categories
+    of their own and the pass, counted apart as shares of all answers; a level counted on
+    its side and reported apart; and the two class rules that follow (a statement where
+    members ask for more discussion, and nobody on one side).
+    """
+    _ = w.gettext
+    ordinal = sorted(scale.ordinal_levels, key=lambda level: scale.position(level.value))
+    text = _(
+        "The options {levels} are the ordinal levels of the scale, from least to most "
+        "agreement: every share agreeing or disagreeing, and every measure, is computed on "
+        "the stances on them alone, and the median and IQR are given in these positions."
+    ).format(levels=", ".join(
+        f"\u201c{_(level.label)}\u201d ({w.number(scale.position(level.value))})"
+        for level in ordinal))
+    apart = [f"\u201c{_(level.label)}\u201d ({_(CATEGORY_WORDS[level.category])})"
+             for level in scale.category_levels]
+    if apart:
+        text += " " + _(
+            "The options {options} are not degrees of agreement: each is counted apart, as "
+            "its share of all answers, and left out of every share agreeing or disagreeing "
+            "and of every measure, as a pass is.").format(options=", ".join(apart))
+    else:
+        text += " " + _("A pass is counted as an answer and left out of every share agreeing "
+                        "or disagreeing and of every measure.")
+    for level in scale.ordinal_levels:
+        if level.apart is not None:
+            text += " " + _(
+                "\u201c{option}\u201d is a member who will support the decision while "
+                "disliking it: it counts as agreeing, and its share of the stances is also "
+                "reported on its own (\u201c{words}\u201d).").format(
+                option=_(level.label), words=_(APART_WORDS[level.apart]))
+    text += " " + _(
+        "A statement is never called divided or polarised when nobody is on one of the two "
+        "sides.")
+    return text

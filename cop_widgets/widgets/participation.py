@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from ..i18n import format_number, format_percent, plural_translator, translator
+from ..i18n import Words, format_number, format_percent, plural_translator, translator
 from ..io import reminders_csv
 from ..vocabulary import OTHER_GROUPS, group_label
+from ..words.participation import GAP_HEADER, SHARE_OF_ANSWERS, SHARE_OF_ROSTER, gap_explained
 from .common import ConsultationView, Message, esc, guarded, tagged
 from .tabs import TABS, tab_index
 
@@ -209,7 +210,7 @@ class ParticipationPanel(ConsultationView, w.VBox):
             return tagged("p", _("Members have no attributes (role, region...), so there is "
                                  "no breakdown by group."))
         heads = [_("On the roster"), _("Invited"), _("Responded"), _("Response rate"),
-                 _("Share of roster"), _("Share of answers"), _("Gap (points)"), _("Note")]
+                 _(SHARE_OF_ROSTER), _(SHARE_OF_ANSWERS), _(GAP_HEADER), _("Note")]
         parts = []
         for attribute in attributes:
             table = analysis.representation(attribute)
@@ -223,8 +224,8 @@ class ParticipationPanel(ConsultationView, w.VBox):
                     note = _("no answer yet from this group")
                 else:
                     note = ""
-                gap = _NONE if r["gap_points"] != r["gap_points"] else \
-                    f"{r['gap_points']:+.0f}"
+                gap = _NONE if r["gap_points"] != r["gap_points"] else format_number(
+                    r["gap_points"], self.language, digits=0, signed=True)
                 cells = [self._number(r["roster"]), self._number(r["invited"]),
                          self._number(r["responded"]), self._share(r["response_rate"]),
                          self._share(r["roster_share"]), self._share(r["respondent_share"]),
@@ -236,10 +237,8 @@ class ParticipationPanel(ConsultationView, w.VBox):
                 tagged("h4", _("By {attribute}").format(attribute=attribute))
                 + f"<table class='cop-table'><thead><tr>{header}</tr></thead>"
                 f"<tbody>{''.join(rows)}</tbody></table>")
-        parts.append(tagged("small", _(
-            "Gap: the group's share of those who answered minus its share of the roster, in "
-            "percentage points. A group is flagged when it is 10 points or more under its "
-            "share, or answers at under half the overall rate.")))
+        parts.append(tagged("small", gap_explained(analysis.representation_rule,
+                                                   Words(self.language))))
         if analysis.smallest_group > 1:
             parts.append("<p>" + tagged("small", _(
                 "The consultation is anonymous: groups with fewer than {minimum} members who "
