@@ -1,13 +1,12 @@
 """The facilitator's drafting desk for the joint response.
 
-Propose a draft, edit and version it, follow the endorsement round, export the result.
+Propose a draft, edit it and save versions privately, put a version to the members, follow
+their answers, finalise the response, and download its export.
 """
 
 from __future__ import annotations
 
 import base64
-import io
-import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,8 +32,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DraftEditor", "endorsement_tally_html"]
 
-_MIME = {"md": "text/markdown", "html": "text/html",
-         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 #: Export formats (labels as English msgids; "Word" and "Markdown" are product names,
 #: the same in every language).
 _FORMATS = (("Word (.docx)", "docx"), (N_("Web page (.html)"), "html"),
@@ -66,7 +63,12 @@ def endorsement_tally_html(endorsements: list[m.Endorsement], invited: int, *,
 
 
 class DraftEditor(ConsultationView, w.VBox):
-    """Propose a draft from the analysis, edit its sections, save versions, export.
+    """Propose a draft from the analysis, edit, save privately, share, finalise, export.
+
+    A version is saved privately: members see nothing of it until the facilitator puts it
+    to them, which opens endorsement on it (and on it alone). Finalising the version put
+    to them closes the answers and the consultation. The rules are the store's
+    (:mod:`cop_widgets.store.drafts`); the buttons only follow them.
 
     Parameters
     ----------
@@ -74,8 +76,9 @@ class DraftEditor(ConsultationView, w.VBox):
         Where drafts and endorsements are kept.
     consultation_id : int
         The consultation whose joint response this is.
-    export_dir : str or Path
-        Folder where exports are written (also offered as downloads).
+    export_dir : str or Path, optional
+        Kept for older callers and unused: the export is offered as a download from
+        memory, and nothing is written on the server.
     language : str, optional
         Language of the desk (``en``, ``fr``, ``es``); English by default. The text of the
         draft is the facilitator's content, for the community: "Propose from the analysis"
@@ -92,10 +95,20 @@ class DraftEditor(ConsultationView, w.VBox):
     sections : dict of str to ipywidgets.Textarea
         One Markdown editor per section of :data:`~cop_widgets.analysis.draft.SECTIONS`.
     propose_button, save_button, export_button, refresh_button : ipywidgets.Button
+    share_button, finalise_button : ipywidgets.Button
+        Put the version shown to the members; finalise the version they have.
     version_picker : ipywidgets.Dropdown
         Loads an earlier version into the editors.
+    stage : ipywidgets.HTML
+        Where the response stands: which version the members have, since when, and any
+        later version saved privately; or that it is final, and since when.
     tally : ipywidgets.HTML
-        The endorsement round's tally for the latest version.
+        The answers to the version put to the members.
+    message, step_message, export_message : Message
+        What the save (and propose) buttons, the share and finalise buttons, and the export
+        button report, each beside its buttons.
+    download : ipywidgets.HTML
+        The link that downloads the latest export (a ``data:`` URL: no server path).
     """
 
     version = traitlets.Int(None, allow_none=True)
@@ -104,51 +117,64 @@ class DraftEditor(ConsultationView, w.VBox):
                  language: str | None = None):
         super().__init__()
         self.store = store
-        self.export_dir = Path(export_dir)
         self.language = language
         self._ = _ = translator(language)
         self.ngettext = plural_translator(language)
         self.message = Message(language=language)
+        self.step_message = Message(language=language)
+        self.export_message = Message(language=language)
         self.sections = {
             key: w.Textarea(description=_(SECTION_TITLES[key]), layout=w.Layout(
                 width="100%", height="9em"), style={"description_width": "initial"})
             for key in SECTIONS
         }
+        auto = w.Layout(width="auto")
         self.propose_button = w.Button(description=_("Propose from the analysis"),
-                                       icon="magic", layout=w.Layout(width="auto"),
+                                       icon="magic", layout=auto,
                                        tooltip=_("Fill the sections from the answers so far"))
-        self.save_button = w.Button(description=_("Save as a new version"), icon="save",
-                                    button_style="primary", layout=w.Layout(width="auto"))
+        self.save_button = w.Button(description=_("Save privately as a new version"),
+                                    icon="save", button_style="primary", layout=auto)
         self.version_picker = w.Dropdown(description=_("Version"),
                                          style={"description_width": "initial"})
+        self.stage = w.HTML()
+        self.share_button = w.Button(description=_("Put this version to the members"),
+                                     icon="share", button_style="info", layout=auto)
+        self.finalise_button = w.Button(description=_("Finalise the response"), icon="lock",
+                                        button_style="warning", layout=auto)
         self.tally = w.HTML()
         self.refresh_button = w.Button(description=_("Refresh the tally"), icon="refresh",
-                                       layout=w.Layout(width="auto"))
+                                       layout=auto)
         self.export_format = w.Dropdown(options=[(_(label), fmt) for label, fmt in _FORMATS],
                                         description=_("Export as"),
                                         style={"description_width": "initial"})
-        self.export_button = w.Button(description=_("Export"), icon="download",
-                                      layout=w.Layout(width="auto"))
+        self.export_button = w.Button(description=_("Export"), icon="download", layout=auto)
         self.download = w.HTML()
         self.propose_button.on_click(guarded(self.message, self.propose))
         self.save_button.on_click(guarded(self.message, self.save))
-        self.refresh_button.on_click(guarded(self.message, self.refresh_tally))
-        self.export_button.on_click(guarded(self.message, self.export))
+        self.share_button.on_click(guarded(self.step_message, self.share))
+        self.finalise_button.on_click(guarded(self.step_message, self.finalise))
+        self.refresh_button.on_click(guarded(self.step_message, self.refresh_tally))
+        self.export_button.on_click(guarded(self.export_message, self.export))
         self.version_picker.observe(self._on_pick, names="value")
         #: The sections as last loaded or saved: edits beyond them are not in the store.
         self._saved: dict[str, str] = {key: "" for key in SECTIONS}
         #: The replacing action the facilitator was warned about (done if asked again).
         self._warned: tuple | None = None
+        #: Every version, as last read from the store.
+        self._drafts: list[m.Draft] = []
+        row = w.Layout(flex_flow="row wrap", align_items="center")
         self.children = [
-            w.HTML(tagged("p", _("Edit each section in Markdown. Saving keeps every earlier "
-                                 "version. Members answer the latest saved version through "
-                                 "their own link."))),
-            w.HBox([self.propose_button, self.version_picker]),
+            w.HTML(tagged("p", _("Edit each section in Markdown. Each version is saved "
+                                 "privately: members see a version only once you put it to "
+                                 "them, and then answer it through their own link."))),
+            w.HBox([self.propose_button, self.version_picker], layout=row),
             *self.sections.values(),
-            self.save_button, self.message,
+            w.HBox([self.save_button, self.message], layout=row),
+            w.HTML(tagged("h4", _("The members' version"))), self.stage,
+            w.HBox([self.share_button, self.finalise_button, self.step_message], layout=row),
             w.HTML(tagged("h4", _("Endorsement round"))), self.tally, self.refresh_button,
-            w.HTML(tagged("h4", _("Export"))), w.HBox([self.export_format,
-                                                       self.export_button]),
+            w.HTML(tagged("h4", _("Export"))),
+            w.HBox([self.export_format, self.export_button, self.export_message], layout=row),
             self.download,
         ]
         self.consultation_id = consultation_id  # loads its latest version
@@ -158,7 +184,8 @@ class DraftEditor(ConsultationView, w.VBox):
         self._fill({}, saved=True)
         self._warned = None
         self.version = None
-        self.message.clear()
+        for message in (self.message, self.step_message, self.export_message):
+            message.clear()
         self.download.value = ""
         self._load_versions()
         self.refresh_tally()
@@ -166,16 +193,61 @@ class DraftEditor(ConsultationView, w.VBox):
     # -- versions -----------------------------------------------------------------------
 
     def _load_versions(self, select: int | None = None) -> None:
-        drafts = self.store.list_drafts(self.consultation_id)
+        self._drafts = drafts = self.store.list_drafts(self.consultation_id)
         # New options select the first one for a moment: held, only the version finally
         # chosen is loaded into the sections. Called only when the sections hold no edit.
         with self.hold_trait_notifications():
-            self.version_picker.options = [(f"{d.version} ({self._when(d.created_at)})",
-                                            d.version) for d in drafts] or [
-                (self._("none yet"), None)]
+            self.version_picker.options = [(self._version_label(d), d.version)
+                                           for d in drafts] or [(self._("none yet"), None)]
             self.version_picker.value = select if select else (drafts[-1].version if drafts
                                                                 else None)
             self.version = self.version_picker.value  # (unchanged options say nothing)
+        self._show_stage()
+
+    def _version_label(self, draft: m.Draft) -> str:
+        _ = self._
+        state = (_("final") if draft.final else _("put to the members") if draft.shared
+                 else _("private"))
+        return f"{draft.version} ({self._when(draft.created_at)}, {state})"
+
+    def _shared(self) -> m.Draft | None:
+        """Return the version put to the members (the newest shared one), as last read."""
+        return next((d for d in reversed(self._drafts) if d.shared), None)
+
+    def _show_stage(self) -> None:
+        """Say where the response stands, and offer the steps that are open."""
+        _, number = self._, (lambda n: format_number(n, self.language))
+        shared = self._shared()
+        later = [d.version for d in self._drafts if shared is None or d.version > shared.version]
+        if shared is not None and shared.final:
+            words = _("The joint response is final: version {number}, finalised on {moment}. "
+                      "Members read it as final; answers are closed.").format(
+                number=number(shared.version), moment=self._when(shared.finalised_at))
+        elif shared is not None:
+            words = _("Members have version {number}, put to them on {moment}.").format(
+                number=number(shared.version), moment=self._when(shared.shared_at))
+        elif self._drafts:
+            words = _("No version has been put to the members yet: they see nothing of the "
+                      "versions saved.")
+        else:
+            words = _("No version saved yet.")
+        if later and not (shared is not None and shared.final):
+            words += " " + self.ngettext(
+                "Version {numbers} is saved privately: members do not see it.",
+                "Versions {numbers} are saved privately: members do not see them.",
+                len(later)).format(numbers=", ".join(number(v) for v in later))
+        self.stage.value = tagged("p", words)
+        final = shared is not None and shared.final
+        self.save_button.disabled = final
+        self.share_button.disabled = final or self.version is None or (
+            shared is not None and self.version <= shared.version)
+        if self.version is not None:
+            self.share_button.description = _("Put version {number} to the members").format(
+                number=number(self.version))
+        self.finalise_button.disabled = final or shared is None
+        if shared is not None:
+            self.finalise_button.description = _("Finalise version {number}").format(
+                number=number(shared.version))
 
     def _when(self, moment: Any) -> str:
         if language_or_default(self.language) == "en":
@@ -225,6 +297,7 @@ class DraftEditor(ConsultationView, w.VBox):
             return
         draft = self.store.get_draft(self.consultation_id, change["new"])
         self._fill(dict(draft.sections), saved=True)
+        self._show_stage()
 
     def propose(self) -> str:
         """Fill every section from the analysis of the answers so far."""
@@ -241,27 +314,71 @@ class DraftEditor(ConsultationView, w.VBox):
                       "as a new version.")
 
     def save(self) -> str:
-        """Save the sections as a new version of the draft."""
+        """Save the sections privately as a new version of the draft."""
         sections = {k: a.value for k, a in self.sections.items()}
         draft = self.store.add_draft(self.consultation_id, sections)
         self._saved, self._warned = sections, None  # then reloaded as stored, below
         self._load_versions(draft.version)
         self.refresh_tally()
-        return self._("Saved version {number}. Members now see this version.").format(
+        return self._("Saved version {number} privately: members do not see it until you "
+                      "put it to them.").format(
             number=format_number(draft.version, self.language))
+
+    # -- steps ------------------------------------------------------------------------
+
+    def share(self) -> str:
+        """Put the version in the editors to the members: endorsement opens on it."""
+        _ = self._
+        if self.version is None:
+            return ""
+        if self.unsaved():
+            self.step_message.show(_("The sections hold edits that are not saved. Save them "
+                                     "as a new version first, then put that version to the "
+                                     "members."), "error")
+            return ""
+        draft = self.store.share_draft(self.consultation_id, self.version)
+        self._load_versions(self.version)
+        self.refresh_tally()
+        return _("Version {number} is now put to the members: they can read and answer it "
+                 "through their own link.").format(
+            number=format_number(draft.version, self.language))
+
+    def finalise(self) -> str:
+        """Finalise the version put to the members, once asked twice."""
+        _ = self._
+        shared = self._shared()
+        if shared is None:
+            return ""
+        if self._warned != ("finalise", shared.version):
+            self._warned = ("finalise", shared.version)
+            self.step_message.show(_(
+                "Finalising version {number} closes the consultation: members can no longer "
+                "answer it or change their cards, and no version can follow. Click Finalise "
+                "again to confirm.").format(number=format_number(shared.version,
+                                                                 self.language)), "info")
+            return ""
+        self._warned = None
+        final = self.store.finalise_draft(self.consultation_id)
+        self._load_versions(self.version)
+        self.refresh_tally()
+        return _("Version {number} is the final joint response, finalised on {moment}. The "
+                 "consultation is closed.").format(
+            number=format_number(final.version, self.language),
+            moment=self._when(final.finalised_at))
 
     # -- endorsement round -----------------------------------------------------------
 
     def refresh_tally(self) -> str:
-        """Redraw the tally of answers to the latest version."""
+        """Redraw the tally of answers to the version put to the members."""
         try:
             draft = self.store.get_draft(self.consultation_id)
         except NotFound:
-            self.tally.value = tagged("p", self._("No version saved yet: members have nothing "
-                                                  "to answer."))
+            self.tally.value = tagged("p", self._("No version put to the members yet: they "
+                                                  "have nothing to answer."))
             return ""
         invited = int(self.store.members_frame(self.consultation_id)["invited"].sum())
-        version = self._("Version {number}:").format(
+        version = (self._("Final version {number}:") if draft.final
+                   else self._("Version {number}:")).format(
             number=format_number(draft.version, self.language))
         self.tally.value = tagged("p", version) + endorsement_tally_html(
             self.store.list_endorsements(draft.id), invited, language=self.language)
@@ -270,31 +387,19 @@ class DraftEditor(ConsultationView, w.VBox):
     # -- export -----------------------------------------------------------------------
 
     def export(self) -> str:
-        """Export the joint response in the chosen format and offer it as a download."""
-        from ..export.api import export_consultation
+        """Offer the joint response in the chosen format as a download.
 
-        fmt = self.export_format.value
-        self.export_dir.mkdir(parents=True, exist_ok=True)
-        out = self.export_dir / f"joint-response-{self.consultation_id}.{fmt}"
-        files = [Path(f) for f in export_consultation(self.store, self.consultation_id, fmt,
-                                                      out)]
-        main = files[0]
-        name, mime, data = main.name, _MIME[fmt], main.read_bytes()
-        if len(files) > 1:  # Markdown with its chart images: one zip to download
-            buffer = io.BytesIO()
-            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-                for path in files:
-                    archive.write(path, path.name)
-            name, mime, data = main.with_suffix(".zip").name, "application/zip", \
-                buffer.getvalue()
+        The file is made in memory and handed to the browser as a ``data:`` link: nothing
+        is written on the server, and no server path is shown. A Markdown export with
+        chart images comes as one zip.
+        """
+        from ..export.api import export_download
+
+        name, mime, data = export_download(self.store, self.consultation_id,
+                                           self.export_format.value,
+                                           stem=f"joint-response-{self.consultation_id}")
         payload = base64.b64encode(data).decode()
         words = self._("Download {file}").format(file=name)
         self.download.value = (f'<a download="{esc(name)}" href="data:{mime};base64,{payload}">'
                                f"{esc(words)}</a>")
-        charts = len(files) - 1
-        if not charts:
-            return self._("Exported to {path}").format(path=main.resolve())
-        return self.ngettext("Exported to {path} (with {count} chart file beside it)",
-                             "Exported to {path} (with {count} chart files beside it)",
-                             charts).format(path=main.resolve(),
-                                            count=format_number(charts, self.language))
+        return self._("Ready: {file} is offered below as a download.").format(file=name)

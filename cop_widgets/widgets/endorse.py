@@ -1,4 +1,9 @@
-"""The member's endorsement page: read the draft joint response and answer it."""
+"""The member's endorsement page: read the joint response put to the members and answer it.
+
+Members read only the version the facilitator put to them (never a version saved
+privately) and answer it while the store takes answers; once finalised, the page shows the
+final response and its date, without a form.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import ipywidgets as w
 
 from .. import model as m
 from ..errors import CopWidgetsError, InvalidToken, NotFound
-from ..i18n import translator
+from ..i18n import format_datetime, translator
 from ..store import Store
 from ..vocabulary import ENDORSEMENT_CHOICES
 from ..words.draft import SECTION_TITLES, SECTIONS
@@ -18,7 +23,10 @@ from .problems import problem_in_words, rule_in_words
 __all__ = ["EndorsementPage"]
 
 #: Refusals of the draft on screen itself (not of the answer): the form is of no more use.
-_NOT_TAKEN = frozenset({"draft-superseded", "endorsement-closed", "endorsements-not-open"})
+_NOT_TAKEN = frozenset({"draft-superseded", "draft-not-shared", "endorsement-closed",
+                        "endorsements-not-open", "response-finalised"})
+#: Refusals after which the page has a newer text to show: a later version, or the final one.
+_NEWER_TEXT = frozenset({"draft-superseded", "response-finalised"})
 
 
 def draft_html(draft: m.Draft, _=str) -> str:
@@ -35,7 +43,7 @@ def draft_html(draft: m.Draft, _=str) -> str:
 
 
 class EndorsementPage(w.VBox):
-    """A member answers the latest draft: endorse, can live with, or block with a reason.
+    """A member answers the version put to them: endorse, can live with, or block (reason).
 
     Parameters
     ----------
@@ -77,18 +85,29 @@ class EndorsementPage(w.VBox):
         self._show_latest()
 
     def _show_latest(self) -> None:
-        """Show the latest draft, with the form while the store takes answers to it."""
+        """Show the members' version, with the form while the store takes answers to it."""
         _ = self._
         store, consultation = self._store, self.consultation
         self.form = None
         self.message.clear()
         title = w.HTML(f"<h2>{esc(consultation.title)}</h2>")
-        try:
+        try:  # the version put to the members: never one saved privately
             self.draft = store.get_draft(consultation.id)
         except NotFound:
             self.message.show(_("There is no draft to read yet. The facilitator will send "
                                 "it when it is ready."), "info")
             self.children = [title, self.message]
+            return
+        text = w.HTML(draft_html(self.draft, _))
+        if self.draft.final:
+            final = _("The final joint response, version {number}, finalised on "
+                      "{moment}.").format(number=self.draft.version, moment=format_datetime(
+                          self.draft.finalised_at, self.language))
+            self.add_class("cop-endorse-final")
+            self.message.show(_("This response is final: answers are closed, and the "
+                                "answers given to it are kept as they were."), "info")
+            self.children = [w.HTML(f"<h2>{esc(consultation.title)}</h2>"
+                                    f"<p>{esc(final)}</p>"), text, self.message]
             return
         heading = w.HTML(
             f"<h2>{esc(consultation.title)}</h2>"
@@ -96,7 +115,6 @@ class EndorsementPage(w.VBox):
                 number=self.draft.version)) + " "
             + esc(_("Blocks and their reasons are recorded in the divergent views."))
             + "</p>")
-        text = w.HTML(draft_html(self.draft, _))
         # The store's own rule (open consultation, latest version): the page says it first.
         refusal = store.get_endorsement_refusal(consultation.id, self.draft.id)
         if refusal is not None:  # the rule alone: a sentence of its own
@@ -145,15 +163,18 @@ class EndorsementPage(w.VBox):
                 self._offer_latest(exc.code)
             return
         self.message.show(_("Thank you: your answer is recorded. You can change it with the "
-                            "same link until the facilitator closes the consultation."), "ok")
+                            "same link until the facilitator finalises the response or "
+                            "closes the consultation."), "ok")
 
     def _offer_latest(self, code: str) -> None:
         """After a refusal of the draft on screen: no more answers to it, and a way on."""
         self.submit.disabled = True
         self.form.children = [self.choice, self.reason]
-        if code != "draft-superseded":
+        if code not in _NEWER_TEXT:
             return
-        self.latest_button = w.Button(description=self._("Read the latest version"),
-                                      icon="refresh", layout=w.Layout(width="auto"))
+        words = (self._("Read the final response") if code == "response-finalised"
+                 else self._("Read the latest version"))
+        self.latest_button = w.Button(description=words, icon="refresh",
+                                      layout=w.Layout(width="auto"))
         self.latest_button.on_click(lambda _b: self._show_latest())
         self.children = [*self.children, self.latest_button]

@@ -21,7 +21,8 @@ def anonymous_demo(tmp_path):
 def test_propose_edit_save_versions(anonymous_demo):
     store, seeded = anonymous_demo
     desk = DraftEditor(store, seeded.consultation_id)
-    assert "No version saved yet" in desk.tally.value
+    assert "No version saved yet" in desk.stage.value
+    assert "No version put to the members yet" in desk.tally.value
     desk.propose_button.click()
     assert desk.message.kind == "ok"
     assert "We agree" in desk.sections["consensus"].value
@@ -40,7 +41,7 @@ def test_endorsement_from_a_member_link_and_live_tally(anonymous_demo):
     store, seeded = anonymous_demo
     cid = seeded.consultation_id
     store.add_draft(cid, {"consensus": "We agree on <b>this</b>.",
-                          "recommendations": "[x](javascript:alert(1))"})
+                          "recommendations": "[x](javascript:alert(1))"}, share=True)
     desk = DraftEditor(store, cid)
     (a, ta), (b, tb) = list(seeded.tokens.items())[:2]
     page = EndorsementPage(store, cid, ta)
@@ -75,7 +76,8 @@ def test_the_draft_page_fetches_no_image(anonymous_demo):
     """An image in a draft section would have every member's browser fetch it."""
     store, seeded = anonymous_demo
     cid = seeded.consultation_id
-    store.add_draft(cid, {"consensus": "We agree. ![chart](https://tracker.example/p.png)"})
+    store.add_draft(cid, {"consensus": "We agree. ![chart](https://tracker.example/p.png)"},
+                    share=True)
     page = EndorsementPage(store, cid, next(iter(seeded.tokens.values())))
     html = html_of(page)
     assert "We agree." in html
@@ -85,7 +87,7 @@ def test_the_draft_page_fetches_no_image(anonymous_demo):
 def test_blocks_feed_the_next_proposal(anonymous_demo):
     store, seeded = anonymous_demo
     cid = seeded.consultation_id
-    draft = store.add_draft(cid, {"consensus": "x"})
+    draft = store.add_draft(cid, {"consensus": "x"}, share=True)
     token = next(iter(seeded.tokens.values()))
     store.add_endorsement(cid, token, draft.id, "block", "Not our voice")
     desk = DraftEditor(store, cid)
@@ -109,7 +111,7 @@ def test_member_page_opens_the_draft_in_place(anonymous_demo):
     cid = seeded.consultation_id
     token = next(iter(seeded.tokens.values()))
     assert not hasattr(MemberPage(store, cid, token), "open_draft")
-    store.add_draft(cid, {"consensus": "We agree."})
+    store.add_draft(cid, {"consensus": "We agree."}, share=True)
     page = MemberPage(store, cid, token)
     page.open_draft.click()
     assert isinstance(page.endorsement, EndorsementPage)
@@ -143,7 +145,7 @@ def test_a_block_without_a_reason_is_refused_in_the_page_language(anonymous_demo
     store, seeded = anonymous_demo
     cid = seeded.consultation_id
     store.update_consultation(cid, language="es")
-    store.add_draft(cid, {"consensus": "Estamos de acuerdo."})
+    store.add_draft(cid, {"consensus": "Estamos de acuerdo."}, share=True)
     page = EndorsementPage(store, cid, next(iter(seeded.tokens.values())))
     page.choice.value = "block"
     page.submit.click()

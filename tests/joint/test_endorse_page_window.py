@@ -1,8 +1,9 @@
 """The endorsement page promises what the store does (issue 11, item 8).
 
-A member may change their answer until the facilitator closes the consultation, and only
-the latest version is answered: the page says so, and says the store's refusal, chosen by
-its code, when its version was replaced or the consultation closed while it was open.
+A member may change their answer until the facilitator finalises the response or closes the
+consultation, and only the version put to the members is answered: the page says so, and
+says the store's refusal, chosen by its code, when its version was replaced or the
+consultation closed while it was open.
 """
 
 from __future__ import annotations
@@ -29,21 +30,22 @@ def answers(store, consultation_id):
 
 def test_the_page_promises_changes_until_the_consultation_closes(demo):
     store, cid, (token, _other) = demo
-    store.add_draft(cid, {"consensus": "We agree."})
+    store.add_draft(cid, {"consensus": "We agree."}, share=True)
     page = EndorsementPage(store, cid, token)
     page.choice.value = "endorse"
     page.submit.click()
     assert page.message.kind == "ok"
-    assert "until the facilitator closes the consultation" in page.message.text
+    assert "until the facilitator finalises the response or closes the consultation" \
+        in page.message.text
     assert "publishes" not in page.message.text
 
 
 def test_a_version_replaced_while_the_page_is_open_is_not_answered(demo):
     store, cid, (token, _other) = demo
-    store.add_draft(cid, {"consensus": "Version one."})
+    store.add_draft(cid, {"consensus": "Version one."}, share=True)
     page = EndorsementPage(store, cid, token)
     assert page.draft.version == 1
-    store.add_draft(cid, {"consensus": "Version two."})  # the facilitator saves a new one
+    store.add_draft(cid, {"consensus": "Version two."}, share=True)  # and puts it to them
     page.choice.value = "block"
     page.reason.value = "Version one ignores us"
     page.submit.click()
@@ -65,7 +67,7 @@ def test_a_version_replaced_while_the_page_is_open_is_not_answered(demo):
 
 def test_a_closed_consultation_shows_the_draft_without_the_form(demo):
     store, cid, (token, _other) = demo
-    store.add_draft(cid, {"consensus": "The response."})
+    store.add_draft(cid, {"consensus": "The response."}, share=True)
     store.close_consultation(cid)
     page = EndorsementPage(store, cid, token)
     assert page.form is None
@@ -76,7 +78,7 @@ def test_a_closed_consultation_shows_the_draft_without_the_form(demo):
 
 def test_closing_while_the_page_is_open_refuses_the_answer(demo):
     store, cid, (token, _other) = demo
-    store.add_draft(cid, {"consensus": "The response."})
+    store.add_draft(cid, {"consensus": "The response."}, share=True)
     page = EndorsementPage(store, cid, token)
     store.close_consultation(cid)
     page.choice.value = "endorse"
@@ -93,9 +95,9 @@ def test_the_refusal_is_written_from_its_code_in_the_pages_language(demo, monkey
 
     store, cid, (token, _other) = demo
     store.update_consultation(cid, language="fr")
-    store.add_draft(cid, {"consensus": "Un."})
+    store.add_draft(cid, {"consensus": "Un."}, share=True)
     page = EndorsementPage(store, cid, token)
-    store.add_draft(cid, {"consensus": "Deux."})
+    store.add_draft(cid, {"consensus": "Deux."}, share=True)
     monkeypatch.setitem(codes.RULES, "draft-superseded",
                         "was replaced (v{version} -> v{latest}), reworded")
     page.choice.value = "endorse"
