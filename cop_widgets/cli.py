@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .errors import CopWidgetsError
+from .errors import CopWidgetsError, NotFound
 from .i18n import LANGUAGES
 
 __all__ = ["main"]
@@ -62,7 +62,7 @@ def _analyze(args: argparse.Namespace) -> int:
     from .services.analysis import ConsultationAnalysis
     from .store import Store
 
-    with Store(args.db) as store:
+    with Store(args.db, existing=True) as store:
         result = analysis_data(ConsultationAnalysis(store, args.consultation),
                                k=args.groups, attribute=args.attribute)
     if args.format == "json":
@@ -77,7 +77,7 @@ def _export_polis(args: argparse.Namespace) -> int:
     from .services.exporting import export_polis
     from .store import Store
 
-    with Store(args.db) as store:
+    with Store(args.db, existing=True) as store:
         groups = ConsultationAnalysis(store, args.consultation).groups(args.groups)
         folder = export_polis(store, args.consultation, args.out, groups=groups,
                               include_unmoderated=args.unmoderated)
@@ -89,7 +89,7 @@ def _export(args: argparse.Namespace) -> int:
     from .export.api import export_consultation
     from .store import Store
 
-    with Store(args.db) as store:
+    with Store(args.db, existing=True) as store:
         files = export_consultation(store, args.consultation, args.format, args.out,
                                     charts=not args.no_charts, attribute=args.attribute,
                                     language=args.lang)
@@ -117,7 +117,14 @@ def build_parser() -> argparse.ArgumentParser:
                       help="make the consultation named instead of anonymous")
     demo.set_defaults(func=_demo)
 
-    serve = sub.add_parser("serve", help="serve the workbooks with Voila")
+    serve = sub.add_parser(
+        "serve", help="serve the workbooks with Voila",
+        description="Serve the member, results, endorsement and facilitator pages with Voila. "
+                    "The facilitator page opens with the link printed at start, whose key is "
+                    "$COP_WIDGETS_FACILITATOR_KEY if set, else kept in a file readable by you "
+                    "only (beside a SQLite database: DB.facilitator-key; for another "
+                    "database, in ~/.config/cop-widgets/), so the link stays the same from "
+                    "one start to the next; delete the file to change it.")
     serve.add_argument("--db", help=db_help)
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
     serve.add_argument("--host", default=DEFAULT_HOST)
@@ -187,8 +194,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except CopWidgetsError as exc:
-        print(f"cop-widgets: {exc}", file=sys.stderr)
+        where = ""
+        if isinstance(exc, NotFound) and hasattr(args, "db"):
+            where = f" (in the database {_shown_url(args.db)})"
+        print(f"cop-widgets: {exc}{where}", file=sys.stderr)
         return 2
+
+
+def _shown_url(db: str | None) -> str:
+    """Return the database URL a command used, password hidden."""
+    from sqlalchemy.engine import make_url
+
+    from .store.engine import resolve_url
+
+    return make_url(resolve_url(db)).render_as_string(hide_password=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -29,6 +29,7 @@ RULES: dict[str, str] = {
     "unpaired-surrogate": N_("must not contain unpaired surrogate characters"),
     "not-an-id": N_("must be a positive whole number (at most {limit})"),
     "not-a-count": N_("must be 0 or a positive whole number"),
+    "no-database": N_("is not there: no file {path} (give --db URL, or set COP_WIDGETS_DB)"),
     "required": N_("is required"),
     "not-a-date": N_("must be a date (YYYY-MM-DD)"),
     "not-a-moment-text": N_("must be a date and time (YYYY-MM-DDTHH:MM)"),

@@ -34,6 +34,42 @@ def default_max_kernels(preheat: int) -> int:
     return max(preheat, 0) + VISITOR_KERNELS
 
 
+def facilitator_key_file(db_url: str) -> Path | None:
+    """Return where the facilitator key of the database ``db_url`` is kept.
+
+    Beside a SQLite file (``cop.db`` -> ``cop.db.facilitator-key``); for another database,
+    in ``~/.config/cop-widgets/`` under a name drawn from its URL (password left out);
+    ``None`` for an in-memory database, whose key cannot outlive the server anyway.
+    """
+    import hashlib
+
+    prefix = "sqlite:///"
+    if db_url.startswith(prefix):
+        if ":memory:" in db_url:
+            return None
+        database = Path(db_url[len(prefix):])
+        return database.with_name(database.name + ".facilitator-key")
+    config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    name = hashlib.sha256(_redacted(db_url).encode()).hexdigest()[:16]
+    return config / "cop-widgets" / f"facilitator-{name}.key"
+
+
+def facilitator_key(db_url: str) -> str:
+    """Return the facilitator key for ``db_url``.
+
+    ``$COP_WIDGETS_FACILITATOR_KEY`` if set, else the one kept in
+    :func:`facilitator_key_file` (made there the first time), so that the facilitator link
+    stays the same from one ``serve`` to the next.
+    """
+    from ..io.keyfile import read_or_create_key
+
+    given = os.environ.get(FACILITATOR_KEY_ENV)
+    if given:
+        return given
+    path = facilitator_key_file(db_url)
+    return read_or_create_key(path) if path else secrets.token_urlsafe(18)
+
+
 def absolute_db_url(url: str | None) -> str:
     """Resolve ``url`` and make a relative SQLite path absolute.
 
@@ -102,10 +138,6 @@ def voila_command(port: int, host: str, *, preheat: int = 0,
         f"--port={port}", f"--Voila.ip={host}", "--no-browser",
         f"--Voila.base_url={prefix}",
         "--VoilaConfiguration.show_tracebacks=False",
-        # Voila serves files beside the notebooks at /voila/files/ (images by default):
-        # chart images a facilitator exported into the workbook folder would be public there,
-        # whatever the results visibility. The pages need no such file, so none is served.
-        "--VoilaConfiguration.file_allowlist=[]",
         # Our template (found through JUPYTER_PATH) loads nothing from a CDN.
         "--VoilaConfiguration.template=cop",
         "--theme=light",
@@ -144,7 +176,8 @@ def serve(db_url: str | None, port: int, host: str, *, preheat: int = 0,
     """Run Voila until it stops; return its exit code.
 
     The facilitator workbook, when opened through Voila rather than JupyterLab, asks for a
-    facilitator key; one is made here (unless set in the environment) and printed once.
+    facilitator key (:func:`facilitator_key`: ``$COP_WIDGETS_FACILITATOR_KEY``, else kept in
+    a file beside the database, so the printed link stays the same for that database).
 
     ``public_url`` is where members reach the pages, when that is not ``http://HOST:PORT/``
     (behind a proxy, or as a JupyterHub service): its path is the prefix Voila serves under,
@@ -165,7 +198,8 @@ def serve(db_url: str | None, port: int, host: str, *, preheat: int = 0,
         p for p in (str(JUPYTER_DATA), env.get("JUPYTER_PATH", "")) if p
     )
     Store(env["COP_WIDGETS_DB"]).close()  # migrate once here, not in every page's kernel
-    key = env.pop(FACILITATOR_KEY_ENV, None) or secrets.token_urlsafe(18)
+    key = facilitator_key(env["COP_WIDGETS_DB"])
+    env.pop(FACILITATOR_KEY_ENV, None)
     env[FACILITATOR_KEY_HASH_ENV] = key_hash(key)
     local = f"http://{host}:{port}{prefix}".rstrip("/")
     base = public_url.rstrip("/") if public_url else local
@@ -177,6 +211,12 @@ def serve(db_url: str | None, port: int, host: str, *, preheat: int = 0,
     print(f"Serving {workbooks_dir()} on {local}/ (database: {_redacted(env['COP_WIDGETS_DB'])})")
     print(f"Facilitator page: {base}/voila/render/facilitator.ipynb"
           f"?k={key}", flush=True)
+    kept = facilitator_key_file(env["COP_WIDGETS_DB"])
+    if os.environ.get(FACILITATOR_KEY_ENV):
+        print(f"(the key is ${FACILITATOR_KEY_ENV})", flush=True)
+    elif kept:
+        print(f"(the key is kept in {kept}, readable by you only: the link stays the same "
+              f"until you delete that file)", flush=True)
     return subprocess.call(voila_command(port, host, preheat=preheat, fill_delay=fill_delay,
                                          prefix=prefix, max_kernels=max_kernels), env=env)
 

@@ -7,7 +7,8 @@ same way (``--Voila.*`` and every other option still apply), with three differen
   first, and a refused request is answered (403, 404 or 503 with ``Retry-After``) with a
   short page in the visitor's language before any kernel starts;
 * ``--CopVoila.max_kernels`` caps the live kernels (0: no cap);
-* every response carries ``Referrer-Policy: no-referrer``, because member URLs carry tokens.
+* every response carries ``Referrer-Policy: no-referrer``, because member URLs carry tokens;
+* no file beside the notebooks is served at ``/voila/files/``.
 
 Voila's own ``prelaunch_hook`` cannot do this: Voila refuses it together with preheated
 kernels, which a workshop needs.
@@ -65,6 +66,18 @@ class CopVoila(Voila):
         help="Live kernels (preheated ones included) past which a page request is answered "
              "503 with Retry-After; 0 for no cap.",
     )
+
+    def initialize(self, argv=None) -> None:
+        """Voila's start-up, then no file served beside the notebooks.
+
+        Voila serves files beside the notebooks at ``/voila/files/`` (images by default):
+        chart images a facilitator exported into the workbook folder would be public there,
+        whatever the results visibility. The pages need no such file, so none is served.
+        (Set here rather than as ``--VoilaConfiguration.file_allowlist=[]``, which traitlets
+        reports as deprecated on every start.)
+        """
+        super().initialize(argv)
+        self.voila_configuration.file_allowlist = []
 
     def init_settings(self) -> dict:
         """Voila's settings, plus the gate and a ``Referrer-Policy`` on every response."""

@@ -45,8 +45,10 @@ class StoreBase:
     """
 
     def __init__(self, url: str | None = None, *, migrate: bool = True,
-                 clock: Clock | None = None):
+                 clock: Clock | None = None, existing: bool = False):
         self.url = resolve_url(url)
+        if existing:
+            _refuse_a_missing_file(self.url)
         self.engine = make_engine(self.url)
         self._clock = clock or _utcnow
         if migrate:
@@ -145,3 +147,21 @@ class StoreBase:
                 else "deadline"
             raise ConsultationNotOpen(field, refusal, what=Word(what),
                                       deadline=consultation.deadline)
+
+
+def _refuse_a_missing_file(url: str) -> None:
+    """Refuse to open a SQLite ``url`` whose file does not exist (opening would create it).
+
+    Raises
+    ------
+    ValidationError
+        Code ``no-database`` on field ``database``, naming the file looked for.
+    """
+    from pathlib import Path
+
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and ":memory:" not in url:
+        path = Path(url[len(prefix):]).resolve()
+        if not path.is_file():
+            raise ValidationError("database", "no-database", str(path), show_value=False,
+                                  path=str(path))

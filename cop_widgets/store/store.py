@@ -38,6 +38,9 @@ class Store(ConsultationVerbs, StatementVerbs, MemberVerbs, CardVerbs, DraftVerb
         Bring the schema to the newest migration on opening (safe under concurrency).
     clock : callable, optional
         Returns the current aware datetime; tests pass a fixed clock.
+    existing : bool
+        Open only a database that exists: a SQLite file that is not there is refused
+        (code ``no-database``) instead of created. For commands that only read.
 
     Examples
     --------

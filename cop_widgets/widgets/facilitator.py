@@ -10,7 +10,7 @@ import traitlets
 
 from .. import model as m
 from ..errors import CopWidgetsError, ValidationError
-from ..i18n import N_, translator
+from ..i18n import N_, format_list, translator
 from . import tabs as registry
 from .common import Message, esc, full_width, guarded, labelled, tagged
 from .intake import KIND_CHOICES, IntakeForm
@@ -213,7 +213,7 @@ class FacilitatorWorkbench(w.VBox):
         self.picker.observe(self._on_pick, names="value")
         self.tabs.observe(self._on_tab, names="selected_index")
         super().__init__([
-            w.HTML(tagged("h2", _("Facilitator workbench"))),
+            w.HTML(tagged("h2", _("Facilitator workbench")) + self._guide_html()),
             labelled(_("Consultation"), self.picker),
             self.new_section,
             self.message,
@@ -221,6 +221,17 @@ class FacilitatorWorkbench(w.VBox):
             self.tabs,
         ], **kwargs)
         self.reload()
+
+    def _guide_html(self) -> str:
+        """What the tabs are for, every one named, and which database this is."""
+        from sqlalchemy.engine import make_url
+
+        _ = self._
+        titles = format_list([_(title) for title in TAB_TITLES], self.language)
+        database = make_url(self.store.url).render_as_string(hide_password=True)
+        return (tagged("p", _("The tabs take a consultation from the external development to "
+                              "the joint response: {tabs}.").format(tabs=titles))
+                + tagged("p", _("Database: {database}").format(database=database)))
 
     # -- consultations ----------------------------------------------------------------
 
