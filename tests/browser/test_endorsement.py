@@ -26,7 +26,7 @@ def test_member_blocks_with_a_reason_and_the_tally_shows_it(live, open_page,
     seeded = make_consultation(members=3)
     cid = seeded.consultation.id
     live.store.add_draft(cid, {"consensus": "We agree to ask for a <b>pilot</b>.",
-                               "recommendations": "Start with two regions."})
+                               "recommendations": "Start with two regions."}, share=True)
     endorser, blocker = seeded.members[0], seeded.members[1]
 
     visit = open_endorsement(open_page, endorse_link(live.base_url, cid,
