@@ -172,6 +172,9 @@ class MemberPage(w.VBox):
         words = esc(self.ngettext(
             "Not answered yet: statement {numbers}. You can still submit; it is left out.",
             "Not answered yet: statements {numbers}. You can still submit; they are left out.",
+            len(missing)) if not getattr(self, "_submitted", False) else self.ngettext(
+            "Not answered yet: statement {numbers}. Answer it and submit again to add it.",
+            "Not answered yet: statements {numbers}. Answer them and submit again to add them.",
             len(missing)))
         self.unanswered.value = (
             '<div class="cop-unanswered-list" style="color:#bf360c;font-weight:bold">'
@@ -357,6 +360,7 @@ class MemberPage(w.VBox):
         # the line about the last saved version says what was saved just now
         self._lines["saved"] = self._saved_line(card)
         self.status.value = "".join(self._lines.values())
+        self._check_unanswered()
         self._show_results(self._submitted)
 
     def _propose(self, _button: object = None) -> None:

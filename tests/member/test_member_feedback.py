@@ -73,6 +73,9 @@ def test_a_partial_card_is_submitted_in_one_click_and_names_what_was_left(store,
     assert "Left unanswered: statements 1 and 3." in page.message.text
     card = store.get_card(seeded.consultation.id, seeded.tokens[seeded.members[0].id])
     assert card.status is m.CardStatus.SUBMITTED and len(card.responses) == 1
+    # once submitted, the notice no longer says "you can still submit"
+    assert "You can still submit" not in page.unanswered.value
+    assert "Answer them and submit again to add them." in page.unanswered.value
 
 
 def test_a_draft_saved_earlier_shows_its_unanswered_statements(store, seeded):
