@@ -11,16 +11,28 @@ import traitlets
 
 from ..errors import CopWidgetsError
 
-__all__ = ["esc", "tagged", "Message", "labelled", "guarded", "full_width", "ConsultationView"]
+__all__ = ["esc", "tagged", "Message", "labelled", "guarded", "full_width", "fit_width",
+           "ConsultationView"]
 
 
 def full_width(**style: str) -> w.Layout:
     """Return a new Layout as wide as its container (each field needs its own).
 
     A Layout is a widget: two fields sharing one are hidden, moved or resized together.
-    ``style`` adds other Layout properties (``height="8em"``...).
+    ``style`` adds other Layout properties (``height="8em"``, ``max_width="36em"``...).
+    ipywidgets gives every widget a 2 px margin all round, which would push a field 100%
+    wide 4 px out of its box: this one keeps its margin above and below only.
     """
-    return w.Layout(width="100%", **style)
+    return w.Layout(**{"width": "100%", "margin": "2px 0", **style})
+
+
+def fit_width(**style: str) -> w.Layout:
+    """Return a new Layout as wide as its words, never wider than its container.
+
+    For buttons: ipywidgets makes a button 148 px wide and cuts longer words with "…".
+    ``style`` adds other Layout properties.
+    """
+    return w.Layout(**{"width": "auto", "max_width": "100%", **style})
 
 
 class ConsultationView(traitlets.HasTraits):

@@ -48,13 +48,12 @@ def figure_html(figure: Any, title: str = "", *, language: str | None = None) ->
     :mod:`cop_widgets.charts.figures`); should it differ from the page's, they are marked
     with their own ``lang`` so that screen readers read them in it.
     """
-    from ..charts.render import to_svg
+    from ..charts.render import fitted_svg
 
     mark = _lang(getattr(figure, "language", None), language)
     heading = f"<h4>{esc(title)}</h4>" if title else ""
     return (f'<figure class="cop-figure" style="margin:0 0 1em 0">{heading}'
-            f'<div aria-hidden="true"{mark} style="overflow-x:auto">'
-            f"{to_svg(figure.chart)}</div>"
+            f'<div aria-hidden="true"{mark}>{fitted_svg(figure)}</div>'
             f"<figcaption{mark}>{esc(figure.text)}</figcaption></figure>")
 
 

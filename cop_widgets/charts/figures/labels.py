@@ -14,8 +14,9 @@ from ...vocabulary import group_label
 
 __all__ = ["WIDTH", "MISSING", "short_label", "numbered", "percent", "group_name"]
 
-#: Width of a full-width chart, in pixels.
-WIDTH = 560
+#: Width of the plot of a full-width chart, in pixels: with its axis labels and legend the
+#: drawing stays within ``figure.WIDE``.
+WIDTH = 420
 #: What a share that cannot be computed is written as.
 MISSING = "–"
 

@@ -62,7 +62,9 @@ def participation_chart(members: pd.DataFrame, attribute: str | None = None, *,
         .mark_bar()
         .encode(
             y=alt.Y("group:N", title=attribute or None),
-            x=alt.X("members:Q", title=_("Members"), stack="zero"),
+            # Members are counted whole: no tick between two counts (0.2, 0.4...).
+            x=alt.X("members:Q", title=_("Members"), stack="zero",
+                    axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color("status:N", title=None, scale=alt.Scale(
                 domain=statuses, range=list(STATUS_COLOURS))),
             tooltip=[alt.Tooltip("group:N", title=attribute or _("Group")),

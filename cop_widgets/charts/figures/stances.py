@@ -8,6 +8,7 @@ compares the share agreeing across the groups of a member attribute. Each return
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from functools import partial
 
@@ -17,7 +18,7 @@ import pandas as pd
 from ...i18n import Words
 from ...scales import Scale
 from ..palette import level_colours
-from .figure import Figure, make_figure
+from .figure import NARROW_PLOT, Figure, make_figure
 from .labels import WIDTH, group_name, numbered, percent, short_label
 
 __all__ = ["divergence_chart", "describe_divergence", "attribute_chart"]
@@ -46,6 +47,8 @@ def divergence_chart(distribution: pd.DataFrame, summary: pd.DataFrame,
     numbers, texts = numbered(statements)
     order = summary.sort_values("divergence", ascending=False, na_position="last").index
     labels = {sid: short_label(numbers.get(sid, 0), texts.get(sid, "")) for sid in order}
+    headings = _headings({sid: short_label(numbers.get(sid, 0), texts.get(sid, ""),
+                                           HEADING_LIMIT) for sid in order})
     polarity = {level.value: level.polarity for level in scale.levels}
     ranks = {level.value: i for i, level in enumerate(reversed(scale.levels))}
     level_words = {level.value: _(level.label) for level in scale.levels}
@@ -63,36 +66,77 @@ def divergence_chart(distribution: pd.DataFrame, summary: pd.DataFrame,
                 + share[group["stance"].map(polarity) == 0].sum() / 2)
         x = -left
         for (_i, row), s in zip(group.iterrows(), share, strict=True):
-            rows.append({"statement": labels[sid], "text": texts.get(sid, ""),
+            rows.append({"statement": labels[sid], "heading": headings[sid],
+                         "text": texts.get(sid, ""),
                          "label": level_words.get(row["stance"], _(str(row["label"]))),
                          "count": int(row["count"]), "share": float(s), "x0": x,
                          "x1": x + s})
             x += s
-    data = pd.DataFrame(rows, columns=["statement", "text", "label", "count", "share", "x0",
-                                       "x1"])
+    data = pd.DataFrame(rows, columns=["statement", "heading", "text", "label", "count",
+                                       "share", "x0", "x1"])
     domain = [level_words[level.value] for level in scale.levels]
-    chart = (
-        alt.Chart(data, title=_("Where the community agrees and splits"))
-        .mark_bar()
-        .encode(
-            x=alt.X("x0:Q", title=_("Share of stances (disagree ← → agree)"),
-                    scale=alt.Scale(domain=[-1, 1]), axis=alt.Axis(format="%")),
-            x2="x1:Q",
-            y=alt.Y("statement:N", sort=[labels[s] for s in order], title=None,
-                    axis=alt.Axis(labelLimit=380)),
-            color=alt.Color("label:N", title=_("Stance"),
-                            scale=alt.Scale(domain=domain, range=[colours[v] for v in
-                                                                  scale.values])),
-            tooltip=[alt.Tooltip("text:N", title=_("Statement")),
-                     alt.Tooltip("label:N", title=_("Stance")),
-                     alt.Tooltip("count:Q", title=_("Members")),
-                     alt.Tooltip("share:Q", title=_("Share"), format=".0%")],
-        )
-        .properties(width=WIDTH)
+    sort = [labels[s] for s in order]
+    bars = alt.Chart().mark_bar().encode(
+        x=alt.X("x0:Q", title=_("Share of stances (disagree ← → agree)"),
+                scale=alt.Scale(domain=[-1, 1]), axis=alt.Axis(format="%")),
+        x2="x1:Q",
+        color=alt.Color("label:N", title=_("Stance"), scale=alt.Scale(
+            domain=domain, range=[colours[v] for v in scale.values]),
+            legend=alt.Legend(orient="bottom", direction="vertical",
+                              columns=_legend_columns(domain))),
+        tooltip=[alt.Tooltip("text:N", title=_("Statement")),
+                 alt.Tooltip("label:N", title=_("Stance")),
+                 alt.Tooltip("count:Q", title=_("Members")),
+                 alt.Tooltip("share:Q", title=_("Share"), format=".0%")],
     )
+    title = _("Where the community agrees and splits")
     rule = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#424242").encode(x="x:Q")
+    chart = alt.layer(
+        bars.encode(y=alt.Y("statement:N", sort=sort, title=None,
+                            axis=alt.Axis(labelLimit=LABEL_LIMIT))).properties(
+            data=data, width=WIDTH),
+        rule, title=title)
+    # On a phone each statement's label sits above its bar, as wide as the plot.
+    narrow = alt.layer(
+        bars.properties(width=NARROW_PLOT, height=18),
+        alt.Chart().mark_rule(color="#424242").encode(x=alt.datum(0)),
+    ).facet(
+        row=alt.Row("heading:N", sort=[headings[s] for s in order], title=None,
+                    header=alt.Header(labelOrient="top", labelAnchor="start",
+                                      labelAlign="left", labelAngle=0, labelPadding=2,
+                                      labelLimit=NARROW_PLOT, labelExpr=_WRAP)),
+        data=data, spacing=4, title=title,
+    )
     text = describe_divergence(summary, labels, language=words.language)
-    return make_figure(alt.layer(chart, rule), text, words.language)
+    return make_figure(chart, text, words.language, narrow=narrow)
+
+
+#: Longest statement label beside the wide chart's bars, in pixels.
+LABEL_LIMIT = 300
+#: Longest statement label above a narrow chart's bar, in characters.
+HEADING_LIMIT = 115
+#: Characters on a line of a label above a narrow chart's bar.
+HEADING_LINE = 40
+#: Vega expression drawing a heading's lines (Vega draws an array of strings as lines).
+_WRAP = "split(datum.label, '\\n')"
+
+
+def _headings(labels: Mapping[int, str]) -> dict[int, str]:
+    """Return ``labels`` broken into lines for the narrow chart, all as many lines high.
+
+    Shorter labels start with blank lines, so that each label ends just above its bar
+    (the facet's headers are as high as the highest one) and is not read with the bar
+    above it.
+    """
+    lines = {sid: textwrap.wrap(label, HEADING_LINE) or [""] for sid, label in labels.items()}
+    high = max((len(v) for v in lines.values()), default=1)
+    return {sid: "\n".join([""] * (high - len(v)) + v) for sid, v in lines.items()}
+
+
+def _legend_columns(domain: list[str]) -> int:
+    """Columns of a stance legend under a plot: fewer when the level names are long."""
+    longest = max((len(d) for d in domain), default=0)
+    return 1 if longest > 24 else 2 if longest > 14 else 3
 
 
 def describe_divergence(summary: pd.DataFrame, labels: Mapping[int, str], *,
@@ -198,6 +242,9 @@ def attribute_chart(by_group: pd.DataFrame, statements: pd.DataFrame,
                      alt.Tooltip("group_size:Q", title=_("Members"))],
         )
     )
+    # On a phone the statements are named by their card number (the tooltip has the text).
+    narrow = chart.encode(y=alt.Y("statement:N", sort=order, title=_("Statement"),
+                                  axis=alt.Axis(labelExpr="split(datum.label, '.')[0]")))
     answered = data.dropna(subset=["pct_agree"])
     spread = answered.groupby("statement")["pct_agree"].agg(["max", "min", "idxmax", "idxmin"])
     if spread.empty:
@@ -214,4 +261,4 @@ def attribute_chart(by_group: pd.DataFrame, statements: pd.DataFrame,
             for st, r in top.iterrows())
         text = _("Compared by {attribute}, the widest gaps in agreement are: {gaps}.").format(
             attribute=attribute, gaps=gaps)
-    return make_figure(chart, text, words.language)
+    return make_figure(chart, text, words.language, narrow=narrow)
