@@ -12,7 +12,7 @@ import traitlets
 from ..errors import CopWidgetsError
 
 __all__ = ["esc", "tagged", "Message", "labelled", "guarded", "full_width", "fit_width",
-           "ConsultationView"]
+           "fit_field", "ConsultationView"]
 
 
 def full_width(**style: str) -> w.Layout:
@@ -24,6 +24,25 @@ def full_width(**style: str) -> w.Layout:
     wide 4 px out of its box: this one keeps its margin above and below only.
     """
     return w.Layout(**{"width": "100%", "margin": "2px 0", **style})
+
+
+#: Widest a labelled choice or date grows: room for a long label and its value.
+FIELD_MAX_WIDTH = "44em"
+
+
+def fit_field(widget: w.Widget) -> w.Widget:
+    """Give a labelled field without a width of its own the width of its box; return it.
+
+    A choice, a date or a time grows to :data:`FIELD_MAX_WIDTH` at most. ipywidgets
+    makes such a field 300 px wide, label included: a long label left a
+    drop-down showing "aft" and a date "04/30/2". A field with a width is left alone.
+    """
+    layout = widget.layout
+    if not layout.width:
+        layout.width = "auto"
+        layout.max_width = (FIELD_MAX_WIDTH if isinstance(
+            widget, (w.Dropdown, w.DatePicker, w.TimePicker, w.Checkbox)) else "100%")
+    return widget
 
 
 def fit_width(**style: str) -> w.Layout:
@@ -181,12 +200,17 @@ class Message(w.HTML):
 
 
 def labelled(label: str, widget: w.Widget, help_text: str = "") -> w.VBox:
-    """Return ``widget`` under a visible label; the label is also its accessible name."""
+    """Return ``widget`` under a visible label; the label is also its accessible name.
+
+    A field without a width of its own is given room for its label and its value (see
+    :func:`fit_field`). The Voila template puts the label above the field on a phone.
+    """
     if hasattr(widget, "description") and not getattr(widget, "description", ""):
         widget.description = label
         widget.style = {"description_width": "initial"}
         if help_text:
             widget.tooltip = help_text
+        fit_field(widget)
         return w.VBox([widget])
     parts: list[w.Widget] = [w.Label(label), widget]
     if help_text:
