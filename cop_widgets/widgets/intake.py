@@ -10,7 +10,7 @@ import traitlets
 
 from .. import model as m
 from ..i18n import N_, translator
-from .common import Message, full_width, guarded, labelled, tagged
+from .common import Message, fit_width, full_width, guarded, labelled, tagged
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -79,15 +79,15 @@ class IntakeForm(w.VBox):
         self.title = w.Text(placeholder=_("e.g. New national guideline on remote monitoring"),
                             layout=full_width())
         self.summary = w.Textarea(placeholder=_("What happened, in your own words"),
-                                  layout=w.Layout(width="100%", height="8em"))
+                                  layout=full_width(height="8em"))
         self.source_url = w.Text(placeholder="https://...", layout=full_width())
         self.date = w.DatePicker()
         self.requester = w.Text(placeholder=_("e.g. Ministry of Health"), layout=full_width())
         self.requester_deadline = w.DatePicker()
         self.questions = w.Textarea(placeholder=_("One question per line"),
-                                    layout=w.Layout(width="100%", height="6em"))
+                                    layout=full_width(height="6em"))
         self.save_button = w.Button(description=_("Save development"), button_style="primary",
-                                    icon="save")
+                                    icon="save", layout=fit_width())
         self.message = Message(language=language)
 
         self.request_box = w.VBox([
