@@ -13,7 +13,16 @@ from ..errors import ValidationError
 from ..i18n import LANGUAGES, N_, format_date, format_datetime, translator
 from ..scales import SCALES
 from ..vocabulary import LANGUAGE_NAMES
-from .common import ConsultationView, Message, esc, full_width, guarded, labelled, tagged
+from .common import (
+    ConsultationView,
+    Message,
+    esc,
+    fit_width,
+    full_width,
+    guarded,
+    labelled,
+    tagged,
+)
 from .problems import refused_edit_in_words
 
 if TYPE_CHECKING:
@@ -166,14 +175,14 @@ class ConsultationSettings(ConsultationView, w.VBox):
         self.deadline_note = w.HTML()
         self.language = w.Dropdown(options=LANGUAGE_CHOICES)
         self.save_button = w.Button(description=_("Save settings"), icon="save",
-                                    button_style="primary")
+                                    button_style="primary", layout=fit_width())
         self.status = w.HTML()
         self.open_button = w.Button(description=_("Open to members"), icon="play",
-                                    button_style="success")
+                                    button_style="success", layout=fit_width())
         self.close_button = w.Button(description=_("Close"), icon="stop",
-                                     button_style="warning")
+                                     button_style="warning", layout=fit_width())
         self.round_button = w.Button(description=_("Start the next round"), icon="repeat",
-                                     layout=w.Layout(width="auto"),
+                                     layout=fit_width(),
                                      tooltip=_("Delphi: members see this round's results and "
                                                "their own answers, and may revise"))
 
