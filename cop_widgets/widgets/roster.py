@@ -13,7 +13,7 @@ from ..errors import ValidationError
 from ..i18n import format_datetime, format_number
 from ..io import links_csv, members_from_csv, parse_attributes, uploaded_text
 from ..links import member_link
-from .common import esc, full_width, labelled, tagged
+from .common import esc, fit_width, full_width, labelled, tagged
 from .editor import ConsultationEditor
 
 if TYPE_CHECKING:
@@ -85,21 +85,23 @@ class RosterEditor(ConsultationEditor):
         self.email = w.Text(placeholder=_("name@example.org"), layout=full_width())
         self.attributes = w.Text(placeholder=_("role=nurse; region=North"), layout=full_width())
         self.add_button = w.Button(description=_("Add member"), icon="user-plus",
-                                   button_style="primary")
+                                   button_style="primary", layout=fit_width())
         self.upload = w.FileUpload(accept=".csv,text/csv", multiple=False,
-                                   description=_("Choose CSV file"))
-        self.import_button = w.Button(description=_("Add members from CSV"), icon="upload")
+                                   description=_("Choose CSV file"), layout=fit_width())
+        self.import_button = w.Button(description=_("Add members from CSV"), icon="upload",
+                                      layout=fit_width())
         self.table = w.HTML()
         self.base_url = w.Text(value=base_url, layout=full_width())
         self.invite_all_button = w.Button(
             description=_("Create links for everyone not yet invited"),
-            icon="link", button_style="primary", layout=w.Layout(width="auto"))
+            icon="link", button_style="primary", layout=fit_width())
         self.member_picker = w.Dropdown(options=[], layout=full_width())
         self.new_link_button = w.Button(description=_("New link"), icon="refresh",
+                                        layout=fit_width(),
                                         tooltip=_("Create a new link for the chosen member; "
                                                   "their old link stops working"))
         self.revoke_button = w.Button(description=_("Revoke"), icon="ban",
-                                      button_style="danger",
+                                      button_style="danger", layout=fit_width(),
                                       tooltip=_("Stop the chosen member's link from working"))
         self.links = w.Textarea(layout=full_width(height="10em"),
                                 placeholder=_("New links appear here."))
