@@ -12,7 +12,7 @@ from ..i18n import Words, format_number, format_percent, plural_translator, tran
 from ..io import reminders_csv
 from ..vocabulary import OTHER_GROUPS, group_label
 from ..words.participation import GAP_HEADER, SHARE_OF_ANSWERS, SHARE_OF_ROSTER, gap_explained
-from .common import ConsultationView, Message, esc, guarded, tagged
+from .common import ConsultationView, Message, esc, fit_width, full_width, guarded, tagged
 from .tabs import TABS, tab_index
 
 if TYPE_CHECKING:
@@ -105,14 +105,15 @@ class ParticipationPanel(ConsultationView, w.VBox):
         self.by_attribute = w.HTML()
         self.not_responded = w.HTML()
         self.refresh_button = w.Button(description=_("Refresh"), icon="refresh",
-                                       tooltip=_("Read the latest answers"))
+                                       tooltip=_("Read the latest answers"),
+                                       layout=fit_width())
         self.refresh_button.on_click(guarded(self.message, self._refresh))
         self.reminder_button = w.Button(
-            description=_("Prepare reminders"), icon="envelope", layout=w.Layout(width="auto"),
+            description=_("Prepare reminders"), icon="envelope", layout=fit_width(),
             tooltip=_("New links for invited members who have not answered, as a CSV"))
         self.reminder_button.on_click(guarded(self.message, self.reminders))
         self.reminder_links = w.Textarea(description=_("Reminders (name, email, link)"),
-                                         layout=w.Layout(width="100%", height="8em"),
+                                         layout=full_width(height="8em"),
                                          style={"description_width": "initial"})
         self.reminder_download = w.HTML()
         super().__init__([
