@@ -29,7 +29,7 @@ from ..store import Store
 from ..words.links import ASK_FOR_A_NEW_LINK, LINK_OPENS_NO_CARD, link_refusal_reason
 from .brief import brief_html
 from .card_row import NOT_ANSWERED, PASS, StatementRow
-from .common import Message, esc, full_width, tagged
+from .common import Message, esc, fit_width, full_width, tagged
 from .distribution import distribution_html
 from .problems import problem_in_words, rule_in_words
 
@@ -101,15 +101,16 @@ class MemberPage(w.VBox):
         self.impact = w.Textarea(
             continuous_update=False, description=_("Impact on your own practice (optional)"),
             style={"description_width": "initial"}, layout=full_width())
-        self.save_draft = w.Button(description=_("Save draft"), icon="save",
+        self.save_draft = w.Button(description=_("Save draft"), icon="save", layout=fit_width(),
                                    tooltip=_("Keep your answers without submitting them"))
         self.submit = w.Button(description=_("Submit my position"), button_style="primary",
-                               icon="check", tooltip=_("Send your position to the community"))
+                               icon="check", layout=fit_width(),
+                               tooltip=_("Send your position to the community"))
         self.proposal = w.Textarea(
             continuous_update=False, description=_("Propose a new statement"),
             placeholder=_("A statement others could agree or disagree with"),
             style={"description_width": "initial"}, layout=full_width())
-        self.propose = w.Button(description=_("Send proposal"),
+        self.propose = w.Button(description=_("Send proposal"), layout=fit_width(),
                                 tooltip=_("The facilitator reviews it before it is added"))
         self.save_draft.on_click(lambda _b: self._save(m.CardStatus.DRAFT))
         self.submit.on_click(lambda _b: self._save(m.CardStatus.SUBMITTED))
