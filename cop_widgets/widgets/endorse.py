@@ -16,7 +16,7 @@ from ..store import Store
 from ..vocabulary import ENDORSEMENT_CHOICES
 from ..words.draft import SECTION_TITLES, SECTIONS
 from ..words.links import ASK_FOR_A_NEW_LINK
-from .common import Message, esc, full_width, tagged
+from .common import Message, esc, fit_width, full_width, tagged
 from .markdown_view import render_markdown
 from .problems import problem_in_words, rule_in_words
 
@@ -129,7 +129,7 @@ class EndorsementPage(w.VBox):
             continuous_update=False, description=_("Why? (needed to block)"),
             style={"description_width": "initial"}, layout=full_width())
         self.submit = w.Button(description=_("Send my answer"), button_style="primary",
-                               icon="check")
+                               icon="check", layout=fit_width())
         self.submit.on_click(lambda _b: self._answer())
         self.form = w.VBox([self.choice, self.reason, self.submit])
         self.form.add_class("cop-endorse-form")
