@@ -17,7 +17,7 @@ from ..i18n import (
     translator,
 )
 from ..vocabulary import OTHER_GROUPS, group_label
-from .common import ConsultationView, Message, esc, tagged
+from .common import ConsultationView, Message, esc, fit_width, tagged
 
 if TYPE_CHECKING:
     from ..services.analysis import ConsultationAnalysis
@@ -100,7 +100,7 @@ class DivergenceDashboard(ConsultationView, w.VBox):
         self.message = Message(language=language)
         self.attribute_picker = w.Dropdown(description=_("Compare by"),
                                            style={"description_width": "initial"})
-        self.refresh_button = w.Button(description=_("Refresh"), icon="refresh",
+        self.refresh_button = w.Button(description=_("Refresh"), icon="refresh", layout=fit_width(),
                                        tooltip=_("Redraw the charts with the latest answers"))
         self.live = w.Checkbox(value=False,
                                description=_("Refresh by itself as cards arrive"),
@@ -118,7 +118,8 @@ class DivergenceDashboard(ConsultationView, w.VBox):
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.children = [
-            w.HBox([self.attribute_picker, self.refresh_button, self.live]),
+            w.HBox([self.attribute_picker, self.refresh_button, self.live],
+                   layout=w.Layout(flex_flow="row wrap", align_items="center")),
             self.message, self.summary, self.divergence, self.rounds, self.comparison,
             self.weighted, self.groups, self.participation,
         ]

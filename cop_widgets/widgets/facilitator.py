@@ -12,7 +12,7 @@ from .. import model as m
 from ..errors import CopWidgetsError, ValidationError
 from ..i18n import N_, format_list, translator
 from . import tabs as registry
-from .common import Message, esc, full_width, guarded, labelled, tagged
+from .common import Message, esc, fit_width, full_width, guarded, labelled, tagged
 from .intake import KIND_CHOICES, IntakeForm
 from .roster import DEFAULT_BASE_URL
 from .settings import new_consultation
@@ -86,7 +86,7 @@ class NewConsultationForm(w.VBox):
         self.title = w.Text(placeholder=_("e.g. How should our community respond to the new "
                                           "guideline?"), layout=full_width())
         self.create_button = w.Button(description=_("Create consultation"), icon="plus",
-                                      button_style="primary", layout=w.Layout(width="auto"))
+                                      button_style="primary", layout=fit_width())
         self.intake_box = w.VBox([
             w.HTML(tagged("h4", _("The new development"))), self.intake])
         self.development_picker.observe(self._on_pick, names="value")
@@ -204,7 +204,7 @@ class FacilitatorWorkbench(w.VBox):
         for spec in registry.TABS:
             setattr(self, spec.key, None)
 
-        self.picker = w.Dropdown(layout=w.Layout(width="40em"))
+        self.picker = w.Dropdown(layout=full_width(max_width="48em"))
         self.new_form = NewConsultationForm(store, on_created=self._created, language=language)
         self.new_section = w.Accordion(children=[self.new_form],
                                        titles=(_("New consultation"),))
