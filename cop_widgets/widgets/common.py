@@ -127,7 +127,7 @@ class Message(w.HTML):
         A place made again for a key (a redrawn row) replaces the old one and shows the
         message if it was there.
         """
-        place = w.HTML(layout=w.Layout(flex="1 1 14em", min_width="0", margin="0 0 0 4px"))
+        place = w.HTML(layout=w.Layout(min_width="0"))
         place.add_class("cop-message-area")
         place.add_class("cop-message-beside")
         for key in keys:
@@ -144,7 +144,11 @@ class Message(w.HTML):
         that is a :class:`ipywidgets.Button`).
         """
         keys = keys or tuple(b for b in buttons if isinstance(b, w.Button))
-        row = w.HBox([*buttons, self.slot(*keys)],
+        place = self.slot(*keys)
+        # in the row, the place takes what is left of it, or a line of its own on a phone
+        place.layout.flex = "1 1 14em"
+        place.layout.margin = "0 0 0 4px"
+        row = w.HBox([*buttons, place],
                      layout=w.Layout(flex_flow="row wrap", align_items="center"))
         row.add_class("cop-action-row")
         return row
