@@ -58,7 +58,9 @@ def endorsement_tally_html(endorsements: list[m.Endorsement], invited: int, *,
         "{answered} of {invited} members have answered this version",
         len(endorsements)).format(answered=format_number(len(endorsements), language),
                                   invited=format_number(invited, language))
-    return (f"<table class='cop-tally'><caption>{esc(caption)}</caption>{cells}</table>"
+    # wide enough for its caption to read as one line, never wider than the panel
+    return (f"<table class='cop-tally' style='min-width:min(100%,24em)'>"
+            f"<caption style='text-align:left'>{esc(caption)}</caption>{cells}</table>"
             f"{reasons}")
 
 
@@ -124,30 +126,35 @@ class DraftEditor(ConsultationView, w.VBox):
         self.step_message = Message(language=language)
         self.export_message = Message(language=language)
         self.sections = {
-            key: w.Textarea(description=_(SECTION_TITLES[key]), layout=w.Layout(
-                width="100%", height="9em"), style={"description_width": "initial"})
+            # rows, not a height: a height would hold the label too, and where the label
+            # sits above the field (a phone) the field would spill over the next one
+            key: w.Textarea(description=_(SECTION_TITLES[key]), rows=6,
+                            layout=w.Layout(width="100%"),
+                            style={"description_width": "initial"})
             for key in SECTIONS
         }
-        auto = w.Layout(width="auto")
+        def auto() -> w.Layout:
+            return w.Layout(width="auto")
+
         self.propose_button = w.Button(description=_("Propose from the analysis"),
-                                       icon="magic", layout=auto,
+                                       icon="magic", layout=auto(),
                                        tooltip=_("Fill the sections from the answers so far"))
         self.save_button = w.Button(description=_("Save privately as a new version"),
-                                    icon="save", button_style="primary", layout=auto)
+                                    icon="save", button_style="primary", layout=auto())
         self.version_picker = w.Dropdown(description=_("Version"),
                                          style={"description_width": "initial"})
         self.stage = w.HTML()
         self.share_button = w.Button(description=_("Put this version to the members"),
-                                     icon="share", button_style="info", layout=auto)
+                                     icon="share", button_style="info", layout=auto())
         self.finalise_button = w.Button(description=_("Finalise the response"), icon="lock",
-                                        button_style="warning", layout=auto)
+                                        button_style="warning", layout=auto())
         self.tally = w.HTML()
         self.refresh_button = w.Button(description=_("Refresh the tally"), icon="refresh",
-                                       layout=auto)
+                                       layout=auto())
         self.export_format = w.Dropdown(options=[(_(label), fmt) for label, fmt in _FORMATS],
                                         description=_("Export as"),
                                         style={"description_width": "initial"})
-        self.export_button = w.Button(description=_("Export"), icon="download", layout=auto)
+        self.export_button = w.Button(description=_("Export"), icon="download", layout=auto())
         self.download = w.HTML()
         self.propose_button.on_click(guarded(self.message, self.propose))
         self.save_button.on_click(guarded(self.message, self.save))
@@ -172,7 +179,8 @@ class DraftEditor(ConsultationView, w.VBox):
             w.HBox([self.save_button, self.message], layout=row),
             w.HTML(tagged("h4", _("The members' version"))), self.stage,
             w.HBox([self.share_button, self.finalise_button, self.step_message], layout=row),
-            w.HTML(tagged("h4", _("Endorsement round"))), self.tally, self.refresh_button,
+            w.HTML(tagged("h4", _("Endorsement round"))), self.tally,
+            w.HBox([self.refresh_button], layout=row),
             w.HTML(tagged("h4", _("Export"))),
             w.HBox([self.export_format, self.export_button, self.export_message], layout=row),
             self.download,
@@ -199,8 +207,9 @@ class DraftEditor(ConsultationView, w.VBox):
         with self.hold_trait_notifications():
             self.version_picker.options = [(self._version_label(d), d.version)
                                            for d in drafts] or [(self._("none yet"), None)]
-            self.version_picker.value = select if select else (drafts[-1].version if drafts
-                                                                else None)
+            final = next((d.version for d in drafts if d.final), None)
+            latest = drafts[-1].version if drafts else None
+            self.version_picker.value = select or final or latest  # the final text first
             self.version = self.version_picker.value  # (unchanged options say nothing)
         self._show_stage()
 
@@ -239,6 +248,8 @@ class DraftEditor(ConsultationView, w.VBox):
         self.stage.value = tagged("p", words)
         final = shared is not None and shared.final
         self.save_button.disabled = final
+        for button in (self.share_button, self.finalise_button):  # no step after the last
+            button.layout.display = "none" if final else None
         self.share_button.disabled = final or self.version is None or (
             shared is not None and self.version <= shared.version)
         if self.version is not None:

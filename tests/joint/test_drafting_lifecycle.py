@@ -87,7 +87,11 @@ def test_save_privately_then_put_to_the_members_then_finalise(demo):
     assert "The joint response is final: version 1, finalised on" in desk.stage.value
     assert desk.save_button.disabled and desk.share_button.disabled
     assert desk.finalise_button.disabled
+    assert desk.share_button.layout.display == desk.finalise_button.layout.display == "none"
     assert "Final version 1:" in desk.tally.value
+    reopened = DraftEditor(store, cid)  # the desk opens on the final text
+    assert reopened.version == 1 and reopened.sections["consensus"].value == \
+        "A private first version."
     # the member's page shows it final, with its date, and takes no answer
     closed = EndorsementPage(store, cid, other)
     assert closed.form is None
