@@ -259,13 +259,13 @@ def propose_draft(
         shares = "; ".join(category_phrases(row, language))
         if row.n_stance:
             items.append("- " + _(
-                "{statement}: {shares}. Of the {members} who took a position on the scale, "
+                "{statement} ({shares}). Of the {members} who took a position on the scale, "
                 "{agree} agree and {disagree} disagree.").format(
                 statement=ref(sid), shares=shares, members=members(row.n_stance),
                 agree=pct(row.pct_agree), disagree=pct(row.pct_disagree)))
         else:
-            items.append("- " + _("{statement}: {shares}.").format(statement=ref(sid),
-                                                                  shares=shares))
+            items.append("- " + _("{statement} ({shares}).").format(statement=ref(sid),
+                                                                   shares=shares))
     items += ["- " + _("{statement}: most stances neither agree nor disagree.").format(
                   statement=ref(sid))
               for sid in summary.index[summary["class"] == "neutral"]]

@@ -16,8 +16,8 @@ from typing import Any
 from ..i18n import N_, format_percent, translator
 from ..scales import APART, CATEGORIES, PASS_CATEGORY
 
-__all__ = ["CLASS_WORDS", "CATEGORY_WORDS", "APART_WORDS", "class_words", "category_shares",
-           "category_phrases"]
+__all__ = ["CLASS_WORDS", "CATEGORY_WORDS", "APART_WORDS", "SHARE_PHRASE", "class_words",
+           "category_shares", "category_phrases"]
 
 #: The classes of ``analysis.summary.statement_summary`` in words (English msgids).
 CLASS_WORDS = {
@@ -30,17 +30,22 @@ CLASS_WORDS = {
     "no answers": N_("no answers"),
 }
 
-#: Each category counted apart, with its share of all answers (English msgids).
+#: Each category counted apart, by code (English msgids); its phrase gives its share of
+#: all answers (:data:`SHARE_PHRASE`).
 CATEGORY_WORDS = {
-    "abstain": N_("abstains: {percent}"),
-    "more_discussion": N_("wants more discussion: {percent}"),
-    PASS_CATEGORY: N_("passes or is unsure: {percent}"),
+    "abstain": N_("abstains"),
+    "more_discussion": N_("wants more discussion"),
+    PASS_CATEGORY: N_("passes or is unsure"),
 }
 
-#: Each share reported apart, with its share of the stances on the scale (English msgids).
+#: Each share reported apart, by code (English msgids); its phrase gives its share of the
+#: stances on the scale.
 APART_WORDS = {
-    "reluctant_support": N_("will support it while disliking it: {percent}"),
+    "reluctant_support": N_("will support it while disliking it"),
 }
+
+#: A share counted or reported apart: ``"wants more discussion: 50%"`` (an English msgid).
+SHARE_PHRASE = N_("{name}: {percent}")
 
 
 def class_words(klass: str, language: str | None = None) -> str:
@@ -95,5 +100,6 @@ def category_phrases(row: Mapping[str, Any], language: str | None = None, *,
     """
     _ = translator(language)
     words = CATEGORY_WORDS | APART_WORDS
-    return [_(words[code]).format(percent=format_percent(share, language))
+    return [_(SHARE_PHRASE).format(name=_(words[code]),
+                                   percent=format_percent(share, language))
             for code, share in category_shares(row, passes=passes).items()]
