@@ -17,7 +17,8 @@ import pandas as pd
 
 from ...i18n import Words
 from ...scales import Scale
-from ..palette import level_colours
+from ...words.stances import category_phrases
+from ..palette import DIVERGING, level_colours
 from .figure import NARROW_PLOT, Figure, make_figure
 from .labels import WIDTH, group_name, numbered, percent, short_label
 
@@ -50,9 +51,9 @@ def divergence_chart(distribution: pd.DataFrame, summary: pd.DataFrame,
     headings = _headings({sid: short_label(numbers.get(sid, 0), texts.get(sid, ""),
                                            HEADING_LIMIT) for sid in order})
     polarity = {level.value: level.polarity for level in scale.levels}
-    ranks = {level.value: i for i, level in enumerate(reversed(scale.levels))}
+    ranks = _bar_order(scale)
     level_words = {level.value: _(level.label) for level in scale.levels}
-    colours = level_colours(scale)
+    colours = _bar_colours(scale)
     rows = []
     stances = distribution[distribution["stance"].notna()].copy()
     stances["stance"] = stances["stance"].astype(int)
@@ -143,6 +144,9 @@ def describe_divergence(summary: pd.DataFrame, labels: Mapping[int, str], *,
                         language: str | None = None) -> str:
     """Return a paragraph: how many statements reach consensus, lean, divide or polarise.
 
+    The statements where members asked for more discussion (Kaner's "More discussion
+    needed", a category of its own) are named with that share, never as divergent.
+
     Parameters
     ----------
     summary : DataFrame
@@ -173,19 +177,42 @@ def describe_divergence(summary: pd.DataFrame, labels: Mapping[int, str], *,
                             counts.get("divided", 0)),
         "polarised": ngettext("{count} is polarised", "{count} are polarised",
                               counts.get("polarised", 0)),
+        "neutral": ngettext("{count} is mostly neither agreed nor disagreed with",
+                            "{count} are mostly neither agreed nor disagreed with",
+                            counts.get("neutral", 0)),
+        "more discussion": ngettext("{count} wants more discussion",
+                                    "{count} want more discussion",
+                                    counts.get("more discussion", 0)),
     }
-    parts = [phrase.format(count=number(counts.get(c, 0))) for c, phrase in phrases.items()]
+    # Only the classes some statement is in: "0 are polarised" is no news.
+    parts = [phrase.format(count=number(counts[c])) for c, phrase in phrases.items()
+             if counts.get(c)]
     text = ngettext("Of {count} statement answered, {parts}.",
                     "Of {count} statements answered, {parts}.", len(answered)).format(
         count=number(len(answered)), parts=", ".join(parts))
-    top = answered.sort_values("divergence", ascending=False).head(3)
+
+    def apart(r: pd.Series) -> str:
+        phrases = category_phrases(r, words.language)
+        return "; " + "; ".join(phrases) if phrases else ""
+
+    # Divergent: members on both sides; a request for more discussion is said on its
+    # own, not as a split, and a spread on one side (endorsement and reluctant support)
+    # is no divergence.
+    spread = answered[(answered["pct_agree"] > 0) & (answered["pct_disagree"] > 0)
+                      & (answered["class"] != "more discussion")]
+    top = spread.sort_values("divergence", ascending=False).head(3)
     details = [_("{statement} ({agree} agree, {disagree} disagree, {answers})").format(
         statement=labels.get(sid, sid), agree=pct(r.pct_agree), disagree=pct(r.pct_disagree),
         answers=ngettext("{count} answer", "{count} answers", int(r.n)).format(
-            count=number(int(r.n))))
+            count=number(int(r.n))) + apart(r))
         for sid, r in top.iterrows()]
     if details:
         text += " " + _("Most divergent: {statements}.").format(statements="; ".join(details))
+    wanted = answered[answered["class"] == "more discussion"]
+    if not wanted.empty:
+        text += " " + _("More discussion wanted on: {statements}.").format(
+            statements="; ".join(f"{labels.get(sid, sid)} ({apart(r)[2:]})"
+                                 for sid, r in wanted.iterrows()))
     consensus = answered[answered["class"] == "consensus"]
     if not consensus.empty:
         agreed = [
@@ -262,3 +289,42 @@ def attribute_chart(by_group: pd.DataFrame, statements: pd.DataFrame,
         text = _("Compared by {attribute}, the widest gaps in agreement are: {gaps}.").format(
             attribute=attribute, gaps=gaps)
     return make_figure(chart, text, words.language, narrow=narrow)
+
+
+def _bar_order(scale: Scale) -> dict[int, int]:
+    """Return each level's place in a diverging bar, left to right.
+
+    The disagreeing levels (most disagreement first), then the levels that are neither
+    (a neutral level, and the categories of their own such as Kaner's "More discussion
+    needed", centred on 0), then the agreeing levels (least agreement first): a level
+    counted as support, like Kaner's "Don't like it, but will support it", is drawn on
+    the agreeing side, whatever its stored value.
+    """
+    ordered = sorted(scale.levels,
+                     key=lambda level: (level.polarity, scale.position(level.value) or 0,
+                                        level.value))
+    return {level.value: i for i, level in enumerate(ordered)}
+
+
+def _bar_colours(scale: Scale) -> dict[int | None, str]:
+    """Return each level's colour: purples agree, oranges disagree, greys for categories.
+
+    A scale whose levels all lie on one line, agreeing ones first, keeps the palette's
+    colours (:func:`~cop_widgets.charts.palette.level_colours`). Otherwise each side takes
+    its half of the diverging palette and a category of its own is grey, so that a colour
+    never puts a level on a side it is not counted on.
+    """
+    polarities = [level.polarity for level in scale.levels]
+    if not scale.category_levels and polarities == sorted(polarities, reverse=True):
+        return level_colours(scale)
+    colours = level_colours(scale)  # the pass's colour, and a start
+    agree = [lv for lv in scale.levels if lv.ordinal and lv.polarity > 0]
+    disagree = [lv for lv in scale.levels if lv.ordinal and lv.polarity < 0]
+    for side, first in ((agree, 0), (disagree, 5)):
+        for j, level in enumerate(side):
+            colours[level.value] = DIVERGING[first + round(j * 3 / max(len(side) - 1, 1))]
+    greys = ("#e0e0e0", "#bdbdbd", "#f5f5f5")
+    others = [lv for lv in scale.levels if not lv.ordinal or lv.polarity == 0]
+    for j, level in enumerate(others):
+        colours[level.value] = greys[j % len(greys)]
+    return colours
