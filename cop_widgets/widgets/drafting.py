@@ -142,7 +142,9 @@ class DraftEditor(ConsultationView, w.VBox):
         self.save_button = w.Button(description=_("Save privately as a new version"),
                                     icon="save", button_style="primary", layout=auto())
         self.version_picker = w.Dropdown(description=_("Version"),
-                                         style={"description_width": "initial"})
+                                         style={"description_width": "initial"},
+                                         layout=w.Layout(width="auto", min_width="28em",
+                                                         max_width="100%"))
         self.stage = w.HTML()
         self.share_button = w.Button(description=_("Put this version to the members"),
                                      icon="share", button_style="info", layout=auto())
