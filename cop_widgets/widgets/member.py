@@ -156,8 +156,8 @@ class MemberPage(w.VBox):
         """Name and mark the statements not answered yet, once the member has answered one.
 
         Submitting without them stays allowed: the notice just before the buttons says which
-        they are (each a link to its row) and that they are left out; each row says "Not
-        answered yet" and gets a border. Nothing is marked on an untouched card.
+        they are and that they are left out; each row says "Not answered yet" and gets a
+        border. Nothing is marked on an untouched card.
         """
         _ = self._
         missing = [row for row in self.rows if row.stance.value is None]
@@ -167,8 +167,9 @@ class MemberPage(w.VBox):
         if not (started and missing):
             self.unanswered.value = ""
             return missing
-        numbers = format_list([f'<a href="#cop-st-{row.statement.id}">'
-                               f"{esc(format_number(row.number, self.language))}</a>"
+        # plain numbers, not links: a link here would be a tab stop between the last box
+        # and Save draft; the rows themselves are marked
+        numbers = format_list([esc(format_number(row.number, self.language))
                                for row in missing], self.language)
         words = esc(self.ngettext(
             "Not answered yet: statement {numbers}. You can still submit; it is left out.",
