@@ -143,7 +143,7 @@ class DraftEditor(ConsultationView, w.VBox):
                                     icon="save", button_style="primary", layout=auto())
         self.version_picker = w.Dropdown(description=_("Version"),
                                          style={"description_width": "initial"},
-                                         layout=w.Layout(width="auto", min_width="28em",
+                                         layout=w.Layout(width="auto", min_width="min(28em, 100%)",
                                                          max_width="100%"))
         self.stage = w.HTML()
         self.share_button = w.Button(description=_("Put this version to the members"),
