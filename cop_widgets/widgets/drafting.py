@@ -143,8 +143,9 @@ class DraftEditor(ConsultationView, w.VBox):
                                     icon="save", button_style="primary", layout=auto())
         self.version_picker = w.Dropdown(description=_("Version"),
                                          style={"description_width": "initial"},
-                                         layout=w.Layout(width="auto", min_width="min(28em, 100%)",
-                                                         max_width="100%"))
+                                         layout=w.Layout(
+                                             width="auto", max_width="100%",
+                                             min_width="min(28em, calc(100% - 4px))"))
         self.stage = w.HTML()
         self.share_button = w.Button(description=_("Put this version to the members"),
                                      icon="share", button_style="info", layout=auto())
