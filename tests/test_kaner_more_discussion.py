@@ -163,3 +163,8 @@ def test_methodology_says_how_each_kaner_option_is_counted(store, kaner, tmp_pat
     assert "\u201cAbstain\u201d (abstains)" in method
     assert "counts as agreeing" in method
     assert "never called divided or polarised when nobody is on one" in method
+    # the consensus rule, on the six ordinal levels (not 1.75 steps on eight levels)
+    assert ("the IQR is at most 1.25 steps between adjacent levels on the 6 ordinal levels "
+            "of this scale") in method
+    assert ("A statement where more than 15% of the answers ask for more discussion is "
+            "classed \u201cwants more discussion\u201d.") in method

@@ -21,6 +21,7 @@ from .report_parts import GroupParticipation
 from .values import MISSING, fmt_date, fmt_gap, fmt_moment, fmt_number, fmt_pct
 
 if TYPE_CHECKING:
+    from ..analysis.summary import ConsensusRule
     from ..scales import Scale
     from .report import Report
 
@@ -215,23 +216,57 @@ def _measures(report: Report, w: Words) -> list[Block]:
         Table(_("Measures reported for each statement"), (_("Measure"), _("What it says")),
               tuple((_(m.name), _(m.description)) for m in meth.measures)),
         Heading(_("Consensus rule"), 3),
-        Paragraph((Span(meth.rule_text),)),
+        Paragraph((Span(consensus_rule_text(rule, scale, w)),)),
         Table(_("Thresholds of the consensus rule"), (_("Threshold"), _("Value")), (
             (_("Share of stances on one side, at least"), fmt_pct(rule.min_agree, lang)),
             (_("Share of stances on the other side, at most"),
              fmt_pct(rule.max_disagree, lang)),
             (_("IQR, at most (steps on a five-point scale)"),
              fmt_number(rule.max_iqr, lang)),
-            (_("IQR, at most (steps on this {levels}-level scale)").format(
+            (_("IQR, at most (steps on the {levels} ordinal levels of this scale)").format(
                 levels=w.number(k)), fmt_number(rule.iqr_limit(k), lang)),
             (_("Polarised when agreement A is below"),
              fmt_number(rule.polarised_below if k > 2 else rule.polarised_below_two_levels,
                         lang)),
-            (_("\u201c{words}\u201d when the share of answers asking for more discussion is "
-               "above").format(words=_(CLASS_WORDS["more discussion"])),
-             fmt_pct(rule.max_more_discussion, lang)),
+            *([(_("\u201c{words}\u201d when the share of answers asking for more discussion "
+                  "is above").format(words=_(CLASS_WORDS["more discussion"])),
+                fmt_pct(rule.max_more_discussion, lang))]
+              if any(level.category == "more_discussion" for level in scale.levels) else []),
         ), numeric=(1,)),
     ]
+
+
+def consensus_rule_text(rule: ConsensusRule, scale: Scale, w: Words) -> str:
+    """Say the consensus rule with its actual values for ``scale``, in the language of ``w``.
+
+    The IQR limit is given for the scale's ordinal levels (six on Kaner's, whose "Abstain"
+    and "More discussion needed" are counted apart), and the rule for a statement where
+    members want more discussion is said on a scale that offers it.
+    """
+    _, lang = w.gettext, w.language
+    k = len(scale.ordinal_levels)
+    text = ""
+    if any(level.category == "more_discussion" for level in scale.levels):
+        text = _("A statement where more than {share} of the answers ask for more discussion "
+                 "is classed \u201c{words}\u201d.").format(
+            share=fmt_pct(rule.max_more_discussion, lang),
+            words=_(CLASS_WORDS["more discussion"])) + " "
+    polarised = rule.polarised_below if k > 2 else rule.polarised_below_two_levels
+    return text + _(
+        "A statement reaches consensus when at least {min_agree} of the stances on the "
+        "scale are on one side (agreeing, or disagreeing: a consensus against it), at most "
+        "{max_disagree} are on the other side, and the IQR is at most {limit} steps between "
+        "adjacent levels on the {levels} ordinal levels of this scale ({max_iqr} on a "
+        "five-point scale). When nobody is on one side, it is leaning towards the side "
+        "that holds at least half of the stances, and otherwise \u201c{neutral}\u201d. "
+        "Otherwise it is polarised when van der Eijk's A is below {polarised}, leaning "
+        "when one side holds at least half of the stances and more than the other, and "
+        "divided in every other case."
+    ).format(min_agree=fmt_pct(rule.min_agree, lang),
+             max_disagree=fmt_pct(rule.max_disagree, lang),
+             limit=fmt_number(rule.iqr_limit(k), lang), levels=w.number(k),
+             max_iqr=fmt_number(rule.max_iqr, lang), neutral=_(CLASS_WORDS["neutral"]),
+             polarised=fmt_number(polarised, lang))
 
 
 def counting(scale: Scale, w: Words) -> str:
