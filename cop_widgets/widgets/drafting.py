@@ -172,20 +172,23 @@ class DraftEditor(ConsultationView, w.VBox):
         self._warned: tuple | None = None
         #: Every version, as last read from the store.
         self._drafts: list[m.Draft] = []
-        row = w.Layout(flex_flow="row wrap", align_items="center")
+
+        def row() -> w.Layout:  # each box its own layout: a shared one moves them all
+            return w.Layout(flex_flow="row wrap", align_items="center")
+
         self.children = [
             w.HTML(tagged("p", _("Edit each section in Markdown. Each version is saved "
                                  "privately: members see a version only once you put it to "
                                  "them, and then answer it through their own link."))),
-            w.HBox([self.propose_button, self.version_picker], layout=row),
+            w.HBox([self.propose_button, self.version_picker], layout=row()),
             *self.sections.values(),
-            w.HBox([self.save_button, self.message], layout=row),
+            w.HBox([self.save_button, self.message], layout=row()),
             w.HTML(tagged("h4", _("The members' version"))), self.stage,
-            w.HBox([self.share_button, self.finalise_button, self.step_message], layout=row),
+            w.HBox([self.share_button, self.finalise_button, self.step_message], layout=row()),
             w.HTML(tagged("h4", _("Endorsement round"))), self.tally,
-            w.HBox([self.refresh_button], layout=row),
+            w.HBox([self.refresh_button], layout=row()),
             w.HTML(tagged("h4", _("Export"))),
-            w.HBox([self.export_format, self.export_button, self.export_message], layout=row),
+            w.HBox([self.export_format, self.export_button, self.export_message], layout=row()),
             self.download,
         ]
         self.consultation_id = consultation_id  # loads its latest version
