@@ -323,7 +323,8 @@ def _bar_colours(scale: Scale) -> dict[int | None, str]:
     for side, first in ((agree, 0), (disagree, 5)):
         for j, level in enumerate(side):
             colours[level.value] = DIVERGING[first + round(j * 3 / max(len(side) - 1, 1))]
-    greys = ("#e0e0e0", "#bdbdbd", "#f5f5f5")
+    # greys apart from the palest purple (#d8daeb), which reluctant support may take
+    greys = ("#bdbdbd", "#8c8c8c", "#e6e6e6")
     others = [lv for lv in scale.levels if not lv.ordinal or lv.polarity == 0]
     for j, level in enumerate(others):
         colours[level.value] = greys[j % len(greys)]
