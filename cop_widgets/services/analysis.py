@@ -209,7 +209,13 @@ class ConsultationAnalysis:
     def summary(self) -> pd.DataFrame:
         """Per accepted statement: counts, shares, ordinal measures and class.
 
-        Indexed by ``statement_id``; a statement nobody answered has no row.
+        Indexed by ``statement_id``; a statement nobody answered has no row. The ordinal
+        measures are computed on the scale's ordinal levels only; the options that are
+        categories of their own (Kaner's "Abstain" and "More discussion needed") and the
+        pass are counted apart as shares of all answers, and a statement where members
+        ask for more discussion has the class ``"more discussion"``
+        (:mod:`cop_widgets.analysis.summary`). Every view writes its classes and shares
+        from this one table, with the words of :mod:`cop_widgets.words.stances`.
         """
         from ..analysis.summary import statement_summary
 
