@@ -63,7 +63,8 @@ def opinion_map(coords: pd.DataFrame, labels: pd.Series, bins: int = 24, *,
         .mark_circle(opacity=0.8)
         .encode(
             x=alt.X("x:Q", axis=None), y=alt.Y("y:Q", axis=None),
-            size=alt.Size("members:Q", title=_("Members")),
+            size=alt.Size("members:Q", title=_("Members"),
+                          legend=alt.Legend(tickMinStep=1, format="d")),  # whole members
             color=alt.Color("group:N", title=_("Opinion group"),
                             scale=alt.Scale(domain=groups, range=colours)),
             tooltip=[alt.Tooltip("group:N", title=_("Opinion group")),
