@@ -271,7 +271,7 @@ UNLABELLED_JS = """() => {
 def test_member_page_has_no_serious_violations(live, open_page, make_consultation):
     seeded = make_consultation(members=2)
     cid = seeded.consultation.id
-    live.store.add_draft(cid, DRAFT_SECTIONS)  # the page then offers the draft too
+    live.store.add_draft(cid, DRAFT_SECTIONS, share=True)  # the page then offers the draft too
     visit = open_page(live.member_link(cid, seeded.tokens[seeded.members[0].id]))
     page = visit.page
     expect(page.get_by_role("button", name="Read the draft joint response")).to_be_visible()
@@ -333,7 +333,7 @@ def test_results_page_has_no_serious_violations(live, open_page, make_consultati
 def test_endorsement_page_has_no_serious_violations(live, open_page, make_consultation):
     seeded = make_consultation(members=2)
     cid = seeded.consultation.id
-    live.store.add_draft(cid, DRAFT_SECTIONS)
+    live.store.add_draft(cid, DRAFT_SECTIONS, share=True)
     token = seeded.tokens[seeded.members[0].id]
     visit = open_page(endorse_url(live, cid, token), ready=endorse_root)
     expect(visit.page.get_by_role("heading", name="Points of consensus")).to_be_visible()
@@ -389,7 +389,7 @@ def test_every_field_of_the_endorsement_page_has_a_visible_label_and_a_name(
         live, open_page, make_consultation):
     seeded = make_consultation(members=1)
     cid = seeded.consultation.id
-    live.store.add_draft(cid, DRAFT_SECTIONS)
+    live.store.add_draft(cid, DRAFT_SECTIONS, share=True)
     visit = open_page(endorse_url(live, cid, seeded.tokens[seeded.members[0].id]),
                       ready=endorse_root)
     page = visit.page
@@ -549,7 +549,7 @@ def test_the_draft_can_be_read_and_answered_from_the_keyboard(live, open_page,
                                                               make_consultation, rendered):
     seeded = make_consultation(members=2)
     cid = seeded.consultation.id
-    draft = live.store.add_draft(cid, DRAFT_SECTIONS)
+    draft = live.store.add_draft(cid, DRAFT_SECTIONS, share=True)
     member = seeded.members[0]
     url = live.member_link(cid, seeded.tokens[member.id])
     visit = open_page(url, navigate=False)

@@ -299,7 +299,7 @@ def test_endorsement_page_in_the_consultation_language(store, language):
     contents = [*seeded.contents, *seeded.words.draft.values()]
     empty = EndorsementPage(store, cid, seeded.tokens[0])  # no draft yet
     assert_no_english(empty, language, contents)
-    store.add_draft(cid, seeded.words.draft)
+    store.add_draft(cid, seeded.words.draft, share=True)
     page = EndorsementPage(store, cid, seeded.tokens[0])
     text = assert_no_english(page, language, contents)
     assert_translated(text, language, "I endorse it", "I block it (please say why)",
@@ -322,7 +322,7 @@ def test_endorsement_page_in_the_consultation_language(store, language):
 def test_endorsement_page_with_lang_override(store, seeded):
     cid = seeded.consultation.id
     draft = {"consensus": "We agree on 1.", "recommendations": "Ask for a pilot."}
-    store.add_draft(cid, draft)
+    store.add_draft(cid, draft, share=True)
     page = EndorsementPage(store, cid, seeded.tokens[seeded.members[0].id], "fr")
     text = assert_no_english(page, "fr", [*seeded_contents(seeded), *draft.values()])
     assert_translated(text, "fr", "I can live with it", "Recommendations")
@@ -373,7 +373,7 @@ def test_participation_divergence_and_joint_response_tabs(store, language, tmp_p
     no_region = next(iter(demo.tokens))  # a member who gave no region: "(not given)"
     store.update_member(no_region, attributes={"role": "tutor"})
     words = CONTENT[language]
-    store.add_draft(cid, words.draft)
+    store.add_draft(cid, words.draft, share=True)
     contents = [*demo_contents(store, cid), *words.draft.values(), *words.reasons,
                 "http://127.0.0.1:8866"]
 

@@ -31,7 +31,7 @@ def test_every_link_of_a_rendered_draft_has_noopener_noreferrer():
 
 def test_the_endorsement_page_renders_draft_links_with_noreferrer(store):
     seeded = seed_consultation(store)
-    store.add_draft(seeded.consultation.id, DRAFT)
+    store.add_draft(seeded.consultation.id, DRAFT, share=True)
     page = EndorsementPage(store, seeded.consultation.id,
                            seeded.tokens[seeded.members[0].id])
     found = [a for a in anchors(html_of(page)) if "example." in a]

@@ -23,9 +23,9 @@ def endorsement_rows(store) -> int:
 def test_an_answer_to_a_superseded_version_is_refused_and_nothing_written(store, seeded):
     cid = seeded.consultation.id
     a, b, c = (seeded.tokens[member.id] for member in seeded.members)
-    first = store.add_draft(cid, {"consensus": "Version one."})
+    first = store.add_draft(cid, {"consensus": "Version one."}, share=True)
     kept = store.add_endorsement(cid, a, first.id, "endorse")
-    second = store.add_draft(cid, {"consensus": "Version two."})
+    second = store.add_draft(cid, {"consensus": "Version two."}, share=True)
     before = endorsement_rows(store)
     for token, kind, reason in ((b, "endorse", ""), (c, "block", "Not this one"),
                                 (a, "block", "I change my mind on the old text")):
@@ -48,7 +48,7 @@ def test_an_answer_to_a_superseded_version_is_refused_and_nothing_written(store,
 def test_closing_the_consultation_closes_endorsement(store, seeded):
     cid = seeded.consultation.id
     a, b, _c = (seeded.tokens[member.id] for member in seeded.members)
-    draft = store.add_draft(cid, {"consensus": "The response."})
+    draft = store.add_draft(cid, {"consensus": "The response."}, share=True)
     kept = store.add_endorsement(cid, a, draft.id, "endorse")
     store.close_consultation(cid)
     before = endorsement_rows(store)
@@ -67,6 +67,7 @@ def test_closing_the_consultation_closes_endorsement(store, seeded):
     assert endorsement_rows(store) == before
     # reopened, the latest version takes answers again
     store.update_consultation(cid, status=m.ConsultationStatus.OPEN)
+    store.share_draft(cid, newest.version)  # saved while closed, so saved privately
     assert store.get_endorsement_refusal(cid, newest.id) is None
     store.add_endorsement(cid, b, newest.id, "can_live_with")
     assert endorsement_rows(store) == before + 1
@@ -75,8 +76,8 @@ def test_closing_the_consultation_closes_endorsement(store, seeded):
 def test_the_refusal_a_page_asks_for_is_the_one_the_store_raises(store, seeded):
     cid = seeded.consultation.id
     token = seeded.tokens[seeded.members[0].id]
-    first = store.add_draft(cid, {"consensus": "One."})
-    second = store.add_draft(cid, {"consensus": "Two."})
+    first = store.add_draft(cid, {"consensus": "One."}, share=True)
+    second = store.add_draft(cid, {"consensus": "Two."}, share=True)
     for status in ("open", "closed", "draft"):
         store.update_consultation(cid, status=status)
         for draft in (first, second):

@@ -194,7 +194,7 @@ def test_answers_to_each_draft_are_listed_in_their_own_drawn_order(store, clock,
     cid = data.consultation.id
     orders = []
     for version in (1, 2):
-        draft = store.add_draft(cid, {"consensus": f"Version {version}."})
+        draft = store.add_draft(cid, {"consensus": f"Version {version}."}, share=True)
         for i in data.submitted:
             clock.advance(1)
             store.add_endorsement(cid, data.tokens[i], draft.id, "block",

@@ -778,13 +778,15 @@ def test_drafts(store, seeded, clock):
     assert d1.version == 1 and d1.id and d1.created_at == clock.now
     assert d1.sections == {"Summary": "We mostly agree.", "Concerns": ""}
     ordered = store.add_draft(cid, {"Zeta": "z", "Alpha": "a", "Mid": "m"})
-    assert list(store.get_draft(cid).sections) == ["Zeta", "Alpha", "Mid"]  # order kept
+    assert list(store.get_draft(cid, 2).sections) == ["Zeta", "Alpha", "Mid"]  # order kept
     assert ordered.version == 2
     clock.advance(5)
     d2 = store.add_draft(cid, {"Summary": "We agree."})
     d3 = store.add_draft(cid, {"Summary": "We agree, with changes."})
     assert [d.version for d in (d1, ordered, d2, d3)] == [1, 2, 3, 4]
-    assert store.get_draft(cid) == d3
+    # saved privately: no version is the members' yet
+    refused(None, "draft", lambda: store.get_draft(cid), kind=NotFound)
+    assert store.get_draft(cid, 4) == d3
     assert store.get_draft(cid, 1) == d1
     assert store.get_draft(cid, 3).sections == {"Summary": "We agree."}
     assert store.list_drafts(cid) == [d1, ordered, d2, d3]
@@ -799,7 +801,7 @@ def test_drafts(store, seeded, clock):
 def test_endorsements_latest_per_member(store, seeded, clock):
     cid = seeded.consultation.id
     a, b, c = seeded.members
-    draft = store.add_draft(cid, {"Summary": "text"})
+    draft = store.add_draft(cid, {"Summary": "text"}, share=True)
     assert store.list_endorsements(draft.id) == []
     e1 = store.add_endorsement(cid, seeded.tokens[a.id], draft.id, "endorse")
     assert e1.kind is m.EndorsementKind.ENDORSE and e1.member_id == a.id and e1.id
@@ -816,7 +818,7 @@ def test_endorsements_latest_per_member(store, seeded, clock):
                                                       b.id: m.EndorsementKind.CAN_LIVE_WITH}
     assert {e.member_id: e.reason for e in latest}[b.id] == "meh"
     # endorsements are per draft
-    draft2 = store.add_draft(cid, {"Summary": "text 2"})
+    draft2 = store.add_draft(cid, {"Summary": "text 2"}, share=True)
     assert store.list_endorsements(draft2.id) == []
     e4 = store.add_endorsement(cid, seeded.tokens[c.id], draft2.id, "endorse")
     assert store.list_endorsements(draft2.id) == [e4]
@@ -827,10 +829,10 @@ def test_endorsement_refusals_write_nothing(store, seeded):
     cid = seeded.consultation.id
     a = seeded.members[0]
     token = seeded.tokens[a.id]
-    draft = store.add_draft(cid, {"Summary": "text"})
+    draft = store.add_draft(cid, {"Summary": "text"}, share=True)
     kept = store.add_endorsement(cid, token, draft.id, "endorse")
     other, _ = new_consultation(store)
-    foreign_draft = store.add_draft(other.id, {"Other": "text"})
+    foreign_draft = store.add_draft(other.id, {"Other": "text"}, share=True)
     cases = [  # kind, field, code, a piece of the rule where the code does not pin it, call
         (ValidationError, "reason", "block-needs-reason", None,
          lambda: store.add_endorsement(cid, token, draft.id, "block")),
