@@ -139,3 +139,15 @@ def test_the_facilitator_workbook_says_nothing_voila_contradicts():
     # Voila shows markdown cells (not code): no "run the cell", no second heading, no tab
     # list that can fall behind the workbench's tabs
     assert shown == []
+
+
+def test_saving_a_development_only_says_so_once_beside_its_button(sqlite_store):
+    """It said "Saved the new development" twice: beside its button and under Create."""
+    from cop_widgets.widgets.facilitator import NewConsultationForm
+
+    form = NewConsultationForm(sqlite_store)
+    form.intake.title.value = "The ministry's new guidance"
+    form.intake.save_button.click()
+    text = html.unescape(html_of(form))
+    assert text.count("Saved the new development") == 1, text
+    assert sqlite_store.list_developments()[-1].title == "The ministry's new guidance"

@@ -118,9 +118,7 @@ class NewConsultationForm(w.VBox):
         never a change to this one.
         """
         self.reload(select=development.id)
-        self.intake.clear()
-        self.message.show(self._("Saved the new development \u201c{title}\u201d.").format(
-            title=development.title), "ok")
+        self.intake.clear()  # the intake says "saved" beside its own button
 
     def _on_pick(self, _change: Any = None) -> None:
         new = self.development_picker.value == _NEW_DEVELOPMENT
@@ -199,7 +197,7 @@ class FacilitatorWorkbench(w.VBox):
         self.message = Message(language=language)
         # consultation id -> the invitation links made for it in this session (shown once,
         # so kept here while the facilitator works on another consultation)
-        self.links_made: dict[int, dict[int, tuple[str, str]]] = {}
+        self.links_made: dict[int, dict[int, tuple[str, str, str]]] = {}
         self.consultation: m.Consultation | None = None
         for spec in registry.TABS:
             setattr(self, spec.key, None)
@@ -223,7 +221,7 @@ class FacilitatorWorkbench(w.VBox):
         self.reload()
 
     def _guide_html(self) -> str:
-        """What the tabs are for, every one named, and which database this is."""
+        """Return what the tabs are for, every one named, and which database this is."""
         from sqlalchemy.engine import make_url
 
         _ = self._

@@ -57,3 +57,16 @@ def test_a_member_with_their_link_reads_the_brief_before_results(store):
     text = synced_text(ResultsView(store, seeded.consultation.id, token))
     assert "New assessment policy" in text
     assert "not published yet" in text
+
+
+def test_a_closed_consultations_results_ask_nobody_to_answer(store, clock):
+    """The results page said "Please answer by" after the consultation closed."""
+    import datetime as dt
+
+    seeded = seed_consultation(store, visibility="after_close")
+    cid = seeded.consultation.id
+    store.update_consultation(cid, deadline=clock.now + dt.timedelta(days=3))
+    token = seeded.tokens[seeded.members[0].id]
+    assert "Please answer by" in synced_text(ResultsView(store, cid, token))  # still open
+    store.close_consultation(cid)
+    assert "Please answer by" not in synced_text(ResultsView(store, cid))
