@@ -149,11 +149,13 @@ def test_who_has_been_heard_counts_whole_members(responded):
         assert all(re.fullmatch(r"[0-9]+", t) for t in numbers), numbers
 
 
-def test_the_opinion_map_counts_whole_members():
-    coords = pd.DataFrame({"member_id": range(4), "x": [0.0, 0.1, 3.0, 3.1],
-                           "y": [0.0, 0.1, 3.0, 3.1]})
-    groups = pd.Series(pd.array([0, 0, 1, 1], dtype="Int64"), index=coords.member_id)
-    figure = opinion_map(coords, groups, bins=4)
+@pytest.mark.parametrize("xs", [[0.0, 3.0, 1.0, 2.0], [0.0, 0.01, 3.0, 1.5],
+                                [0.0, 0.1, 0.05, 3.0]])
+def test_the_opinion_map_counts_whole_members(xs):
+    coords = pd.DataFrame({"member_id": range(4), "x": xs, "y": xs})
+    groups = pd.Series(pd.array([0, 0, 0, 1], dtype="Int64"), index=coords.member_id)
+    figure = opinion_map(coords, groups, bins=24)
     for chart in (figure.chart, figure.narrow):
         sizes = [t for t in texts(to_svg(chart), "legend-label") if re.fullmatch(r"[0-9.,]+", t)]
         assert sizes and all(re.fullmatch(r"[0-9]+", t) for t in sizes), sizes
+        assert len(set(sizes)) == len(sizes), sizes  # no 0.5 and 1.5 written "0" and "1"

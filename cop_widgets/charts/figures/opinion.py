@@ -64,7 +64,7 @@ def opinion_map(coords: pd.DataFrame, labels: pd.Series, bins: int = 24, *,
         .encode(
             x=alt.X("x:Q", axis=None), y=alt.Y("y:Q", axis=None),
             size=alt.Size("members:Q", title=_("Members"),
-                          legend=alt.Legend(tickMinStep=1, format="d")),  # whole members
+                          legend=alt.Legend(values=_whole(cells["members"]), format="d")),
             color=alt.Color("group:N", title=_("Opinion group"),
                             scale=alt.Scale(domain=groups, range=colours)),
             tooltip=[alt.Tooltip("group:N", title=_("Opinion group")),
@@ -85,3 +85,12 @@ def opinion_map(coords: pd.DataFrame, labels: pd.Series, bins: int = 24, *,
                                "{count} members answered too little to be placed.",
                                int(sizes[outside])).format(count=number(int(sizes[outside])))
     return make_figure(chart, text, words.language)
+
+
+def _whole(counts: pd.Series, most: int = 5) -> list[int]:
+    """Up to ``most`` whole numbers from the least to the most members in a cell.
+
+    The size legend counts members: Vega's own steps would be 0.2, 0.4... members.
+    """
+    low, high = int(counts.min()), int(counts.max())
+    return sorted({int(round(v)) for v in np.linspace(low, high, min(most, high - low + 1))})
