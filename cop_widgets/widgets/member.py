@@ -31,6 +31,7 @@ from .brief import brief_html
 from .card_row import NOT_ANSWERED, PASS, StatementRow
 from .common import Message, esc, fit_width, full_width, tagged
 from .distribution import distribution_html
+from .draft_notice import draft_notice
 from .problems import problem_in_words, rule_in_words
 
 __all__ = ["MemberPage", "PASS"]
@@ -134,7 +135,12 @@ class MemberPage(w.VBox):
             self.proposal, self.message.beside(self.propose),
         ])
         self.form.add_class("cop-card")
-        self.draft_notice = self._draft_notice()
+        # the endorsement page opens in this kernel with the same token, so the token never
+        # has to travel in a link inside the page
+        self.draft_notice, button = draft_notice(store, self.consultation.id, self._,
+                                                 self.language, self.show_draft)
+        if button is not None:
+            self.open_draft = button
         refusal = self.consultation.card_refusal(store.now())
         # "Please answer by" is a request: a page that takes no card does not make it
         briefed = (self.consultation if refusal is None
@@ -182,27 +188,6 @@ class MemberPage(w.VBox):
             '<div class="cop-unanswered-list" style="color:#bf360c;font-weight:bold">'
             + words.format(numbers=numbers) + "</div>")
         return missing
-
-    def _draft_notice(self) -> w.VBox:
-        """Offer the draft joint response, when there is one, on this same page.
-
-        The endorsement page opens in this kernel with the same token, so the token never
-        has to travel in a link inside the page.
-        """
-        _ = self._
-        try:
-            draft = self._store.get_draft(self.consultation.id)
-        except NotFound:
-            return w.VBox()
-        self.open_draft = w.Button(description=_("Read the draft joint response"),
-                                   icon="file-text", button_style="info",
-                                   layout=w.Layout(width="auto"))
-        self.open_draft.on_click(lambda _b: self.show_draft())
-        version = _("version {number}").format(number=draft.version)
-        return w.VBox([w.HTML("<p>" + tagged("strong", _("A draft joint response is ready"))
-                              + f" ({esc(version)}). "
-                              + esc(_("Read it and say whether you can stand behind it."))
-                              + "</p>"), self.open_draft])
 
     def show_draft(self) -> None:
         """Replace the page with the endorsement page of the latest draft."""

@@ -185,3 +185,18 @@ def test_the_export_is_a_download_that_writes_nothing(demo, tmp_path, monkeypatc
         assert "Our final words." in data.decode() and "Draft version" not in data.decode()
     else:
         assert name == f"joint-response-{cid}.docx" and data[:2] == b"PK"
+
+
+def test_the_member_page_announces_a_final_response_as_final(demo):
+    """It still said "A draft joint response is ready ... say whether you can stand behind
+    it" once the response was final."""
+    store, cid, (token, _other) = demo
+    store.add_draft(cid, {"consensus": "Our answer."}, share=True)
+    notice = html_of(MemberPage(store, cid, token).draft_notice)
+    assert "A draft joint response is ready" in notice and "stand behind it" in notice
+    store.finalise_draft(cid)
+    page = MemberPage(store, cid, token)
+    notice = html_of(page.draft_notice)
+    assert "The joint response is final" in notice and "finalised on" in notice
+    assert "draft" not in notice.lower() and "stand behind" not in notice
+    assert page.open_draft.description == "Read the final joint response"
