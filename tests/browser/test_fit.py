@@ -1,0 +1,297 @@
+"""Pages that fit their frame (issue 12, item 3), at 390 px (a phone) and at 1280 px.
+
+A real ``cop-widgets serve`` (the ``live`` fixture) serves one Kaner-scale consultation with
+long statements, long labels and a request for opinion, answered by four of six members,
+with a version of the joint response put to the members. On the Divergence tab, every other
+tab of the facilitator page, and the member, results and endorsement pages, the test checks
+in the browser that:
+
+- the page is no wider than the window, and no control, label, text box, table cell, chart
+  or text sticks out of the window or is cut by the box around it (a wide table may scroll
+  inside its own box, as tables do on phones);
+- no button, label, tab title, text box or drop-down cuts its own words (its ``scrollWidth``
+  fits its ``clientWidth``; a drop-down shows its whole choice unless the choice is wider
+  than the whole box it sits in), and no text box spills out of its field over the next;
+- every legend entry of every chart is whole (not ending in "…"), inside its drawing, and
+  legible (a drawing too wide for its panel, shrunk to fit, would draw it tiny).
+
+Each page is photographed at both widths into ``$COP_WIDGETS_FIT_SHOTS`` (default: pytest's
+temporary folder), to be looked at.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import types
+from pathlib import Path
+
+import pytest
+from helpers import in_ci
+
+from cop_widgets import model as m
+from cop_widgets.links import endorse_link
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the browser fixture skips (or fails under CI=true)
+    if in_ci():
+        raise
+    pytest.skip("playwright is not installed", allow_module_level=True)
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = (390, 1280)
+#: How long the Divergence tab may take to draw its charts (on 2 busy cores).
+CHARTS_MS = 90_000
+TITLE = "Fit test: how should our network answer the ministry's request for our opinion?"
+STATEMENTS = (
+    "Our community should ask the ministry to delay the start date by one year so that "
+    "tutors can be trained first",
+    "Learners should be told whenever an AI tool helped prepare their materials",
+    "A person must check every piece of AI-generated feedback before a learner sees it",
+    "Volunteers need paid training before they use these tools with learners",
+)
+#: Kaner levels given by the four members who answer, statement by statement.
+ANSWERS = ((8, 4, 7, 1), (6, 3, 8, 2), (5, 8, 4, 3), (7, 7, 2, 8))
+
+#: What the test measures in the page: a list of problems, in words (empty when it fits).
+MEASURE = r"""
+() => {
+  const vw = document.documentElement.clientWidth;
+  const LEGIBLE = 9;  // px: Vega's 10-11 px legend text, shrunk by at most a fifth
+  const problems = [];
+  const shown = (el) => el.getClientRects().length > 0
+    && getComputedStyle(el).visibility !== "hidden";
+  const words = (el) => (el.innerText || el.value || el.textContent || "").trim()
+    .replace(/\s+/g, " ").slice(0, 70);
+  const cls = (el) => String(el.className && el.className.baseVal !== undefined
+    ? el.className.baseVal : el.className);
+  const where = (el) => `${el.tagName.toLowerCase()}.${cls(el).split(" ").slice(-2).join(".")}`;
+  const scrollingTable = (el) => el.tagName === "TABLE"
+    && /auto|scroll/.test(getComputedStyle(el).overflowX);
+  const inScrollingTable = (el) => {
+    for (let a = el; a; a = a.parentElement) if (scrollingTable(a)) return true;
+    return false;
+  };
+  // The nearest ancestor that cuts off what sticks out of it, if el sticks out of it.
+  const clippedBy = (el) => {
+    const r = el.getBoundingClientRect();
+    for (let a = el.parentElement; a && a !== document.documentElement; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX === "visible") continue;
+      const ar = a.getBoundingClientRect();
+      if (r.right > ar.right + 1 || r.left < ar.left - 1) return a;
+    }
+    return null;
+  };
+  const page = document.documentElement.scrollWidth;
+  if (page > vw) problems.push(`the page is ${page} px wide in a ${vw} px window`);
+  const frame = document.querySelector("#rendered_cells");
+  if (frame && frame.scrollWidth > frame.clientWidth + 1) {
+    problems.push(`the page's content is ${frame.scrollWidth} px wide in ${frame.clientWidth} px`);
+  }
+  const parts = "button, label, .widget-label, .widget-label-basic, .lm-TabBar-tabLabel, "
+    + "textarea, select, input, legend, .widget-html-content, figcaption, p, li, td, th, "
+    + ".widget-inline-hbox, .widget-box, svg.marks";
+  let checked = 0;
+  for (const el of document.querySelectorAll(parts)) {
+    if (!shown(el) || inScrollingTable(el)) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0) continue;
+    checked += 1;
+    if (r.right > vw + 1 || r.left < -1) {
+      problems.push(`${where(el)} "${words(el)}" spans ${Math.round(r.left)}..`
+        + `${Math.round(r.right)} px of a ${vw} px window`);
+      continue;
+    }
+    const clip = clippedBy(el);
+    if (clip) {
+      problems.push(`${where(el)} "${words(el)}" is cut by ${where(clip)} `
+        + `(${Math.round(r.right)} > ${Math.round(clip.getBoundingClientRect().right)} px)`);
+      continue;
+    }
+    // A text field scrolls the member's own words by design; anything else may not.
+    const typed = el.tagName === "INPUT" && /^(text|search|url|email|)$/.test(el.type);
+    if (!typed && el.tagName !== "svg" && el.scrollWidth > el.clientWidth + 1
+        && getComputedStyle(el).overflowX !== "visible") {
+      problems.push(`${where(el)} "${words(el)}" needs ${el.scrollWidth} px, `
+        + `has ${el.clientWidth}`);
+    }
+    // A field stays inside its widget: a text box spilling below it covers the next field.
+    const field = /^(TEXTAREA|INPUT|SELECT)$/.test(el.tagName)
+      && el.parentElement.closest(".widget-inline-hbox");
+    if (field && r.bottom > field.getBoundingClientRect().bottom + 1) {
+      problems.push(`${where(el)} "${words(el)}" spills ${Math.round(r.bottom
+        - field.getBoundingClientRect().bottom)} px below its field`);
+    }
+    if (getComputedStyle(el).textOverflow === "ellipsis" && el.scrollWidth > el.clientWidth) {
+      problems.push(`${where(el)} "${words(el)}" ends in "…"`);
+    }
+  }
+  // A drop-down shows its whole choice, unless the choice is wider than its whole box.
+  const ruler = document.createElement("canvas").getContext("2d");
+  for (const select of document.querySelectorAll("select")) {
+    if (!shown(select) || select.multiple || select.size > 1) continue;
+    const option = select.options[select.selectedIndex];
+    if (!option) continue;
+    const s = getComputedStyle(select);
+    ruler.font = `${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+    const needed = ruler.measureText(option.text).width + parseFloat(s.paddingLeft)
+      + parseFloat(s.paddingRight) + 2;
+    const box = select.closest(".widget-box");
+    const room = box ? box.clientWidth - 8 : vw;
+    if (needed > select.clientWidth + 1 && select.offsetWidth < room) {
+      problems.push(`drop-down "${option.text.slice(0, 60)}" needs ${Math.round(needed)} px, `
+        + `has ${select.clientWidth}`);
+    }
+  }
+  // Every legend entry of every chart shown is whole and inside its drawing.
+  let legends = 0;
+  for (const svg of document.querySelectorAll("svg.marks")) {
+    if (!shown(svg)) continue;
+    const box = svg.getBoundingClientRect();
+    for (const text of svg.querySelectorAll(".role-legend-label text, .role-legend-title text")) {
+      legends += 1;
+      const t = text.getBoundingClientRect();
+      if (text.textContent.endsWith("…") || t.right > box.right + 1 || t.left < box.left - 1) {
+        problems.push(`legend entry "${text.textContent}" is cut`);
+      } else if (t.height < LEGIBLE) {
+        problems.push(`legend entry "${text.textContent}" is drawn ${t.height.toFixed(1)} px `
+          + "high: a drawing too wide for its panel was shrunk");
+      }
+    }
+  }
+  return {problems, checked, legends};
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def fit(live) -> types.SimpleNamespace:
+    """One Kaner consultation with long words everywhere, answered by four of six members."""
+    store = live.store
+    development = store.add_development(m.Development(
+        "request_for_opinion",
+        "Ministry guidance: AI writing assistants in adult-education classrooms",
+        summary="The ministry asks for our opinion before it issues the guidance.",
+        requester="Ministry of Education, Adult Learning Directorate",
+        requester_deadline="2027-04-30", questions=("What should the guidance say?",)))
+    consultation = store.add_consultation(m.Consultation(
+        development.id, TITLE, scale="kaner8", visibility="after_submission"))
+    cid = consultation.id
+    statements = store.add_statements([m.Statement(cid, text) for text in STATEMENTS])
+    roster = store.add_members([
+        m.Member(cid, f"Member {i + 1}", attributes={
+            "region": ("North", "South", "East", "West")[i % 4],
+            "role": ("tutor", "coordinator")[i % 2]}) for i in range(6)])
+    tokens = {member.id: store.add_invitation(member.id)[1] for member in roster}
+    store.open_consultation(cid)
+    for member, levels in zip(roster, ANSWERS, strict=False):
+        store.save_card(cid, tokens[member.id], [
+            m.StanceResponse(s.id, level, "Because the tutors need time to learn the tools.")
+            for s, level in zip(statements, levels, strict=True)],
+            concerns="Training first.", impact="More preparation time.")
+    store.add_draft(cid, {"consensus": "We agree that a person checks AI feedback.",
+                          "recommendations": "Train the tutors before the start date."},
+                    share=True)
+    found = re.search(r"Facilitator page: (\S+)", Path(live.stdout).read_text())
+    assert found, "the server printed no facilitator link"
+    return types.SimpleNamespace(
+        id=cid, facilitator=found.group(1),
+        member=live.member_link(cid, tokens[roster[5].id]),  # has not answered yet
+        answered=tokens[roster[0].id],
+        endorse=endorse_link(live.base_url, cid, tokens[roster[1].id]),
+        results=f"{live.results_link(cid)}&t={tokens[roster[0].id]}")
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    folder = os.environ.get("COP_WIDGETS_FIT_SHOTS")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("fit-shots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def open_at(open_page, url: str, width: int, root: str):
+    visit = open_page(url, ready=None, navigate=False)
+    visit.page.set_viewport_size({"width": width, "height": 900})
+    visit.page.goto(url)
+    visit.page.locator(root).first.wait_for(state="visible")
+    return visit
+
+
+def check(page, what: str, shots: Path, name: str, *, charts: bool = False) -> None:
+    """Measure the page; photograph it whole; fail with every problem found."""
+    page.wait_for_timeout(500)  # ipywidgets lays out after the last message
+    found = page.evaluate(MEASURE)
+    photograph(page, shots / f"{name}.png")
+    assert found["checked"] > 10, f"{what}: nothing was measured"
+    if charts:
+        assert found["legends"] > 0, f"{what}: no chart legend was shown"
+    assert not found["problems"], f"{what}:\n" + "\n".join(found["problems"])
+
+
+def photograph(page, path: Path) -> None:
+    """The whole page (Voila scrolls inside #rendered_cells, so the window grows to it)."""
+    size = page.viewport_size
+    height = page.evaluate("() => Math.max(document.documentElement.scrollHeight, "
+                           "document.querySelector('#rendered_cells')?.scrollHeight || 0)")
+    page.set_viewport_size({"width": size["width"], "height": min(height + 40, 16000)})
+    page.wait_for_timeout(200)
+    page.screenshot(path=str(path))
+    page.set_viewport_size(size)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_facilitator_tab_fits(fit, open_page, shots, width):
+    visit = open_at(open_page, fit.facilitator, width, ".lm-TabBar-tab")
+    page = visit.page
+    picker = page.get_by_label("Consultation", exact=True)
+    option = picker.locator("option", has_text=TITLE)
+    expect(option).to_have_count(1)
+    picker.select_option(option.get_attribute("value"))
+    tabs = page.locator(".jupyter-widget-tab > .lm-TabBar .lm-TabBar-tab")
+    expect(tabs).to_have_count(7)
+    for index in range(tabs.count()):
+        tab = tabs.nth(index)
+        title = tab.inner_text().strip()
+        tab.click()
+        expect(tab).to_have_class(re.compile("lm-mod-current"))
+        panel = page.locator(".jupyter-widget-tab > .widget-tab-contents > :not(.lm-mod-hidden)")
+        if title == "Divergence":
+            expect(panel.locator("figure.cop-figure").first).to_be_visible(timeout=CHARTS_MS)
+            expect(panel).to_contain_text("Where the community agrees and splits")
+        elif title == "Joint response":
+            expect(panel.locator("textarea").first).to_be_visible(timeout=CHARTS_MS)
+        check(page, f"facilitator page, tab {title!r}, at {width} px", shots,
+              f"facilitator-{index}-{width}", charts=title == "Divergence")
+    assert visit.page_errors == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_member_page_fits(fit, open_page, shots, width):
+    visit = open_at(open_page, fit.member, width, ".cop-member-page .cop-card")
+    page = visit.page
+    page.locator(".cop-statement input[type=radio]").first.wait_for(state="visible")
+    for label in ("Overall concerns (optional)", "Impact on your own practice (optional)",
+                  "Propose a new statement"):
+        expect(page.get_by_label(label)).to_be_visible()
+    check(page, f"member page at {width} px", shots, f"member-{width}")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_results_page_fits(fit, open_page, shots, width):
+    visit = open_at(open_page, fit.results, width, ".cop-results-page")
+    expect(visit.page.locator(".cop-results-page .cop-distribution").first).to_be_visible()
+    check(visit.page, f"results page at {width} px", shots, f"results-{width}")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_endorsement_page_fits(fit, open_page, shots, width):
+    visit = open_at(open_page, fit.endorse, width, ".cop-endorse-page")
+    page = visit.page
+    expect(page.get_by_label("Why? (needed to block)")).to_be_visible()
+    page.get_by_role("radio", name="I block it (please say why)").check()
+    page.get_by_label("Why? (needed to block)").fill(
+        "It leaves volunteers out, and nobody asked the learners what they think of it.")
+    check(page, f"endorsement page at {width} px", shots, f"endorse-{width}")
