@@ -100,7 +100,7 @@ def _drive_write_csv(tmp_path: Path) -> list[str]:
 
 
 def _drive_links_csv(tmp_path: Path) -> list[str]:
-    return [csv_io.links_csv([(a, a) for a in ATTACKS])]
+    return [csv_io.links_csv([(a, a, a) for a in ATTACKS])]
 
 
 def _drive_reminders_csv(tmp_path: Path) -> list[str]:

@@ -503,7 +503,12 @@ def test_report_contents(plain_export, rich_export):
     assert not saved.proposed and saved.draft_version == rich_export.draft.version
     assert saved.section("recommendations").markdown == rich_export.proposed["recommendations"]
     assert saved.endorsements.counts == {"endorse": 5, "can_live_with": 3, "block": 2}
-    assert saved.endorsements.block_reasons == (BLOCK_PLAIN, ALL_PAYLOADS)
+    # in the store's drawn order (issue 11: time order would tell who blocked when)
+    assert sorted(saved.endorsements.block_reasons) == sorted((BLOCK_PLAIN, ALL_PAYLOADS))
+    latest = rich_export.store.get_draft(rich_export.cid)
+    assert list(saved.endorsements.block_reasons) == [
+        e.reason for e in rich_export.store.list_endorsements(latest.id)
+        if e.kind.value == "block"]
     assert saved.addressee.requester == REQUESTER and saved.addressee.questions == QUESTIONS
     assert saved.figure("participation-by-attribute").title.endswith("by role")
     with pytest.raises(ValidationError):
@@ -530,7 +535,8 @@ def test_methodology_flags_the_group_ten_points_under_its_roster_share(sqlite_st
     (path,) = export_consultation(sqlite_store, consultation.id, "md", tmp_path / "e.md",
                                   charts=False)
     text = View(path).section("Methodology")
-    assert "team: b, 5 of 10 responded (50%, -14 points)" in text
+    assert ("team: b, 5 of 10 responded (50%); 36% of the answers against 50% of the roster, "
+            "a representation gap of -14 points") in text
     assert "team: a," not in text
     assert "Stances are compared by team." in text  # named: every group is shown
 

@@ -24,7 +24,7 @@ def named(tmp_path):
 def test_gaps_and_flags_are_shown(named):
     store, seeded = named
     panel = ParticipationPanel(store, seeded.consultation_id)
-    assert "Gap (points)" in panel.by_attribute.value
+    assert "Representation gap (points)" in panel.by_attribute.value
     assert "Share of roster" in panel.by_attribute.value
 
 

@@ -387,7 +387,7 @@ def test_participation_divergence_and_joint_response_tabs(store, language, tmp_p
         text, language,
         # participation
         "On the roster", "Invited (working link)", "Response rate",
-        "Share of roster", "Gap (points)", "(not given)", "Prepare reminders",
+        "Share of roster", "Representation gap (points)", "(not given)", "Prepare reminders",
         # divergence
         "Compare by", "Agreement and divergence per statement", "Who has been heard",
         "Opinion groups", "Agree (weighted)", "Refresh by itself as cards arrive",
