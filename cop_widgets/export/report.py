@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..i18n import DEFAULT_LANGUAGE, format_number, format_percent, language_or_default, translator
+from ..i18n import DEFAULT_LANGUAGE, language_or_default, translator
 from ..model import (
     Consultation,
     Development,
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from ..services.analysis import ConsultationAnalysis
     from ..store import Store
 
-__all__ = ["Report", "build_report", "merged_groups", "participation", "rule_text"]
+__all__ = ["Report", "build_report", "merged_groups", "participation"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -196,29 +196,6 @@ def merged_groups(analysis: ConsultationAnalysis) -> dict[str, tuple[int, int]]:
     return counts
 
 
-def rule_text(rule: ConsensusRule, scale: Scale, *, language: str | None = None) -> str:
-    """Describe the consensus rule's actual values in plain words for ``scale``.
-
-    ``language`` is the language of the paragraph (English by default).
-    """
-    _ = translator(language)
-    k = len(scale.values)
-    limit = rule.iqr_limit(k)
-    return _(
-        "A statement reaches consensus when at least {min_agree} of the stances are on one "
-        "side (agreeing, or disagreeing: a consensus against it), at most {max_disagree} are "
-        "on the other side, and the IQR is at most {limit} steps between adjacent levels on "
-        "this {levels}-level scale ({max_iqr} on a five-point scale). Otherwise it is "
-        "polarised when van der Eijk's A is below {polarised}, leaning when one side holds "
-        "at least half of the stances and more than the other, and divided in every other "
-        "case. Passes are counted as answers but left out of every share and measure."
-    ).format(min_agree=format_percent(rule.min_agree, language),
-             max_disagree=format_percent(rule.max_disagree, language),
-             limit=format_number(limit, language), levels=format_number(k, language),
-             max_iqr=format_number(rule.max_iqr, language),
-             polarised=format_number(rule.polarised_below, language))
-
-
 def _figures(analysis: ConsultationAnalysis, attribute: str | None,
              language: str) -> tuple[ReportFigure, ...]:
     from ..charts import figures
@@ -329,7 +306,6 @@ def build_report(store: Store, consultation_id: int, *, attribute: str | None = 
         by_attribute=groups,
         measures=MEASURES,
         rule=analysis.rule,
-        rule_text=rule_text(analysis.rule, analysis.scale, language=language),
         scale=analysis.scale,
         representation_rule=analysis.representation_rule,
         smallest_group=analysis.smallest_group,

@@ -248,8 +248,6 @@ class Methodology:
         The measures reported, with a sentence each.
     rule : ConsensusRule
         The thresholds used to classify statements.
-    rule_text : str
-        The rule's actual values in one plain paragraph, in the report's language.
     scale : Scale
         The consultation's scale.
     representation_rule : RepresentationRule
@@ -274,7 +272,6 @@ class Methodology:
     by_attribute: dict[str, tuple[GroupParticipation, ...]]
     measures: tuple[Measure, ...]
     rule: ConsensusRule
-    rule_text: str
     scale: Scale
     representation_rule: RepresentationRule
     smallest_group: int
