@@ -125,6 +125,7 @@ def test_every_view_says_members_want_more_discussion_never_polarised(store, kan
     markdown = path.read_text(encoding="utf-8")
     cells = [c.strip() for c in _table_row(markdown, MORE_DISCUSSION).strip("|").split("|")]
     assert cells[-1] == CLASS_WORDS["more discussion"] == "wants more discussion"
+    assert "wants more discussion: 50%" in cells  # the share, beside Agree 100% of stances
     assert _table_row(markdown, SPLIT).rstrip(" |").endswith("polarised")
     lines = _lines_about(markdown, MORE_DISCUSSION)
     # The figure's text counts every statement's class; it names this one apart.

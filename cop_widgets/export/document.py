@@ -24,6 +24,7 @@ import pandas as pd
 from ..i18n import N_, Words
 from ..vocabulary import ENDORSEMENT_LABELS
 from ..words.draft import CLASS_WORDS, SECTION_TITLES
+from ..words.stances import category_phrases
 from .blocks import (
     SECTION_LEVEL,
     Block,
@@ -182,8 +183,9 @@ def _statement_row(number: int, text: str, row: pd.Series | None,
     if row is None or row["n"] == 0:
         return (w.number(number), text, w.number(0), *[MISSING] * 8,
                 w.gettext(CLASS_WORDS["no answers"]))
+    apart = "; ".join(category_phrases(row, lang)) or "\u2013"
     return (w.number(number), text, w.number(int(row["n"])), fmt_pct(row["pct_agree"], lang),
-            fmt_pct(row["pct_disagree"], lang), fmt_pct(row["pass_share"], lang),
+            fmt_pct(row["pct_disagree"], lang), fmt_pct(row["pass_share"], lang), apart,
             fmt_number(row["median"], lang, 1), fmt_number(row["iqr"], lang, 1),
             fmt_number(row["consensus"], lang, 2), fmt_number(row["agreement"], lang, 2),
             fmt_number(row["dispersion"], lang, 2), _class(row, w))
@@ -196,15 +198,16 @@ def _stances(report: Report, figures: dict[str, FigureBlock], w: Words) -> list[
                  for number, text, row in report.statement_rows())
     if rows:
         blocks.append(Paragraph((Span(_(
-            "Agree and disagree are shares of the stances, pass a share of the answers; "
-            "T&W is Tastle & Wierman's consensus, A is van der Eijk's agreement and the "
-            "Leik column is Leik's ordinal dispersion (see {section}).").format(
+            "Agree and disagree are shares of the stances on the scale's ordinal levels; "
+            "pass, and the options counted apart (such as asking for more discussion), are "
+            "shares of the answers. T&W is Tastle & Wierman's consensus, A is van der Eijk's "
+            "agreement and the Leik column is Leik's ordinal dispersion (see {section}).").format(
             section=_(METHODOLOGY_TITLE))),)))
         blocks.append(Table(
             _(STANCES_TITLE),
             ("#", _("Statement"), _("Answers"), _("Agree"), _("Disagree"), _("Pass"),
-             _("Median"), _("IQR"), "T&W", "A", "Leik", _("Class")),
-            rows, numeric=(0, 2, 3, 4, 5, 6, 7, 8, 9, 10)))
+             _("Counted apart"), _("Median"), _("IQR"), "T&W", "A", "Leik", _("Class")),
+            rows, numeric=(0, 2, 3, 4, 5, 7, 8, 9, 10, 11)))
     else:
         blocks.append(Paragraph((Span(_("The consultation has no accepted statement.")),)))
     blocks += [figures[key] for key in ("divergence", "attribute") if key in figures]

@@ -311,7 +311,7 @@ def test_statement_numbers_match_the_analysis(plain_export, fmt):
         assert row[2] == str(int(stats["n"]))
         assert row[3] == f"{100 * stats['pct_agree']:.0f}%"
         assert row[4] == f"{100 * stats['pct_disagree']:.0f}%"
-        assert row[11].startswith(stats["class"])
+        assert row[12].startswith(stats["class"])  # after Pass and "Counted apart"
         if stats["class"] == "consensus":
             side = "agree" if stats["direction"] == "agree" else "disagree"
             share = stats["pct_agree"] if side == "agree" else stats["pct_disagree"]
