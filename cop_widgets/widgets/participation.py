@@ -118,13 +118,13 @@ class ParticipationPanel(ConsultationView, w.VBox):
         self.reminder_download = w.HTML()
         super().__init__([
             w.HTML(tagged("h3", _("Participation"))),
-            self.refresh_button,
-            self.message,
+            self.message.beside(self.refresh_button),
             self.summary,
             self.by_attribute,
             self.not_responded,
             w.HTML(tagged("h4", _("Reminders"))),
-            self.reminder_button, self.reminder_links, self.reminder_download,
+            self.message.beside(self.reminder_button), self.reminder_links,
+            self.reminder_download,
         ], **kwargs)
         self.consultation_id = consultation_id  # draws it
 
