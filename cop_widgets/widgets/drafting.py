@@ -25,7 +25,7 @@ from ..i18n import (
 )
 from ..vocabulary import ENDORSEMENT_LABELS
 from ..words.draft import SECTION_TITLES, SECTIONS
-from .common import ConsultationView, Message, esc, guarded, tagged
+from .common import ConsultationView, Message, esc, full_width, guarded, tagged
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -129,7 +129,7 @@ class DraftEditor(ConsultationView, w.VBox):
             # rows, not a height: a height would hold the label too, and where the label
             # sits above the field (a phone) the field would spill over the next one
             key: w.Textarea(description=_(SECTION_TITLES[key]), rows=6,
-                            layout=w.Layout(width="100%"),
+                            layout=full_width(),
                             style={"description_width": "initial"})
             for key in SECTIONS
         }
