@@ -15,7 +15,7 @@ from .. import model as m
 from ..errors import ValidationError
 from ..i18n import N_, format_number, translator
 from ..io import statements_from_csv, statements_from_text, uploaded_text
-from .common import Message, esc, full_width, labelled, tagged
+from .common import Message, esc, fit_width, full_width, labelled, tagged
 from .editor import ConsultationEditor
 from .pager import Pager, discard
 
@@ -55,19 +55,19 @@ class StatementRow(w.VBox):
         self.text = w.Textarea(value=statement.text,
                                description=_("Statement {number}").format(number=number),
                                style={"description_width": "initial"},
-                               layout=w.Layout(width="100%", height="4em"))
+                               layout=full_width(height="4em"))
         self.save_button = w.Button(
-            description=_("Save text"), icon="save",
+            layout=fit_width(), description=_("Save text"), icon="save",
             tooltip=_("Save the text of statement {number}").format(number=number))
-        self.up_button = w.Button(description=_("Move up"), icon="arrow-up",
+        self.up_button = w.Button(layout=fit_width(), description=_("Move up"), icon="arrow-up",
                                   tooltip=_("Move statement {number} up").format(number=number),
                                   disabled=number == 1)
         self.down_button = w.Button(
-            description=_("Move down"), icon="arrow-down",
+            layout=fit_width(), description=_("Move down"), icon="arrow-down",
             tooltip=_("Move statement {number} down").format(number=number),
             disabled=number == total)
         self.withdraw_button = w.Button(
-            description=_("Withdraw"), icon="times", button_style="warning",
+            layout=fit_width(), description=_("Withdraw"), icon="times", button_style="warning",
             tooltip=_("Take statement {number} off the card").format(number=number))
         buttons = (self.save_button, self.up_button, self.down_button, self.withdraw_button)
         super().__init__([
@@ -92,10 +92,10 @@ class PendingRow(w.VBox):
     def __init__(self, statement: m.Statement, proposer: str, *, language: str | None = None):
         self.statement = statement
         _ = translator(language)
-        self.accept_button = w.Button(description=_("Accept"), icon="check",
+        self.accept_button = w.Button(layout=fit_width(), description=_("Accept"), icon="check",
                                       button_style="success",
                                       tooltip=_("Put this proposal on the card"))
-        self.reject_button = w.Button(description=_("Reject"), icon="ban",
+        self.reject_button = w.Button(layout=fit_width(), description=_("Reject"), icon="ban",
                                       tooltip=_("Turn this proposal down"))
         proposed = esc(_("Proposed by {name}")).format(name=esc(proposer))
         super().__init__([
@@ -155,19 +155,21 @@ class StatementsEditor(ConsultationEditor):
         self.list_box = w.VBox()
         self.count = w.HTML()
         self.new_text = w.Textarea(placeholder=_("One statement members will take a stance on"),
-                                   layout=w.Layout(width="100%", height="4em"))
-        self.add_button = w.Button(description=_("Add statement"), icon="plus",
+                                   layout=full_width(height="4em"))
+        self.add_button = w.Button(layout=fit_width(), description=_("Add statement"), icon="plus",
                                    button_style="primary")
         self.paste = w.Textarea(placeholder=_("Paste statements here, one per line"),
-                                layout=w.Layout(width="100%", height="8em"))
-        self.import_text_button = w.Button(description=_("Add all lines"), icon="list")
+                                layout=full_width(height="8em"))
+        self.import_text_button = w.Button(layout=fit_width(), icon="list",
+                                           description=_("Add all lines"))
         self.upload = w.FileUpload(accept=".csv,text/csv", multiple=False,
                                    description=_("Choose CSV file"))
-        self.import_csv_button = w.Button(description=_("Add statements from CSV"),
-                                          icon="upload")
+        self.import_csv_button = w.Button(layout=fit_width(), icon="upload",
+                                          description=_("Add statements from CSV"))
         self.pending_box = w.VBox()
         self.withdrawn_picker = w.Dropdown(options=[], layout=full_width())
-        self.restore_button = w.Button(description=_("Put back on the card"), icon="undo")
+        self.restore_button = w.Button(layout=fit_width(), icon="undo",
+                                       description=_("Put back on the card"))
 
         self.children = (
             w.HTML(tagged("h3", _("Statements on the card"))),

@@ -65,7 +65,7 @@ def test_a_saved_development_is_never_overwritten_by_the_next_new_one(sqlite_sto
     form.intake.save_button.click()
     [dev_a] = sqlite_store.list_developments()
     assert form.development_picker.value == dev_a.id
-    assert "Dev A" in form.message.text
+    assert "Dev A" in form.intake.message.text  # beside "Save development only"
     form.development_picker.value = form.development_picker.options[-1][1]  # a new one
     assert form.intake.title.value == ""  # an empty form, not Dev A
     form.intake.title.value = "Dev B"
