@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from ..charts.palette import PASS_COLOUR, level_colours
+from ..charts.palette import PASS_COLOUR, stance_colours
 from ..i18n import format_number, format_percent
 from ..model import Statement
 from ..scales import Scale
@@ -43,7 +43,7 @@ def distribution_html(
     language : str, optional
         How numbers and percentages are written (``50%`` in English, ``50 %`` in French).
     """
-    colours = level_colours(scale)
+    colours = stance_colours(scale)
     order: list[int | None] = [*scale.values, None]
     blocks = []
     for number, statement in enumerate(statements, start=1):

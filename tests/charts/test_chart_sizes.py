@@ -159,3 +159,26 @@ def test_the_opinion_map_counts_whole_members(xs):
         sizes = [t for t in texts(to_svg(chart), "legend-label") if re.fullmatch(r"[0-9.,]+", t)]
         assert sizes and all(re.fullmatch(r"[0-9]+", t) for t in sizes), sizes
         assert len(set(sizes)) == len(sizes), sizes  # no 0.5 and 1.5 written "0" and "1"
+
+
+def test_reluctant_support_is_coloured_as_support_on_every_bar():
+    """The member page's bars coloured Kaner's "Don't like it, but will support it" orange
+    (a disagreeing colour) though it is counted as support."""
+    from cop_widgets.charts.palette import DIVERGING, stance_colours
+    from cop_widgets.scales import get_scale
+    from cop_widgets.widgets.distribution import distribution_html
+
+    scale = get_scale("kaner8")
+    colours = stance_colours(scale)
+    for level in scale.levels:
+        if level.ordinal and level.polarity > 0:
+            assert colours[level.value] in DIVERGING[:4], level.label
+        elif level.ordinal and level.polarity < 0:
+            assert colours[level.value] in DIVERGING[5:], level.label
+    reluctant = next(lv for lv in scale.levels if "will support" in lv.label)
+    assert reluctant.polarity > 0
+    from cop_widgets import model as m
+
+    statement = m.Statement(1, "S", id=1)
+    html = distribution_html(scale, [statement], {1: {reluctant.value: 3}}, str)
+    assert colours[reluctant.value] in html

@@ -18,7 +18,7 @@ import pandas as pd
 from ...i18n import Words
 from ...scales import Scale
 from ...words.stances import category_phrases
-from ..palette import DIVERGING, level_colours
+from ..palette import stance_colours
 from .figure import NARROW_PLOT, Figure, make_figure
 from .labels import WIDTH, group_name, numbered, percent, short_label
 
@@ -53,7 +53,7 @@ def divergence_chart(distribution: pd.DataFrame, summary: pd.DataFrame,
     polarity = {level.value: level.polarity for level in scale.levels}
     ranks = _bar_order(scale)
     level_words = {level.value: _(level.label) for level in scale.levels}
-    colours = _bar_colours(scale)
+    colours = stance_colours(scale)
     rows = []
     stances = distribution[distribution["stance"].notna()].copy()
     stances["stance"] = stances["stance"].astype(int)
@@ -304,28 +304,3 @@ def _bar_order(scale: Scale) -> dict[int, int]:
                      key=lambda level: (level.polarity, scale.position(level.value) or 0,
                                         level.value))
     return {level.value: i for i, level in enumerate(ordered)}
-
-
-def _bar_colours(scale: Scale) -> dict[int | None, str]:
-    """Return each level's colour: purples agree, oranges disagree, greys for categories.
-
-    A scale whose levels all lie on one line, agreeing ones first, keeps the palette's
-    colours (:func:`~cop_widgets.charts.palette.level_colours`). Otherwise each side takes
-    its half of the diverging palette and a category of its own is grey, so that a colour
-    never puts a level on a side it is not counted on.
-    """
-    polarities = [level.polarity for level in scale.levels]
-    if not scale.category_levels and polarities == sorted(polarities, reverse=True):
-        return level_colours(scale)
-    colours = level_colours(scale)  # the pass's colour, and a start
-    agree = [lv for lv in scale.levels if lv.ordinal and lv.polarity > 0]
-    disagree = [lv for lv in scale.levels if lv.ordinal and lv.polarity < 0]
-    for side, first in ((agree, 0), (disagree, 5)):
-        for j, level in enumerate(side):
-            colours[level.value] = DIVERGING[first + round(j * 3 / max(len(side) - 1, 1))]
-    # greys apart from the palest purple (#d8daeb), which reluctant support may take
-    greys = ("#bdbdbd", "#8c8c8c", "#e6e6e6")
-    others = [lv for lv in scale.levels if not lv.ordinal or lv.polarity == 0]
-    for j, level in enumerate(others):
-        colours[level.value] = greys[j % len(greys)]
-    return colours
