@@ -198,13 +198,17 @@ MIN_TRUNCATED = 8
 def without(text: str, contents) -> str:
     """Remove member- or facilitator-written ``contents`` (and their escaped forms).
 
-    A content cut short with "…" (a statement on a chart's axis or in its text alternative:
+    A content broken over lines (a statement above its bar on a phone's chart) is taken out
+    too. A content cut short with "…" (a statement on a chart's axis or in its text alternative:
     ``"4. Our community should ask the ministry to delay the start da…"``) is taken out
     too, from its first :data:`MIN_TRUNCATED` characters on.
     """
     contents = sorted({c for c in contents if c}, key=len, reverse=True)
     for content in contents:
         text = text.replace(content, " ").replace(html.escape(content), " ")
+        words = content.split()
+        if len(words) > 1:  # a chart may break it over lines
+            text = re.sub(r"\s+".join(map(re.escape, words)), " ", text)
     flat = [" ".join(c.split()) for c in contents]
     cuts = []
     for end in (m.start() for m in re.finditer("…", text)):

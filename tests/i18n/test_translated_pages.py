@@ -236,12 +236,13 @@ def test_closed_consultation_and_late_click_are_said_in_french(store, clock):
     page.rows[0].stance.value = 4
     page.submit.click()  # the page was opened before the consultation closed
     assert page.message.kind == "error"
-    assert "la consultation est close" in page.message.text
+    fr = translator("fr")
+    assert fr("the facilitator has closed the consultation") in page.message.text
     assert_no_english(page, "fr", seeded.contents)
     closed = MemberPage(store, cid, seeded.tokens[1])
     assert closed.submit.disabled
     text = assert_no_english(closed, "fr", seeded.contents)
-    assert "Les fiches sont closes" in text
+    assert fr("Answers are no longer accepted:") in text
 
     store.update_consultation(cid, status="open", deadline=clock.now)
     clock.advance(60)
@@ -392,7 +393,7 @@ def test_participation_divergence_and_joint_response_tabs(store, language, tmp_p
         "Compare by", "Agreement and divergence per statement", "Who has been heard",
         "Opinion groups", "Agree (weighted)", "Refresh by itself as cards arrive",
         # joint response
-        "Propose from the analysis", "Save as a new version", "Endorsement round",
+        "Propose from the analysis", "Save privately as a new version", "Endorsement round",
         "Web page (.html)", "Endorse", "Can live with it", "Block")
     points = translator(language)("What sets group {letter} apart:").format(letter="A")
     assert points in text  # the opinion groups were found, and said in the language
@@ -435,7 +436,7 @@ def test_facilitator_tabs_before_and_after_the_first_answers(store, language):
     bench.open_drafting()
     text = assert_no_english(bench, language, seeded.contents)
     assert_translated(text, language, "No positions submitted yet: charts appear here.",
-                      "No version saved yet: members have nothing to answer.", "none yet",
+                      "No version put to the members yet: they have nothing to answer.", "none yet",
                       "Members have no attributes (role, region...), so there is no "
                       "breakdown by group.", "This consultation is anonymous: only counts "
                       "are shown, never who has or has not answered.")
