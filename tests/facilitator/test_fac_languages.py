@@ -124,21 +124,26 @@ def test_drafting_desk_in_a_language(named_demo, language, tmp_path):
     desk = DraftEditor(store, cid, export_dir=tmp_path, language=language)
     assert desk.sections["consensus"].description == _("Points of consensus")
     assert desk.version_picker.options[0][0] == _("none yet")
-    assert esc(_("No version saved yet: members have nothing to answer.")) in desk.tally.value
+    assert esc(_("No version put to the members yet: they have nothing to answer.")) \
+        in desk.tally.value
     desk.propose_button.click()
     assert desk.message.text == _("Proposed from the answers so far. Edit the sections, "
                                   "then save them as a new version.")
     desk.save_button.click()
-    assert desk.message.text == _("Saved version {number}. Members now see this "
-                                  "version.").format(number=1)
+    assert desk.message.text == _("Saved version {number} privately: members do not see it "
+                                  "until you put it to them.").format(number=1)
     assert "UTC" in desk.version_picker.options[0][0]  # the moment, in the language
+    desk.share_button.click()
+    assert desk.step_message.kind == "ok", desk.step_message.text
     assert _("Version {number}:").format(number=1) in desk.tally.value
     desk.export_format.value = "html"
     desk.export_button.click()
-    assert desk.message.kind == "ok"
-    assert desk.message.text.startswith(_("Exported to {path}").split("{path}")[0])
-    assert _("Download {file}").format(file=f"joint-response-{cid}.html") \
-        in desk.download.value
+    assert desk.export_message.kind == "ok"
+    name = f"joint-response-{cid}.html"
+    assert desk.export_message.text == _("Ready: {file} is offered below as a "
+                                         "download.").format(file=name)
+    assert esc(_("Download {file}").format(file=name)) in desk.download.value
+    assert [p.name for p in tmp_path.iterdir()] == ["demo.db"]  # no file written
 
 
 def test_tally_in_a_language_and_plural():
@@ -180,5 +185,7 @@ def test_a_french_workbench_says_what_went_wrong_in_french(named_demo):
     settings = ConsultationSettings(store, cid, language="fr")
     settings.title.value = " "
     settings.save_button.click()
-    assert settings.message.text == ("Question posée à la communauté : ne doit pas être "
-                                     "vide"), settings.message.text
+    said = " ".join(settings.message.text.replace("\u00a0", " ").replace("\u202f", " ").split())
+    assert said == (
+        "Rien n'a été enregistré : la question posée à la communauté ne doit pas être vide. "
+        "Le formulaire affiche de nouveau la valeur enregistrée."), settings.message.text

@@ -128,7 +128,7 @@ def test_refusals_go_by_code_not_by_the_english_rule(store, seeded, monkeypatch)
 
 
 @pytest.mark.parametrize(("status", "reason"), [
-    ("closed", "la consultation est close"),
+    ("closed", "l'équipe d'animation a clos la consultation"),
     ("deadline", "la date limite du"),
 ])
 def test_a_card_refused_while_the_page_was_open_says_why_in_french(store, seeded, clock,

@@ -11,6 +11,7 @@ import asyncio
 import json
 import re
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from tornado.websocket import websocket_connect
@@ -70,12 +71,14 @@ def test_a_visitor_cannot_run_code_through_the_kernel_websocket(serving, tmp_pat
     kernel_id = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', page.body).group(1)
     marker = tmp_path / "ran.txt"
     url = server.base_url.replace("http", "ws") + f"/api/kernels/{kernel_id}/channels"
-    replies = asyncio.run(replies_to(url, [
-        message("execute_request", {"code": f"open({str(marker)!r}, 'w').write('x')",
-                                    "silent": False, "store_history": False,
-                                    "user_expressions": {}, "allow_stdin": False}),
-        message("kernel_info_request", {}),
-    ], until="kernel_info_reply"))
+    # in a thread of its own: the browser tests' Playwright may hold this thread's loop
+    with ThreadPoolExecutor(1) as pool:
+        replies = pool.submit(asyncio.run, replies_to(url, [
+            message("execute_request", {"code": f"open({str(marker)!r}, 'w').write('x')",
+                                        "silent": False, "store_history": False,
+                                        "user_expressions": {}, "allow_stdin": False}),
+            message("kernel_info_request", {}),
+        ], until="kernel_info_reply")).result()
     kinds = [reply["header"]["msg_type"] for reply in replies]
     assert "kernel_info_reply" in kinds  # the channel works: an allowed message is answered
     assert "execute_reply" not in kinds
