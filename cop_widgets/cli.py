@@ -203,11 +203,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _shown_url(db: str | None) -> str:
     """Return the database URL a command used, password hidden."""
-    from sqlalchemy.engine import make_url
+    from .store.engine import resolve_url, shown_url
 
-    from .store.engine import resolve_url
-
-    return make_url(resolve_url(db)).render_as_string(hide_password=True)
+    return shown_url(resolve_url(db))
 
 
 if __name__ == "__main__":  # pragma: no cover

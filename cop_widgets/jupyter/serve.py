@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from ..links import workbooks_dir
-from ..store.engine import resolve_url
+from ..store.engine import resolve_url, shown_url, sqlite_file
 from .keys import FACILITATOR_KEY_HASH_ENV, key_hash
 
 __all__ = ["absolute_db_url", "voila_command", "serve", "default_max_kernels"]
@@ -43,14 +43,13 @@ def facilitator_key_file(db_url: str) -> Path | None:
     """
     import hashlib
 
-    prefix = "sqlite:///"
-    if db_url.startswith(prefix):
-        if ":memory:" in db_url:
-            return None
-        database = Path(db_url[len(prefix):])
+    database = sqlite_file(db_url)
+    if database is not None:
         return database.with_name(database.name + ".facilitator-key")
+    if db_url.startswith("sqlite"):
+        return None  # in memory
     config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    name = hashlib.sha256(_redacted(db_url).encode()).hexdigest()[:16]
+    name = hashlib.sha256(shown_url(db_url).encode()).hexdigest()[:16]
     return config / "cop-widgets" / f"facilitator-{name}.key"
 
 
@@ -76,9 +75,9 @@ def absolute_db_url(url: str | None) -> str:
     Voila starts kernels in the workbooks folder, so a relative path would name another file.
     """
     url = resolve_url(url)
-    prefix = "sqlite:///"
-    if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
-        url = prefix + str(Path(url[len(prefix):]).resolve())
+    path = sqlite_file(url)
+    if path is not None and not path.is_absolute():
+        url = f"sqlite:///{path.resolve()}"
     return url
 
 
@@ -208,7 +207,7 @@ def serve(db_url: str | None, port: int, host: str, *, preheat: int = 0,
         env["COP_WIDGETS_BASE_URL"] = base
     else:
         env.setdefault("COP_WIDGETS_BASE_URL", base)
-    print(f"Serving {workbooks_dir()} on {local}/ (database: {_redacted(env['COP_WIDGETS_DB'])})")
+    print(f"Serving {workbooks_dir()} on {local}/ (database: {shown_url(env['COP_WIDGETS_DB'])})")
     print(f"Facilitator page: {base}/voila/render/facilitator.ipynb"
           f"?k={key}", flush=True)
     kept = facilitator_key_file(env["COP_WIDGETS_DB"])
@@ -219,9 +218,3 @@ def serve(db_url: str | None, port: int, host: str, *, preheat: int = 0,
               f"until you delete that file)", flush=True)
     return subprocess.call(voila_command(port, host, preheat=preheat, fill_delay=fill_delay,
                                          prefix=prefix, max_kernels=max_kernels), env=env)
-
-
-def _redacted(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)

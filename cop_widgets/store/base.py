@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from .. import model as m
 from ..errors import ConsultationNotOpen, InvalidToken, NotFound, ValidationError, Word
 from . import schema as t
-from .engine import make_engine, migrate, resolve_url, write_connection
+from .engine import make_engine, migrate, resolve_url, sqlite_file, write_connection
 from .rows import aware, member_from, round_from
 
 __all__ = ["Clock", "StoreBase", "hash_token"]
@@ -157,11 +157,9 @@ def _refuse_a_missing_file(url: str) -> None:
     ValidationError
         Code ``no-database`` on field ``database``, naming the file looked for.
     """
-    from pathlib import Path
-
-    prefix = "sqlite:///"
-    if url.startswith(prefix) and ":memory:" not in url:
-        path = Path(url[len(prefix):]).resolve()
+    path = sqlite_file(url)
+    if path is not None:
+        path = path.resolve()
         if not path.is_file():
             raise ValidationError("database", "no-database", str(path), show_value=False,
                                   path=str(path))

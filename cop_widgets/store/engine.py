@@ -12,7 +12,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-__all__ = ["DEFAULT_FILE", "resolve_url", "make_engine", "write_connection", "migrate", "head"]
+__all__ = ["DEFAULT_FILE", "resolve_url", "sqlite_file", "shown_url", "make_engine",
+           "write_connection", "migrate", "head"]
 
 #: The SQLite file used when neither an argument nor ``COP_WIDGETS_DB`` names a database.
 DEFAULT_FILE = "cop-widgets.db"
@@ -31,6 +32,24 @@ def resolve_url(url: str | None = None) -> str:
         if url.startswith(prefix):
             url = "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def sqlite_file(url: str) -> Path | None:
+    """Return the file a ``sqlite:///`` URL names (as written: relative or absolute).
+
+    ``None`` for an in-memory SQLite database or another kind of database.
+    """
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or ":memory:" in url:
+        return None
+    return Path(url[len(prefix):])
+
+
+def shown_url(url: str) -> str:
+    """Return ``url`` as it may be printed or shown: its password hidden."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def make_engine(url: str) -> Engine:

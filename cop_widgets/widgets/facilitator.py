@@ -222,11 +222,11 @@ class FacilitatorWorkbench(w.VBox):
 
     def _guide_html(self) -> str:
         """Return what the tabs are for, every one named, and which database this is."""
-        from sqlalchemy.engine import make_url
+        from ..store.engine import shown_url
 
         _ = self._
         titles = format_list([_(title) for title in TAB_TITLES], self.language)
-        database = make_url(self.store.url).render_as_string(hide_password=True)
+        database = shown_url(self.store.url)
         return (tagged("p", _("The tabs take a consultation from the external development to "
                               "the joint response: {tabs}.").format(tabs=titles))
                 + tagged("p", _("Database: {database}").format(database=database)))
