@@ -25,11 +25,13 @@ def _paragraphs(text: str) -> str:
 
 
 def brief_html(development: Development, consultation: Consultation,
-               _: Callable[[str], str] = str, language: str | None = None) -> str:
+               _: Callable[[str], str] = str, language: str | None = None, *,
+               accepting: bool = True) -> str:
     """Return the brief as escaped HTML: what happened, what we are asked, by when.
 
     ``_`` translates the words around the facilitator's text; ``language`` (default: the
-    consultation's) sets how dates are written.
+    consultation's) sets how dates are written. "Please answer by" is a request: a page
+    whose consultation takes no card now (``accepting`` false) does not make it.
     """
     language = language or consultation.language
     kind = _("{kind}:").format(kind=_(KIND_WORDS[development.kind]))
@@ -52,7 +54,7 @@ def brief_html(development: Development, consultation: Consultation,
                       "</strong>"))
         their = esc(_("Their questions:"))
         parts.append(f"<p>{requested} {their}</p><ol>{questions}</ol>")
-    if consultation.deadline:
+    if consultation.deadline and accepting:
         answer_by = esc(_("Please answer by {deadline}.")).format(
             deadline=f"<strong>{esc(format_datetime(consultation.deadline, language))}</strong>")
         parts.append(f"<p>{answer_by}</p>")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 import ipywidgets as w
@@ -142,10 +141,9 @@ class MemberPage(w.VBox):
         if button is not None:
             self.open_draft = button
         refusal = self.consultation.card_refusal(store.now())
-        # "Please answer by" is a request: a page that takes no card does not make it
-        briefed = (self.consultation if refusal is None
-                   else dataclasses.replace(self.consultation, deadline=None))
-        self.children = [w.HTML(brief_html(development, briefed, _, self.language)),
+        brief = brief_html(development, self.consultation, _, self.language,
+                           accepting=refusal is None)
+        self.children = [w.HTML(brief),
                          self.draft_notice, self.status, self.form, self.results]
         self._load_earlier(refusal)
 

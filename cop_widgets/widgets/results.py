@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import ipywidgets as w
 
 from .. import model as m
@@ -73,10 +71,8 @@ class ResultsView(w.VBox):
         self.add_class(f"cop-lang-{language}")  # the template sets <html lang> from it
         _ = translator(language)
         development = store.get_development(consultation.development_id)
-        # "Please answer by" is a request: a page that takes no card does not make it
-        briefed = (consultation if consultation.card_refusal(store.now()) is None
-                   else dataclasses.replace(consultation, deadline=None))
-        brief = w.HTML(brief_html(development, briefed, _, language))
+        brief = w.HTML(brief_html(development, consultation, _, language,
+                                  accepting=consultation.accepts_cards(store.now())))
         if not m.results_visible(consultation, submitted=submitted):
             # a member of this consultation, who may read its brief on their own page
             self.message.show(_("The results of this consultation are not published yet."),
