@@ -33,8 +33,11 @@ def shot(page, name: str, near) -> None:
 
 
 def assert_near(button, message) -> None:
-    b, m = button.bounding_box(), message.bounding_box()
-    assert b and m
+    # both boxes in one frame: the page may still be scrolling to the message, and two
+    # separate bounding_box() calls would each see a different scroll position
+    b, m = button.page.evaluate(
+        "([b, m]) => [b, m].map(e => e.getBoundingClientRect().toJSON())",
+        [button.element_handle(), message.element_handle()])
     assert 0 <= m["y"] - b["y"] < NEAR or abs(m["y"] - b["y"]) < b["height"], (b, m)
     assert m["x"] < b["x"] + b["width"] + 400, (b, m)  # on its row or just under it
 
