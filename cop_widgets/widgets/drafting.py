@@ -191,6 +191,7 @@ class DraftEditor(ConsultationView, w.VBox):
             w.HBox([self.export_format, self.export_button, self.export_message], layout=row()),
             self.download,
         ]
+        self.add_class("cop-drafting")
         self.consultation_id = consultation_id  # loads its latest version
 
     def show_consultation(self) -> None:
