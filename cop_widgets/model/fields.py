@@ -42,6 +42,7 @@ LIMITS: dict[str, int] = {
     "concerns": 5_000,
     "impact": 5_000,
     "reason": 2_000,
+    "reply": 500,
     "section": 50_000,
     "language": 10,
     "external_id": 100,
