@@ -32,6 +32,7 @@ from .. import model as m
 from ..errors import ValidationError
 from ..model.policies import RepresentationRule, smallest_group_shown
 from ..scales import get_scale
+from .vote_matrix import moderated_matrix, polis_vote_matrix
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,41 +41,10 @@ if TYPE_CHECKING:
     from ..analysis.opinion import OpinionGroups, VoteMatrix
     from ..analysis.summary import ConsensusRule
     from ..analysis.weighting import WeightingResult
-    from ..scales import Scale
     from ..store import Store
+    from .deliberation import DiscussionAnalysis
 
 __all__ = ["ConsultationAnalysis", "polis_vote_matrix"]
-
-_MODERATED_OUT = (m.ModerationState.REJECTED, m.ModerationState.WITHDRAWN)
-
-
-def _moderated_matrix(statements: list[m.Statement], responses: pd.DataFrame,
-                      scale: Scale | str) -> VoteMatrix:
-    """Build the vote matrix under Pol.is's moderation rule from loaded data."""
-    from ..analysis.opinion import vote_matrix
-
-    accepted = [s.id for s in statements if s.moderation is m.ModerationState.ACCEPTED]
-    out = [s.id for s in statements if s.moderation in _MODERATED_OUT]
-    return vote_matrix(responses, scale, accepted, moderated_out=out)
-
-
-def polis_vote_matrix(store: Store, consultation_id: int) -> VoteMatrix:
-    """Return the vote matrix of a consultation with Pol.is's treatment of moderation.
-
-    Accepted statements are the columns; rejected and withdrawn ones stay as inactive
-    columns (Pol.is's ``mod-out``); pending ones are left out. This is the matrix
-    :attr:`ConsultationAnalysis.matrix` holds, read without rationales.
-
-    Returns
-    -------
-    VoteMatrix
-
-    """
-    consultation = store.get_consultation(consultation_id)
-    return _moderated_matrix(store.list_statements(consultation_id, states=None),
-                             store.responses_frame(consultation_id, rationales=False),
-                             consultation.scale)
-
 
 class ConsultationAnalysis:
     """A consultation loaded once, with every analysis the views show.
@@ -357,7 +327,7 @@ class ConsultationAnalysis:
     @cached_property
     def matrix(self) -> VoteMatrix:
         """The vote matrix under Pol.is's moderation rule (see the module's notes)."""
-        return _moderated_matrix(self._all_statements, self._all_responses, self.scale)
+        return moderated_matrix(self._all_statements, self._all_responses, self.scale)
 
     def groups(self, k: int | None = None) -> OpinionGroups:
         """Return the opinion groups (``k`` chosen by silhouette when omitted)."""
@@ -426,6 +396,13 @@ class ConsultationAnalysis:
         roster order.
         """
         return [e.reason for e in self.endorsements if e.kind is m.EndorsementKind.BLOCK]
+
+    @cached_property
+    def discussion(self) -> DiscussionAnalysis:
+        """The discussion phase: bridging reasons and opinion change (issue 13)."""
+        from .deliberation import DiscussionAnalysis
+
+        return DiscussionAnalysis(self)
 
     # -- rounds ----------------------------------------------------------------------------
 
