@@ -170,6 +170,22 @@ RULES: dict[str, str] = {
                               "members have; save its text again as a new version to put "
                               "it back to them"),
     "nothing-to-finalise": N_("put a version to the members before finalising the response"),
+    # the discussion phase: members meet each other's reasons (store.discussion)
+    "discussion-needs-open": N_("a discussion of reasons opens while the consultation is "
+                                "open"),
+    "discussion-not-open": N_("the discussion of reasons is not open at the moment"),
+    "submit-first": N_("submit your answers first; then you can respond to other members' "
+                       "reasons"),
+    "no-such-reason": N_("this reason is no longer there: its author may have changed or "
+                         "removed it"),
+    "own-reason": N_("this is your own reason; you can respond to other members' reasons"),
+    "reason-not-shown": N_("you can respond only to a reason you have been shown"),
+    "too-many-pending-replies": N_("you have {limit} replies awaiting the facilitator; you "
+                                   "can reply more once they are reviewed"),
+    "stance-unchanged": N_("your answer is the same as before: a reason is credited only "
+                           "with a change of answer"),
+    "credit-elsewhere": N_("the reason you credit must be one given under the statement "
+                           "whose answer you changed"),
 }
 
 #: Words an error may carry as a parameter (:class:`~cop_widgets.errors.Word`), to their
@@ -187,4 +203,7 @@ WORDS: dict[str, str] = {
     "rejected": N_("rejected"),
     "withdrawn": N_("withdrawn"),
     "accepted": N_("accepted"),
+    "reply": N_("reply"),
+    "replies": N_("replies"),
+    "reason-marks": N_("\u201cSpeaks for me too\u201d marks"),
 }

@@ -41,6 +41,7 @@ from .fields import LIMITS, MAX_ID, moment, text
 from .policies import (
     CARD_SAVE_LIMIT,
     MAX_PENDING_PROPOSALS,
+    MAX_PENDING_REPLIES,
     MIN_GROUP_SIZE,
     CardSaveLimit,
     RepresentationRule,
@@ -60,5 +61,5 @@ __all__ = [
     "StanceResponse", "PositionCard", "Draft", "Endorsement", "endorsement_counts",
     # policies
     "RepresentationRule", "results_visible", "smallest_group_shown",
-    "MAX_PENDING_PROPOSALS", "CardSaveLimit", "CARD_SAVE_LIMIT",
+    "MAX_PENDING_PROPOSALS", "MAX_PENDING_REPLIES", "CardSaveLimit", "CARD_SAVE_LIMIT",
 ]

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CARD_SAVE_LIMIT",
     "MAX_PENDING_PROPOSALS",
+    "MAX_PENDING_REPLIES",
     "MIN_GROUP_SIZE",
     "CardSaveLimit",
     "RepresentationRule",
@@ -41,6 +42,10 @@ MIN_GROUP_SIZE = 3
 #: facilitator accepts or rejects some, the member may propose again; a script cannot bury
 #: the facilitator's Statements tab under hundreds of proposals.
 MAX_PENDING_PROPOSALS = 5
+
+#: How many of one member's replies to other members' reasons may wait for moderation at
+#: once (the discussion phase), for the same reason as :data:`MAX_PENDING_PROPOSALS`.
+MAX_PENDING_REPLIES = 5
 
 _TOL = 1e-9
 

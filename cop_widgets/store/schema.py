@@ -135,3 +135,71 @@ endorsements = _table(
     sa.Column("reason", sa.Text, nullable=False, default=""),
     sa.Column("created_at", _when, nullable=False),
 )
+
+# -- the discussion phase (issue 13): members meet each other's reasons ------------------------
+# A reason is addressed by (statement_id, author_id): the author's card answer under the
+# statement. Author, viewer, endorser and replier ids are server-side only.
+
+
+def _about_a_reason(name: str, *columns: sa.SchemaItem) -> sa.Table:
+    """Return a table of rows about one reason, each of one consultation (indexed)."""
+    return _table(
+        name,
+        sa.Column("consultation_id", sa.ForeignKey("consultations.id"), nullable=False,
+                  index=True),
+        sa.Column("statement_id", sa.ForeignKey("statements.id"), nullable=False),
+        sa.Column("author_id", sa.ForeignKey("members.id"), nullable=False),
+        *columns,
+    )
+
+
+discussions = _table(
+    "discussions",
+    sa.Column("consultation_id", sa.ForeignKey("consultations.id"), nullable=False,
+              unique=True),
+    sa.Column("opened_at", _when, nullable=False),
+    sa.Column("closed_at", _when, nullable=True),
+    # member id (as a string key) -> group label, taken when the discussion (re)opened
+    sa.Column("groups", sa.JSON, nullable=False),
+    sa.Column("source", sa.String(20), nullable=False),  # model.discussion.GroupSource
+    sa.Column("attribute", sa.String(60), nullable=False, default=""),
+    sa.Column("apart", sa.JSON, nullable=False),  # group label -> what sets it apart
+)
+
+# A reason shown to a member, once each (the first time).
+reason_impressions = _about_a_reason(
+    "reason_impressions",
+    sa.Column("viewer_id", sa.ForeignKey("members.id"), nullable=False),
+    sa.Column("shown_at", _when, nullable=False),
+    sa.UniqueConstraint("statement_id", "author_id", "viewer_id",
+                        name="uq_reason_impressions_reason_viewer"),
+)
+
+# "Speaks for me too": one row while the mark stands; taking it back deletes the row.
+reason_endorsements = _about_a_reason(
+    "reason_endorsements",
+    sa.Column("member_id", sa.ForeignKey("members.id"), nullable=False),
+    sa.Column("created_at", _when, nullable=False),
+    sa.UniqueConstraint("statement_id", "author_id", "member_id",
+                        name="uq_reason_endorsements_reason_member"),
+)
+
+# A reply to a reason, moderated before other members read it.
+reason_replies = _about_a_reason(
+    "reason_replies",
+    sa.Column("member_id", sa.ForeignKey("members.id"), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("moderation", sa.String(20), nullable=False),
+    sa.Column("created_at", _when, nullable=False),
+)
+
+# A reason a member credits with changing their stance (every credit kept).
+stance_credits = _table(
+    "stance_credits",
+    sa.Column("consultation_id", sa.ForeignKey("consultations.id"), nullable=False,
+              index=True),
+    sa.Column("member_id", sa.ForeignKey("members.id"), nullable=False),
+    sa.Column("statement_id", sa.ForeignKey("statements.id"), nullable=False),
+    sa.Column("author_id", sa.ForeignKey("members.id"), nullable=False),
+    sa.Column("created_at", _when, nullable=False),
+)

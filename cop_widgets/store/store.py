@@ -7,8 +7,10 @@ claim.
 
 :class:`Store` gathers the verbs, one module per subject: ``consultations`` (developments,
 consultations, rounds), ``statements``, ``members`` (roster and invitations), ``cards``,
-``drafts`` (drafts and endorsements), ``frames`` (DataFrames for analysis) and
-``importing`` (a whole consultation at once). They stand on ``base`` (engine, clock,
+``drafts`` (drafts and endorsements), ``discussion`` (the discussion phase: reasons shown,
+marked "Speaks for me too", replied to and credited with a change of stance; read back by
+``discussion_read``), ``frames`` (DataFrames for analysis) and ``importing`` (a whole
+consultation at once). They stand on ``base`` (engine, clock,
 transactions, look-ups), ``rows`` (row <-> model) and ``bulk`` (fast writes).
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 from .cards import CardVerbs
 from .consultations import ConsultationVerbs
+from .discussion import DiscussionVerbs
 from .drafts import DraftVerbs
 from .frames import FrameVerbs
 from .importing import ImportVerbs
@@ -25,8 +28,8 @@ from .statements import StatementVerbs
 __all__ = ["Store"]
 
 
-class Store(ConsultationVerbs, StatementVerbs, MemberVerbs, CardVerbs, DraftVerbs,
-            FrameVerbs, ImportVerbs):
+class Store(ConsultationVerbs, StatementVerbs, MemberVerbs, DiscussionVerbs, CardVerbs,
+            DraftVerbs, FrameVerbs, ImportVerbs):
     """Persistent home of developments, consultations, rosters, cards and drafts.
 
     Parameters
