@@ -205,5 +205,5 @@ WORDS: dict[str, str] = {
     "accepted": N_("accepted"),
     "reply": N_("reply"),
     "replies": N_("replies"),
-    "reason-marks": N_("\u201cSpeaks for me too\u201d marks"),
+    "marks": N_("\u201cSpeaks for me too\u201d marks"),
 }

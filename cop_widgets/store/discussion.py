@@ -232,7 +232,7 @@ class DiscussionVerbs(DiscussionReadVerbs, CardVerbs):
         """
         with self.transaction() as conn:
             member, key, _round = self._member_acts(conn, consultation_id, token, key,
-                                                    "reason-marks")
+                                                    "marks")
             table = t.reason_endorsements
             if on:
                 insert_new(conn, table, [{

@@ -152,9 +152,10 @@ def insert_new(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) ->
         from sqlalchemy.dialects.sqlite import insert
     new = 0
     for start in range(0, len(rows), _CHUNK):
-        result = conn.execute(insert(table).values(rows[start:start + _CHUNK])
-                              .on_conflict_do_nothing())
-        new += max(result.rowcount, 0)
+        # RETURNING the rows written: a driver's rowcount of a multi-row insert is not
+        # reliable (psycopg reports -1 here).
+        new += len(conn.execute(insert(table).values(rows[start:start + _CHUNK])
+                                .on_conflict_do_nothing().returning(table.c.id)).all())
     return new
 
 
