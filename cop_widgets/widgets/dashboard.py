@@ -18,6 +18,7 @@ from ..i18n import (
 )
 from ..vocabulary import OTHER_GROUPS, group_label
 from .common import ConsultationView, Message, esc, fit_width, tagged
+from .learned import learned_html
 
 if TYPE_CHECKING:
     from ..services.analysis import ConsultationAnalysis
@@ -85,8 +86,9 @@ class DivergenceDashboard(ConsultationView, w.VBox):
         Redraws now.
     live : ipywidgets.Checkbox
         When ticked, redraws by itself when new cards arrive.
-    summary, divergence, comparison, groups, participation : ipywidgets.HTML
-        The sections.
+    summary, divergence, comparison, groups, learned, participation : ipywidgets.HTML
+        The sections (``learned``: "What we learned from each other", see
+        :func:`~cop_widgets.widgets.learned.learned_html`).
     """
 
     def __init__(self, store: Store, consultation_id: int, attribute: str | None = None,
@@ -109,6 +111,7 @@ class DivergenceDashboard(ConsultationView, w.VBox):
         self.comparison, self.groups, self.participation = w.HTML(), w.HTML(), w.HTML()
         self.rounds = w.HTML()
         self.weighted = w.HTML()
+        self.learned = w.HTML()  # what members learned from each other (issue 13)
         self.refresh_button.on_click(lambda _b: self.refresh())
         self.attribute_picker.observe(self._on_attribute, names="value")
         self.live.observe(self._on_live, names="value")
@@ -121,7 +124,7 @@ class DivergenceDashboard(ConsultationView, w.VBox):
             w.HBox([self.attribute_picker, self.refresh_button, self.live],
                    layout=w.Layout(flex_flow="row wrap", align_items="center")),
             self.message, self.summary, self.divergence, self.rounds, self.comparison,
-            self.weighted, self.groups, self.participation,
+            self.weighted, self.groups, self.learned, self.participation,
         ]
         self.add_class("cop-dashboard")
         self.consultation_id = consultation_id  # draws it
@@ -222,6 +225,7 @@ class DivergenceDashboard(ConsultationView, w.VBox):
                                         else analysis.members, attribute, language=language),
             self._("Who has been heard"))
         self.rounds.value = self._rounds(analysis)
+        self.learned.value = learned_html(analysis, language=language)
 
     def _rounds(self, analysis: ConsultationAnalysis) -> str:
         """Draw the change between Delphi rounds (nothing when there is one round)."""

@@ -103,6 +103,13 @@ def _participation(bench: FacilitatorWorkbench, consultation: m.Consultation,
     return panel
 
 
+def _discussion(bench: FacilitatorWorkbench, consultation: m.Consultation,
+                _built: dict[str, Any]) -> w.Widget:
+    from .discussion_tab import DiscussionTab
+
+    return DiscussionTab(bench.store, consultation.id, language=bench.language)
+
+
 def _dashboard(bench: FacilitatorWorkbench, consultation: m.Consultation,
                _built: dict[str, Any]) -> w.Widget:
     from .dashboard import DivergenceDashboard
@@ -125,6 +132,8 @@ TABS: tuple[TabSpec, ...] = (
     TabSpec("roster", N_("Roster & invitations"), _roster),
     TabSpec("participation", N_("Participation"), _participation,
             reopen=lambda panel: panel.refresh()),
+    TabSpec("discussion", N_("Discussion"), _discussion, lazy=True,
+            reopen=lambda tab: tab.refresh()),
     TabSpec("dashboard", N_("Divergence"), _dashboard, lazy=True,
             reopen=lambda dashboard: dashboard.refresh(), waiting=N_("Drawing the charts\u2026")),
     TabSpec("drafting", N_("Joint response"), _drafting, lazy=True,
