@@ -38,7 +38,7 @@ def test_a_member_never_reads_their_own_reason():
 def test_most_bridging_first_then_unseen_fewest_impressions_then_the_rest_by_bridging():
     top = standing(1, 1, Side.AGREE, 0.8, shown=40)
     seen_high = standing(1, 2, Side.AGREE, 0.7, shown=30)
-    seen_low = standing(1, 3, Side.AGREE, 0.2, shown=30)
+    seen_low = standing(1, 3, Side.AGREE, 0.2, shown=1)  # seen: waits its turn
     unseen_busy = standing(1, 4, Side.AGREE, 0.6, shown=20)
     unseen_quiet = standing(1, 5, Side.AGREE, 0.1, shown=2)
     everything = [top, seen_high, unseen_busy, seen_low, unseen_quiet]
@@ -48,7 +48,7 @@ def test_most_bridging_first_then_unseen_fewest_impressions_then_the_rest_by_bri
     # the first slot is the most bridging one even if already seen; three slots by default
     assert authors(select_reasons(everything, 99, seen)[1][Side.AGREE]) == [1, 5, 4]
     # nothing seen yet: after the top, fewest impressions first
-    assert authors(select_reasons(everything, 99, set())[1][Side.AGREE]) == [1, 5, 4]
+    assert authors(select_reasons(everything, 99, set())[1][Side.AGREE]) == [1, 3, 5]
 
 
 def test_every_reason_gets_its_turn_as_members_read():

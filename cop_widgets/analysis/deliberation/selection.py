@@ -16,6 +16,7 @@ the same standings, member and impressions give the same reasons.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Collection, Sequence
 
 from ...model.discussion import REASONS_PER_SIDE, Reason, ReasonKey, Side
@@ -24,16 +25,17 @@ from .bridging import ReasonStanding
 __all__ = ["select_reasons"]
 
 
-def _pick(side: list[tuple[int, ReasonStanding]], seen: Collection[ReasonKey],
-          per_side: int) -> list[Reason]:
-    """Choose up to ``per_side`` of one side's ``(order, standing)`` pairs."""
-    by_bridging = sorted(side, key=lambda entry: (-entry[1].bridging, entry[0]))
-    first, rest = by_bridging[0], by_bridging[1:]
-    unseen = sorted((entry for entry in rest if entry[1].reason.key not in seen),
-                    key=lambda entry: (entry[1].shown, entry[0]))
-    again = [entry for entry in rest if entry[1].reason.key in seen]
-    chosen = [first, *unseen, *again][:per_side]
-    return [standing.reason for _, standing in chosen]
+def _pick(side: list[tuple[int, ReasonStanding, bool]], per_side: int) -> list[Reason]:
+    """Choose up to ``per_side`` of one side's ``(order, standing, unseen)`` entries."""
+    first = min(side, key=lambda entry: (-entry[1].bridging, entry[0]))
+    rest = [entry for entry in side if entry is not first]
+    chosen = [first, *heapq.nsmallest(per_side - 1, (entry for entry in rest if entry[2]),
+                                      key=lambda entry: (entry[1].shown, entry[0]))]
+    if len(chosen) < per_side:
+        chosen += heapq.nsmallest(per_side - len(chosen),
+                                  (entry for entry in rest if not entry[2]),
+                                  key=lambda entry: (-entry[1].bridging, entry[0]))
+    return [standing.reason for _, standing, _ in chosen]
 
 
 def select_reasons(standings: Sequence[ReasonStanding], viewer_id: int,
@@ -63,13 +65,14 @@ def select_reasons(standings: Sequence[ReasonStanding], viewer_id: int,
     if per_side < 1:
         return {}
     seen = set(seen)
-    sides: dict[int, dict[Side, list[tuple[int, ReasonStanding]]]] = {}
+    sides: dict[int, dict[Side, list[tuple[int, ReasonStanding, bool]]]] = {}
     for order, standing in enumerate(standings):
         reason = standing.reason
         if reason.author_id == viewer_id:
             continue
+        unseen = (reason.statement_id, reason.author_id) not in seen
         sides.setdefault(reason.statement_id, {}).setdefault(reason.side, []).append(
-            (order, standing))
-    return {statement: {side: _pick(by_side[side], seen, per_side)
+            (order, standing, unseen))
+    return {statement: {side: _pick(by_side[side], per_side)
                         for side in Side if side in by_side}
             for statement, by_side in sides.items()}

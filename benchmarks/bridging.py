@@ -1,0 +1,167 @@
+"""Benchmark: the discussion phase's analysis at the size issue 13 names, in pure Python.
+
+Usage::
+
+    .venv/bin/python benchmarks/bridging.py [--repeat N] [--seed S] [--json FILE]
+
+Synthesizes (seeded ``random``) a discussion of 2,000 members in 4 groups on 50 statements:
+5,000 reasons, about 60,000 impressions, about 20,000 endorsements (members endorse reasons
+of their own group's leaning more often), about 20,000 card revisions (a stance before and
+after reading for about 10,000 member-statement pairs) and a credit for some of the moves.
+Then times, ``--repeat`` runs each (best and median shown):
+
+* ``rank_reasons``: the bridging rank of every reason (goal: under 1 s);
+* ``select_reasons`` for 100 members, each with their own impressions;
+* ``opinion_change``: every statement, everyone and each group.
+
+Exits 1 if ranking takes 1 s or more (median of the runs). Nothing is stored: the
+``DiscussionRecord`` is built in memory, as the store would return it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import platform
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from cop_widgets.analysis.deliberation import (  # noqa: E402
+    opinion_change,
+    rank_reasons,
+    select_reasons,
+)
+from cop_widgets.model.discussion import (  # noqa: E402
+    DiscussionRecord,
+    Reason,
+    StanceCredit,
+    StanceRevision,
+    side_of,
+)
+from cop_widgets.scales import LIKERT5  # noqa: E402
+
+GOAL_S = 1.0
+MEMBERS, STATEMENTS, REASONS, GROUPS = 2_000, 50, 5_000, 4
+IMPRESSIONS, ENDORSEMENTS, MOVES = 60_000, 20_000, 10_000
+T0 = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.timezone.utc)
+
+
+def synthesize(seed: int) -> tuple[DiscussionRecord, dict[int, str]]:
+    """Return a discussion record of the benchmark's size and its groups."""
+    rng = random.Random(seed)
+    members = list(range(1, MEMBERS + 1))
+    groups = {m: "ABCD"[rng.randrange(GROUPS)] for m in members}
+    pairs = rng.sample([(s, a) for s in range(1, STATEMENTS + 1) for a in members], REASONS)
+    pairs.sort(key=lambda pair: (pair[0], rng.random()))  # card order, then a secret order
+    reasons = []
+    for statement, author in pairs:
+        lean = (ord(groups[author]) - ord("A") + statement) % 4  # groups lean differently
+        stance = rng.choice([None, *[(5, 4), (2, 1), (3, 4), (1, 3)][lean]])
+        reasons.append(Reason(statement, author, stance, side_of(LIKERT5, stance),
+                              f"reason {statement}"))
+    impressions: set = set()
+    while len(impressions) < IMPRESSIONS:
+        reason = reasons[rng.randrange(REASONS)]
+        member = rng.choice(members)
+        if member != reason.author_id:
+            impressions.add((reason.key, member))
+    shown = sorted(impressions)
+    rng.shuffle(shown)
+    by_author = {r.key: groups[r.author_id] for r in reasons}
+    weights = [3.0 if by_author[key] == groups[member] else 1.0 for key, member in shown]
+    scale = ENDORSEMENTS / sum(weights)
+    endorsements = [pair for pair, w in zip(shown, weights, strict=True)
+                    if rng.random() < w * scale]
+    first_shown: dict = {}
+    for i, (key, member) in enumerate(shown):
+        first_shown.setdefault((member, key[0]), T0 + dt.timedelta(seconds=10 * i))
+    revisions, credits = [], []
+    keys_by_statement: dict[int, list] = {}
+    for key, member in shown:
+        keys_by_statement.setdefault(key[0], []).append((key, member))
+    for member, statement in rng.sample(sorted(first_shown), MOVES):
+        when = first_shown[(member, statement)]
+        before = rng.choice([None, 1, 2, 3, 4, 5])
+        after = before if rng.random() < 0.6 else rng.choice([None, 1, 2, 3, 4, 5])
+        revisions.append(StanceRevision(member, statement, before, when - dt.timedelta(hours=1)))
+        revisions.append(StanceRevision(member, statement, after, when + dt.timedelta(hours=1)))
+        if after != before and rng.random() < 0.4:
+            read = [key for key, viewer in keys_by_statement[statement] if viewer == member]
+            credits.append(StanceCredit(member, rng.choice(read), when + dt.timedelta(hours=1)))
+    revisions.sort(key=lambda r: r.saved_at)
+    credits.sort(key=lambda c: c.created_at)
+    record = DiscussionRecord(reasons=reasons, impressions=shown, endorsements=endorsements,
+                              credits=credits, first_shown=first_shown, revisions=revisions)
+    return record, groups
+
+
+def timed(action, repeat: int) -> tuple[list[float], object]:
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = action()
+        times.append(time.perf_counter() - start)
+    return times, result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each step")
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--json", type=Path, help="write the raw figures here")
+    args = parser.parse_args(argv)
+    repeat = max(1, args.repeat)
+
+    start = time.perf_counter()
+    record, groups = synthesize(args.seed)
+    made = time.perf_counter() - start
+    print(f"synthesized in {made:.1f} s: {len(record.reasons):,} reasons, "
+          f"{len(set(groups.values()))} groups, {len(record.impressions):,} impressions, "
+          f"{len(record.endorsements):,} endorsements, {len(record.revisions):,} revisions, "
+          f"{len(record.credits):,} credits")
+
+    rank_times, standings = timed(lambda: rank_reasons(record, groups), repeat)
+    viewers = random.Random(args.seed + 1).sample(sorted(groups), 100)
+    seen_by: dict[int, set] = {v: set() for v in viewers}
+    for key, member in record.impressions:
+        if member in seen_by:
+            seen_by[member].add(key)
+    select_times, chosen = timed(
+        lambda: [select_reasons(standings, v, seen_by[v]) for v in viewers], repeat)
+    change_times, rows = timed(lambda: opinion_change(record, LIKERT5, groups), repeat)
+
+    steps = {
+        "rank_reasons (5,000 reasons)": rank_times,
+        "select_reasons (100 members)": select_times,
+        "opinion_change (all statements)": change_times,
+    }
+    print(f"\n{repeat} runs each ({dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC; "
+          f"Python {platform.python_version()})")
+    print(f"{'step':34} {'best':>9} {'median':>9} {'max':>9}")
+    print("-" * 64)
+    for step, times in steps.items():
+        print(f"{step:34} {min(times):8.3f}s {statistics.median(times):8.3f}s "
+              f"{max(times):8.3f}s")
+    shown = sum(len(r) for sides in chosen[0].values() for r in sides.values())
+    print(f"\nper member, select_reasons: {1000 * statistics.median(select_times) / 100:.2f} ms "
+          f"(the first member is shown {shown} reasons under {len(chosen[0])} statements)")
+    moved = sum(row.moved for row in rows if row.group is None)
+    print(f"opinion_change: {len(rows)} rows, {moved:,} members moved on a statement")
+    ranking = statistics.median(rank_times)
+    ok = ranking < GOAL_S
+    print(f"ranking: median {ranking:.3f} s (goal < {GOAL_S:.0f} s): {'met' if ok else 'NOT met'}")
+    if args.json:
+        args.json.write_text(json.dumps({step: times for step, times in steps.items()},
+                                        indent=2))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
