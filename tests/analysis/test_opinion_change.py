@@ -105,3 +105,13 @@ def test_the_latest_credit_of_each_member_who_moved_is_counted():
     assert everyone.credited == {late.key: 2, other.key: 1}
     assert list(everyone.credited) == [late.key, other.key]
     assert a.credited == {late.key: 2} and b.credited == {other.key: 1}
+
+
+def test_a_credited_reason_gone_from_the_record_still_counts_after_the_others():
+    kept = Reason(1, 60, 5, Side.AGREE, "r")
+    revisions, first = moves(1, {1: (1, 5), 2: (1, 5), 3: (1, 4)})
+    credits = [StanceCredit(1, (1, 70), at(20)), StanceCredit(2, kept.key, at(20)),
+               StanceCredit(3, (1, 50), at(20))]
+    [row] = opinion_change(record(revisions, first, reasons=[kept], credits=credits),
+                           LIKERT5, {})
+    assert list(row.credited.items()) == [(kept.key, 1), ((1, 70), 1), ((1, 50), 1)]
