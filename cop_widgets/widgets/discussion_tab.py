@@ -227,6 +227,9 @@ class DiscussionTab(ConsultationEditor):
         _, language = self._, self.language
         standings = [s for s in discussion.standings if s.reason.statement_id in numbers]
         rule = "<p>" + tagged("small", _(BRIDGING_RULE)) + "</p>"
+        if discussion.phase is None:  # nothing is endorsed across groups not taken yet
+            self.ranking_pager.page([])
+            return tagged("p", _("Reasons are ranked here once the discussion is open.")) + rule
         if not standings:
             return tagged("p", _("No reason to rank yet: reasons appear here once members "
                                  "have given them with their answers.")) + rule
