@@ -11,7 +11,9 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from ..i18n import DEFAULT_LANGUAGE, translator
 from ..services.importing import from_polis_import
+from ..words.discussion import SIDE_WORDS, SPEAKS_FOR_ME
 from ..words.opinion import groups_note
 from ..words.stances import category_phrases, category_shares, class_words
 
@@ -19,6 +21,9 @@ if TYPE_CHECKING:
     from ..services.analysis import ConsultationAnalysis
 
 __all__ = ["analysis_data", "format_text"]
+
+#: At most this many bridging reasons are printed by ``cop-widgets analyze``'s text format.
+TEXT_REASONS = 5
 
 
 def _number(value: Any) -> float | None:
@@ -63,7 +68,12 @@ def analysis_data(analysis: ConsultationAnalysis, k: int | None = None,
         ``analysis.opinion.GROUP_NOTES``, ``note_text``: the same in English, and the
         representative statements);
         ``under_represented`` (for each attribute, its flagged groups); ``cruxes`` when an
-        attribute is given.
+        attribute is given; ``reasons`` (``[{statement, number, side, text, shown,
+        endorsements, bridging}]``, most bridging first, no author field) and ``change``
+        (``[{statement, number, compared, moved, toward_agree, toward_disagree}]``) of the
+        discussion of reasons (:meth:`DiscussionAnalysis.reasons_data`, ``change_data``),
+        empty lists when it was never opened; ``discussion`` (``opened``, ``open``,
+        ``groups``: where the groups come from) or null.
     """
     consultation = analysis.consultation
     summary = analysis.summary
@@ -121,6 +131,12 @@ def analysis_data(analysis: ConsultationAnalysis, k: int | None = None,
                        and not _missing(labels[member_id]) else None)}
             for member_id, external_id in zip(analysis.members["member_id"],
                                               analysis.members["external_id"], strict=True)]
+    discussion = analysis.discussion
+    phase = discussion.phase
+    result["discussion"] = None if phase is None else {
+        "opened": True, "open": phase.is_open, "groups": phase.source.value}
+    result["reasons"] = discussion.reasons_data()
+    result["change"] = discussion.change_data()
     if attribute:
         crux = analysis.cruxes(attribute)
         result["cruxes"] = [{"statement": external.get(r.statement_id, str(r.statement_id)),
@@ -174,4 +190,35 @@ def format_text(result: dict[str, Any]) -> str:
                                                 strict=True) if code != "pass"]
         if apart:
             lines.append(" " * 12 + "; ".join(apart))
-    return "\n".join(lines)
+    return "\n".join(lines + _discussion_text(result))
+
+
+def _discussion_text(result: dict[str, Any]) -> list[str]:
+    """Return the top bridging reasons and the change of mind, in a few lines (English)."""
+    _ = translator(DEFAULT_LANGUAGE)
+    if not result.get("discussion"):
+        return ["", _("Discussion of reasons: not opened.")]
+    state = _("open") if result["discussion"]["open"] else _("closed")
+    lines = ["", _("Discussion of reasons ({state}): the most bridging reasons").format(
+        state=state)]
+    endorsed = [r for r in result["reasons"] if r["endorsements"] > 0][:TEXT_REASONS]
+    if not endorsed:
+        lines.append("  " + _("No reason has been marked \u201c{speaks}\u201d yet.").format(
+            speaks=_(SPEAKS_FOR_ME)))
+    for r in endorsed:
+        text = r["text"] if len(r["text"]) <= 60 else r["text"][:59] + "\u2026"
+        lines.append(f"  {r['statement']:>10}  " + _(
+            "{side}, bridging {bridging}, marked by {endorsements} of {shown} shown: "
+            "{text}").format(side=_(SIDE_WORDS[r["side"]]), bridging=f"{r['bridging']:.2f}",
+                             endorsements=r["endorsements"], shown=r["shown"],
+                             text=" ".join(text.split())))
+    lines.append(_("Change of mind after reading others' reasons"))
+    compared = [c for c in result["change"] if c["compared"]]
+    if not compared:
+        lines.append("  " + _("No member has been compared yet."))
+    for c in compared:
+        lines.append(f"  {c['statement']:>10}  " + _(
+            "{compared} compared, {moved} moved: {agree} toward agreement, {disagree} toward "
+            "disagreement").format(compared=c["compared"], moved=c["moved"],
+                                   agree=c["toward_agree"], disagree=c["toward_disagree"]))
+    return lines

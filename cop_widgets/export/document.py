@@ -7,9 +7,10 @@ tables, figures, and draft sections in Markdown), which each format writes.
 The order is the same in every format: title; the addressee of a request for opinion
 ("To: ..." and their deadline); the status of the text; the sections of the joint response
 (the block reasons of the latest draft closing *Divergent views*); the answers to the
-draft; the stances on each statement; and last, the Methodology
-(:mod:`cop_widgets.export.methodology`), closed by the steps of the joint response
-(:func:`steps_blocks`).
+draft; the stances on each statement; what we learned from each other, when a discussion
+of reasons was opened (:mod:`cop_widgets.export.learned`); and last, the Methodology
+(:mod:`cop_widgets.export.methodology`, then how the discussion was run), closed by the
+steps of the joint response (:func:`steps_blocks`).
 
 Every word of the layout is in the report's language (``Report.language``): headings,
 sentences, table captions and headers, the classes of the statements, dates, numbers and
@@ -37,6 +38,7 @@ from .blocks import (
     Span,
     Table,
 )
+from .learned import discussion_method_blocks, learned_blocks
 from .methodology import METHODOLOGY_TITLE, methodology_blocks
 from .report import Report
 from .report_parts import STEP_WORDS
@@ -256,5 +258,6 @@ def build_document(report: Report) -> list[Block]:
     figures = {key: FigureBlock(i, report.figure(key), w.language)
                for i, key in enumerate(present, 1)}
     return [*_opening(report, w), *_sections(report, w), *_endorsements(report, w),
-            *_stances(report, figures, w), *methodology_blocks(report, figures, w),
-            *steps_blocks(report, w)]
+            *_stances(report, figures, w), *learned_blocks(report.learned, w),
+            *methodology_blocks(report, figures, w),
+            *discussion_method_blocks(report.learned, w), *steps_blocks(report, w)]

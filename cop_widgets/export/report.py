@@ -30,6 +30,7 @@ from ..model import (
 from ..scales import Scale
 from ..vocabulary import ALL_MEMBERS
 from ..words.draft import SECTION_TITLES, SECTIONS
+from .learned import Learned, learned
 from .proposal import proposed_sections
 from .report_parts import (
     MEASURES,
@@ -100,6 +101,9 @@ class Report:
     language : str
         The language of the export (``en``, ``fr``, ``es``): the consultation's unless
         :func:`build_report` was given another.
+    learned : Learned or None
+        The discussion of reasons in counts and reasons' text (:mod:`.learned`); ``None``
+        when it was never opened.
 
     """
 
@@ -122,6 +126,7 @@ class Report:
     draft_shared_at: dt.datetime | None = None
     draft_finalised_at: dt.datetime | None = None
     steps: tuple[DraftStep, ...] = ()
+    learned: Learned | None = None
 
     @property
     def final(self) -> bool:
@@ -331,4 +336,5 @@ def build_report(store: Store, consultation_id: int, *, attribute: str | None = 
         draft_shared_at=draft.shared_at if draft else None,
         draft_finalised_at=draft.finalised_at if draft else None,
         steps=draft_steps(drafts),
+        learned=learned(analysis),
     )

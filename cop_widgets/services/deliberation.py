@@ -28,7 +28,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .. import model as m
-from ..model.discussion import GroupSource
+from ..model.discussion import GroupSource, Side, side_of
 
 if TYPE_CHECKING:
     from ..analysis.deliberation.bridging import ReasonStanding
@@ -41,6 +41,8 @@ __all__ = ["GroupsTaken", "take_groups", "open_discussion", "DiscussionAnalysis"
 
 #: At most this many statements say what sets an opinion group apart, on a member's page.
 APART_TOP = 2
+#: At most this many reasons are quoted under a statement in the proposed joint response.
+DRAFT_QUOTES = 2
 
 
 @dataclass(frozen=True)
@@ -162,29 +164,112 @@ class DiscussionAnalysis:
         """Return the rows of :attr:`change` for everyone (one per statement)."""
         return [row for row in self.change if row.group is None]
 
+    @property
+    def opened(self) -> bool:
+        """Whether the facilitator ever opened the discussion (open now or closed since)."""
+        return self.phase is not None
+
+    def top_bridging(self, statement_id: int, limit: int | None = None,
+                     ) -> list[ReasonStanding]:
+        """Return the most bridging reasons under a statement that someone endorsed.
+
+        A reason nobody marked "Speaks for me too" bridges nothing, so it is left out
+        however high its rank; the others keep :attr:`standings`' order.
+        """
+        found = [s for s in self.standings
+                 if s.reason.statement_id == statement_id and s.endorsements > 0]
+        return found if limit is None else found[:limit]
+
+    def bridging_texts(self, limit: int = DRAFT_QUOTES) -> dict[int, list[str]]:
+        """Each statement's :meth:`top_bridging` reasons, as text (none before it opened)."""
+        if not self.opened:
+            return {}
+        texts: dict[int, list[str]] = {}
+        for statement in self.analysis.statements:
+            found = [s.reason.text for s in self.top_bridging(statement.id, limit)]
+            if found:
+                texts[statement.id] = found
+        return texts
+
+    def latest_sides(self) -> dict[tuple[int, int], Side]:
+        """``(member_id, statement_id)`` to the side of the member's latest submitted stance."""
+        import pandas as pd
+
+        frame, scale = self.analysis.responses, self.analysis.scale
+        return {(int(member), int(statement)):
+                side_of(scale, None if pd.isna(stance) else int(stance))
+                for member, statement, stance in zip(
+                    frame["member_id"], frame["statement_id"], frame["stance"], strict=True)}
+
+    def endorsed_by_side(self, limit: int = DRAFT_QUOTES) -> dict[int, dict[Side, list[str]]]:
+        """Return the reasons each side of a statement marked "Speaks for me too" most.
+
+        A reason's endorsements under a statement are counted among the members whose own
+        latest submitted stance on that statement is on the side (agree or disagree); a
+        reason of any side may be among them. Most endorsed first, ties in
+        :attr:`standings`' order (never an author's id); at most ``limit`` per side, and
+        only reasons with at least one such endorsement. Empty before the discussion opened.
+
+        Returns
+        -------
+        dict of int to dict of Side to list of str
+            Statement id to side to the reasons' text.
+        """
+        if not self.opened:
+            return {}
+        sides = self.latest_sides()
+        rank = {s.reason.key: i for i, s in enumerate(self.standings)}
+        texts = {s.reason.key: s.reason.text for s in self.standings}
+        counts: dict[tuple[int, Side], Counter] = {}
+        for key, member in set(self.record.endorsements):
+            side = sides.get((member, key[0]))
+            if key in rank and side in (Side.AGREE, Side.DISAGREE):
+                counts.setdefault((key[0], side), Counter())[key] += 1
+        result: dict[int, dict[Side, list[str]]] = {}
+        for (statement, side), counter in counts.items():
+            best = sorted(counter, key=lambda key: (-counter[key], rank[key]))[:limit]
+            result.setdefault(statement, {})[side] = [texts[key] for key in best]
+        return result
+
     # -- what the CLI and the exports print --------------------------------------------
 
     def numbers(self) -> dict[int, int]:
         """Each accepted statement's card number."""
         return {s.id: i for i, s in enumerate(self.analysis.statements, start=1)}
 
-    def reasons_data(self) -> list[dict[str, Any]]:
-        """``[{statement, side, text, shown, endorsements, bridging}]``, most bridging first.
+    def statement_ids(self) -> dict[int, str]:
+        """Each accepted statement as ``cop-widgets analyze`` names it: external id, else id."""
+        return {s.id: s.external_id or str(s.id) for s in self.analysis.statements}
 
-        ``statement`` is the card number. There is no author field, in any consultation.
+    def reasons_data(self) -> list[dict[str, Any]]:
+        """Return ``[{statement, number, side, text, shown, endorsements, bridging}]``.
+
+        Most bridging first (:attr:`standings`).
+        ``statement`` names the statement as the rest of ``cop-widgets analyze``'s JSON does
+        (its external id, else its id), ``number`` is its card number. There is no author
+        field, in any consultation. Empty before the discussion opened.
         """
-        numbers = self.numbers()
-        return [{"statement": numbers[s.reason.statement_id], "side": s.reason.side.value,
+        if not self.opened:
+            return []
+        numbers, ids = self.numbers(), self.statement_ids()
+        return [{"statement": ids[s.reason.statement_id],
+                 "number": numbers[s.reason.statement_id], "side": s.reason.side.value,
                  "text": s.reason.text, "shown": s.shown, "endorsements": s.endorsements,
                  "bridging": round(s.bridging, 4)}
                 for s in self.standings if s.reason.statement_id in numbers]
 
     def change_data(self) -> list[dict[str, Any]]:
-        """``[{statement, compared, moved, toward_agree, toward_disagree}]`` for everyone."""
-        numbers = self.numbers()
-        return [{"statement": numbers[row.statement_id], "compared": row.compared,
-                 "moved": row.moved, "toward_agree": row.toward_agree,
-                 "toward_disagree": row.toward_disagree}
+        """Return ``[{statement, number, compared, moved, toward_agree, toward_disagree}]``.
+
+        For every member compared (the rows of :meth:`overall_change`), ``statement`` and
+        ``number`` as in :meth:`reasons_data`. Empty before the discussion opened.
+        """
+        if not self.opened:
+            return []
+        numbers, ids = self.numbers(), self.statement_ids()
+        return [{"statement": ids[row.statement_id], "number": numbers[row.statement_id],
+                 "compared": row.compared, "moved": row.moved,
+                 "toward_agree": row.toward_agree, "toward_disagree": row.toward_disagree}
                 for row in self.overall_change() if row.statement_id in numbers]
 
 

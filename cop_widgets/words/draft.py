@@ -27,6 +27,7 @@ from ..i18n import (
 from ..model import Consultation, Development, DevelopmentKind
 from ..scales import Scale
 from ..vocabulary import group_label
+from .discussion import SPEAKS_FOR_ME
 from .stances import CLASS_WORDS, category_phrases
 
 __all__ = ["SECTIONS", "SECTION_TITLES", "CLASS_WORDS", "md_escape", "propose_draft",
@@ -116,6 +117,8 @@ def propose_draft(
     blocks: Sequence[str] = (),
     rationales: Mapping[int, Sequence[str]] | None = None,
     language: str | None = None,
+    bridging: Mapping[int, Sequence[str]] | None = None,
+    endorsed_by_side: Mapping[int, Mapping[str, Sequence[str]]] | None = None,
 ) -> dict[str, str]:
     """Propose every section of the joint response in Markdown.
 
@@ -149,6 +152,16 @@ def propose_draft(
         The language the sentences are written in (``en``, ``fr``, ``es``); English by
         default. Callers pass the consultation's language. What members and the facilitator
         wrote is quoted as written.
+    bridging : mapping of int to sequence of str, optional
+        From a discussion of reasons: the most bridging reasons under each statement
+        (:meth:`~cop_widgets.services.deliberation.DiscussionAnalysis.bridging_texts`),
+        quoted under each divergent statement, where a joint response can start.
+    endorsed_by_side : mapping of int to mapping of str to sequence of str, optional
+        From a discussion of reasons: under each statement, by side (``"agree"``,
+        ``"disagree"``), the reasons the members on that side marked "Speaks for me too"
+        most (:meth:`~cop_widgets.services.deliberation.DiscussionAnalysis.
+        endorsed_by_side`). The minority views quote those of the minority side; without
+        any, the reasons the minority side gave.
 
     Returns
     -------
@@ -172,11 +185,13 @@ def propose_draft(
     def ref(sid: int) -> str:
         return f"**{numbers[sid]}.** {md_escape(texts[sid])}"
 
-    def quotes(sid: int, side: int) -> str:
-        found = quote_rationales(responses, sid, side, polarity,
-                                 order=(rationales or {}).get(sid, ()))
+    def quoted(found: Sequence[str]) -> str:
         # A blank quote line between two reasons keeps them two quotes, not one voice.
         return "\n    >".join(f"\n    > {md_escape(q)}" for q in found)
+
+    def quotes(sid: int, side: int) -> str:
+        return quoted(quote_rationales(responses, sid, side, polarity,
+                                       order=(rationales or {}).get(sid, ())))
 
     def group(name: str) -> str:
         return md_escape(group_label(name, _))
@@ -228,6 +243,11 @@ def propose_draft(
                     share=share, attribute=md_escape(attribute),
                     groups=", ".join(map(group, holders)))
             items.append(f"  - {share}.{quotes(sid, side)}")
+        bridges = list((bridging or {}).get(sid, ()))[:QUOTES_PER_SIDE]
+        if bridges:
+            items.append("  - " + _("Reasons marked \u201c{speaks}\u201d across groups, "
+                                    "where a joint response can start:").format(
+                speaks=_(SPEAKS_FOR_ME)) + quoted(bridges))
     if blocks:
         items.append("- " + _("Members who blocked the previous draft said:"))
         items.append("\n    >\n".join(f"    > {md_escape(b)}" for b in blocks))
@@ -243,8 +263,16 @@ def propose_draft(
             continue
         against = (_("{statement} ({percent} disagree, against the majority)") if majority > 0
                    else _("{statement} ({percent} agree, against the majority)"))
-        items.append("- " + against.format(statement=ref(sid), percent=pct(share))
-                     + quotes(sid, -majority))
+        minority = "disagree" if majority > 0 else "agree"
+        endorsed = list((endorsed_by_side or {}).get(sid, {}).get(minority, ()))
+        if endorsed:
+            items.append("- " + against.format(statement=ref(sid), percent=pct(share))
+                         + ". " + _("The reasons members on this side marked "
+                                    "\u201c{speaks}\u201d most:").format(
+                             speaks=_(SPEAKS_FOR_ME)) + quoted(endorsed[:QUOTES_PER_SIDE]))
+        else:
+            items.append("- " + against.format(statement=ref(sid), percent=pct(share))
+                         + quotes(sid, -majority))
     if blocks:
         items += ["- " + _("A member blocked the draft: {reason}").format(reason=md_escape(b))
                   for b in blocks]
