@@ -21,9 +21,15 @@ def _demo(args: argparse.Namespace) -> int:
     from .store import Store
 
     with Store(args.db) as store:
-        demo = seed_demo(store, seed=args.seed, anonymous=not args.named)
+        demo = seed_demo(store, seed=args.seed, anonymous=not args.named,
+                         discussion=not args.no_discussion)
     base = args.base_url or f"http://{DEFAULT_HOST}:{DEFAULT_PORT}"
     print(f"Demo consultation {demo.consultation_id} seeded in {store.url}")
+    if demo.discussion is not None:
+        d = demo.discussion
+        print(f"Discussion of reasons open: {d.endorsements} \u201cSpeaks for me too\u201d "
+              f"marks, {d.replies} replies ({d.pending} awaiting the facilitator), "
+              f"{d.revised} members changed a stance after reading.")
     print(f"Facilitator workbook (open in JupyterLab): {workbooks_dir() / 'facilitator.ipynb'}")
     print(f"Results page: {demo.results_link(base)}")
     print(f"Member links ({len(demo.tokens)}; {len(demo.responded)} have already answered):")
@@ -115,6 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=7, help="random seed of the positions")
     demo.add_argument("--named", action="store_true",
                       help="make the consultation named instead of anonymous")
+    demo.add_argument("--no-discussion", action="store_true",
+                      help="leave the discussion of reasons unopened (by default members "
+                           "have read, marked and replied to each other's reasons)")
     demo.set_defaults(func=_demo)
 
     serve = sub.add_parser(

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from . import model as m
 from .links import member_link, results_link
+from .model.discussion import REASONS_PER_SIDE, Reason, Side, side_of
+from .scales import get_scale
 from .store import Store
 
 __all__ = ["DemoConsultation", "seed_demo"]
@@ -55,6 +57,32 @@ RATIONALES = {
 }
 
 
+#: Reasons members on either side find fair: marked "Speaks for me too" across groups.
+FAIR = frozenset({RATIONALES[1][0], RATIONALES[-1][2], RATIONALES[0][0]})
+#: Replies members write in the demo's discussion, with the facilitator's decision (None:
+#: still waiting for it).
+REPLIES: tuple[tuple[str, m.ModerationState | None], ...] = (
+    ("Which classes were these? I would like to hear more.", m.ModerationState.ACCEPTED),
+    ("I see the risk, but a checked trial would tell us more than guessing.",
+     m.ModerationState.ACCEPTED),
+    ("Could we agree on what counts as helping prepare the materials?",
+     m.ModerationState.ACCEPTED),
+    ("This is exactly the kind of extra work we cannot afford this term.", None),
+)
+#: How many members who answered take part in the demo's discussion, and revise a stance.
+DISCUSSANTS, REVISERS = 16, 5
+
+
+@dataclass
+class DemoDiscussion:
+    """What the demo's discussion did: counts only (who did it stays in the store)."""
+
+    endorsements: int = 0
+    replies: int = 0
+    pending: int = 0
+    revised: int = 0
+
+
 @dataclass
 class DemoConsultation:
     """What :func:`seed_demo` created: ids and each member's secret token."""
@@ -64,6 +92,7 @@ class DemoConsultation:
     tokens: dict[int, str] = field(default_factory=dict)
     names: dict[int, str] = field(default_factory=dict)
     responded: set[int] = field(default_factory=set)
+    discussion: DemoDiscussion | None = None
 
     def links(self, base_url: str) -> dict[int, str]:
         """Return each member's Voila link, keyed by member id."""
@@ -76,7 +105,7 @@ class DemoConsultation:
 
 
 def seed_demo(store: Store, *, seed: int = 7, members: int = 40, silent: int = 6,
-              anonymous: bool = True) -> DemoConsultation:
+              anonymous: bool = True, discussion: bool = False) -> DemoConsultation:
     """Create the demo development and consultation, invite everyone and fill their cards.
 
     Parameters
@@ -91,6 +120,11 @@ def seed_demo(store: Store, *, seed: int = 7, members: int = 40, silent: int = 6
         How many members never submit (two of them leave a saved draft).
     anonymous : bool
         Whether the consultation is anonymous.
+    discussion : bool
+        Also open a discussion of reasons (:func:`seed_discussion`): members are shown
+        each other's reasons, mark some "Speaks for me too" across groups, reply (three
+        replies accepted, one waiting for the facilitator) and a few change a stance,
+        crediting the reason that changed their mind. ``cop-widgets demo`` does.
     """
     rng = random.Random(seed)
     today = store.now().date()
@@ -139,7 +173,84 @@ def seed_demo(store: Store, *, seed: int = 7, members: int = 40, silent: int = 6
                         status=status)
         if status is m.CardStatus.SUBMITTED:
             demo.responded.add(member.id)
+    if discussion:
+        demo.discussion = seed_discussion(store, demo, rng)
     return demo
+
+
+def seed_discussion(store: Store, demo: DemoConsultation,
+                    rng: random.Random) -> DemoDiscussion:
+    """Open the demo's discussion of reasons and take part in it as its members would.
+
+    The first :data:`DISCUSSANTS` members who answered (in roster order) are each shown
+    up to :data:`~cop_widgets.model.discussion.REASONS_PER_SIDE` other members' reasons of
+    each side under each statement (recorded as shown), mark some "Speaks for me too" (a
+    reason of their own side more often, one of :data:`FAIR` from either side as often);
+    the first few write the :data:`REPLIES`, which the facilitator accepts or leaves
+    waiting; and :data:`REVISERS` of them move one step toward a reason they marked on the
+    other side, crediting it.
+
+    Deterministic for a given ``rng`` state: the reasons are taken in the order of their
+    statement and author (the demo's own choice, made here on the server), not in the
+    order the consultation's random secret draws for members' pages.
+    """
+    import pandas as pd
+
+    from .services.deliberation import open_discussion
+
+    cid = demo.consultation_id
+    scale = get_scale(store.get_consultation(cid).scale)
+    open_discussion(store, cid)
+    reasons = sorted(store.list_reasons(cid), key=lambda r: r.key)
+    frame = store.responses_frame(cid, rationales=False)
+    stances = {(int(mb), int(st)): None if pd.isna(value) else int(value)
+               for mb, st, value in zip(frame["member_id"], frame["statement_id"],
+                                        frame["stance"], strict=True)}
+    done = DemoDiscussion()
+    replies = list(REPLIES)
+    for member_id in sorted(demo.responded)[:DISCUSSANTS]:
+        token = demo.tokens[member_id]
+        own_stance = {st: value for (mb, st), value in stances.items() if mb == member_id}
+        shown = _shown(reasons, member_id, rng)
+        store.record_impressions(cid, token, [r.key for r in shown])
+        crossed = None
+        for reason in shown:
+            own = side_of(scale, own_stance.get(reason.statement_id))
+            chance = 0.45 if reason.text in FAIR else 0.3 if reason.side is own else 0.08
+            if rng.random() < chance:
+                store.set_reason_endorsement(cid, token, reason.key, True)
+                done.endorsements += 1
+                if crossed is None and {reason.side, own} == {Side.AGREE, Side.DISAGREE}:
+                    crossed = reason
+        if replies and shown:
+            text, decision = replies.pop(0)
+            reply = store.add_reply(cid, token, shown[0].key, text)
+            done.replies += 1
+            if decision is None:
+                done.pending += 1
+            else:
+                store.moderate_reply(reply.id, decision)
+        if crossed is not None and done.revised < REVISERS:
+            stance = own_stance.get(crossed.statement_id)
+            step = 1 if crossed.side is Side.AGREE else -1  # 1..5: the scale's positions
+            if stance is not None and 1 <= stance + step <= 5:
+                store.revise_stance(cid, token, crossed.statement_id, stance + step,
+                                    credit=crossed.key)
+                done.revised += 1
+    return done
+
+
+def _shown(reasons: list[Reason], member_id: int, rng: random.Random) -> list[Reason]:
+    """Draw the reasons a member is shown: up to three of each side per statement."""
+    by_side: dict[tuple[int, Side], list[Reason]] = {}
+    for reason in reasons:
+        if reason.author_id != member_id:
+            by_side.setdefault((reason.statement_id, reason.side), []).append(reason)
+    shown = []
+    for group in by_side.values():
+        picked = set(rng.sample(range(len(group)), min(REASONS_PER_SIDE, len(group))))
+        shown += [reason for i, reason in enumerate(group) if i in picked]
+    return shown
 
 
 def _name(i: int) -> str:
