@@ -1,0 +1,77 @@
+"""The discussion read once for every view (services.deliberation): what each view is given."""
+
+from __future__ import annotations
+
+from deliberation_seed import REASONS, seed_discussion_consultation
+
+from cop_widgets.model.discussion import GroupSource, Side
+from cop_widgets.services.analysis import ConsultationAnalysis
+from cop_widgets.services.deliberation import open_discussion
+
+ASK, TRUST, NOBODY = REASONS[(0, 0)], REASONS[(1, 0)], REASONS[(4, 0)]
+SAVES = REASONS[(1, 1)]
+
+
+def discussion_of(store, cid):
+    return ConsultationAnalysis(store, cid).discussion
+
+
+def test_bridging_ranks_across_groups_and_leaves_out_what_nobody_marked(store, clock):
+    seeded = seed_discussion_consultation(store, clock)
+    discussion = discussion_of(store, seeded.cid)
+    first = seeded.statements[0].id
+    # two marks each: Zephyrine's across both groups rises above Osgood's from one group
+    top = discussion.top_bridging(first)
+    assert [s.reason.text for s in top] == [ASK, TRUST]
+    assert [s.endorsements for s in top] == [2, 2]
+    assert NOBODY not in [s.reason.text for s in top]  # shown to five, marked by none
+    assert discussion.top_bridging(first, 1)[0].reason.text == ASK
+    assert discussion.bridging_texts() == {first: [ASK, TRUST],
+                                           seeded.statements[1].id: [SAVES]}
+
+
+def test_each_side_counts_the_marks_of_members_by_their_latest_stance(store, clock):
+    seeded = seed_discussion_consultation(store, clock)
+    first, second = (s.id for s in seeded.statements[:2])
+    endorsed = discussion_of(store, seeded.cid).endorsed_by_side()
+    # Marisol agreed when she marked Zephyrine's reason, then moved to disagree: her mark
+    # counts on the disagreeing side, and the agreeing side has Osgood's reason alone
+    assert endorsed[first] == {Side.AGREE: [TRUST], Side.DISAGREE: [ASK]}
+    # the minority of statement 2 (Ottoline) marked the majority's reason
+    assert endorsed[second][Side.DISAGREE] == [SAVES]
+    assert seeded.statements[2].id not in endorsed
+
+
+def test_reasons_and_change_data_name_statements_as_analyze_does_and_no_author(store,
+                                                                                clock):
+    seeded = seed_discussion_consultation(store, clock)
+    discussion = discussion_of(store, seeded.cid)
+    reasons = discussion.reasons_data()
+    assert all(set(r) == {"statement", "number", "side", "text", "shown", "endorsements",
+                          "bridging"} for r in reasons)
+    assert reasons[0] == {"statement": str(seeded.statements[0].id), "number": 1,
+                          "side": "disagree", "text": ASK, "shown": 5, "endorsements": 2,
+                          "bridging": 0.2}
+    assert len(reasons) == len(REASONS)
+    change = discussion.change_data()
+    assert change[0] == {"statement": str(seeded.statements[0].id), "number": 1,
+                         "compared": 6, "moved": 2, "toward_agree": 1,
+                         "toward_disagree": 1}
+    assert [c["number"] for c in change] == [1, 2, 3]
+
+
+def test_nothing_is_read_as_a_discussion_before_one_opened(store, clock):
+    seeded = seed_discussion_consultation(store, clock, discussion=False)
+    discussion = discussion_of(store, seeded.cid)
+    assert not discussion.opened
+    assert discussion.reasons_data() == [] and discussion.change_data() == []
+    assert discussion.bridging_texts() == {} and discussion.endorsed_by_side() == {}
+
+
+def test_open_discussion_takes_the_roster_groups_when_there_are_no_opinion_groups(store,
+                                                                                  clock):
+    seeded = seed_discussion_consultation(store, clock, discussion=False)
+    phase = open_discussion(store, seeded.cid)
+    assert phase.source is GroupSource.ROSTER and phase.attribute == "role"
+    assert sorted(phase.groups.values()) == ["coordinator"] * 3 + ["tutor"] * 3
+    assert discussion_of(store, seeded.cid).opened
