@@ -33,6 +33,7 @@ author's id). Numbers only: the words are the presentation's.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -70,18 +71,17 @@ class ReasonStanding:
     by_group: dict[str, tuple[int, int]]
 
 
-def _members_by_key(pairs: Iterable[tuple[ReasonKey, int]],
-                    keys: Mapping[ReasonKey, int]) -> dict[ReasonKey, set[int]]:
-    """Return each known reason key with the set of members paired with it."""
-    found: dict[ReasonKey, set[int]] = {}
+def _members_by_key(pairs: Iterable[tuple[ReasonKey, int]]) -> dict[ReasonKey, set[int]]:
+    """Return each reason key with the set of members paired with it (each pair once)."""
+    found: defaultdict[ReasonKey, set[int]] = defaultdict(set)
     for key, member in pairs:
-        if key in keys:
-            found.setdefault(key, set()).add(member)
+        found[key].add(member)
     return found
 
 
 def _tally(members: set[int], groups: Mapping[int, str],
            index: Mapping[str, int]) -> list[int]:
+    """Return how many of ``members`` are in each group (``index``: label to position)."""
     counts = [0] * len(index)
     for member in members:
         label = groups.get(member)
@@ -112,9 +112,8 @@ def rank_reasons(record: DiscussionRecord, groups: Mapping[int, str]) -> list[Re
     ``(2 + 1) / (3 + 2) * (1 + 1) / (2 + 2) = 0.3``.
 
     """
-    positions = {reason.key: i for i, reason in enumerate(record.reasons)}
-    shown_to = _members_by_key(record.impressions, positions)
-    endorsed_by = _members_by_key(record.endorsements, positions)
+    shown_to = _members_by_key(record.impressions)
+    endorsed_by = _members_by_key(record.endorsements)
     labels = sorted(set(groups.values()))
     index = {label: i for i, label in enumerate(labels)}
     empty: set[int] = set()
