@@ -85,16 +85,26 @@ class MemberDiscussion:
         return (self.phase is not None and self.phase.is_open
                 and self.consultation.status is m.ConsultationStatus.OPEN)
 
-    def load(self) -> None:
-        """Read the discussion, choose the reasons to show, and record them as shown."""
+    def load(self, choose: bool = True) -> None:
+        """Read the discussion, choose the reasons to show, and record them as shown.
+
+        Parameters
+        ----------
+        choose : bool
+            ``False`` reads the counts, replies and stances again but keeps
+            :attr:`selection` (the reasons already on the page) and records nothing: a page
+            that is redrawn after a save does not change the reasons under the member's eyes.
+
+        """
         from ..analysis.deliberation.bridging import rank_reasons
         from ..analysis.deliberation.selection import select_reasons
 
         record = self._store.discussion_record(self.consultation.id)
-        groups = self.phase.groups if self.phase is not None else {}
-        standings = rank_reasons(record, groups)
-        seen = {key for key, viewer in record.impressions if viewer == self.member_id}
-        self.selection = select_reasons(standings, self.member_id, seen, self.per_side)
+        if choose:
+            groups = self.phase.groups if self.phase is not None else {}
+            standings = rank_reasons(record, groups)
+            seen = {key for key, viewer in record.impressions if viewer == self.member_id}
+            self.selection = select_reasons(standings, self.member_id, seen, self.per_side)
         self.endorsements = Counter(key for key, _member in record.endorsements)
         self.mine = {key for key, member in record.endorsements if member == self.member_id}
         self.replies = {}
@@ -105,13 +115,13 @@ class MemberDiscussion:
         for revision in record.revisions:  # oldest first: the last one stays
             self._latest.setdefault(revision.member_id, {})[revision.statement_id] = (
                 revision.stance)
-        if self.is_open:
+        if choose and self.is_open:
             shown = [r.key for sides in self.selection.values() for rs in sides.values()
                      for r in rs]
             self._store.record_impressions(self.consultation.id, self._token, shown)
 
     def own_stance(self, statement_id: int) -> int | None:
-        """The member's latest submitted stance on a statement (``None``: pass or none)."""
+        """Return the member's latest submitted stance on a statement (``None``: pass or none)."""
         return self._latest.get(self.member_id, {}).get(statement_id)
 
     def answered(self, statement_id: int) -> bool:
@@ -142,7 +152,7 @@ class MemberDiscussion:
     # -- where the member stands ----------------------------------------------------------
 
     def where_you_stand(self) -> WhereYouStand | None:
-        """The opinion group closest to the member's answers now, if it may be named.
+        """Return the opinion group closest to the member's answers now, if it may be named.
 
         ``None`` without opinion groups, without answers, or when the closest group is
         smaller than the smallest group shown (naming it would narrow down who is in it).

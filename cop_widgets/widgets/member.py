@@ -29,6 +29,7 @@ from ..words.links import ASK_FOR_A_NEW_LINK, LINK_OPENS_NO_CARD, link_refusal_r
 from .brief import brief_html
 from .card_row import NOT_ANSWERED, PASS, StatementRow
 from .common import Message, esc, fit_width, full_width, tagged
+from .discussion_view import DiscussionView
 from .distribution import distribution_html
 from .draft_notice import draft_notice
 from .problems import problem_in_words, rule_in_words
@@ -143,8 +144,11 @@ class MemberPage(w.VBox):
         refusal = self.consultation.card_refusal(store.now())
         brief = brief_html(development, self.consultation, _, self.language,
                            accepting=refusal is None)
-        self.children = [w.HTML(brief),
-                         self.draft_notice, self.status, self.form, self.results]
+        # other members' reasons once the member has submitted (issue 13)
+        self.discussion = DiscussionView(store, self.consultation, self.member.id, token,
+                                         self.statements, self.language, self._revised)
+        self.children = [w.HTML(brief), self.draft_notice, self.status, self.form,
+                         self.discussion, self.results]
         self._load_earlier(refusal)
 
     def _abstain_or_pass(self) -> str:
@@ -361,8 +365,16 @@ class MemberPage(w.VBox):
         self.message.show(_("Thank you: your statement was sent to the facilitator, who will "
                             "review it before adding it to the card."), "ok")
 
+    def _revised(self, statement_id: int, stance: int | None) -> None:
+        """Show on the card an answer the member changed in the discussion, and the results."""
+        for row in self.rows:
+            if row.statement.id == statement_id:
+                row.stance.value = PASS if stance is None else stance
+        self._show_results(True)
+
     def _show_results(self, submitted: bool) -> None:
         _ = self._
+        self.discussion.show(submitted)
         if not m.results_visible(self.consultation, submitted=submitted):
             if self.consultation.visibility is m.Visibility.AFTER_CLOSE:
                 later = _("Results will be shown here when the consultation closes.")
@@ -374,7 +386,8 @@ class MemberPage(w.VBox):
         self.results.value = (tagged("h3", _("Where the community stands"))
                               + distribution_html(results.scale, results.statements,
                                                   results.counts, _, own,
-                                                  language=self.language))
+                                                  language=self.language)
+                              + self.discussion.where_html())
 
     def _closed_reason(self, code: str | None, deadline: dt.datetime | None) -> str | None:
         """Why cards are not accepted, from the refusal's code, in the page's language.

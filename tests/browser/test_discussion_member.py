@@ -1,0 +1,209 @@
+"""The member's side of the discussion in a real browser (issue 13, items 1, 2, 3 and 6).
+
+A consultation of three members (A, B, C) who all submitted, with a reason each under the
+first statement, and the discussion open: C's page under Voila shows A's and B's reasons,
+never C's own; the toggle is found by its accessible name, exactly "Speaks for me too"
+(ipywidgets renders a ToggleButton as a ``<button>``); pressing it marks the reason in the
+store and the count follows. At 390 px and 1280 px the section fits its window (measured as
+``test_fit.py`` measures) and is photographed into ``$COP_WIDGETS_FIT_SHOTS`` (default:
+pytest's temporary folder), to be looked at; axe-core finds nothing serious or critical on
+the page with the discussion shown.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from helpers import in_ci
+
+from cop_widgets import model as m
+from cop_widgets.services.deliberation import open_discussion
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the browser fixture skips (or fails under CI=true)
+    if in_ci():
+        raise
+    pytest.skip("playwright is not installed", allow_module_level=True)
+
+try:
+    from axe_playwright_python.sync_playwright import Axe
+except ImportError:  # pip install -e '.[test]'
+    if in_ci():
+        raise
+    Axe = None
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = (390, 1280)
+REASONS = ("A: one voice is <b>stronger</b> than thirty letters to the ministry",
+           "B: we do not have the evidence yet; a joint statement now would be guesswork",
+           "C: my own reason, which I must never be shown")
+#: Impacts that fail a scan, as tests/browser/test_accessibility.py (not importable).
+BLOCKING = {"serious", "critical"}
+AXE_OPTIONS = {
+    "resultTypes": ["violations"],
+    "runOnly": {"type": "tag",
+                "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa",
+                           "best-practice"]},
+}
+
+#: Inside the discussion: nothing wider than the window, cut by its box, or ending in "…"
+#: (the element checks of test_fit.py's MEASURE, on the section only).
+MEASURE = r"""
+() => {
+  const vw = document.documentElement.clientWidth;
+  const problems = [];
+  const shown = (el) => el.getClientRects().length > 0
+    && getComputedStyle(el).visibility !== "hidden";
+  const words = (el) => (el.innerText || el.value || el.textContent || "").trim()
+    .replace(/\s+/g, " ").slice(0, 70);
+  const where = (el) => `${el.tagName.toLowerCase()}.${String(el.className).split(" ")
+    .slice(-2).join(".")}`;
+  const clippedBy = (el) => {
+    const r = el.getBoundingClientRect();
+    for (let a = el.parentElement; a && a !== document.documentElement; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX === "visible") continue;
+      const ar = a.getBoundingClientRect();
+      if (r.right > ar.right + 1 || r.left < ar.left - 1) return a;
+    }
+    return null;
+  };
+  const page = document.documentElement.scrollWidth;
+  if (page > vw) problems.push(`the page is ${page} px wide in a ${vw} px window`);
+  const section = document.querySelector(".cop-discussion");
+  if (!section) return {problems: ["no discussion section"], checked: 0};
+  let checked = 0;
+  const parts = "button, label, .widget-label, textarea, select, input, "
+    + ".widget-html-content, p, li, h3, h4, h5, .widget-inline-hbox, .widget-box";
+  for (const el of section.querySelectorAll(parts)) {
+    if (!shown(el)) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0) continue;
+    checked += 1;
+    if (r.right > vw + 1 || r.left < -1) {
+      problems.push(`${where(el)} "${words(el)}" spans ${Math.round(r.left)}..`
+        + `${Math.round(r.right)} px of a ${vw} px window`);
+      continue;
+    }
+    const clip = clippedBy(el);
+    if (clip) {
+      problems.push(`${where(el)} "${words(el)}" is cut by ${where(clip)}`);
+      continue;
+    }
+    if (el.tagName !== "INPUT" && el.scrollWidth > el.clientWidth + 1
+        && getComputedStyle(el).overflowX !== "visible") {
+      problems.push(`${where(el)} "${words(el)}" needs ${el.scrollWidth} px, `
+        + `has ${el.clientWidth}`);
+    }
+    if (getComputedStyle(el).textOverflow === "ellipsis" && el.scrollWidth > el.clientWidth) {
+      problems.push(`${where(el)} "${words(el)}" ends in "…"`);
+    }
+  }
+  return {problems, checked};
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    folder = os.environ.get("COP_WIDGETS_FIT_SHOTS")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("discussion-shots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def discussing(live, make_consultation):
+    """A fresh consultation: A, B and C submitted a reason each; the discussion is open."""
+    seeded = make_consultation(members=3, title="Should our network publish a joint "
+                                                "statement this term?")
+    cid = seeded.consultation.id
+    stances = ((5, 4, 2), (1, 2, None), (4, 4, 4))
+    for member, levels, reason in zip(seeded.members, stances, REASONS, strict=True):
+        live.store.save_card(cid, seeded.tokens[member.id], [
+            {"statement_id": s.id, "stance": level, "rationale": reason if i == 0 else ""}
+            for i, (s, level) in enumerate(zip(seeded.statements, levels, strict=True))],
+            status=m.CardStatus.SUBMITTED)
+    open_discussion(live.store, cid)
+    return seeded
+
+
+def open_member(open_page, rendered, url: str, width: int):
+    visit = open_page(url, ready=None, navigate=False)
+    visit.page.set_viewport_size({"width": width, "height": 900})
+    visit.page.goto(url)
+    rendered(visit.page)
+    visit.page.locator(".cop-discussion .cop-speaks-for-me").first.wait_for(state="visible")
+    return visit
+
+
+def photograph(page, path: Path, part: str = ".cop-discussion") -> None:
+    """The whole page, and ``part`` of it in pieces of 900 px, each legible on its own.
+
+    Voila scrolls inside #rendered_cells, so the window grows to the page first.
+    """
+    size = page.viewport_size
+    height = page.evaluate("() => Math.max(document.documentElement.scrollHeight, "
+                           "document.querySelector('#rendered_cells')?.scrollHeight || 0)")
+    page.set_viewport_size({"width": size["width"], "height": min(height + 40, 16000)})
+    page.wait_for_timeout(200)
+    page.screenshot(path=str(path))
+    box = page.locator(part).first.bounding_box()
+    top, piece = box["y"], 0
+    while top < box["y"] + box["height"]:
+        high = min(900, box["y"] + box["height"] - top)
+        page.screenshot(path=str(path.with_name(f"{path.stem}-part{piece}.png")),
+                        clip={"x": 0, "y": top, "width": size["width"], "height": high})
+        top, piece = top + high, piece + 1
+    page.set_viewport_size(size)
+
+
+def axe_scan(page, label: str) -> list[dict]:
+    """Run axe-core on ``page``; print every violation; return the serious and critical."""
+    if Axe is None:
+        pytest.skip("axe-playwright-python is not installed (pip install -e '.[test]')")
+    page.wait_for_timeout(300)  # let the last widget messages settle
+    violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    print(f"\n== axe-core on {label}: {len(violations)} violation(s)")
+    for violation in violations:
+        print(f"-- {violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"]:
+            print(f"   {', '.join(map(str, node['target']))}  {node['html'][:200]}")
+    return [v for v in violations if v["impact"] in BLOCKING]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_member_marks_a_reason_that_speaks_for_them(live, make_consultation, open_page,
+                                                      rendered, shots, width):
+    seeded = discussing(live, make_consultation)
+    cid = seeded.consultation.id
+    a, b, c = seeded.members
+    visit = open_member(open_page, rendered, live.member_link(cid, seeded.tokens[c.id]), width)
+    page = visit.page
+    section = page.locator(".cop-discussion")
+    expect(section.get_by_role("heading", name="What other members said")).to_be_visible()
+    expect(section).to_contain_text("A: one voice is <b>stronger</b> than thirty letters")
+    expect(section).to_contain_text("B: we do not have the evidence yet")
+    expect(section).not_to_contain_text("my own reason")
+    assert section.locator("b").count() == 0  # member text stays text
+    toggles = page.get_by_role("button", name="Speaks for me too", exact=True)
+    expect(toggles).to_have_count(2)  # A's and B's reasons; none of C's own
+    reason = section.locator(".cop-reason", has_text="A: one voice")
+    toggle = reason.get_by_role("button", name="Speaks for me too", exact=True)
+    expect(reason).to_contain_text("Nobody has marked it yet.")
+    toggle.click()
+    expect(reason).to_contain_text("Marked by 1 member: you.")
+    expect(toggle).to_have_class(re.compile(r"\bmod-active\b"))
+    record = live.store.discussion_record(cid)
+    assert record.endorsements == [((seeded.statements[0].id, a.id), c.id)]
+    page.wait_for_timeout(500)  # ipywidgets lays out after the last message
+    found = page.evaluate(MEASURE)
+    photograph(page, shots / f"discussion-member-{width}.png")
+    assert found["checked"] > 10, "nothing was measured"
+    assert not found["problems"], "\n".join(found["problems"])
+    failing = axe_scan(page, f"the member page with the discussion, {width} px")
+    assert not failing, [f"{v['id']} ({v['impact']})" for v in failing]
+    assert not visit.page_errors, visit.page_errors
