@@ -235,10 +235,13 @@ class DiscussionTab(ConsultationEditor):
                                  "have given them with their answers.")) + rule
         offset, shown = self.ranking_pager.page(standings)
         replies = discussion.accepted_replies()
-        heads = "".join(f"<th scope='col'>{esc(h)}</th>" for h in (
-            _("Rank"), _("Statement"), _("Side"), _("Reason"), _("Shown to"),
-            _("\u201c{speaks}\u201d").format(speaks=_(SPEAKS_FOR_ME)),
-            _("Accepted replies"), _("Bridging")))
+        # on a phone the table scrolls: the reason keeps a readable width, not a word a line
+        heads = "".join(
+            f"<th scope='col'{wide}>{esc(h)}</th>" for h, wide in (
+                (_("Rank"), ""), (_("Statement"), ""), (_("Side"), ""),
+                (_("Reason"), " style='min-width:14em'"), (_("Shown to"), ""),
+                (_("\u201c{speaks}\u201d").format(speaks=_(SPEAKS_FOR_ME)), ""),
+                (_("Accepted replies"), ""), (_("Bridging"), "")))
         rows = []
         for rank, standing in enumerate(shown, start=offset + 1):
             reason = standing.reason

@@ -85,7 +85,10 @@ def _table(everyone: ChangeRow, groups: list[ChangeRow], scale: Scale, source: s
     """One statement's change: everyone, then each group, one row each."""
     heads = "".join(f"<th scope='col'>{esc(h)}</th>" for h in (
         _("Who"), _("Members compared"), _("Moved"), _("Toward agreement"),
-        _("Toward disagreement"), _("Net toward agreement"), _("Moves (from \u2192 to)")))
+        _("Toward disagreement"), _("Net toward agreement")))
+    # on a phone the table scrolls: the moves keep a readable width, not a word a line
+    moves = esc(_("Moves (from \u2192 to)"))
+    heads += f"<th scope='col' style='min-width:14em'>{moves}</th>"
     body = "".join(
         _row(label, row, scale, _, language) for label, row in
         [(_(ALL_MEMBERS), everyone)]

@@ -2,7 +2,9 @@
 
 A real ``cop-widgets serve`` (the ``live`` fixture) serves one Kaner-scale consultation with
 long statements, long labels and a request for opinion, answered by four of six members,
-with a version of the joint response put to the members. On the Divergence tab, every other
+with a discussion of reasons open (a reason marked "Speaks for me too", a reply accepted and
+one waiting, a stance revised) and a version of the joint response put to the members. On
+the Divergence tab (with "What we learned from each other"), the Discussion tab, every other
 tab of the facilitator page, and the member, results and endorsement pages, the test checks
 in the browser that:
 
@@ -191,6 +193,21 @@ def fit(live) -> types.SimpleNamespace:
             m.StanceResponse(s.id, level, "Because the tutors need time to learn the tools.")
             for s, level in zip(statements, levels, strict=True)],
             concerns="Training first.", impact="More preparation time.")
+    # The discussion of reasons (issue 13): open, one reason shown to two members and
+    # marked "Speaks for me too", one reply accepted, one stance revised crediting it.
+    from cop_widgets.services.deliberation import open_discussion
+
+    open_discussion(store, cid)
+    key = (statements[1].id, roster[0].id)
+    reader, mover = tokens[roster[1].id], tokens[roster[2].id]
+    for token in (reader, mover):
+        store.record_impressions(cid, token, [key])
+    store.set_reason_endorsement(cid, reader, key, True)
+    reply = store.add_reply(cid, reader, key, "Who trains the volunteers who are not tutors, "
+                            "and who pays for their time?")
+    store.moderate_reply(reply.id, m.ModerationState.ACCEPTED)
+    store.add_reply(cid, mover, key, "Could the ministry fund a pilot in one region first?")
+    store.revise_stance(cid, mover, statements[1].id, 4, credit=key)
     store.add_draft(cid, {"consensus": "We agree that a person checks AI feedback.",
                           "recommendations": "Train the tutors before the start date."},
                     share=True)
@@ -251,7 +268,7 @@ def test_every_facilitator_tab_fits(fit, open_page, shots, width):
     expect(option).to_have_count(1)
     picker.select_option(option.get_attribute("value"))
     tabs = page.locator(".jupyter-widget-tab > .lm-TabBar .lm-TabBar-tab")
-    expect(tabs).to_have_count(7)
+    expect(tabs).to_have_count(8)
     for index in range(tabs.count()):
         tab = tabs.nth(index)
         title = tab.inner_text().strip()
@@ -261,6 +278,10 @@ def test_every_facilitator_tab_fits(fit, open_page, shots, width):
         if title == "Divergence":
             expect(panel.locator("figure.cop-figure").first).to_be_visible(timeout=CHARTS_MS)
             expect(panel).to_contain_text("Where the community agrees and splits")
+            expect(panel.locator("table.cop-learned")).to_be_visible()
+        elif title == "Discussion":
+            expect(panel.locator("table.cop-ranking")).to_be_visible(timeout=CHARTS_MS)
+            expect(panel.get_by_role("button", name="Accept")).to_be_visible()
         elif title == "Joint response":
             expect(panel.locator("textarea").first).to_be_visible(timeout=CHARTS_MS)
         check(page, f"facilitator page, tab {title!r}, at {width} px", shots,

@@ -8,7 +8,7 @@ from helpers import html_of
 from cop_widgets.demo import seed_demo
 from cop_widgets.store import Store
 from cop_widgets.widgets.dashboard import DivergenceDashboard
-from cop_widgets.widgets.facilitator import FacilitatorWorkbench
+from cop_widgets.widgets.facilitator import TAB_TITLES, FacilitatorWorkbench
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def test_workbench_builds_the_dashboard_when_its_tab_opens(anonymous_demo):
     store, seeded = anonymous_demo
     bench = FacilitatorWorkbench(store)
     assert bench.dashboard is None
-    bench.tabs.selected_index = 5
+    bench.tabs.selected_index = TAB_TITLES.index("Divergence")
     assert isinstance(bench.dashboard, DivergenceDashboard)
 
 
