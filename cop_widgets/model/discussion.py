@@ -69,10 +69,20 @@ def side_of(scale: Scale, stance: int | None) -> Side:
         :attr:`Side.AGREE` for a level of polarity +1, :attr:`Side.DISAGREE` for -1, and
         :attr:`Side.UNSURE` otherwise.
 
+    Raises
+    ------
+    ValidationError
+        ``not-one-of`` for a value the scale does not have.
+
     """
     if stance is None:
         return Side.UNSURE
-    polarity = next(level.polarity for level in scale.levels if level.value == stance)
+    polarity = next((level.polarity for level in scale.levels if level.value == stance), None)
+    if polarity is None:
+        from ..errors import ValidationError
+
+        raise ValidationError("stance", "not-one-of", stance,
+                              allowed=", ".join(map(str, scale.values)))
     return Side.AGREE if polarity > 0 else Side.DISAGREE if polarity < 0 else Side.UNSURE
 
 
