@@ -195,12 +195,13 @@ def test_reasons_under_a_statement_follow_the_secret_not_submission(store, clock
 
 def test_impressions_are_recorded_once_and_skip_own_and_unknown_reasons(store, clock):
     data = talk(store, clock)
-    keys = [data.key(0, 0), data.key(1, 0), data.key(2, 0), data.key(2, 1),  # C: no reason
+    keys = [data.key(0, 0), data.key(0, 0), data.key(2, 0), data.key(2, 1),  # C: no reason
             data.key(3, 0), (999, data.members[0].id), ("x", 1), None]
-    assert store.record_impressions(data.c, data.tok(2), keys) == 2  # A's, B's; not C's own
+    assert store.record_impressions(data.c, data.tok(2), keys) == 1  # A's; not C's own
     first = clock.now
     clock.advance(60)
-    assert store.record_impressions(data.c, data.tok(2), [data.key(0, 0), data.key(0, 1)]) == 1
+    assert store.record_impressions(data.c, data.tok(2), [data.key(0, 0), data.key(1, 0),
+                                                          data.key(0, 1)]) == 2
     record = store.discussion_record(data.c)
     c_id = data.members[2].id
     assert sorted(record.impressions) == sorted(
@@ -360,6 +361,30 @@ def test_a_member_has_at_most_five_replies_waiting(store, clock):
             code="too-many-pending-replies")
 
 
+def test_replies_sent_at_once_still_leave_five_waiting(store, clock):
+    """Eight kernels of one member replying at the same moment: counted one after another."""
+    data = talk(store, clock)
+    shown(store, data, 1, (0, 0))
+    errors = []
+    barrier = threading.Barrier(12)
+
+    def reply(i: int) -> None:
+        barrier.wait(timeout=30)
+        try:
+            store.add_reply(data.c, data.tok(1), data.key(0, 0), f"At once {i}")
+        except ValidationError as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=reply, args=(i,)) for i in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(errors) == 12 - MAX_PENDING_REPLIES
+    assert {e.code for e in errors} == {"too-many-pending-replies"}
+    assert counts(store)["reason_replies"] == MAX_PENDING_REPLIES
+
+
 def test_replies_are_listed_under_their_reason_in_the_secrets_order(store, clock, db_url):
     data = talk(store, clock)
     shown(store, data, 0, (1, 0), (2, 0))
@@ -411,6 +436,7 @@ def test_revising_a_stance_keeps_the_revision_before_and_records_the_credit(stor
     b_on_0 = [(r.stance, r.saved_at) for r in record.revisions
               if (r.member_id, r.statement_id) == (data.members[1].id, s0)]
     assert b_on_0 == [(1, old.saved_at), (4, new.saved_at)]  # before and after, oldest first
+    assert data.members[3].id not in {r.member_id for r in record.revisions}  # a draft only
     assert store.discussion_record(data.c, revisions=False).revisions == []
     # B's reason now sits on the agree side
     assert next(r for r in store.list_reasons(data.c) if r.key == data.key(1, 0)).side \
