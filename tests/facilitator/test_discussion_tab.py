@@ -205,3 +205,26 @@ def test_a_long_ranking_is_paged(sqlite_store):
     tab.ranking_pager.next_button.click()
     assert [r[0] for r in ranking_rows(tab)] == [str(i) for i in range(51, 55)]
 
+
+
+def test_many_replies_are_moderated_a_page_at_a_time(sqlite_store):
+    store = sqlite_store
+    seeded = answered(store)
+    cid = seeded.consultation.id
+    author, *readers = seeded.members
+    tab = DiscussionTab(store, cid)
+    tab.open_button.click()
+    key = (seeded.statements[0].id, author.id)
+    for reader in readers:
+        store.record_impressions(cid, seeded.tokens[reader.id], [key])
+        store.add_reply(cid, seeded.tokens[reader.id], key, f"Reply of {reader.id}")
+    tab.reply_pager.page_size = 2
+    tab.refresh()
+    waiting = [r.id for r in store.list_replies(cid, m.ModerationState.PENDING)]
+    assert [r.reply.id for r in tab.reply_rows] == waiting[:2]
+    assert tab.reply_pager.layout.display is None and "1\u20132 of 3" in html_of(tab)
+    tab.reply_pager.next_button.click()
+    assert [r.reply.id for r in tab.reply_rows] == waiting[2:]
+    tab.reply_rows[0].accept_button.click()  # the last of the last page: back a page
+    assert [r.reply.id for r in tab.reply_rows] == waiting[:2]
+    assert tab.reply_pager.layout.display == "none"  # two fit on one page
