@@ -109,7 +109,7 @@ def _row(label: str, row: ChangeRow, scale: Scale, _: Callable[[str], str],
              number(row.toward_disagree), number(row.toward_agree - row.toward_disagree, True)]
     return (f"<tr><th scope='row'>{esc(label)}</th>"
             + "".join(f"<td>{esc(cell)}</td>" for cell in cells)
-            + f"<td>{moves or esc(_('none'))}</td></tr>")
+            + "<td>" + (moves or esc(_("none"))) + "</td></tr>")
 
 
 def _credited(credited: dict[ReasonKey, int], reasons: dict[ReasonKey, Reason],
