@@ -37,8 +37,10 @@ REASONS = {
     (1, 1): "Saves everyone time in the long run.",
 }
 #: "Speaks for me too": (reader index, reason). Zephyrine's reason on statement 1 is marked
-#: in both groups (a tutor, a coordinator), Osgood's by two coordinators only.
-MARKS = ((2, (0, 0)), (4, (0, 0)), (3, (1, 0)), (5, (1, 0)), (4, (1, 1)), (2, (1, 1)))
+#: in both groups (a tutor, a coordinator), Osgood's by two coordinators only; on statement
+#: 2, Isidore (agreeing) marks Zephyrine's disagreeing reason.
+MARKS = ((2, (0, 0)), (4, (0, 0)), (3, (1, 0)), (5, (1, 0)), (4, (1, 1)), (2, (1, 1)),
+         (3, (0, 1)))
 REPLY_ACCEPTED = "What would you ask them first?"
 REPLY_PENDING = "Which learners do you mean?"
 

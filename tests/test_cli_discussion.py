@@ -47,7 +47,7 @@ def test_text_prints_the_top_bridging_reasons_and_the_change(store, db_url, cloc
     lines = reasons.splitlines()
     assert lines[0].split()[:2] == [str(seeded.statements[0].id), "disagree,"]
     assert lines[0].endswith(f"bridging 0.20, marked by 2 of 5 shown: {ASK}")
-    assert len(lines) == 3 and NOBODY not in reasons  # marked by nobody: not printed
+    assert len(lines) == 4 and NOBODY not in reasons  # marked by nobody: not printed
     assert change.splitlines()[0].split(None, 1) == [
         str(seeded.statements[0].id),
         "6 compared, 2 moved: 1 toward agreement, 1 toward disagreement"]

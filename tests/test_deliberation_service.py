@@ -9,7 +9,7 @@ from cop_widgets.services.analysis import ConsultationAnalysis
 from cop_widgets.services.deliberation import open_discussion
 
 ASK, TRUST, NOBODY = REASONS[(0, 0)], REASONS[(1, 0)], REASONS[(4, 0)]
-SAVES = REASONS[(1, 1)]
+SAVES, COSTLY = REASONS[(1, 1)], REASONS[(0, 1)]
 
 
 def discussion_of(store, cid):
@@ -27,7 +27,7 @@ def test_bridging_ranks_across_groups_and_leaves_out_what_nobody_marked(store, c
     assert NOBODY not in [s.reason.text for s in top]  # shown to five, marked by none
     assert discussion.top_bridging(first, 1)[0].reason.text == ASK
     assert discussion.bridging_texts() == {first: [ASK, TRUST],
-                                           seeded.statements[1].id: [SAVES]}
+                                           seeded.statements[1].id: [SAVES, COSTLY]}
 
 
 def test_each_side_counts_the_marks_of_members_by_their_latest_stance(store, clock):
@@ -37,8 +37,9 @@ def test_each_side_counts_the_marks_of_members_by_their_latest_stance(store, clo
     # Marisol agreed when she marked Zephyrine's reason, then moved to disagree: her mark
     # counts on the disagreeing side, and the agreeing side has Osgood's reason alone
     assert endorsed[first] == {Side.AGREE: [TRUST], Side.DISAGREE: [ASK]}
-    # the minority of statement 2 (Ottoline) marked the majority's reason
-    assert endorsed[second][Side.DISAGREE] == [SAVES]
+    # the minority of statement 2 (Ottoline) marked the majority's reason, and Isidore of
+    # the majority the minority's
+    assert endorsed[second] == {Side.DISAGREE: [SAVES], Side.AGREE: [SAVES, COSTLY]}
     assert seeded.statements[2].id not in endorsed
 
 

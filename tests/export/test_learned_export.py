@@ -17,6 +17,7 @@ from cop_widgets.export.report import build_report
 from cop_widgets.words.discussion import BRIDGING_RULE, CHANGE_RULE, GROUPS_RULE, LEARNED_TITLE
 
 ASK, TRUST, SAVES = REASONS[(0, 0)], REASONS[(1, 0)], REASONS[(1, 1)]
+COSTLY = REASONS[(0, 1)]
 
 
 def blocks_of(store, cid):
@@ -61,14 +62,14 @@ def test_the_section_counts_who_moved_the_moves_credits_and_bridging_reasons(sto
     assert table(blocks, "The most bridging reasons under statement 1") == (
         (ASK, "disagree", "5", "2"), (TRUST, "agree", "5", "2"))
     assert table(blocks, "The most bridging reasons under statement 2") == (
-        (SAVES, "agree", "5", "2"),)
+        (SAVES, "agree", "5", "2"), (COSTLY, "disagree", "5", "1"))
     assert table(blocks, "Opinion change on each statement, by group") == (
         ("1", "coordinator", "3", "1", "1", "0", "+1"),
         ("1", "tutor", "3", "1", "0", "1", "-1"),
         ("2", "coordinator", "3", "0", "0", "0", "0"),
         ("2", "tutor", "3", "0", "0", "0", "0"))
     opening = next(w for w in words if w.startswith("The discussion of reasons opened"))
-    assert "5 reasons were given" in opening and "marked \u201cSpeaks for me too\u201d 6 " \
+    assert "5 reasons were given" in opening and "marked \u201cSpeaks for me too\u201d 7 " \
         "times" in opening and "2 replies, 1 of them accepted" in opening
 
 
