@@ -174,7 +174,7 @@ class DiscussionTab(ConsultationEditor):
                 "statement, mark those that speak for them too, reply to them, and may "
                 "change their answers."))
         if phase.is_open:
-            said = _("The discussion is open since {moment}.").format(
+            said = _("The discussion has been open since {moment}.").format(
                 moment=format_datetime(phase.opened_at, language))
         else:
             said = _("The discussion was closed on {moment}. Members no longer see other "

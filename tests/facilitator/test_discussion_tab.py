@@ -67,7 +67,7 @@ def test_opening_retaking_and_closing(sqlite_store):
     assert tab.message.place() is tab.message._slots[tab.open_button]  # beside its buttons
     phase = store.get_discussion(cid)
     assert phase.is_open and phase.source is GroupSource.NONE  # one member answered
-    assert "is open since" in tab.state.value
+    assert "has been open since" in tab.state.value
     assert GROUPS_RULE["none"] in tab.state.value.replace("&#x27;", "'")
     assert tab.open_button.disabled and not tab.retake_button.disabled
 
