@@ -157,6 +157,8 @@ class DiscussionTab(ConsultationEditor):
         phase = discussion.phase
         is_open = phase is not None and phase.is_open
         self.open_button.disabled = is_open
+        self.open_button.description = (self._("Open the discussion again") if phase is not None
+                                         and not is_open else self._("Open the discussion"))
         self.retake_button.disabled = self.close_button.disabled = not is_open
         self.state.value = self._state_html(discussion)
         numbers = discussion.numbers()

@@ -86,6 +86,7 @@ def test_opening_retaking_and_closing(sqlite_store):
     assert not store.get_discussion(cid).is_open
     assert "was closed on" in tab.state.value
     assert not tab.open_button.disabled and tab.close_button.disabled
+    assert tab.open_button.description == "Open the discussion again"
     # refused in words, beside the buttons
     tab.guard(tab.close_discussion)(tab.close_button)
     assert tab.message.kind == "error"
@@ -93,6 +94,10 @@ def test_opening_retaking_and_closing(sqlite_store):
     tab.guard(tab.retake_groups)(tab.retake_button)
     assert tab.message.kind == "error" and "not open at the moment" in tab.message.text
     assert not store.get_discussion(cid).is_open  # retaking did not reopen it
+    tab.open_button.click()  # opened again
+    assert tab.message.kind == "ok" and store.get_discussion(cid).is_open
+    assert tab.open_button.description == "Open the discussion"
+    tab.close_button.click()
 
     store.close_consultation(cid)
     tab.open_button.click()
