@@ -74,6 +74,10 @@ MEASURE = r"""
   };
   const page = document.documentElement.scrollWidth;
   if (page > vw) problems.push(`the page is ${page} px wide in a ${vw} px window`);
+  const frame = document.querySelector("#rendered_cells");
+  if (frame && frame.scrollWidth > frame.clientWidth + 1) {
+    problems.push(`the page's content is ${frame.scrollWidth} px wide in ${frame.clientWidth} px`);
+  }
   const section = document.querySelector(".cop-discussion");
   if (!section) return {problems: ["no discussion section"], checked: 0};
   let checked = 0;
@@ -94,8 +98,10 @@ MEASURE = r"""
       problems.push(`${where(el)} "${words(el)}" is cut by ${where(clip)}`);
       continue;
     }
+    // text that runs out of its own box, visible or not, is as bad as a cut box
+    const text = /^(P|LI|H3|H4|H5)$/.test(el.tagName);
     if (el.tagName !== "INPUT" && el.scrollWidth > el.clientWidth + 1
-        && getComputedStyle(el).overflowX !== "visible") {
+        && (text || getComputedStyle(el).overflowX !== "visible")) {
       problems.push(`${where(el)} "${words(el)}" needs ${el.scrollWidth} px, `
         + `has ${el.clientWidth}`);
     }

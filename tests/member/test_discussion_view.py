@@ -13,6 +13,8 @@ import pytest
 from helpers import html_of, seed_consultation, walk
 
 from cop_widgets import model as m
+from cop_widgets.error_codes import RULES
+from cop_widgets.i18n import translator
 from cop_widgets.model.discussion import GroupSource
 from cop_widgets.services.deliberation import open_discussion
 from cop_widgets.widgets.discussion_view import HIDDEN, OPEN, WAITING
@@ -215,8 +217,9 @@ def test_the_french_page_says_a_refusal_in_french_not_by_a_field_name(store, see
     store.close_discussion(seeded.consultation.id)
     here.toggles[0].value = True
     assert here.message.kind == "error"
-    assert "discussion:" not in here.message.text and "discussion-not-open" not in \
-        here.message.text
+    _ = translator("fr")
+    assert here.message.text == _("Your mark was not saved: {problem}").format(
+        problem=_(RULES["discussion-not-open"]))
 
 
 def state_text(widget) -> str:
