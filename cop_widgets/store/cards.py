@@ -58,6 +58,29 @@ def refuse_empty_submission(card: m.PositionCard) -> None:
         raise ValidationError("responses", "empty-submission")
 
 
+def insert_revision(conn: Connection, card: m.PositionCard, now: dt.datetime
+                    ) -> tuple[int, int]:
+    """Write ``card`` as its member's next revision in its round; return its id and number.
+
+    The caller has checked the card and holds the lock on the member's row, so revisions
+    are numbered one after another.
+    """
+    revision = (conn.execute(
+        sa.select(sa.func.max(t.cards.c.revision))
+        .where(t.cards.c.round_id == card.round_id, t.cards.c.member_id == card.member_id)
+    ).scalar() or 0) + 1
+    card_id = conn.execute(t.cards.insert().values(
+        consultation_id=card.consultation_id, round_id=card.round_id,
+        member_id=card.member_id, revision=revision, status=card.status.value,
+        concerns=card.concerns, impact=card.impact, saved_at=now,
+    )).inserted_primary_key[0]
+    if card.responses:
+        conn.execute(t.card_responses.insert(), [
+            {"card_id": card_id, "statement_id": r.statement_id, "stance": r.stance,
+             "rationale": r.rationale} for r in card.responses])
+    return card_id, revision
+
+
 class CardVerbs(StoreBase):
     """Save a member's card, read revisions back, and count the latest submitted answers."""
 
@@ -111,20 +134,7 @@ class CardVerbs(StoreBase):
             refuse_empty_submission(card)
             card.check_scale(consultation.scale)
             self._check_statements(conn, consultation_id, card)
-            revision = (conn.execute(
-                sa.select(sa.func.max(t.cards.c.revision))
-                .where(t.cards.c.round_id == round_.id, t.cards.c.member_id == member.id)
-            ).scalar() or 0) + 1
-            card_id = conn.execute(t.cards.insert().values(
-                consultation_id=consultation_id, round_id=round_.id, member_id=member.id,
-                revision=revision, status=card.status.value, concerns=card.concerns,
-                impact=card.impact, saved_at=now,
-            )).inserted_primary_key[0]
-            if card.responses:
-                conn.execute(t.card_responses.insert(), [
-                    {"card_id": card_id, "statement_id": r.statement_id, "stance": r.stance,
-                     "rationale": r.rationale} for r in card.responses
-                ])
+            card_id, revision = insert_revision(conn, card, now)
         return replace(card, id=card_id, revision=revision, saved_at=now)
 
     def _refuse_past_save_limit(self, conn: Connection, round_id: int, member_id: int,

@@ -28,7 +28,7 @@ from ..model.discussion import Discussion, GroupSource, ReasonKey, Reply
 from ..model.fields import required_id
 from ..model.policies import MAX_PENDING_REPLIES
 from . import schema as t
-from .cards import CardVerbs, refuse_empty_submission
+from .cards import CardVerbs, insert_revision, refuse_empty_submission
 from .discussion_read import (
     DiscussionReadVerbs,
     group_source,
@@ -367,7 +367,7 @@ class DiscussionVerbs(DiscussionReadVerbs, CardVerbs):
                                      credit)
                 if before == (True, stance):
                     raise ValidationError("stance", "stance-unchanged")
-            revision = self._insert_revision(conn, card, now)
+            revision = insert_revision(conn, card, now)
             if credit is not None:
                 conn.execute(t.stance_credits.insert().values(
                     consultation_id=consultation_id, member_id=member.id,
@@ -414,21 +414,4 @@ class DiscussionVerbs(DiscussionReadVerbs, CardVerbs):
             raise ValidationError("reason", "own-reason")
         self._refuse_unless_shown(conn, key, member_id)
         return key
-
-    @staticmethod
-    def _insert_revision(conn: Connection, card: m.PositionCard, now: Any) -> tuple[int, int]:
-        """Write ``card`` as the member's next revision; return ``(card_id, revision)``."""
-        revision = (conn.execute(
-            sa.select(sa.func.max(t.cards.c.revision))
-            .where(t.cards.c.round_id == card.round_id, t.cards.c.member_id == card.member_id)
-        ).scalar() or 0) + 1
-        card_id = conn.execute(t.cards.insert().values(
-            consultation_id=card.consultation_id, round_id=card.round_id,
-            member_id=card.member_id, revision=revision, status=card.status.value,
-            concerns=card.concerns, impact=card.impact, saved_at=now,
-        )).inserted_primary_key[0]
-        conn.execute(t.card_responses.insert(), [
-            {"card_id": card_id, "statement_id": r.statement_id, "stance": r.stance,
-             "rationale": r.rationale} for r in card.responses])
-        return card_id, revision
 
