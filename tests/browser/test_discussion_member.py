@@ -213,3 +213,39 @@ def test_a_member_marks_a_reason_that_speaks_for_them(live, make_consultation, o
     failing = axe_scan(page, f"the member page with the discussion, {width} px")
     assert not failing, [f"{v['id']} ({v['impact']})" for v in failing]
     assert not visit.page_errors, visit.page_errors
+
+
+def test_a_member_replies_and_changes_their_answer_in_the_browser(
+        live, make_consultation, open_page, rendered):
+    seeded = discussing(live, make_consultation)
+    cid = seeded.consultation.id
+    a, b, c = seeded.members
+    first = seeded.statements[0].id
+    page = open_member(open_page, rendered, live.member_link(cid, seeded.tokens[c.id]),
+                       1280).page
+    here = page.locator(".cop-discussion-statement").first
+    here.get_by_label("Reply to", exact=True).select_option(label="Reason 1")
+    here.get_by_label("Your reply: a question or a counterpoint").fill(
+        "Which voice: the board's or ours?")
+    here.get_by_role("button", name="Send reply", exact=True).click()
+    expect(here).to_contain_text("waits for the facilitator")
+    [reply] = live.store.discussion_record(cid).replies
+    assert reply.reason == (first, a.id) and reply.text == "Which voice: the board's or ours?"
+    here.get_by_label("Your new answer", exact=True).select_option(label="Disagree")
+    here.get_by_label("What changed your mind?", exact=True).select_option(label="Reason 2")
+    here.get_by_role("button", name="Save my new answer", exact=True).click()
+    expect(here).to_contain_text("Your answer on statement 1 is now: Disagree.")
+    expect(here).to_contain_text("Your answer: Disagree.")
+    record = live.store.discussion_record(cid)
+    assert [(x.member_id, x.reason) for x in record.credits] == [(c.id, (first, b.id))]
+    assert [r.stance for r in record.revisions
+            if r.member_id == c.id and r.statement_id == first] == [4, 2]
+    # the card above shows the new answer too
+    card_row = page.locator(".cop-statement").first
+    expect(card_row.get_by_role("radio", name="Disagree", exact=True)).to_be_checked()
+    # B reads C's reply only once the facilitator accepted it
+    live.store.moderate_reply(reply.id, m.ModerationState.ACCEPTED)
+    other = open_member(open_page, rendered, live.member_link(cid, seeded.tokens[b.id]),
+                        1280).page
+    expect(other.locator(".cop-discussion .cop-replies")).to_contain_text(
+        "Which voice: the board's or ours?")
