@@ -99,7 +99,9 @@ class Table:
     """A table of plain-text cells with a caption; ``numeric`` columns align right.
 
     A non-empty cell of ``flag_column`` is a warning (``under-represented``): writers
-    may make it stand out.
+    may make it stand out. ``text_column`` holds long text (a statement, a reason) that a
+    writer keeps readable on a narrow screen; by default the second column of a table of
+    more than four.
     """
 
     caption: str
@@ -107,6 +109,7 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     numeric: tuple[int, ...] = ()
     flag_column: int | None = None
+    text_column: int | None = None
 
 
 @dataclass(frozen=True, eq=False)

@@ -144,11 +144,14 @@ class _Writer(b.BlockWriter):
         self.parts.append(_markdown.render_html(block.source, block.heading_offset))
 
     def table(self, block: b.Table) -> None:
+        wide = block.text_column if block.text_column is not None else (
+            1 if len(block.header) > 4 else None)
+
         def cell(tag: str, i: int, text: str) -> str:
             cls = []
             if i in block.numeric:
                 cls.append("num")
-            elif tag == "td" and len(block.header) > 4 and i == 1:
+            elif tag == "td" and i == wide:
                 cls.append("text")
             if tag == "td" and i == block.flag_column and text:
                 cls.append("flag")

@@ -243,7 +243,8 @@ def _statement_blocks(item: StatementLearned, w: Words) -> list[Block]:
                 number=w.number(item.number)),
             (_("Reason"), _("Side"), _("Shown to"), _(SPEAKS_FOR_ME)),
             tuple((r.text, _(SIDE_WORDS[r.side]), w.number(r.shown),
-                   w.number(r.endorsements)) for r in item.reasons), numeric=(2, 3)))
+                   w.number(r.endorsements)) for r in item.reasons), numeric=(2, 3),
+            text_column=0))
     return blocks
 
 
