@@ -76,3 +76,23 @@ def test_open_discussion_takes_the_roster_groups_when_there_are_no_opinion_group
     assert phase.source is GroupSource.ROSTER and phase.attribute == "role"
     assert sorted(phase.groups.values()) == ["coordinator"] * 3 + ["tutor"] * 3
     assert discussion_of(store, seeded.cid).opened
+
+
+def test_merged_small_groups_keep_the_order_of_moves_and_credits():
+    from cop_widgets.analysis.deliberation.change import ChangeRow
+    from cop_widgets.services.deliberation import _merge_small
+    from cop_widgets.vocabulary import OTHER_GROUPS
+
+    a, b, c = (1, 10), (1, 11), (1, 12)  # reasons in the record's order
+    rows = [ChangeRow(1, None, 14, 4, 2, 2),
+            ChangeRow(1, "big", 5, 0, 0, 0), ChangeRow(1, "bigger", 6, 0, 0, 0),
+            ChangeRow(1, "x", 1, 1, 0, 1, {(4, 2): 1}, {c: 1}),
+            ChangeRow(1, "y", 2, 2, 1, 1, {(2, 4): 1, (4, None): 1}, {b: 1, a: 1})]
+    merged = _merge_small(rows, 3, [a, b, c])
+    assert [r.group for r in merged] == [None, "big", "bigger", OTHER_GROUPS]
+    other = merged[-1]
+    assert (other.compared, other.moved, other.toward_agree, other.toward_disagree) == (
+        3, 3, 1, 2)
+    # by stance before then after, the pass last; credits tied at one in the record's order
+    assert list(other.transitions) == [(2, 4), (4, 2), (4, None)]
+    assert list(other.credited) == [a, b, c]

@@ -23,6 +23,7 @@ The rules it applies, each decided in one place:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -158,7 +159,8 @@ class DiscussionAnalysis:
         from ..analysis.deliberation.change import opinion_change
 
         rows = opinion_change(self.record, self.analysis.scale, self.groups)
-        return _merge_small(rows, self.analysis.smallest_group)
+        return _merge_small(rows, self.analysis.smallest_group,
+                            [reason.key for reason in self.record.reasons])
 
     def overall_change(self) -> list[ChangeRow]:
         """Return the rows of :attr:`change` for everyone (one per statement)."""
@@ -273,7 +275,8 @@ class DiscussionAnalysis:
                 for row in self.overall_change() if row.statement_id in numbers]
 
 
-def _merge_small(rows: list[ChangeRow], threshold: int) -> list[ChangeRow]:
+def _merge_small(rows: list[ChangeRow], threshold: int,
+                 order_of: Sequence[ReasonKey] = ()) -> list[ChangeRow]:
     """Merge, statement by statement, the groups with too few compared members."""
     from ..analysis.disclosure import merge_small_groups
     from ..vocabulary import OTHER_GROUPS
@@ -293,12 +296,16 @@ def _merge_small(rows: list[ChangeRow], threshold: int) -> list[ChangeRow]:
         others = [r for r in grouped if merge.labels[r.group] == OTHER_GROUPS]
         merged.extend(kept)
         if others and kept:  # every group merged would only repeat the row for everyone
-            merged.append(_sum_rows(others, OTHER_GROUPS))
+            merged.append(_sum_rows(others, OTHER_GROUPS, order_of))
     return merged
 
 
-def _sum_rows(rows: list[ChangeRow], label: str) -> ChangeRow:
-    """One row adding up ``rows`` (groups merged), labelled ``label``."""
+def _sum_rows(rows: list[ChangeRow], label: str,
+              order_of: Sequence[ReasonKey] = ()) -> ChangeRow:
+    """Return one row adding up ``rows`` (groups merged), labelled ``label``.
+
+    ``order_of``: the record's reasons' keys in order, to break ties between credits.
+    """
     from ..analysis.deliberation.change import ChangeRow
 
     transitions: Counter = Counter()
@@ -306,8 +313,20 @@ def _sum_rows(rows: list[ChangeRow], label: str) -> ChangeRow:
     for row in rows:
         transitions.update(row.transitions)
         credited.update(row.credited)
+    order = {key: i for i, key in enumerate(order_of)} if order_of else {}
     return ChangeRow(statement_id=rows[0].statement_id, group=label,
                      compared=sum(r.compared for r in rows), moved=sum(r.moved for r in rows),
                      toward_agree=sum(r.toward_agree for r in rows),
                      toward_disagree=sum(r.toward_disagree for r in rows),
-                     transitions=dict(transitions), credited=dict(credited))
+                     # as opinion_change orders them: by before then after, the pass last;
+                     # most credited first, ties in the record's order (never an author's id)
+                     transitions={pair: transitions[pair] for pair in sorted(
+                         transitions, key=lambda pair: (_stance_key(pair[0]),
+                                                        _stance_key(pair[1])))},
+                     credited={key: credited[key] for key in sorted(
+                         credited, key=lambda key: (-credited[key],
+                                                    order.get(key, len(order))))})
+
+
+def _stance_key(stance: int | None) -> tuple[bool, int]:
+    return (stance is None, stance if stance is not None else 0)
