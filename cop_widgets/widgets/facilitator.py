@@ -174,7 +174,7 @@ class FacilitatorWorkbench(w.VBox):
         Creates a consultation (inside the "New consultation" section).
     tabs : ipywidgets.Tab
         One tab per entry of :data:`~cop_widgets.widgets.tabs.TABS`.
-    intake, statements, settings, roster, participation, dashboard, drafting
+    intake, statements, settings, roster, participation, discussion, dashboard, drafting
         The tabs' widgets for the chosen consultation (``None`` before one is chosen, and
         for a lazy tab until it is first opened).
     message : Message
