@@ -81,9 +81,13 @@ class MemberDiscussion:
 
     @property
     def is_open(self) -> bool:
-        """Whether the member can read, endorse and reply now."""
+        """Whether the member can read, endorse and reply now.
+
+        The discussion is open and the consultation accepts cards (open, its deadline not
+        passed): the store refuses every act of the discussion otherwise.
+        """
         return (self.phase is not None and self.phase.is_open
-                and self.consultation.status is m.ConsultationStatus.OPEN)
+                and self.consultation.accepts_cards(self._store.now()))
 
     def load(self, choose: bool = True) -> None:
         """Read the discussion, choose the reasons to show, and record them as shown.

@@ -269,6 +269,15 @@ def test_nothing_is_shown_while_no_discussion_is_open(store, seeded):
     assert page_of(store, seeded, 2).discussion.children == ()
 
 
+def test_nothing_is_shown_once_the_deadline_has_passed(store, seeded, clock):
+    three_members_discuss(store, seeded)
+    assert page_of(store, seeded, 2).discussion.state == OPEN
+    store.update_consultation(seeded.consultation.id, deadline=clock.now)
+    clock.advance(60)
+    page = page_of(store, seeded, 2)
+    assert page.discussion.state == HIDDEN and page.discussion.children == ()
+
+
 def test_before_submitting_one_line_then_the_reasons_after(store, seeded):
     for i in range(2):
         submit(store, seeded, i, (STANCES[i], 3, None), (REASONS[i], "", ""))
