@@ -249,3 +249,28 @@ def test_a_member_replies_and_changes_their_answer_in_the_browser(
                         1280).page
     expect(other.locator(".cop-discussion .cop-replies")).to_contain_text(
         "Which voice: the board's or ours?")
+
+
+def test_where_you_stand_beside_the_community(live, make_consultation, open_page, rendered,
+                                              shots):
+    seeded = make_consultation(members=6, title="Where do I stand?")
+    cid = seeded.consultation.id
+    ids = [member.id for member in seeded.members]
+    groups = {}
+    for i, member_id in enumerate(ids):
+        agrees = i < 3 or i == 5
+        live.store.save_card(cid, seeded.tokens[member_id], [
+            {"statement_id": s.id, "stance": (5 if agrees else 1) if i < 5 else 4,
+             "rationale": f"Reason {i}"} for s in seeded.statements],
+            status=m.CardStatus.SUBMITTED)
+        groups[member_id] = "A" if agrees else "B"
+    live.store.open_discussion(cid, groups, "opinion",
+                               apart={"A": [[seeded.statements[1].id, "agree", 0.8]]})
+    page = open_member(open_page, rendered, live.member_link(cid, seeded.tokens[ids[5]]),
+                       390).page
+    stand = page.locator(".cop-where-you-stand")
+    expect(stand).to_contain_text("Your answers are closest to Group A (4 members).")
+    expect(stand).to_contain_text("Most of Group A agree with statement 2: 80%")
+    photograph(page, shots / "where-you-stand-390.png", ".cop-where-you-stand")
+    found = page.evaluate(MEASURE)
+    assert not found["problems"], "\n".join(found["problems"])
