@@ -164,5 +164,5 @@ def test_every_tab_is_reached_by_its_key(sqlite_store, draft_consultation):
         assert view is holder or view in holder.children
     assert bench.tabs.titles == tuple(spec.title for spec in registry.TABS)
     assert [dataclasses.astuple(s)[0] for s in registry.TABS] == [
-        "intake", "statements", "settings", "roster", "participation", "dashboard",
-        "drafting"]
+        "intake", "statements", "settings", "roster", "participation", "discussion",
+        "dashboard", "drafting"]
