@@ -28,6 +28,7 @@ from ..words.discussion import (
     CHANGE_RULE,
     GROUPS_RULE,
     LEARNED_TITLE,
+    REASON_GONE,
     SIDE_WORDS,
     SPEAKS_FOR_ME,
     group_name,
@@ -46,8 +47,6 @@ __all__ = ["Move", "BridgingReason", "GroupChange", "StatementLearned", "Learned
 BRIDGING_SHOWN = 3
 #: The Methodology's subsection on the discussion (an English msgid).
 DISCUSSION_METHOD_TITLE = N_("The discussion of reasons")
-#: A credited reason its author has since changed or removed (an English msgid).
-REASON_GONE = N_("a reason its author has since changed or removed")
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..i18n import format_number, plural_translator, translator
 from ..model.discussion import Reason, ReasonKey
 from ..vocabulary import ALL_MEMBERS
-from ..words.discussion import CHANGE_RULE, LEARNED_TITLE, SIDE_WORDS, group_name
+from ..words.discussion import CHANGE_RULE, LEARNED_TITLE, REASON_GONE, SIDE_WORDS, group_name
 from .common import esc, tagged
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ def _credited(credited: dict[ReasonKey, int], reasons: dict[ReasonKey, Reason],
     for key, count in credited.items():
         reason = reasons.get(key)
         # a reason its author has since changed or emptied is no longer shown
-        text = reason.text if reason is not None else _("(a reason since changed)")
+        text = reason.text if reason is not None else _(REASON_GONE)
         side = _(SIDE_WORDS[reason.side.value]) if reason is not None else ""
         said = ngettext("credited by {count} member", "credited by {count} members",
                         count).format(count=format_number(count, language))

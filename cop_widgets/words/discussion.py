@@ -11,11 +11,14 @@ from collections.abc import Callable
 
 from ..i18n import N_
 
-__all__ = ["SPEAKS_FOR_ME", "LEARNED_TITLE", "SIDE_HEADINGS", "SIDE_WORDS", "BRIDGING_RULE",
-           "CHANGE_RULE", "GROUPS_RULE", "group_name"]
+__all__ = ["SPEAKS_FOR_ME", "REASON_GONE", "LEARNED_TITLE", "SIDE_HEADINGS", "SIDE_WORDS",
+           "BRIDGING_RULE", "CHANGE_RULE", "GROUPS_RULE", "group_name"]
 
 #: The toggle on each reason a member is shown; its accessible name is exactly this.
 SPEAKS_FOR_ME = N_("Speaks for me too")
+
+#: A reason credited with a change of mind that its author has since changed or removed.
+REASON_GONE = N_("a reason its author has since changed or removed")
 
 #: The panel of the Divergence tab and the section of the exports on opinion change.
 LEARNED_TITLE = N_("What we learned from each other")
