@@ -13,7 +13,8 @@ with a reason under statement 1 (A disagrees; B and C agree). Then:
    from each other";
 5. B, opening the page again, reads the accepted reply under A's reason.
 
-No page names a member: the consultation is anonymous.
+No page names a member: the consultation is anonymous. axe-core finds nothing serious or
+critical on the member's discussion, the Discussion tab or the Divergence tab's panel.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from axe_check import axe_scan, describe
 from playwright.sync_api import expect
 
 from cop_widgets import model as m
@@ -98,6 +100,7 @@ def test_three_members_meet_each_others_reasons(live, open_page, rendered, make_
     expect(box).not_to_contain_text(REASON_B)
     assert_names_nobody(seen_by_b, seeded)
     seen_by_c, box = first_statement(live, open_page, rendered, seeded, c)
+    page = seen_by_c.page
     expect(box).to_contain_text(REASON_A)
     expect(box).to_contain_text(REASON_B)
     expect(box).not_to_contain_text(REASON_C)
@@ -120,6 +123,8 @@ def test_three_members_meet_each_others_reasons(live, open_page, rendered, make_
     box.get_by_label("What changed your mind?").select_option(label=label)
     box.get_by_role("button", name="Save my new answer").click()
     expect(box.locator(".cop-message")).to_contain_text("is now: Neither agree nor disagree")
+    failing = axe_scan(page, "a member's discussion after marking, replying and revising")
+    assert not failing, describe(failing)
     assert_names_nobody(seen_by_c, seeded)
     revisions = live.store.list_card_revisions(cid, c.id)
     assert [r.responses[0].stance for r in revisions if r.responses][-2:] == [4, 3]
@@ -133,10 +138,14 @@ def test_three_members_meet_each_others_reasons(live, open_page, rendered, make_
         0, timeout=REPORT_MS)
     first_row = tab.locator("table.cop-ranking tbody tr").first
     expect(first_row).to_contain_text(REASON_A)
+    # the ranking is redrawn after the reply's row goes: its accepted replies reach 1
+    expect(first_row.locator("td, th").nth(6)).to_have_text("1", timeout=REPORT_MS)
     cells = first_row.locator("td, th").all_inner_texts()
     # rank, statement, side, reason, shown, marks, accepted replies, bridging
     assert cells[0].strip() == "1" and cells[2].strip() == "disagree", cells
     assert [cell.strip() for cell in cells[4:8]] == ["2", "1", "1", "0.50"], cells
+    failing = axe_scan(facilitator, "the Discussion tab")
+    assert not failing, describe(failing)
     open_tab(facilitator, "Divergence")
     learned = facilitator.locator("table.cop-learned").first
     expect(learned).to_be_visible(timeout=REPORT_MS)
@@ -147,6 +156,8 @@ def test_three_members_meet_each_others_reasons(live, open_page, rendered, make_
     expect(learned).to_contain_text("Agree → Neither agree nor disagree: 1")
     panel = facilitator.locator(".widget-html-content").filter(has=learned)
     expect(panel).to_contain_text(REASON_A)  # the reason credited with C's change
+    failing = axe_scan(facilitator, "the Divergence tab with what we learned")
+    assert not failing, describe(failing)
     assert_names_nobody(desk, seeded)
 
     # 5. B reads the accepted reply under A's reason

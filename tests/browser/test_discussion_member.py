@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 import pytest
+from axe_check import axe_scan
 from helpers import in_ci
 
 from cop_widgets import model as m
@@ -29,28 +30,12 @@ except ImportError:  # the browser fixture skips (or fails under CI=true)
         raise
     pytest.skip("playwright is not installed", allow_module_level=True)
 
-try:
-    from axe_playwright_python.sync_playwright import Axe
-except ImportError:  # pip install -e '.[test]'
-    if in_ci():
-        raise
-    Axe = None
-
 pytestmark = pytest.mark.browser
 
 WIDTHS = (390, 1280)
 REASONS = ("A: one voice is <b>stronger</b> than thirty letters to the ministry",
            "B: we do not have the evidence yet; a joint statement now would be guesswork",
            "C: my own reason, which I must never be shown")
-#: Impacts that fail a scan, as tests/browser/test_accessibility.py (not importable).
-BLOCKING = {"serious", "critical"}
-AXE_OPTIONS = {
-    "resultTypes": ["violations"],
-    "runOnly": {"type": "tag",
-                "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa",
-                           "best-practice"]},
-}
-
 #: Inside the discussion: nothing wider than the window, cut by its box, or ending in "…"
 #: (the element checks of test_fit.py's MEASURE, on the section only).
 MEASURE = r"""
@@ -165,20 +150,6 @@ def photograph(page, path: Path, part: str = ".cop-discussion") -> None:
                         clip={"x": 0, "y": top, "width": size["width"], "height": high})
         top, piece = top + high, piece + 1
     page.set_viewport_size(size)
-
-
-def axe_scan(page, label: str) -> list[dict]:
-    """Run axe-core on ``page``; print every violation; return the serious and critical."""
-    if Axe is None:
-        pytest.skip("axe-playwright-python is not installed (pip install -e '.[test]')")
-    page.wait_for_timeout(300)  # let the last widget messages settle
-    violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
-    print(f"\n== axe-core on {label}: {len(violations)} violation(s)")
-    for violation in violations:
-        print(f"-- {violation['id']} ({violation['impact']}): {violation['help']}")
-        for node in violation["nodes"]:
-            print(f"   {', '.join(map(str, node['target']))}  {node['html'][:200]}")
-    return [v for v in violations if v["impact"] in BLOCKING]
 
 
 @pytest.mark.parametrize("width", WIDTHS)
