@@ -119,15 +119,8 @@ class CardVerbs(StoreBase):
 
         """
         with self.transaction() as conn:
-            member = self._member_for_token(conn, consultation_id, token)
-            # Lock the member row: one member's revisions are numbered one after another.
-            self._one(conn, t.members, member.id, "member", lock=True)
-            # Share-lock the consultation: a scale change waits for cards in flight.
-            consultation = consultation_from(self._one(conn, t.consultations, consultation_id,
-                                                       "consultation", lock="share"))
-            now = self.now()
-            self._refuse_unless_open(consultation, "cards", now)
-            round_ = self._round(conn, consultation_id, None)
+            member, consultation, round_, now = self._card_writer(conn, consultation_id,
+                                                                  token)
             self._refuse_past_save_limit(conn, round_.id, member.id, now)
             card = m.PositionCard(consultation_id, round_.id, member.id, responses,
                                   concerns=concerns, impact=impact, status=status)
@@ -136,6 +129,22 @@ class CardVerbs(StoreBase):
             self._check_statements(conn, consultation_id, card)
             card_id, revision = insert_revision(conn, card, now)
         return replace(card, id=card_id, revision=revision, saved_at=now)
+
+    def _card_writer(self, conn: Connection, consultation_id: int, token: str
+                     ) -> tuple[m.Member, m.Consultation, m.Round, dt.datetime]:
+        """Admit the token's member to write a card now; return who, where, which round, when.
+
+        Locks the member's row (one member's revisions are numbered one after another) and
+        share-locks the consultation (a scale change waits for cards in flight); refuses a
+        consultation that is not open (``ConsultationNotOpen``).
+        """
+        member = self._member_for_token(conn, consultation_id, token)
+        self._one(conn, t.members, member.id, "member", lock=True)
+        consultation = consultation_from(self._one(conn, t.consultations, consultation_id,
+                                                   "consultation", lock="share"))
+        now = self.now()
+        self._refuse_unless_open(consultation, "cards", now)
+        return member, consultation, self._round(conn, consultation_id, None), now
 
     def _refuse_past_save_limit(self, conn: Connection, round_id: int, member_id: int,
                                 now: dt.datetime) -> None:

@@ -345,13 +345,8 @@ class DiscussionVerbs(DiscussionReadVerbs, CardVerbs):
 
         """
         with self.transaction() as conn:
-            member = self._member_for_token(conn, consultation_id, token)
-            self._one(conn, t.members, member.id, "member", lock=True)
-            consultation = consultation_from(self._one(conn, t.consultations, consultation_id,
-                                                       "consultation", lock="share"))
-            now = self.now()
-            self._refuse_unless_open(consultation, "cards", now)
-            round_ = self._round(conn, consultation_id, None)
+            member, consultation, round_, now = self._card_writer(conn, consultation_id,
+                                                                  token)
             submitted = [c for c in self._card_revisions(conn, round_.id, member.id)
                          if c.status is m.CardStatus.SUBMITTED]
             if not submitted:
