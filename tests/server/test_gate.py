@@ -1,6 +1,8 @@
 """The gate in front of the pages, attacked over HTTP as the review did (issue 11, items 1, 2, 11).
 
-Each test starts a real ``cop-widgets serve`` and counts the kernel processes it starts.
+Each test talks to a real ``cop-widgets serve`` and counts the kernel processes it starts.
+The tests with the default options share one server (``served``: it counts the kernels
+started since the test began); the kernel cap and the preheated pool have servers of their own.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from cop_widgets.jupyter.keys import FACILITATOR_KEY_HASH_ENV, key_hash
 pytestmark = pytest.mark.slow
 
 
-def test_six_parallel_bogus_member_links_start_no_kernel(serving):
+def test_six_parallel_bogus_member_links_start_no_kernel(served):
     """The review's reproduction: six parallel bogus tokens left six kernels (400 MB)."""
-    server = serving()
+    server = served
     c = server.consultations.open.consultation.id
     paths = [f"/voila/render/member.ipynb?c={c}&t=bogus{i}" for i in range(6)]
     paths += [f"/voila/render/endorse.ipynb?c={c}&t=bogus{i}" for i in range(3)]
@@ -30,8 +32,8 @@ def test_six_parallel_bogus_member_links_start_no_kernel(serving):
     assert server.kernels() == []
 
 
-def test_a_real_member_link_still_opens_its_page(serving):
-    server = serving()
+def test_a_real_member_link_still_opens_its_page(served):
+    server = served
     seeded = server.consultations.open
     token = seeded.tokens[seeded.members[0].id]
     reply = server.get(f"/voila/render/member.ipynb?c={seeded.consultation.id}&t={token}")
@@ -40,8 +42,8 @@ def test_a_real_member_link_still_opens_its_page(serving):
     assert reply.headers["referrer-policy"] == "no-referrer"
 
 
-def test_refusals_are_in_the_requested_language(serving):
-    server = serving()
+def test_refusals_are_in_the_requested_language(served):
+    server = served
     c = server.consultations.open.consultation.id
     for lang in ("fr", "es"):
         _ = translator(lang)
@@ -57,8 +59,8 @@ def test_refusals_are_in_the_requested_language(serving):
     assert server.kernels() == []
 
 
-def test_malformed_and_unknown_pages_start_no_kernel(serving):
-    server = serving()
+def test_malformed_and_unknown_pages_start_no_kernel(served):
+    server = served
     replies = [server.get(path) for path in (
         "/voila/render/member.ipynb?c=100000000000000000000000&t=x",
         "/voila/render/member.ipynb",
@@ -72,9 +74,9 @@ def test_malformed_and_unknown_pages_start_no_kernel(serving):
     assert server.kernels() == []
 
 
-def test_results_of_a_draft_never_consultation_send_nothing_of_it(serving):
+def test_results_of_a_draft_never_consultation_send_nothing_of_it(served):
     """Item 2: ``results.ipynb?c=2`` without a token exposed the brief of a draft."""
-    server = serving()
+    server = served
     seeded = server.consultations
     for consultation_id in (seeded.draft.id, seeded.never.consultation.id,
                             seeded.open.consultation.id, 12345):
@@ -90,17 +92,17 @@ def test_results_of_a_draft_never_consultation_send_nothing_of_it(serving):
     assert reply.status == 200 and server.wait_for_kernels(1) == 1
 
 
-def test_a_member_reaches_results_with_their_link(serving):
-    server = serving()
+def test_a_member_reaches_results_with_their_link(served):
+    server = served
     seeded = server.consultations.never
     token = seeded.tokens[seeded.members[0].id]
     reply = server.get(f"/voila/render/results.ipynb?c={seeded.consultation.id}&t={token}")
     assert reply.status == 200
 
 
-def test_the_facilitator_key_opens_the_page_and_no_other_kernel_holds_it(serving):
+def test_the_facilitator_key_opens_the_page_and_no_other_kernel_holds_it(served):
     """Item 11: the raw key was in every kernel's environment, members' kernels included."""
-    server = serving()
+    server = served
     reply = server.get(f"/voila/render/facilitator.ipynb?k={server.key}")
     assert reply.status == 200
     facilitator = server.wait_for_kernels(1)
@@ -109,12 +111,18 @@ def test_the_facilitator_key_opens_the_page_and_no_other_kernel_holds_it(serving
     assert server.get(f"/voila/render/member.ipynb?c={seeded.consultation.id}&t={token}"
                       ).status == 200
     assert server.wait_for_kernels(2) == 2 and facilitator == 1
-    # The Voila server and both kernels hold the hash; the key itself is only in the request
+    # The Voila server and every kernel hold the hash; the key itself is only in the request
     # the facilitator made (their own kernel's QUERY_STRING). The CLI process that printed
-    # the key is the facilitator's own and is left out.
+    # the key is the facilitator's own and is left out. The shared server may also run
+    # kernels of earlier tests' pages: they are checked too.
     request_variables = {"QUERY_STRING", "VOILA_REQUEST_URL"}
     processes = psutil.Process(server.process.pid).children(recursive=True)
-    assert len(processes) == 3, [p.cmdline() for p in processes]
+    kernel_ids = {p.pid for p in server.all_kernels()}
+    assert {p.pid for p in server.kernels()} <= kernel_ids
+    # the Voila server, and kernels only
+    assert len([p for p in processes if p.pid not in kernel_ids]) == 1, \
+        [p.cmdline() for p in processes]
+    assert len(processes) == 1 + len(kernel_ids) >= 3, [p.cmdline() for p in processes]
     holders = []
     for process in processes:
         environ = process.environ()

@@ -62,8 +62,8 @@ async def replies_to(url: str, requests: list[str], until: str, timeout: float =
     return found
 
 
-def test_a_visitor_cannot_run_code_through_the_kernel_websocket(serving, tmp_path):
-    server = serving()
+def test_a_visitor_cannot_run_code_through_the_kernel_websocket(served, tmp_path):
+    server = served
     seeded = server.consultations.open
     token = seeded.tokens[seeded.members[0].id]
     page = server.get(f"/voila/render/member.ipynb?c={seeded.consultation.id}&t={token}")
@@ -85,8 +85,8 @@ def test_a_visitor_cannot_run_code_through_the_kernel_websocket(serving, tmp_pat
     assert not marker.exists()
 
 
-def test_jupyter_endpoints_are_closed(serving):
-    server = serving()
+def test_jupyter_endpoints_are_closed(served):
+    server = served
     for path in ("/api/kernels", "/api/contents", "/api/sessions", "/api/terminals", "/tree",
                  "/lab", "/api/kernelspecs", "/voila/api/shutdown/x"):
         reply = server.get(path)
