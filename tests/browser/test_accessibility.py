@@ -23,16 +23,10 @@ import re
 
 import pytest
 from axe_check import axe_scan, describe
-from helpers import gate_refused, in_ci, member_message, member_statement
+from expect_or_skip import expect
+from helpers import gate_refused, member_message, member_statement
 
 from cop_widgets import model as m
-
-try:
-    from playwright.sync_api import expect
-except ImportError:  # the browser fixture skips (or fails under CI=true)
-    if in_ci():
-        raise
-    pytest.skip("playwright is not installed", allow_module_level=True)
 
 pytestmark = pytest.mark.browser
 

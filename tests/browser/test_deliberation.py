@@ -23,7 +23,7 @@ import re
 
 import pytest
 from axe_check import axe_scan, describe
-from playwright.sync_api import expect
+from expect_or_skip import expect
 
 from cop_widgets import model as m
 

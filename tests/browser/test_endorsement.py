@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from expect_or_skip import expect
 from helpers import GATE_REFUSAL, gate_refused
-from playwright.sync_api import expect
 
 from cop_widgets import model as m
 from cop_widgets.links import endorse_link

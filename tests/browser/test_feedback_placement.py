@@ -14,8 +14,8 @@ import re
 from pathlib import Path
 
 import pytest
+from expect_or_skip import expect
 from helpers import choose, member_statement
-from playwright.sync_api import expect
 
 WIDTHS = (1280, 390)
 #: How far (px) the top of a message may be below the top of its button: the button's row,

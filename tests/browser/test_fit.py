@@ -29,17 +29,10 @@ import types
 from pathlib import Path
 
 import pytest
-from helpers import in_ci
+from expect_or_skip import expect
 
 from cop_widgets import model as m
 from cop_widgets.links import endorse_link
-
-try:
-    from playwright.sync_api import expect
-except ImportError:  # the browser fixture skips (or fails under CI=true)
-    if in_ci():
-        raise
-    pytest.skip("playwright is not installed", allow_module_level=True)
 
 pytestmark = pytest.mark.browser
 

@@ -27,17 +27,11 @@ import types
 from pathlib import Path
 
 import pytest
-from helpers import GATE_REFUSAL, gate_refused, in_ci
+from expect_or_skip import expect
+from helpers import GATE_REFUSAL, gate_refused
 
 from cop_widgets import model as m
 from cop_widgets.i18n import translator
-
-try:
-    from playwright.sync_api import expect
-except ImportError:  # the browser fixture skips (or fails under CI=true)
-    if in_ci():
-        raise
-    pytest.skip("playwright is not installed", allow_module_level=True)
 
 pytestmark = pytest.mark.browser
 

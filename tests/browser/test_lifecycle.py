@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from expect_or_skip import expect
 from helpers import refused
-from playwright.sync_api import expect
 
 from cop_widgets import model as m
 from cop_widgets.i18n import format_datetime

@@ -11,24 +11,17 @@ import secrets
 import time
 
 import pytest
+from expect_or_skip import expect
 from helpers import (
     GATE_REFUSAL,
     choose,
     gate_refused,
-    in_ci,
     member_message,
     member_statement,
     status_of,
 )
 
 from cop_widgets import model as m
-
-try:
-    from playwright.sync_api import expect
-except ImportError:  # the browser fixture skips (or fails under CI=true)
-    if in_ci():
-        raise
-    pytest.skip("playwright is not installed", allow_module_level=True)
 
 pytestmark = pytest.mark.browser
 

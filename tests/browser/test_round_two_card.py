@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from expect_or_skip import expect
 from helpers import choose, member_statement
-from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 

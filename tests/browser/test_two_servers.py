@@ -22,18 +22,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from helpers import choose, free_port, in_ci, member_message, tail
+from expect_or_skip import expect
+from helpers import choose, free_port, member_message, tail
 
 from cop_widgets import model as m
 from cop_widgets.links import member_link
 from cop_widgets.store import Store
-
-try:
-    from playwright.sync_api import expect
-except ImportError:  # the browser fixture skips (or fails under CI=true)
-    if in_ci():
-        raise
-    pytest.skip("playwright is not installed", allow_module_level=True)
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 

@@ -19,17 +19,11 @@ import urllib.error
 import urllib.request
 
 import pytest
-from helpers import free_port, in_ci, seed_consultation, stop_process_tree, wait_for_http
+from expect_or_skip import expect
+from helpers import free_port, seed_consultation, stop_process_tree, wait_for_http
 
 from cop_widgets.links import member_link
 from cop_widgets.store import Store
-
-try:
-    from playwright.sync_api import expect
-except ImportError:  # the browser fixture skips (or fails under CI=true)
-    if in_ci():
-        raise
-    pytest.skip("playwright is not installed", allow_module_level=True)
 
 pytestmark = pytest.mark.browser
 PREFIX = "/services/cop-widgets/"
