@@ -20,10 +20,21 @@ from cop_widgets.store import Store
 CLI = [sys.executable, "-m", "cop_widgets.cli"]
 
 
-def test_demo_seeds_and_prints_working_links(tmp_path):
-    url = f"sqlite:///{tmp_path}/demo.db"
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory) -> tuple[str, str]:
+    """``cop-widgets demo`` run once for this module: ``(database URL, what it printed)``.
+
+    Its test reads the database; ``serve`` serves it (seeding is not what serve's test is
+    about, and serving writes nothing into the database).
+    """
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo')}/demo.db"
     out = subprocess.run([*CLI, "demo", "--db", url, "--base-url", "http://127.0.0.1:9999"],
                          capture_output=True, text=True, check=True).stdout
+    return url, out
+
+
+def test_demo_seeds_and_prints_working_links(demo_run):
+    url, out = demo_run
     links = re.findall(r"http://127\.0\.0\.1:9999/voila/render/member\.ipynb\?\S+", out)
     assert len(links) == 40
     assert "facilitator.ipynb" in out
@@ -44,12 +55,16 @@ def test_demo_seeds_and_prints_working_links(tmp_path):
 
 
 def test_demo_uses_cop_widgets_db_then_the_default_file(tmp_path, monkeypatch):
+    # which database is a matter of the command line, decided before anything is seeded:
+    # the demo's discussion (most of its seeding time) is left out
     monkeypatch.chdir(tmp_path)
     env = {k: v for k, v in os.environ.items() if k != "COP_WIDGETS_DB"}
-    subprocess.run([*CLI, "demo"], capture_output=True, check=True, env=env, cwd=tmp_path)
+    subprocess.run([*CLI, "demo", "--no-discussion"], capture_output=True, check=True,
+                   env=env, cwd=tmp_path)
     assert (tmp_path / "cop-widgets.db").exists()
     env["COP_WIDGETS_DB"] = f"sqlite:///{tmp_path}/other.db"
-    subprocess.run([*CLI, "demo"], capture_output=True, check=True, env=env, cwd=tmp_path)
+    subprocess.run([*CLI, "demo", "--no-discussion"], capture_output=True, check=True,
+                   env=env, cwd=tmp_path)
     assert (tmp_path / "other.db").exists()
 
 
@@ -60,9 +75,8 @@ def test_bad_command_line_says_what_is_wrong():
 
 
 @pytest.mark.slow
-def test_serve_serves_the_workbook_tree(tmp_path):
-    url = f"sqlite:///{tmp_path}/demo.db"
-    subprocess.run([*CLI, "demo", "--db", url], capture_output=True, check=True)
+def test_serve_serves_the_workbook_tree(tmp_path, demo_run):
+    url, _out = demo_run
     chart = workbooks_dir() / f"joint-response-test-{os.getpid()}-divergence.png"
     chart.write_bytes(b"\x89PNG\r\n\x1a\n")
     port = free_port()
