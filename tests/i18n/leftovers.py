@@ -131,11 +131,13 @@ class _Text(HTMLParser):
         self.english = english
         self._marked: list | None = None  # [tag, depth, text parts] of the open element
         self._hidden: list | None = None  # [tag, depth] of the open aria-hidden element
+        self._in_code = False  # inside <style> or <script>
 
     def _add(self, text: str) -> None:
         (self._marked[2] if self._marked is not None else self.parts).append(text)
 
     def handle_starttag(self, tag, attrs) -> None:
+        self._in_code = tag in ("style", "script")
         if self._marked is not None:
             if tag == self._marked[0]:
                 self._marked[1] += 1
@@ -153,6 +155,8 @@ class _Text(HTMLParser):
                 self._add(value)
 
     def handle_endtag(self, tag) -> None:
+        if tag in ("style", "script"):
+            self._in_code = False
         if self._hidden is not None and tag == self._hidden[0]:
             self._hidden[1] -= 1
             if not self._hidden[1]:
@@ -164,6 +168,8 @@ class _Text(HTMLParser):
                 self._marked = None
 
     def handle_data(self, data) -> None:
+        if self._in_code:
+            return  # CSS and scripts are not read: "display:none" is not English text
         self._add(data)
 
     def close(self) -> None:
