@@ -1,16 +1,16 @@
 """Many member processes saving cards at once, on SQLite and PostgreSQL.
 
-Workers are module-level functions run in 'spawn' processes, each with its own Store.
+Workers are module-level functions of ``concurrency_workers.py`` run in 'spawn' processes,
+each with its own Store.
 """
 
 import multiprocessing
-import random
 
+import concurrency_workers as cw
 import pandas as pd
 import pytest
 from helpers import open_consultation_for_writers
 
-from cop_widgets.model.policies import CardSaveLimit
 from cop_widgets.scales import SCALES
 from cop_widgets.store import Store
 
@@ -18,56 +18,14 @@ pytestmark = pytest.mark.slow
 
 WORKERS = 8
 SAVES = 15
-STANCES = SCALES["likert5"].values + (None,)
-#: The workers save as fast as a loop can, faster than the members' save limit allows: these
-#: tests are about revision numbering under concurrency, so they raise the limit out of the
-#: way while its check still runs inside every save (tests/store/test_limits.py tests the
-#: limit itself, concurrency included).
-UNDER_LOAD = CardSaveLimit(max_saves=10_000, max_revisions=10_000)
-
-_barrier = None
-
-
-def _init_worker(barrier):
-    global _barrier
-    _barrier = barrier
-
-
-def save_cards(url, consultation_id, token, statement_ids, seed, saves):
-    """Worker: save ``saves`` cards with random stances; return what was acknowledged.
-
-    Returns a list of dicts: revision, card_id, status, concerns and responses (sorted
-    ``(statement_id, stance, rationale)`` tuples), in the order the saves returned.
-    """
-    rng = random.Random(seed)
-    acknowledged = []
-    with Store(url) as store:
-        store.card_save_limit = UNDER_LOAD
-        _barrier.wait(timeout=60)
-        for i in range(saves):
-            status = "draft" if rng.random() < 0.4 else "submitted"
-            fewest = 0 if status == "draft" else 1  # a submitted card needs an answer
-            chosen = sorted(rng.sample(statement_ids, rng.randint(fewest, len(statement_ids))))
-            responses = [(sid, rng.choice(STANCES), f"seed {seed} save {i}" if rng.random() < .5
-                          else "") for sid in chosen]
-            concerns = f"worker {seed} save {i}"
-            card = store.save_card(
-                consultation_id, token,
-                [{"statement_id": s, "stance": v, "rationale": r} for s, v, r in responses],
-                concerns=concerns, status=status,
-            )
-            acknowledged.append({"revision": card.revision, "card_id": card.id,
-                                 "status": status, "concerns": concerns,
-                                 "responses": responses})
-    return acknowledged
 
 
 def run_workers(jobs):
     """Run ``save_cards(*args)`` for each args tuple at once in spawn processes."""
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(len(jobs))
-    with ctx.Pool(len(jobs), initializer=_init_worker, initargs=(barrier,)) as pool:
-        pending = [pool.apply_async(save_cards, args) for args in jobs]
+    with ctx.Pool(len(jobs), initializer=cw.init_worker, initargs=(barrier,)) as pool:
+        pending = [pool.apply_async(cw.save_cards, args) for args in jobs]
         return [p.get(timeout=120) for p in pending]
 
 
