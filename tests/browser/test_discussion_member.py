@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from axe_check import axe_scan
 from expect_or_skip import expect
+from fit_measure import MEASURE
 
 from cop_widgets import model as m
 from cop_widgets.services.deliberation import open_discussion
@@ -29,67 +30,6 @@ WIDTHS = (390, 1280)
 REASONS = ("A: one voice is <b>stronger</b> than thirty letters to the ministry",
            "B: we do not have the evidence yet; a joint statement now would be guesswork",
            "C: my own reason, which I must never be shown")
-#: Inside the discussion: nothing wider than the window, cut by its box, or ending in "…"
-#: (the element checks of test_fit.py's MEASURE, on the section only).
-MEASURE = r"""
-() => {
-  const vw = document.documentElement.clientWidth;
-  const problems = [];
-  const shown = (el) => el.getClientRects().length > 0
-    && getComputedStyle(el).visibility !== "hidden";
-  const words = (el) => (el.innerText || el.value || el.textContent || "").trim()
-    .replace(/\s+/g, " ").slice(0, 70);
-  const where = (el) => `${el.tagName.toLowerCase()}.${String(el.className).split(" ")
-    .slice(-2).join(".")}`;
-  const clippedBy = (el) => {
-    const r = el.getBoundingClientRect();
-    for (let a = el.parentElement; a && a !== document.documentElement; a = a.parentElement) {
-      if (getComputedStyle(a).overflowX === "visible") continue;
-      const ar = a.getBoundingClientRect();
-      if (r.right > ar.right + 1 || r.left < ar.left - 1) return a;
-    }
-    return null;
-  };
-  const page = document.documentElement.scrollWidth;
-  if (page > vw) problems.push(`the page is ${page} px wide in a ${vw} px window`);
-  const frame = document.querySelector("#rendered_cells");
-  if (frame && frame.scrollWidth > frame.clientWidth + 1) {
-    problems.push(`the page's content is ${frame.scrollWidth} px wide in ${frame.clientWidth} px`);
-  }
-  const section = document.querySelector(".cop-discussion");
-  if (!section) return {problems: ["no discussion section"], checked: 0};
-  let checked = 0;
-  const parts = "button, label, .widget-label, textarea, select, input, "
-    + ".widget-html-content, p, li, h3, h4, h5, .widget-inline-hbox, .widget-box";
-  for (const el of section.querySelectorAll(parts)) {
-    if (!shown(el)) continue;
-    const r = el.getBoundingClientRect();
-    if (r.width === 0) continue;
-    checked += 1;
-    if (r.right > vw + 1 || r.left < -1) {
-      problems.push(`${where(el)} "${words(el)}" spans ${Math.round(r.left)}..`
-        + `${Math.round(r.right)} px of a ${vw} px window`);
-      continue;
-    }
-    const clip = clippedBy(el);
-    if (clip) {
-      problems.push(`${where(el)} "${words(el)}" is cut by ${where(clip)}`);
-      continue;
-    }
-    // text that runs out of its own box, visible or not, is as bad as a cut box
-    const text = /^(P|LI|H3|H4|H5)$/.test(el.tagName);
-    if (el.tagName !== "INPUT" && el.scrollWidth > el.clientWidth + 1
-        && (text || getComputedStyle(el).overflowX !== "visible")) {
-      problems.push(`${where(el)} "${words(el)}" needs ${el.scrollWidth} px, `
-        + `has ${el.clientWidth}`);
-    }
-    if (getComputedStyle(el).textOverflow === "ellipsis" && el.scrollWidth > el.clientWidth) {
-      problems.push(`${where(el)} "${words(el)}" ends in "…"`);
-    }
-  }
-  return {problems, checked};
-}
-"""
 
 
 @pytest.fixture(scope="module")
@@ -170,7 +110,7 @@ def test_a_member_marks_a_reason_that_speaks_for_them(live, make_consultation, o
     record = live.store.discussion_record(cid)
     assert record.endorsements == [((seeded.statements[0].id, a.id), c.id)]
     page.wait_for_timeout(500)  # ipywidgets lays out after the last message
-    found = page.evaluate(MEASURE)
+    found = page.evaluate(MEASURE, ".cop-discussion")
     photograph(page, shots / f"discussion-member-{width}.png")
     assert found["checked"] > 10, "nothing was measured"
     assert not found["problems"], "\n".join(found["problems"])
@@ -236,5 +176,5 @@ def test_where_you_stand_beside_the_community(live, make_consultation, open_page
     expect(stand).to_contain_text("Your answers are closest to Group A (4 members).")
     expect(stand).to_contain_text("Most of Group A agree with statement 2: 80%")
     photograph(page, shots / "where-you-stand-390.png", ".cop-where-you-stand")
-    found = page.evaluate(MEASURE)
+    found = page.evaluate(MEASURE, ".cop-discussion")
     assert not found["problems"], "\n".join(found["problems"])

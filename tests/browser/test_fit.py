@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pytest
 from expect_or_skip import expect
+from fit_measure import MEASURE
 
 from cop_widgets import model as m
 from cop_widgets.links import endorse_link
@@ -50,115 +51,6 @@ STATEMENTS = (
 #: Kaner levels given by the four members who answer, statement by statement.
 ANSWERS = ((8, 4, 7, 1), (6, 3, 8, 2), (5, 8, 4, 3), (7, 7, 2, 8))
 
-#: What the test measures in the page: a list of problems, in words (empty when it fits).
-MEASURE = r"""
-() => {
-  const vw = document.documentElement.clientWidth;
-  const LEGIBLE = 9;  // px: Vega's 10-11 px legend text, shrunk by at most a fifth
-  const problems = [];
-  const shown = (el) => el.getClientRects().length > 0
-    && getComputedStyle(el).visibility !== "hidden";
-  const words = (el) => (el.innerText || el.value || el.textContent || "").trim()
-    .replace(/\s+/g, " ").slice(0, 70);
-  const cls = (el) => String(el.className && el.className.baseVal !== undefined
-    ? el.className.baseVal : el.className);
-  const where = (el) => `${el.tagName.toLowerCase()}.${cls(el).split(" ").slice(-2).join(".")}`;
-  const scrollingTable = (el) => el.tagName === "TABLE"
-    && /auto|scroll/.test(getComputedStyle(el).overflowX);
-  const inScrollingTable = (el) => {
-    for (let a = el; a; a = a.parentElement) if (scrollingTable(a)) return true;
-    return false;
-  };
-  // The nearest ancestor that cuts off what sticks out of it, if el sticks out of it.
-  const clippedBy = (el) => {
-    const r = el.getBoundingClientRect();
-    for (let a = el.parentElement; a && a !== document.documentElement; a = a.parentElement) {
-      if (getComputedStyle(a).overflowX === "visible") continue;
-      const ar = a.getBoundingClientRect();
-      if (r.right > ar.right + 1 || r.left < ar.left - 1) return a;
-    }
-    return null;
-  };
-  const page = document.documentElement.scrollWidth;
-  if (page > vw) problems.push(`the page is ${page} px wide in a ${vw} px window`);
-  const frame = document.querySelector("#rendered_cells");
-  if (frame && frame.scrollWidth > frame.clientWidth + 1) {
-    problems.push(`the page's content is ${frame.scrollWidth} px wide in ${frame.clientWidth} px`);
-  }
-  const parts = "button, label, .widget-label, .widget-label-basic, .lm-TabBar-tabLabel, "
-    + "textarea, select, input, legend, .widget-html-content, figcaption, p, li, td, th, "
-    + ".widget-inline-hbox, .widget-box, svg.marks";
-  let checked = 0;
-  for (const el of document.querySelectorAll(parts)) {
-    if (!shown(el) || inScrollingTable(el)) continue;
-    const r = el.getBoundingClientRect();
-    if (r.width === 0) continue;
-    checked += 1;
-    if (r.right > vw + 1 || r.left < -1) {
-      problems.push(`${where(el)} "${words(el)}" spans ${Math.round(r.left)}..`
-        + `${Math.round(r.right)} px of a ${vw} px window`);
-      continue;
-    }
-    const clip = clippedBy(el);
-    if (clip) {
-      problems.push(`${where(el)} "${words(el)}" is cut by ${where(clip)} `
-        + `(${Math.round(r.right)} > ${Math.round(clip.getBoundingClientRect().right)} px)`);
-      continue;
-    }
-    // A text field scrolls the member's own words by design; anything else may not.
-    const typed = el.tagName === "INPUT" && /^(text|search|url|email|)$/.test(el.type);
-    if (!typed && el.tagName !== "svg" && el.scrollWidth > el.clientWidth + 1
-        && getComputedStyle(el).overflowX !== "visible") {
-      problems.push(`${where(el)} "${words(el)}" needs ${el.scrollWidth} px, `
-        + `has ${el.clientWidth}`);
-    }
-    // A field stays inside its widget: a text box spilling below it covers the next field.
-    const field = /^(TEXTAREA|INPUT|SELECT)$/.test(el.tagName)
-      && el.parentElement.closest(".widget-inline-hbox");
-    if (field && r.bottom > field.getBoundingClientRect().bottom + 1) {
-      problems.push(`${where(el)} "${words(el)}" spills ${Math.round(r.bottom
-        - field.getBoundingClientRect().bottom)} px below its field`);
-    }
-    if (getComputedStyle(el).textOverflow === "ellipsis" && el.scrollWidth > el.clientWidth) {
-      problems.push(`${where(el)} "${words(el)}" ends in "…"`);
-    }
-  }
-  // A drop-down shows its whole choice, unless the choice is wider than its whole box.
-  const ruler = document.createElement("canvas").getContext("2d");
-  for (const select of document.querySelectorAll("select")) {
-    if (!shown(select) || select.multiple || select.size > 1) continue;
-    const option = select.options[select.selectedIndex];
-    if (!option) continue;
-    const s = getComputedStyle(select);
-    ruler.font = `${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
-    const needed = ruler.measureText(option.text).width + parseFloat(s.paddingLeft)
-      + parseFloat(s.paddingRight) + 2;
-    const box = select.closest(".widget-box");
-    const room = box ? box.clientWidth - 8 : vw;
-    if (needed > select.clientWidth + 1 && select.offsetWidth < room) {
-      problems.push(`drop-down "${option.text.slice(0, 60)}" needs ${Math.round(needed)} px, `
-        + `has ${select.clientWidth}`);
-    }
-  }
-  // Every legend entry of every chart shown is whole and inside its drawing.
-  let legends = 0;
-  for (const svg of document.querySelectorAll("svg.marks")) {
-    if (!shown(svg)) continue;
-    const box = svg.getBoundingClientRect();
-    for (const text of svg.querySelectorAll(".role-legend-label text, .role-legend-title text")) {
-      legends += 1;
-      const t = text.getBoundingClientRect();
-      if (text.textContent.endsWith("…") || t.right > box.right + 1 || t.left < box.left - 1) {
-        problems.push(`legend entry "${text.textContent}" is cut`);
-      } else if (t.height < LEGIBLE) {
-        problems.push(`legend entry "${text.textContent}" is drawn ${t.height.toFixed(1)} px `
-          + "high: a drawing too wide for its panel was shrunk");
-      }
-    }
-  }
-  return {problems, checked, legends};
-}
-"""
 
 
 @pytest.fixture(scope="module")
