@@ -1,7 +1,8 @@
-"""Code run in 'spawn' child processes by the reliability tests, and helpers they share.
+"""Code run in child processes by the reliability tests, and helpers they share.
 
 Kept apart from the test modules so that a child imports only this file and
-``cop_widgets.store`` (about 0.2 s), not pytest, pandas or the test module itself.
+``cop_widgets.store`` (about 0.4 s of CPU), not pytest, pandas or the test module itself
+('spawn' children import it each; the many writers' forkserver imports it once).
 Every worker opens its own :class:`~cop_widgets.store.Store` without migrating (the parent
 already did), so start-up stays small.
 
@@ -67,7 +68,7 @@ def save(store: Store, consultation_id: int, token: str, tag: str, seq: int,
             "concerns": concerns, "impact": impact, "responses": responses}
 
 
-# -- many writers (a multiprocessing Pool with the spawn context) -------------------------------
+# -- many writers (a multiprocessing Pool with the forkserver context) --------------------------
 
 _barrier = None
 
