@@ -7,6 +7,10 @@ the Divergence tab, the proposed draft and the Markdown export) must say that me
 more discussion, and never that the statement is polarised or divided. Statement 5 is
 split for real (endorsement against veto), so that the same views still say "polarised"
 where it is true.
+
+What is tested is the analysis and its words, not the database: the tests run on SQLite only
+(the store's tests cover both backends), which spares each test's PostgreSQL run: a
+database created and dropped, and its own ``analyze`` process.
 """
 
 from __future__ import annotations
@@ -40,6 +44,12 @@ TEXTS = list(STATEMENTS)
 MORE_DISCUSSION = TEXTS[2]
 SPLIT = TEXTS[4]
 FALSE_WORDS = ("polarised", "divided")
+
+
+@pytest.fixture
+def store(sqlite_store):
+    """The store of these tests: SQLite only (see the module docstring)."""
+    return sqlite_store
 
 
 @pytest.fixture
