@@ -77,8 +77,13 @@ def _placed(store: Store, cid: int) -> dict[int, int]:
     return {int(g): int(n) for g, n in labels.value_counts().items()}
 
 
-def test_anonymous_analysis_names_no_member_in_json_or_text(store):
-    """The attack: ``analyze --format json`` listed ``{"member": "EMP-001", "group": 1}``."""
+def test_anonymous_analysis_names_no_member_in_json_or_text(sqlite_store):
+    """The attack: ``analyze --format json`` listed ``{"member": "EMP-001", "group": 1}``.
+
+    What is tested is what ``analyze`` prints, not the database: SQLite only, as the named
+    case below (the store's own tests cover both backends).
+    """
+    store = sqlite_store
     cid = _two_camps(store, anonymous=True)
     out = _analyze(store.url, cid, "json", "--attribute", "site")
     text = _analyze(store.url, cid, "text", "--attribute", "site")
