@@ -15,12 +15,17 @@ from cop_widgets.jupyter.keys import FACILITATOR_KEY_HASH_ENV, key_hash
 from cop_widgets.links import workbooks_dir
 
 
-@pytest.fixture
-def demo_db(tmp_path):
-    """``(url, consultation_id)`` of the demo consultation (anonymous) in a SQLite file."""
-    with demo_store(tmp_path) as (_store, seeded):
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    """``(url, consultation_id)`` of the demo consultation (anonymous) in a SQLite file.
+
+    Seeded once for the module: every test here only reads it (the notebook API, the
+    analysis workbook and its entry point write nothing).
+    """
+    folder = tmp_path_factory.mktemp("demo")
+    with demo_store(folder) as (_store, seeded):
         cid = seeded.consultation_id
-    return demo_url(tmp_path), cid
+    return demo_url(folder), cid
 
 
 def test_open_consultation_gives_the_services_numbers_as_dataframes(demo_db):
