@@ -37,7 +37,10 @@ SAVES = 100
 def forkserver():
     """The 'forkserver' context with ``reliability_workers`` preloaded; stopped afterwards."""
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["reliability_workers"])
+    # and the drivers each writer would import when its store connects (a missing one is
+    # skipped by the forkserver, and imported by the writer as before)
+    ctx.set_forkserver_preload(["reliability_workers", "sqlalchemy.dialects.sqlite.pysqlite",
+                                "psycopg", "sqlalchemy.dialects.postgresql.psycopg"])
     yield ctx
     stop = getattr(getattr(forkserver_module, "_forkserver", None), "_stop", None)
     if stop is not None:  # leave no idle forkserver for the rest of the session
