@@ -17,7 +17,6 @@ DEFAULT_HOST = "127.0.0.1"
 
 def _demo(args: argparse.Namespace) -> int:
     from .demo import seed_demo
-    from .links import workbooks_dir
     from .store import Store
 
     with Store(args.db) as store:
@@ -30,12 +29,60 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"Discussion of reasons open: {d.endorsements} \u201cSpeaks for me too\u201d "
               f"marks, {d.replies} replies ({d.pending} awaiting the facilitator), "
               f"{d.revised} members changed a stance after reading.")
-    print(f"Facilitator workbook (open in JupyterLab): {workbooks_dir() / 'facilitator.ipynb'}")
+    for line in _facilitator_workbook_lines(args.db):
+        print(line)
     print(f"Results page: {demo.results_link(base)}")
     print(f"Member links ({len(demo.tokens)}; {len(demo.responded)} have already answered):")
     for member_id, link in demo.links(base).items():
         mark = "answered" if member_id in demo.responded else "not yet"
         print(f"  {demo.names[member_id]} ({mark}): {link}")
+    return 0
+
+
+def _facilitator_workbook_lines(db: str | None) -> list[str]:
+    """Where the demo's facilitator opens the workbench: this folder's workbook, or init."""
+    from pathlib import Path
+
+    from .io.workbooks import is_workbook_folder
+    from .store.engine import resolve_url, shown_url
+
+    here = Path.cwd()
+    if is_workbook_folder(here):
+        lines = [f"Facilitator workbook: {here.absolute() / 'facilitator.ipynb'} "
+                 "(open it in JupyterLab from this folder: jupyter lab facilitator.ipynb)"]
+    else:
+        lines = ["Facilitator workbook: `cop-widgets init` writes the workbooks into this "
+                 "folder; then open facilitator.ipynb here in JupyterLab "
+                 "(jupyter lab facilitator.ipynb)."]
+    if db and resolve_url(db) != resolve_url(None):
+        # the workbook reads $COP_WIDGETS_DB, else cop-widgets.db in its folder
+        lines.append(f"(start JupyterLab with COP_WIDGETS_DB={shown_url(resolve_url(db))} "
+                     "for the workbook to open this database)")
+    return lines
+
+
+def _init(args: argparse.Namespace) -> int:
+    import shlex
+    from pathlib import Path
+
+    from .io.workbooks import FolderNotEmpty, write_workbooks
+
+    try:
+        result = write_workbooks(Path(args.folder), force=args.force)
+    except (FolderNotEmpty, NotADirectoryError) as exc:
+        print(f"cop-widgets: {exc}", file=sys.stderr)
+        return 2
+    print(f"Wrote into {result.folder}:")
+    for path in result.files:
+        print(f"  {path.name}")
+    print("Next, from that folder:")
+    if result.folder != Path.cwd().absolute():
+        print(f"  cd {shlex.quote(str(result.folder))}")
+    print("  cop-widgets serve                  (serves these workbooks; prints the "
+          "facilitator link)")
+    print("  jupyter lab facilitator.ipynb      (the facilitator workbench)")
+    print("Both use the database cop-widgets.db in that folder unless COP_WIDGETS_DB "
+          "names another (see README.md).")
     return 0
 
 
@@ -104,6 +151,94 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _mail(args: argparse.Namespace) -> int:
+    """Send invitations or reminders by email (or as .eml files); print the counts."""
+    import os
+
+    from .model.mail import MailSettings
+    from .services import mailing
+    from .store import Store
+    from .words.mail import composer
+
+    others = {"from_address": args.from_address or os.environ.get(
+        "COP_WIDGETS_MAIL_FROM", "cop-widgets@localhost"), "reply_to": args.reply_to or "",
+        "rate": args.rate}
+    if args.smtp:
+        settings = MailSettings.from_url(args.smtp, **others)
+        transport: mailing.SmtpTransport | mailing.EmlTransport = mailing.SmtpTransport(
+            settings, _smtp_password(settings.user), context=_tls_context(args.smtp_ca_file))
+    else:
+        settings = MailSettings(host="localhost", security="none", **others)
+        transport = mailing.EmlTransport(args.eml_dir)
+    base = args.base_url or f"http://{DEFAULT_HOST}:{DEFAULT_PORT}"
+    run = mailing.invite if args.command == "invite" else mailing.remind
+    with Store(args.db, existing=True) as store:
+        store.get_consultation(args.consultation)
+        report = run(store, args.consultation, transport,
+                     composer(store, args.consultation, base), settings)
+    if report.finishing:
+        print("Finishing the earlier run: only its unsent messages were sent.")
+    where = "written" if args.eml_dir else "sent"
+    print(f"{report.sent} {where}, {report.failed} failed, {report.skipped} skipped")
+    for address, code, reply in report.failures:
+        print(f"failed: {address}: {code or ''} {reply}".rstrip(), file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+def _smtp_password(user: str) -> str | None:
+    """Return the SMTP password: $COP_WIDGETS_SMTP_PASSWORD, else a prompt on a terminal."""
+    import getpass
+    import os
+
+    from .errors import ValidationError
+
+    if not user:
+        return None
+    password = os.environ.get("COP_WIDGETS_SMTP_PASSWORD")
+    if password is None and sys.stdin.isatty():
+        password = getpass.getpass(f"SMTP password for {user}: ")
+    if not password:
+        raise ValidationError("password", "no-smtp-password", show_value=False, user=user)
+    return password
+
+
+def _tls_context(ca_file: str | None):
+    """Return a TLS context trusting the system's authorities, or only ``ca_file``'s."""
+    import ssl
+
+    return ssl.create_default_context(cafile=ca_file)
+
+
+def _add_mail_commands(sub, db_help: str) -> None:
+    """Add ``invite`` and ``remind``."""
+    for name, text in (
+            ("invite", "email each member with an address who was never invited their "
+                       "personal link (a rerun sends only what was not sent)"),
+            ("remind", "email a new link to invited members who have not answered (every "
+                       "invited member when anonymous); the old link stops working")):
+        command = sub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+        command.add_argument("consultation", type=int, metavar="ID")
+        command.add_argument("--db", help=db_help)
+        where = command.add_mutually_exclusive_group(required=True)
+        where.add_argument("--smtp", metavar="URL",
+                           help="smtp://[user@]host:port (STARTTLS) or smtps://... (TLS); "
+                                "password from $COP_WIDGETS_SMTP_PASSWORD or a prompt")
+        where.add_argument("--eml-dir", metavar="DIR",
+                           help="write one .eml file per message into DIR instead")
+        command.add_argument("--base-url", help="where members open their pages (default "
+                                                f"http://{DEFAULT_HOST}:{DEFAULT_PORT})")
+        command.add_argument("--from", dest="from_address", metavar="ADDRESS",
+                             help="sender (default $COP_WIDGETS_MAIL_FROM, else "
+                                  "cop-widgets@localhost)")
+        command.add_argument("--reply-to", metavar="ADDRESS")
+        command.add_argument("--rate", type=float, metavar="N",
+                             help="at most N messages per minute")
+        command.add_argument("--smtp-ca-file", metavar="PEM",
+                             help="trust only these certificate authorities (a self-signed "
+                                  "server)")
+        command.set_defaults(func=_mail)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``cop-widgets`` command."""
     parser = argparse.ArgumentParser(
@@ -125,6 +260,19 @@ def build_parser() -> argparse.ArgumentParser:
                       help="leave the discussion of reasons unopened (by default members "
                            "have read, marked and replied to each other's reasons)")
     demo.set_defaults(func=_demo)
+
+    init = sub.add_parser(
+        "init", help="write the workbooks and a README into a folder of your own",
+        description="Write the workbooks (facilitator, member, results, endorse, analysis) "
+                    "and a README into FOLDER. `cop-widgets serve` started in that folder "
+                    "serves them, and the database is cop-widgets.db there unless "
+                    "$COP_WIDGETS_DB or --db names another. No file is overwritten without "
+                    "--force.")
+    init.add_argument("folder", nargs="?", default=".",
+                      help="where to write (default: the working directory; created if absent)")
+    init.add_argument("--force", action="store_true",
+                      help="overwrite workbooks and README.md already in the folder")
+    init.set_defaults(func=_init)
 
     serve = sub.add_parser(
         "serve", help="serve the workbooks with Voila",
@@ -194,6 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--lang", choices=LANGUAGES,
                         help="language of the export (default: the consultation's)")
     export.set_defaults(func=_export)
+    _add_mail_commands(sub, db_help)
     return parser
 
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..links import workbooks_dir
+from ..io.workbooks import served_folder
 from ..store.engine import resolve_url, shown_url, sqlite_file
 from .keys import FACILITATOR_KEY_HASH_ENV, key_hash
 
@@ -110,7 +110,7 @@ def url_prefix(public_url: str | None) -> str:
 
 def voila_command(port: int, host: str, *, preheat: int = 0,
                   fill_delay: float | None = None, prefix: str = "/",
-                  max_kernels: int | None = None) -> list[str]:
+                  max_kernels: int | None = None, folder: Path | None = None) -> list[str]:
     """Return the Voila command line serving the workbooks.
 
     Parameters
@@ -126,13 +126,18 @@ def voila_command(port: int, host: str, *, preheat: int = 0,
     max_kernels : int, optional
         Live kernels past which a page request is answered 503 (0: no cap); by default
         :func:`default_max_kernels` of ``preheat``.
+    folder : Path, optional
+        The workbooks served; by default :func:`~cop_widgets.io.workbooks.served_folder`
+        (the working directory's when it holds them, else the package's).
     """
+    if folder is None:
+        folder = served_folder()
     if max_kernels is None:
         max_kernels = default_max_kernels(preheat)
     command = [
         # Voila with a gate in front of its pages: a link without its credential is refused
         # before a kernel starts (cop_widgets.jupyter.gate).
-        sys.executable, "-m", "cop_widgets.jupyter.voila_app", str(workbooks_dir()),
+        sys.executable, "-m", "cop_widgets.jupyter.voila_app", str(folder),
         f"--CopVoila.max_kernels={max_kernels}",
         f"--port={port}", f"--Voila.ip={host}", "--no-browser",
         f"--Voila.base_url={prefix}",
@@ -184,6 +189,10 @@ def serve(db_url: str | None, port: int, host: str, *, preheat: int = 0,
     ``$JUPYTERHUB_SERVICE_PREFIX`` (if set) is the prefix.
 
     ``max_kernels`` caps the live kernels (see :func:`voila_command`).
+
+    The workbooks served are those of the working directory when it holds them (a folder
+    written by ``cop-widgets init``), else the package's; the default database
+    (``cop-widgets.db`` in the working directory) is then the folder's too.
     """
     from ..errors import ValidationError
     from ..store import Store
@@ -207,7 +216,11 @@ def serve(db_url: str | None, port: int, host: str, *, preheat: int = 0,
         env["COP_WIDGETS_BASE_URL"] = base
     else:
         env.setdefault("COP_WIDGETS_BASE_URL", base)
-    print(f"Serving {workbooks_dir()} on {local}/ (database: {shown_url(env['COP_WIDGETS_DB'])})")
+    folder = served_folder()
+    print(f"Serving {folder} on {local}/ (database: {shown_url(env['COP_WIDGETS_DB'])})")
+    if folder != Path.cwd().absolute():
+        print("(the package's own workbooks: `cop-widgets init FOLDER` writes them into a "
+              "folder of yours, served when `cop-widgets serve` starts there)")
     print(f"Facilitator page: {base}/voila/render/facilitator.ipynb"
           f"?k={key}", flush=True)
     kept = facilitator_key_file(env["COP_WIDGETS_DB"])
@@ -217,4 +230,5 @@ def serve(db_url: str | None, port: int, host: str, *, preheat: int = 0,
         print(f"(the key is kept in {kept}, readable by you only: the link stays the same "
               f"until you delete that file)", flush=True)
     return subprocess.call(voila_command(port, host, preheat=preheat, fill_delay=fill_delay,
-                                         prefix=prefix, max_kernels=max_kernels), env=env)
+                                         prefix=prefix, max_kernels=max_kernels,
+                                         folder=folder), env=env)
