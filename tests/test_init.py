@@ -7,6 +7,8 @@ installed wheel, with a real server, are in ``test_wheel_install.py``.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from cop_widgets.cli import main
@@ -110,3 +112,25 @@ def test_demo_points_at_the_folders_workbook_or_at_init(tmp_path, monkeypatch, c
     out = capsys.readouterr().out
     assert f"{tmp_path / 'facilitator.ipynb'} " in out and "cop-widgets init" not in out
     assert f"COP_WIDGETS_DB=sqlite:///{tmp_path}/other.db" in out
+
+
+@pytest.mark.slow
+def test_the_folders_facilitator_workbook_opens_the_folders_database(tmp_path, monkeypatch,
+                                                                     clean_env):
+    """JupyterLab starts a notebook's kernel in its folder: the workbench opens its file."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    for name in ("VOILA_PREHEAT", "VOILA_BASE_URL", "QUERY_STRING"):
+        monkeypatch.delenv(name, raising=False)
+    folder = tmp_path / "ws"
+    main(["init", str(folder)])
+    monkeypatch.chdir(tmp_path)  # started elsewhere, as `jupyter lab ws/facilitator.ipynb`
+    nb = nbformat.read(folder / "facilitator.ipynb", as_version=4)
+    NotebookClient(nb, timeout=120, kernel_name="python3", store_widget_state=True,
+                   resources={"metadata": {"path": str(folder)}}).execute()
+    outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"], outputs
+    state = json.dumps(nb.metadata.widgets)
+    assert "Facilitator workbench" in state and "Database: sqlite:///cop-widgets.db" in state
+    assert (folder / "cop-widgets.db").is_file() and not (tmp_path / "cop-widgets.db").exists()
