@@ -66,6 +66,13 @@ def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path, capsys):
     assert (tmp_path / README).read_text() == "my notes"
 
 
+def test_init_into_a_file_is_refused(tmp_path, capsys):
+    (tmp_path / "notes").write_text("mine")
+    assert main(["init", str(tmp_path / "notes"), "--force"]) == 2
+    assert "not a folder" in capsys.readouterr().err
+    assert (tmp_path / "notes").read_text() == "mine"
+
+
 def test_force_overwrites(tmp_path, capsys):
     (tmp_path / "member.ipynb").write_text("old")
     (tmp_path / "mine.txt").write_text("kept")
