@@ -186,6 +186,11 @@ RULES: dict[str, str] = {
                            "with a change of answer"),
     "credit-elsewhere": N_("the reason you credit must be one given under the statement "
                            "whose answer you changed"),
+    # email: the community's SMTP server, or .eml files (model.mail, cli)
+    "not-a-port": N_("must be a port number from 1 to 65535"),
+    "not-an-smtp-url": N_("must look like smtp://[user@]host:port or smtps://[user@]host:port"),
+    "not-a-rate": N_("must be a number of messages per minute above 0"),
+    "no-smtp-password": N_("is needed for user {user}: set COP_WIDGETS_SMTP_PASSWORD"),
 }
 
 #: Words an error may carry as a parameter (:class:`~cop_widgets.errors.Word`), to their

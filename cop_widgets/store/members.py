@@ -14,6 +14,7 @@ from .. import model as m
 from ..errors import ValidationError
 from . import schema as t
 from .base import StoreBase, hash_token
+from .outbox import enqueue_message
 from .rows import invitation_from, member_from, member_values, replace_fields
 
 __all__ = ["MemberVerbs", "select_members"]
@@ -67,15 +68,22 @@ class MemberVerbs(StoreBase):
                          .values(**member_values(updated)))
         return updated
 
-    def add_invitation(self, member_id: int) -> tuple[m.Invitation, str]:
+    def add_invitation(self, member_id: int, *,
+                       message: str | None = None) -> tuple[m.Invitation, str]:
         """Invite a member: return the invitation and its secret token.
 
         The token is returned once and stored only as a hash. An earlier invitation of the
         same member is revoked, so only the newest link works.
-        """
-        return self.add_invitations([member_id])[0]
 
-    def add_invitations(self, member_ids: Sequence[int]) -> list[tuple[m.Invitation, str]]:
+        ``message`` (``"invitation"`` or ``"reminder"``) also puts the member's email
+        carrying the new link into the outbox, in the same transaction (none for a member
+        without an email address; see :mod:`cop_widgets.store.outbox`). Without it the
+        link is only returned, for the facilitator to hand out.
+        """
+        return self.add_invitations([member_id], message=message)[0]
+
+    def add_invitations(self, member_ids: Sequence[int], *,
+                        message: str | None = None) -> list[tuple[m.Invitation, str]]:
         """Invite several members at once (all or none); see :meth:`add_invitation`."""
         issued = []
         with self.transaction() as conn:
@@ -94,6 +102,8 @@ class MemberVerbs(StoreBase):
                     consultation_id=invitation.consultation_id, member_id=member_id,
                     token_hash=invitation.token_hash, created_at=now,
                 )).inserted_primary_key[0]
+                if message is not None:
+                    enqueue_message(conn, member, new_id, token, message, now)
                 issued.append((replace(invitation, id=new_id), token))
         return issued
 

@@ -203,3 +203,24 @@ stance_credits = _table(
     sa.Column("author_id", sa.ForeignKey("members.id"), nullable=False),
     sa.Column("created_at", _when, nullable=False),
 )
+
+# The outbox: one row per message, written in the transaction that makes its link
+# (store.outbox). ``token`` holds the live link token only while the message is unsent.
+outbox = _table(
+    "outbox",
+    sa.Column("consultation_id", sa.ForeignKey("consultations.id"), nullable=False),
+    sa.Column("member_id", sa.ForeignKey("members.id"), nullable=False, index=True),
+    sa.Column("invitation_id", sa.ForeignKey("invitations.id"), nullable=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("recipient", sa.String(320), nullable=False),
+    sa.Column("language", sa.String(10), nullable=False),
+    sa.Column("token", sa.String(200), nullable=False, default=""),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("created_at", _when, nullable=False),
+    sa.Column("claimed_at", _when, nullable=True),
+    sa.Column("done_at", _when, nullable=True),
+    sa.Column("reply_code", sa.Integer, nullable=True),
+    sa.Column("reply", sa.Text, nullable=False, default=""),
+    sa.Index("ix_outbox_consultation_status", "consultation_id", "status"),
+)

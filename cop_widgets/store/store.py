@@ -7,7 +7,8 @@ claim.
 
 :class:`Store` gathers the verbs, one module per subject: ``consultations`` (developments,
 consultations, rounds), ``statements``, ``members`` (roster and invitations), ``cards``,
-``drafts`` (drafts and endorsements), ``discussion`` (the discussion phase: reasons shown,
+``drafts`` (drafts and endorsements), ``outbox`` (invitations and reminders by email,
+written with their links and sent once), ``discussion`` (the discussion phase: reasons shown,
 marked "Speaks for me too", replied to and credited with a change of stance; read back by
 ``discussion_read``), ``frames`` (DataFrames for analysis) and ``importing`` (a whole
 consultation at once). They stand on ``base`` (engine, clock,
@@ -23,13 +24,14 @@ from .drafts import DraftVerbs
 from .frames import FrameVerbs
 from .importing import ImportVerbs
 from .members import MemberVerbs
+from .outbox import OutboxVerbs
 from .statements import StatementVerbs
 
 __all__ = ["Store"]
 
 
 class Store(ConsultationVerbs, StatementVerbs, MemberVerbs, DiscussionVerbs, CardVerbs,
-            DraftVerbs, FrameVerbs, ImportVerbs):
+            DraftVerbs, FrameVerbs, ImportVerbs, OutboxVerbs):
     """Persistent home of developments, consultations, rosters, cards and drafts.
 
     Parameters
