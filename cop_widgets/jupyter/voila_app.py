@@ -8,7 +8,11 @@ same way (``--Voila.*`` and every other option still apply), with three differen
   short page in the visitor's language before any kernel starts;
 * ``--CopVoila.max_kernels`` caps the live kernels (0: no cap);
 * every response carries ``Referrer-Policy: no-referrer``, because member URLs carry tokens;
-* no file beside the notebooks is served at ``/voila/files/``.
+* no file beside the notebooks is served at ``/voila/files/``;
+* no folder is listed: Voila's tree pages (``/``, ``/voila/tree/...``) and the contents API
+  behind them (``/voila/api/contents/...``) are not served, so the names of the files in
+  the folder ``serve`` runs in (a facilitator's own, after ``cop-widgets init``) are not
+  shown to anyone, and no tree page fetches its stylesheet from a CDN.
 
 Voila's own ``prelaunch_hook`` cannot do this: Voila refuses it together with preheated
 kernels, which a workshop needs.
@@ -23,7 +27,9 @@ from urllib.parse import parse_qs
 import tornado.web
 from traitlets import Integer
 from voila.app import Voila
+from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from .gate import RETRY_AFTER_SECONDS, Gate
 from .keys import FACILITATOR_KEY_HASH_ENV
@@ -93,9 +99,11 @@ class CopVoila(Voila):
         return settings
 
     def init_handlers(self) -> list:
-        """Voila's handlers, with the page handler behind the gate."""
+        """Voila's handlers, with the page handler behind the gate and no folder listed."""
         handlers = []
         for spec in super().init_handlers():
+            if spec[1] in (TornadoVoilaTreeHandler, VoilaContentsHandler):
+                continue
             if spec[1] is TornadoVoilaHandler:
                 spec = (spec[0], GatedVoilaHandler, *spec[2:])
             handlers.append(spec)

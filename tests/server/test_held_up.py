@@ -88,7 +88,10 @@ def test_a_visitor_cannot_run_code_through_the_kernel_websocket(served, tmp_path
 def test_jupyter_endpoints_are_closed(served):
     server = served
     for path in ("/api/kernels", "/api/contents", "/api/sessions", "/api/terminals", "/tree",
-                 "/lab", "/api/kernelspecs", "/voila/api/shutdown/x"):
+                 "/lab", "/api/kernelspecs", "/voila/api/shutdown/x",
+                 # no folder is listed, not even the names of the notebooks served
+                 "/", "/voila/tree", "/voila/tree/workbooks", "/voila/api/contents",
+                 "/voila/api/contents/member.ipynb"):
         reply = server.get(path)
         assert reply.status in (403, 404, 405), (path, reply.status, reply.body[:200])
     assert server.kernels() == []
