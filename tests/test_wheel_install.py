@@ -26,6 +26,7 @@ import time
 import types
 import urllib.error
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,24 @@ def test_the_installed_package_is_the_wheel_not_the_checkout(installed, tmp_path
     assert Path(found[1]) == installed.purelib / "cop_widgets" / "workbooks"
     # the script is the venv's own, on the venv's interpreter
     assert installed.script.read_text().startswith(f"#!{installed.python}")
+
+
+def test_the_wheel_ships_the_served_workbooks_and_nothing_else_of_that_folder(installed):
+    # a checkout's workbooks/ may hold a cop-widgets.db of real members, or screenshots
+    (REPO / "workbooks" / "stray-test-file.db").write_bytes(b"members")
+    try:
+        dist = installed.wheel.parent / "again"
+        no_isolation = ["--no-build-isolation"] if _has_hatchling() else []
+        _run([sys.executable, "-m", "pip", "wheel", "--no-deps", *no_isolation, "-q", "-w",
+              dist, REPO])
+        (wheel,) = dist.glob("cop_widgets-*.whl")
+    finally:
+        (REPO / "workbooks" / "stray-test-file.db").unlink()
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = {n for n in archive.namelist() if n.startswith("cop_widgets/workbooks/")}
+        assert not [n for n in archive.namelist() if n.endswith(".db")]
+    assert shipped == {f"cop_widgets/workbooks/{name}.ipynb" for name in
+                       ("facilitator", "member", "results", "endorse", "analysis")}
 
 
 def test_init_into_an_empty_folder_then_serve_from_it(installed, tmp_path):
