@@ -148,7 +148,7 @@ def seed_demo(store: Store, *, seed: int = 7, members: int = 40, silent: int = 6
         [m.Statement(consultation.id, text) for text, *_ in STATEMENTS]
     )
     roster = store.add_members([
-        m.Member(consultation.id, _name(i),
+        m.Member(consultation.id, _name(i), _email(_name(i)),
                  attributes={"role": ROLES[i % 3] if i % 5 else "tutor",
                              "region": REGIONS[(i // 3) % 4]})
         for i in range(members)
@@ -256,6 +256,14 @@ def _shown(reasons: list[Reason], member_id: int, rng: random.Random) -> list[Re
 def _name(i: int) -> str:
     """Return a distinct name for each of the first 200 members."""
     return f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST) + 3 * i) % len(LAST)]}"
+
+
+def _email(name: str) -> str:
+    """Return a demo member's address: ``firstname.lastname@example.org``, in ASCII."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return plain.lower().replace(" ", ".") + "@example.org"
 
 
 def _positions(rng: random.Random, member: m.Member,

@@ -99,7 +99,7 @@ class SmtpTransport:
             smtp.starttls(context=self.context)  # refused unless the server offers it
             smtp.ehlo()
         if s.user:
-            smtp.login(s.user, self._password or "")
+            _login(smtp, s.user, self._password or "")
         return smtp
 
     def close(self) -> None:
@@ -140,6 +140,22 @@ class SmtpTransport:
         if code != 250:
             raise (Transient if 400 <= code < 500 else Refused)(code, _text(reply))
         return code, _text(reply)
+
+
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """Log in with the first mechanism both sides know; a refusal is final.
+
+    ``smtplib.SMTP.login`` tries the next mechanism after a refused password, which some
+    servers never answer; the same password is no better in another mechanism.
+    """
+    advertised = smtp.esmtp_features.get("auth", "").upper().split()
+    for mechanism in ("PLAIN", "LOGIN", "CRAM-MD5"):
+        if mechanism in advertised:
+            smtp.user, smtp.password = user, password
+            method = getattr(smtp, "auth_" + mechanism.lower().replace("-", "_"))
+            smtp.auth(mechanism, method, initial_response_ok=mechanism != "LOGIN")
+            return
+    smtp.login(user, password)  # no common mechanism: smtplib says so
 
 
 class EmlTransport:

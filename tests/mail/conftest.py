@@ -69,7 +69,7 @@ def _free_port() -> int:
 def _authenticator(server, session, envelope, mechanism, auth_data):
     ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == USER \
         and auth_data.password.decode() == PASSWORD
-    return AuthResult(success=ok)
+    return AuthResult(success=ok, handled=False)  # handled=False: the server answers 535
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +105,6 @@ def tls_smtp_server(tmp_path_factory):
     controller.start()
     try:
         yield types.SimpleNamespace(port=port, handler=handler, ca_file=str(ca_file), ca=ca,
-                                    url=f"smtp://{USER}@127.0.0.1:{port}")
+                                    url=f"smtp://{USER}@127.0.0.1:{port}", password=PASSWORD)
     finally:
         controller.stop()
