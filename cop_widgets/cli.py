@@ -65,13 +65,9 @@ def _init(args: argparse.Namespace) -> int:
     import shlex
     from pathlib import Path
 
-    from .io.workbooks import FolderNotEmpty, write_workbooks
+    from .io.workbooks import write_workbooks
 
-    try:
-        result = write_workbooks(Path(args.folder), force=args.force)
-    except (FolderNotEmpty, NotADirectoryError) as exc:
-        print(f"cop-widgets: {exc}", file=sys.stderr)
-        return 2
+    result = write_workbooks(Path(args.folder), force=args.force)  # refusals: see main()
     print(f"Wrote into {result.folder}:")
     for path in result.files:
         print(f"  {path.name}")

@@ -37,6 +37,10 @@ RULES: dict[str, str] = {
     "moment-out-of-range": N_("must be a date and time between years 1 and 9999 (UTC)"),
     "not-a-boolean": N_("must be true or false"),
     "not-one-of": N_("must be one of {allowed}"),
+    # cop-widgets init
+    "would-overwrite": N_("already holds {files}: nothing was written (add --force to "
+                          "overwrite them)"),
+    "not-a-folder": N_("is a file, not a folder"),
     # developments and consultations
     "not-a-link": N_("must start with http:// or https://"),
     "not-a-question-list": N_("must be a list of questions"),

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import ValidationError
 from ..links import workbooks_dir
 
 __all__ = ["WORKBOOKS", "README", "FolderNotEmpty", "InitResult", "workbook_files",
@@ -38,8 +39,10 @@ SERVED_REQUIRED = ("facilitator.ipynb", "member.ipynb", "results.ipynb", "endors
 README = "README.md"
 
 
-class FolderNotEmpty(FileExistsError):
+class FolderNotEmpty(ValidationError):
     """``init`` would overwrite files already in the folder; nothing was written.
+
+    Its code is ``would-overwrite`` (field ``folder``).
 
     Attributes
     ----------
@@ -52,9 +55,8 @@ class FolderNotEmpty(FileExistsError):
     def __init__(self, folder: Path, existing: list[Path]):
         self.folder = folder
         self.existing = existing
-        names = ", ".join(path.name for path in existing)
-        super().__init__(f"{folder} already holds {names}: nothing was written. "
-                         "Add --force to overwrite them.")
+        super().__init__("folder", "would-overwrite", str(folder),
+                         files=", ".join(path.name for path in existing))
 
 
 @dataclass(frozen=True)
@@ -137,12 +139,12 @@ def write_workbooks(folder: Path, *, force: bool = False) -> InitResult:
     ------
     FolderNotEmpty
         If a file to write exists already and ``force`` is false.
-    NotADirectoryError
-        If ``folder`` is a file.
+    ValidationError
+        ``not-a-folder`` if ``folder`` is a file.
     """
     folder = Path(folder).absolute()
     if folder.exists() and not folder.is_dir():
-        raise NotADirectoryError(f"{folder} is a file, not a folder")
+        raise ValidationError("folder", "not-a-folder", str(folder))
     files = workbook_files(folder)
     if not force:
         existing = [path for path in files if path.exists() or path.is_symlink()]
