@@ -130,6 +130,9 @@ class SmtpTransport:
         except smtplib.SMTPAuthenticationError as exc:
             self.close()
             raise Refused(exc.smtp_code, _text(exc.smtp_error)) from None
+        except ssl.SSLCertVerificationError as exc:  # the wrong server: no retry helps
+            self._smtp = None
+            raise Refused(None, f"{type(exc).__name__}: {exc}") from None
         except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError) as exc:
             self._smtp = None
             raise Transient(None, f"{type(exc).__name__}: {exc}") from None

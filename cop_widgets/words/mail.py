@@ -63,12 +63,13 @@ def compose(message: mm.Message, *, title: str, development: str, name: str,
     if message.kind == "reminder":
         html_parts.append(f"<p>{e(_(_REPLACES))}</p>")
     html_parts.append(f"<p>{e(_(_LINK))}<br><a href=\"{e(link)}\">{e(_(_BUTTON))}</a><br>"
-                      f"<small>{e(link)}</small></p>")
+                      f"<small style=\"word-break:break-all\">{e(link)}</small></p>")
     if deadline:
         html_parts.append(f"<p>{e(_(_DEADLINE)).format(deadline=e(deadline))}</p>")
     html_parts.append(f"<p>{e(_(_THANKS))}</p>")
-    html = (f"<!DOCTYPE html><html lang=\"{e(message.language)}\"><head><meta charset=\"utf-8\">"
-            f"</head><body>\n{chr(10).join(html_parts)}\n</body></html>\n")
+    head = (f"<!DOCTYPE html><html lang=\"{e(message.language)}\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width\"></head>")
+    html = head + "<body>\n" + "\n".join(html_parts) + "\n</body></html>\n"
     subject = _(SUBJECTS[message.kind]).format(title=title)
     return mm.MailContent(subject=subject, text="\n".join(lines) + "\n", html=html)
 

@@ -177,12 +177,16 @@ def test_eml_folder_gets_one_file_per_message_and_a_rerun_writes_none(sqlite_sto
 
 
 def test_the_tls_context_refuses_an_unknown_authority(sqlite_store, tls_smtp_server):
+    tls_smtp_server.handler.reset()
     store = sqlite_store
     consultation, _members = _consultation(store, 1)
     settings = MailSettings.from_url(tls_smtp_server.url,
                                      from_address="facilitator@example.org")
     transport = mailing.SmtpTransport(settings, "whatever", context=ssl.create_default_context())
+    waits: list[float] = []
     report = mailing.invite(store, consultation.id, transport,
                             composer(store, consultation.id, BASE), settings,
-                            sleep=lambda s: None)
+                            sleep=waits.append)
     assert report.failed == 1 and "CERTIFICATE_VERIFY_FAILED" in report.failures[0][2]
+    assert waits == []  # final at once: no retry reaches another server
+    assert tls_smtp_server.handler.received() == []
