@@ -190,3 +190,29 @@ def test_the_tls_context_refuses_an_unknown_authority(sqlite_store, tls_smtp_ser
     assert report.failed == 1 and "CERTIFICATE_VERIFY_FAILED" in report.failures[0][2]
     assert waits == []  # final at once: no retry reaches another server
     assert tls_smtp_server.handler.received() == []
+
+
+def test_two_senders_at_once_never_send_one_message_twice(store, mailbox):
+    import collections
+    import threading
+
+    from cop_widgets.store import Store
+
+    consultation, members = _consultation(store, 20)
+    store.add_invitations([mb.id for mb in members], message="invitation")
+    settings = _settings(mailbox)
+    reports = []
+
+    def sender():
+        with Store(store.url) as own:
+            reports.append(mailing.deliver(own, consultation.id, mailing.SmtpTransport(settings),
+                                           composer(own, consultation.id, BASE), settings))
+
+    threads = [threading.Thread(target=sender) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    counts = collections.Counter(r.rcpt[0] for r in mailbox.handler.received())
+    assert counts == {mb.email: 1 for mb in members}
+    assert sum(r.sent for r in reports) == 20 and sum(r.failed for r in reports) == 0
