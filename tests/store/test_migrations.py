@@ -14,7 +14,7 @@ from cop_widgets.store.schema import metadata
 TABLES = {"developments", "consultations", "rounds", "members", "invitations", "statements",
           "cards", "card_responses", "drafts", "endorsements",
           "discussions", "reason_impressions", "reason_endorsements", "reason_replies",
-          "stance_credits"}
+          "stance_credits", "outbox"}
 
 
 def schema_diff(engine):
@@ -36,7 +36,7 @@ def test_metadata_lists_every_table():
 
 
 def test_head_is_known():
-    assert head() == "0005"
+    assert head() == "0006"
 
 
 def test_empty_database_migrates_to_head_and_matches_metadata(db_url):
