@@ -147,6 +147,10 @@ def test_french_reminders_are_in_french_with_a_new_link(sqlite_store, mailbox):
         text, html = _parts(message.mime)
         assert "janv." in text or "janvier" in text  # the deadline, written the French way
         assert '<html lang="fr">' in html
+        # the sentences themselves, not only the headers (the catalogue's own words)
+        assert "Nous n'avons pas encore reçu votre position" in text
+        assert "Ce lien remplace celui que vous avez reçu auparavant" in text
+        assert "We have not" not in text and "Hello" not in text
         token = LINK.findall(text)[0]
         assert hash_token(token) not in {i.token_hash for i in old}  # the new link
     old_ids = {i.id for i in old}
