@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
@@ -75,7 +74,7 @@ def test_bad_command_line_says_what_is_wrong():
 
 
 @pytest.mark.slow
-def test_serve_serves_the_workbook_tree(tmp_path, demo_run):
+def test_serve_serves_the_workbook_pages_and_lists_no_folder(tmp_path, demo_run):
     url, _out = demo_run
     chart = workbooks_dir() / f"joint-response-test-{os.getpid()}-divergence.png"
     chart.write_bytes(b"\x89PNG\r\n\x1a\n")
@@ -86,15 +85,17 @@ def test_serve_serves_the_workbook_tree(tmp_path, demo_run):
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         wait_for_http(f"http://127.0.0.1:{port}/", proc, 60, log)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
-            assert "Voil" in r.read().decode()
-        # Voila 0.5 renders its tree page from the contents API.
-        api = f"http://127.0.0.1:{port}/voila/api/contents/"
-        with urllib.request.urlopen(api, timeout=10) as r:
-            listing = json.loads(r.read())
-        names = {item["name"] for item in listing["content"]}
-        assert {"member.ipynb", "results.ipynb"} <= names
-        assert not [n for n in names if n.endswith(".db")]  # the database is not served
+        # the workbooks' pages are served (a link without its token is refused by the gate,
+        # before any kernel: the page exists)
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/voila/render/member.ipynb?c=1&t=nope", timeout=10)
+        assert refused.value.code == 403
+        # no folder is listed: not the tree page, not the contents API behind it
+        for path in ("/", "/voila/tree", "/voila/api/contents/"):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10)
+            assert refused.value.code == 404, path
         # An exported chart image beside the workbooks is not served either (it would show
         # the results to anyone, whatever their visibility).
         with pytest.raises(urllib.error.HTTPError) as refused:

@@ -14,6 +14,7 @@ from cop_widgets.errors import (
     ValidationError,
 )
 from cop_widgets.model import LIMITS
+from cop_widgets.model.discussion import Reply
 from cop_widgets.scales import SCALES
 
 UTC = dt.timezone.utc
@@ -85,6 +86,7 @@ TEXT_LIMITS = {
     "concerns": ("concerns", lambda v: (card(concerns=v), "concerns"), None),
     "impact": ("impact", lambda v: (card(impact=v), "impact"), None),
     "reason": ("reason", lambda v: (m.Endorsement(1, 1, "block", v), "reason"), None),
+    "reply": ("reply", lambda v: (Reply((1, 2), 3, v), "text"), None),
     "section": ("sections[Intro]", lambda v: (m.Draft(1, {"Intro": v}), "sections"), None),
     "external_id": ("external_id", lambda v: (m.Statement(1, "s", external_id=v),
                                               "external_id"), None),
