@@ -14,6 +14,11 @@ from .keys import FACILITATOR_KEY_HASH_ENV, key_hash
 
 __all__ = ["absolute_db_url", "voila_command", "serve", "default_max_kernels"]
 
+#: JupyterLab extensions that Voila must not load into the pages: they extend JupyterLab's
+#: own interface (its launcher, its proxy, its Voila preview button), which a page has not.
+LAB_ONLY_EXTENSIONS = ("jupyter_app_launcher", "@jupyterhub/jupyter-server-proxy",
+                       "@voila-dashboards/jupyterlab-preview")
+
 #: The Jupyter data folder holding the ``cop`` Voila template (this package's folder).
 JUPYTER_DATA = Path(__file__).parent
 #: Where a facilitator may set the key instead of letting ``serve`` make one. ``serve``
@@ -144,6 +149,9 @@ def voila_command(port: int, host: str, *, preheat: int = 0,
         "--VoilaConfiguration.show_tracebacks=False",
         # Our template (found through JUPYTER_PATH) loads nothing from a CDN.
         "--VoilaConfiguration.template=cop",
+        # JupyterLab's own extensions stay out of the pages: the launcher's
+        # (jupyter-app-launcher) threw in every page, and none of them serves a member.
+        f"--VoilaConfiguration.extension_denylist={list(LAB_ONLY_EXTENSIONS)!r}",
         "--theme=light",
         # Voila's page-close beacon posts without an _xsrf cookie (the notebook page never
         # sets one), so every closed tab left its kernel running. Standalone Voila has no

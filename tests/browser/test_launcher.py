@@ -15,7 +15,6 @@ import json
 import os
 import re
 import secrets
-import shutil
 import subprocess
 import sys
 import types
@@ -24,7 +23,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from helpers import free_port, in_ci, stop_process_tree, wait_for_http
+from helpers import free_port, stop_process_tree, wait_for_http
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -33,17 +32,8 @@ LAUNCHER_DIR = "jupyter_app_launcher"  # jupyter_app_launcher.handlers.PATH_PREF
 CONFIG_NAME = "jp_app_launcher_cop_widgets.yaml"
 WORKBOOK_TITLE = "New joint-response workbook"
 PREVIEW_TITLE = "Member page preview (Voila)"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 STEP_MS = 90_000  # a kernel, Voila and the demo's seeding on two busy cores
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
-
-
-def _unavailable(reason: str) -> None:
-    if in_ci():
-        pytest.fail(f"CI=true and {reason}", pytrace=False)
-    pytest.skip(reason)
 
 
 def _shot(page, name: str) -> None:
@@ -164,32 +154,6 @@ def lab(shared_data, tmp_path_factory) -> types.SimpleNamespace:
                                     copies=1 + len(_installed_copies()))
     finally:
         stop_process_tree(process)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's chromium through Playwright, every non-loopback request to a dead end."""
-    executable = os.environ.get("COP_WIDGETS_CHROMIUM") or "/usr/bin/chromium"
-    if not shutil.which(executable):
-        _unavailable(f"no chromium at {executable} (never `playwright install`)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        _unavailable(f"playwright is not installed ({exc})")
-    manager = sync_playwright().start()
-    try:
-        instance = manager.chromium.launch(
-            executable_path=shutil.which(executable), args=CHROMIUM_ARGS,
-            proxy={"server": f"http://127.0.0.1:{free_port()}",
-                   "bypass": "127.0.0.1,localhost,[::1]"})
-    except Exception as exc:
-        manager.stop()
-        _unavailable(f"chromium at {executable} does not start: {exc}")
-    try:
-        yield instance
-    finally:
-        instance.close()
-        manager.stop()
 
 
 def _voila_commands(process) -> list[list[str]]:
