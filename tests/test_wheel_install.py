@@ -57,8 +57,15 @@ def installed(tmp_path_factory) -> types.SimpleNamespace:
     dist = root / "dist"
     # hatchling (the build backend) from this environment when it is there: no download
     no_isolation = ["--no-build-isolation"] if _has_hatchling() else []
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", *no_isolation, "-q", "-w", dist,
-          REPO])
+    # a checkout's workbooks/ may hold a cop-widgets.db of real members, or screenshots:
+    # one is there while the wheel is built (see the test of what the wheel ships)
+    stray = REPO / "workbooks" / f"stray-test-{os.getpid()}.db"
+    stray.write_bytes(b"members")
+    try:
+        _run([sys.executable, "-m", "pip", "wheel", "--no-deps", *no_isolation, "-q", "-w",
+              dist, REPO])
+    finally:
+        stray.unlink()
     (wheel,) = dist.glob("cop_widgets-*.whl")
     venv = root / "venv"
     _run([sys.executable, "-m", "venv", "--without-pip", venv])
@@ -91,16 +98,7 @@ def test_the_installed_package_is_the_wheel_not_the_checkout(installed, tmp_path
 
 
 def test_the_wheel_ships_the_served_workbooks_and_nothing_else_of_that_folder(installed):
-    # a checkout's workbooks/ may hold a cop-widgets.db of real members, or screenshots
-    (REPO / "workbooks" / "stray-test-file.db").write_bytes(b"members")
-    try:
-        dist = installed.wheel.parent / "again"
-        no_isolation = ["--no-build-isolation"] if _has_hatchling() else []
-        _run([sys.executable, "-m", "pip", "wheel", "--no-deps", *no_isolation, "-q", "-w",
-              dist, REPO])
-        (wheel,) = dist.glob("cop_widgets-*.whl")
-    finally:
-        (REPO / "workbooks" / "stray-test-file.db").unlink()
+    wheel = installed.wheel  # built with a stray .db in workbooks/
     with zipfile.ZipFile(wheel) as archive:
         shipped = {n for n in archive.namelist() if n.startswith("cop_widgets/workbooks/")}
         assert not [n for n in archive.namelist() if n.endswith(".db")]

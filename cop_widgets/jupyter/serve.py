@@ -151,7 +151,8 @@ def voila_command(port: int, host: str, *, preheat: int = 0,
         "--VoilaConfiguration.template=cop",
         # JupyterLab's own extensions stay out of the pages: the launcher's
         # (jupyter-app-launcher) threw in every page, and none of them serves a member.
-        f"--VoilaConfiguration.extension_denylist={list(LAB_ONLY_EXTENSIONS)!r}",
+        # (one option per item: a list in one option is deprecated since traitlets 5)
+        *(f"--VoilaConfiguration.extension_denylist={name}" for name in LAB_ONLY_EXTENSIONS),
         "--theme=light",
         # Voila's page-close beacon posts without an _xsrf cookie (the notebook page never
         # sets one), so every closed tab left its kernel running. Standalone Voila has no
