@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .. import model as m
-from ..model.discussion import REASONS_PER_SIDE, GroupSource, side_of
+from ..model.discussion import REASONS_PER_SIDE, GroupSource
 from ..model.policies import smallest_group_shown
 from ..scales import get_scale
 
@@ -163,6 +163,8 @@ class MemberDiscussion:
         Closeness: the mean, over the statements the member answered, of the distance
         between the member's side (+1, 0, -1) and the group's mean side.
         """
+        from ..analysis.deliberation.change import lean
+
         phase = self.phase
         own = self._latest.get(self.member_id)
         if phase is None or phase.source is not GroupSource.OPINION or not own:
@@ -175,14 +177,14 @@ class MemberDiscussion:
             if group is None or member == self.member_id:
                 continue
             for statement_id, stance in stances.items():
-                sums.setdefault(group, Counter())[statement_id] += self._lean(stance)
+                sums.setdefault(group, Counter())[statement_id] += lean(self.scale, stance)
                 counts.setdefault(group, Counter())[statement_id] += 1
         best: tuple[float, str] | None = None
         for group in sorted(counts):
             shared = [sid for sid in own if counts[group][sid]]
             if not shared:
                 continue
-            distance = sum(abs(self._lean(own[sid]) - sums[group][sid] / counts[group][sid])
+            distance = sum(abs(lean(self.scale, own[sid]) - sums[group][sid] / counts[group][sid])
                            for sid in shared) / len(shared)
             if best is None or distance < best[0]:
                 best = (distance, group)
@@ -191,7 +193,3 @@ class MemberDiscussion:
         apart = [(int(sid), str(side), float(share))
                  for sid, side, share in phase.apart.get(best[1], [])]
         return WhereYouStand(best[1], sizes[best[1]], apart)
-
-    def _lean(self, stance: int | None) -> int:
-        side = side_of(self.scale, stance).value
-        return 1 if side == "agree" else -1 if side == "disagree" else 0
