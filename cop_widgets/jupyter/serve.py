@@ -12,12 +12,16 @@ from ..io.workbooks import served_folder
 from ..store.engine import resolve_url, shown_url, sqlite_file
 from .keys import FACILITATOR_KEY_HASH_ENV, key_hash
 
-__all__ = ["absolute_db_url", "voila_command", "serve", "default_max_kernels"]
+__all__ = ["absolute_db_url", "voila_command", "serve", "default_max_kernels",
+           "compression_wanted"]
 
 #: JupyterLab extensions that Voila must not load into the pages: they extend JupyterLab's
 #: own interface (its launcher, its proxy, its Voila preview button), which a page has not.
 LAB_ONLY_EXTENSIONS = ("jupyter_app_launcher", "@jupyterhub/jupyter-server-proxy",
                        "@voila-dashboards/jupyterlab-preview")
+#: Extensions whose work no page uses: jupyterlab_pygments colours highlighted code, and no
+#: page shows code (3 requests fewer per first visit; benchmarks/page_weight.py).
+UNUSED_EXTENSIONS = ("jupyterlab_pygments",)
 
 #: The Jupyter data folder holding the ``cop`` Voila template (this package's folder).
 JUPYTER_DATA = Path(__file__).parent
@@ -27,6 +31,15 @@ JUPYTER_DATA = Path(__file__).parent
 FACILITATOR_KEY_ENV = "COP_WIDGETS_FACILITATOR_KEY"
 #: Kernels for visitors allowed beyond the preheated pool, by default.
 VISITOR_KERNELS = 40
+#: ``0`` (or ``false``, ``no``, ``off``) turns gzip off: behind a proxy that compresses
+#: itself, or to measure what it saves (benchmarks/page_weight.py).
+COMPRESS_ENV = "COP_WIDGETS_COMPRESS"
+
+
+def compression_wanted(environ: dict[str, str] | None = None) -> bool:
+    """Return whether ``serve`` gzips its responses: unless ``$COP_WIDGETS_COMPRESS`` says no."""
+    value = (environ if environ is not None else os.environ).get(COMPRESS_ENV, "")
+    return value.strip().lower() not in ("0", "false", "no", "off")
 
 
 def default_max_kernels(preheat: int) -> int:
@@ -152,7 +165,8 @@ def voila_command(port: int, host: str, *, preheat: int = 0,
         # JupyterLab's own extensions stay out of the pages: the launcher's
         # (jupyter-app-launcher) threw in every page, and none of them serves a member.
         # (one option per item: a list in one option is deprecated since traitlets 5)
-        *(f"--VoilaConfiguration.extension_denylist={name}" for name in LAB_ONLY_EXTENSIONS),
+        *(f"--VoilaConfiguration.extension_denylist={name}"
+          for name in LAB_ONLY_EXTENSIONS + UNUSED_EXTENSIONS),
         "--theme=light",
         # Voila's page-close beacon posts without an _xsrf cookie (the notebook page never
         # sets one), so every closed tab left its kernel running. Standalone Voila has no
@@ -165,6 +179,9 @@ def voila_command(port: int, host: str, *, preheat: int = 0,
         "--VoilaExecutor.iopub_timeout=120",
         "--MappingKernelManager.cull_idle_timeout=900",
         "--MappingKernelManager.cull_interval=60",
+        # gzip: the member page's 5 MB of JavaScript and CSS travel as about 1.4 MB
+        # (benchmarks/page_weight.py); cop_widgets.jupyter.voila_app sets it up.
+        f"--CopVoila.compress={compression_wanted()}",
     ]
     if preheat > 0:
         command += [

@@ -8,6 +8,9 @@ same way (``--Voila.*`` and every other option still apply), with three differen
   short page in the visitor's language before any kernel starts;
 * ``--CopVoila.max_kernels`` caps the live kernels (0: no cap);
 * every response carries ``Referrer-Policy: no-referrer``, because member URLs carry tokens;
+* responses are gzip-compressed when the browser accepts it (``--CopVoila.compress``), and
+  the static files a page loads stay in the browser's cache (see :func:`cacheable`), so a
+  member on a poor network downloads about a quarter of the bytes once, and little again;
 * no file beside the notebooks is served at ``/voila/files/``;
 * no folder is listed: Voila's tree pages (``/``, ``/voila/tree/...``) and the contents API
   behind them (``/voila/api/contents/...``) are not served, so the names of the files in
@@ -21,12 +24,15 @@ kernels, which a workshop needs.
 from __future__ import annotations
 
 import os
+import re
 import time
 from urllib.parse import parse_qs
 
 import tornado.web
-from traitlets import Integer
+from jupyter_server.base.handlers import FileFindHandler
+from traitlets import Bool, Integer
 from voila.app import Voila
+from voila.static_file_handler import MultiStaticFileHandler
 from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
@@ -35,7 +41,46 @@ from .gate import RETRY_AFTER_SECONDS, Gate
 from .keys import FACILITATOR_KEY_HASH_ENV
 from .refusal_page import refusal_html
 
-__all__ = ["CopVoila", "GatedVoilaHandler", "main"]
+__all__ = ["CopVoila", "GatedVoilaHandler", "HashedExtensionFileHandler",
+           "VoilaStaticFileHandler", "main"]
+
+#: A file name carrying a content hash, as JupyterLab's extension builder writes them
+#: (``remoteEntry.c8c9eed2cdefdeac.js``, ``84.09c61a35dce1705f.js``).
+HASHED_NAME = re.compile(r"\.[0-9a-f]{16,}\.(?:js|css)$")
+#: Seconds a browser keeps Voila's own front-end files (``/voila/static/``) without asking
+#: again. Their names carry no hash (``7155.voila.js``): a day, so that a Voila upgrade
+#: reaches every browser by the next day. Without the header browsers guessed (a tenth of
+#: the file's age), which is shorter just after an install and longer later.
+VOILA_STATIC_MAX_AGE = 24 * 3600
+#: Seconds for a file whose URL or name carries its content's hash: it cannot change.
+IMMUTABLE_MAX_AGE = 365 * 24 * 3600
+
+
+class HashedExtensionFileHandler(FileFindHandler):
+    """Voila's handler of ``/voila/labextensions/``, with content-hashed files kept cached.
+
+    Voila (like JupyterLab) serves the widget extensions' files with ``Cache-Control:
+    no-cache``, so each visit asks again for every one of them (17 requests for the member
+    page, each a round trip on a slow network). Their names, or the ``?v=`` their loader
+    adds, are hashes of their content: such a file is cached for good. Any other file keeps
+    jupyter_server's rule (no-cache, revalidated).
+    """
+
+    def set_headers(self) -> None:
+        """jupyter_server's headers, then a long cache life for a content-hashed file."""
+        super().set_headers()
+        if "v" in self.request.arguments or HASHED_NAME.search(self.request.path):
+            self.set_header("Cache-Control", f"max-age={IMMUTABLE_MAX_AGE}, immutable")
+
+
+class VoilaStaticFileHandler(MultiStaticFileHandler):
+    """Voila's handler of ``/voila/static/`` (its front end), with a day's cache life."""
+
+    def get_cache_time(self, path: str, modified, mime_type: str) -> int:
+        """Tornado's ten years for a ``?v=`` URL; else :data:`VOILA_STATIC_MAX_AGE`."""
+        if "v" in self.request.arguments:
+            return self.CACHE_MAX_AGE
+        return VOILA_STATIC_MAX_AGE
 
 
 class GatedVoilaHandler(TornadoVoilaHandler):
@@ -72,6 +117,11 @@ class CopVoila(Voila):
         help="Live kernels (preheated ones included) past which a page request is answered "
              "503 with Retry-After; 0 for no cap.",
     )
+    compress = Bool(
+        True, config=True,
+        help="Gzip responses of a text type (pages, JavaScript, CSS, JSON) for browsers that "
+             "accept it. Off behind a proxy that compresses (it would not compress twice).",
+    )
 
     def initialize(self, argv=None) -> None:
         """Voila's start-up, then no file served beside the notebooks.
@@ -86,10 +136,16 @@ class CopVoila(Voila):
         self.voila_configuration.file_allowlist = []
 
     def init_settings(self) -> dict:
-        """Voila's settings, plus the gate and a ``Referrer-Policy`` on every response."""
+        """Voila's settings, plus the gate, compression and a ``Referrer-Policy``.
+
+        ``compress_response`` must be among the settings the application is built with:
+        tornado chooses its output transforms (gzip) when it builds the application, and
+        ``--Voila.tornado_settings``, which Voila applies afterwards, would set it in vain.
+        """
         from ..store import Store
 
         settings = super().init_settings()
+        settings["compress_response"] = self.compress
         store = Store(os.environ.get("COP_WIDGETS_DB"), migrate=False)
         settings["cop_gate"] = Gate(store, os.environ.get(FACILITATOR_KEY_HASH_ENV),
                                     self.max_kernels)
@@ -99,13 +155,20 @@ class CopVoila(Voila):
         return settings
 
     def init_handlers(self) -> list:
-        """Voila's handlers, with the page handler behind the gate and no folder listed."""
+        """Voila's handlers, with the page handler behind the gate and no folder listed.
+
+        The static files' handlers are replaced by ones that let browsers cache them (see
+        :class:`HashedExtensionFileHandler`, :class:`VoilaStaticFileHandler`).
+        """
+        replaced = {TornadoVoilaHandler: GatedVoilaHandler,
+                    FileFindHandler: HashedExtensionFileHandler,
+                    MultiStaticFileHandler: VoilaStaticFileHandler}
         handlers = []
         for spec in super().init_handlers():
             if spec[1] in (TornadoVoilaTreeHandler, VoilaContentsHandler):
                 continue
-            if spec[1] is TornadoVoilaHandler:
-                spec = (spec[0], GatedVoilaHandler, *spec[2:])
+            if spec[1] in replaced:
+                spec = (spec[0], replaced[spec[1]], *spec[2:])
             handlers.append(spec)
         return handlers
 
