@@ -1,5 +1,16 @@
 """Opinion groups the Pol.is way: projection to 2-D, base clusters, k chosen by silhouette.
 
+This is one full computation from all the answers, as Pol.is's math makes it from a cold
+start (``polismath.math.conversation``, ``clusters``, ``pca``): participants in play from
+its vote threshold, column-mean PCA, sparsity-aware projection, k-means base clusters seeded
+with the first distinct positions in order of arrival, weighted k-means of the base clusters
+for each k in its bounds, k by silhouette. Pol.is itself updates a live conversation after
+each batch of votes, seeding each k-means with the previous update's clusters and holding k
+back until a new best k has won four updates in a row, so its groups also carry the
+conversation's history; a one-shot computation cannot replay a history it does not know
+(replaying it from vote times changed the groups with the batch size chosen, which Pol.is's
+exports do not record). ``benchmarks/polis_groups.py`` measures how close this comes.
+
 Results are numbers and codes: when there are no groups, :attr:`OpinionGroups.note` is a
 code of :data:`GROUP_NOTES` and ``note_params`` its numbers; the sentence is written by
 :func:`cop_widgets.words.opinion.groups_note`.
@@ -152,7 +163,12 @@ def _first_distinct(points: NDArray, k: int) -> NDArray:
 
 def _kmeans(points: NDArray, centres: NDArray, weights: NDArray | None,
             max_iters: int) -> tuple[NDArray, NDArray]:
-    """Lloyd's k-means as Pol.is runs it: empty clusters dropped, stop when centres settle."""
+    """Lloyd's k-means as Pol.is runs it: empty clusters dropped, stop when centres settle.
+
+    Like Pol.is's ``kmeans``, at most ``max_iters + 1`` steps; the members returned are those
+    of the last step (each point in the cluster of the nearest centre before the centres
+    moved), with the centres that step computed.
+    """
     w = np.ones(len(points)) if weights is None else weights
     for _ in range(max_iters + 1):
         labels = _nearest(points, centres)
@@ -160,13 +176,22 @@ def _kmeans(points: NDArray, centres: NDArray, weights: NDArray | None,
         keep = total > 0
         new = np.stack([np.bincount(labels, weights=w * points[:, j], minlength=len(centres))
                         for j in range(points.shape[1])], axis=1)[keep] / total[keep, None]
-        settled = keep.all() and np.all(
-            np.sqrt(((np.sort(new, axis=0) - np.sort(centres, axis=0)) ** 2).sum(1))
-            < _SAME_CLUSTERING)
+        settled = _settled(centres, new)
         centres = new
         if settled:
             break
-    return _nearest(points, centres), centres
+    return (np.cumsum(keep) - 1)[labels], centres
+
+
+def _settled(old: NDArray, new: NDArray) -> bool:
+    """Pol.is's ``same-clustering?``: centres sorted as rows, paired in order, all moved < 0.01.
+
+    As in Pol.is, pairs are zipped, so a step that dropped an empty cluster compares only
+    the first pairs.
+    """
+    a, b = old[np.lexsort(old.T[::-1])], new[np.lexsort(new.T[::-1])]
+    n = min(len(a), len(b))
+    return bool(np.all(np.sqrt(((a[:n] - b[:n]) ** 2).sum(1)) < _SAME_CLUSTERING))
 
 
 def _nearest(points: NDArray, centres: NDArray) -> NDArray:
