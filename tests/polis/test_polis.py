@@ -31,13 +31,27 @@ CONVERSATIONS = ["london.youth.policing", "15-per-hour-seattle", "scoop-hivemind
 
 # Adjusted Rand index against Pol.is's own group-id, over the participants Pol.is grouped
 # (ours unclustered count as a group of their own). Floors are what this implementation
-# reaches, a little below; red-dwarf 0.4.0 measured the same way: 0.122, 0.459, 0.936, 0.824.
+# reaches, a little below (benchmarks/polis_groups.py prints both side by side).
 ARI_FLOORS = {
-    "london.youth.policing": -0.05,  # 24 people, Pol.is's groups are not spatial here
-    "15-per-hour-seattle": 0.49,
-    "scoop-hivemind.biodiversity": 0.94,
-    "vtaiwan.uberx": 0.88,
+    "london.youth.policing": -0.03,  # reaches -0.019; see BELOW_REDDWARF
+    "15-per-hour-seattle": 0.49,  # 0.499
+    "scoop-hivemind.biodiversity": 0.94,  # 0.948
+    "vtaiwan.uberx": 0.88,  # 0.887
 }
+# red-dwarf 0.4.0 measured the same way (run_pipeline, random_state=0).
+REDDWARF_ARI = {
+    "london.youth.policing": 0.122,
+    "15-per-hour-seattle": 0.459,
+    "scoop-hivemind.biodiversity": 0.936,
+    "vtaiwan.uberx": 0.824,
+}
+# Where Pol.is's steps, followed from a cold start, stay below red-dwarf. london: 24 people;
+# Pol.is's three groups are not regions of the projection (the nearest of Pol.is's own group
+# centres puts a person in their Pol.is group with ARI 0.39 only), so any k-means lands
+# between -0.06 and 0.19 by its seeds. red-dwarf's 0.122 comes from seeding with the
+# leftmost points (np.unique sorts); those seeds here give london 0.122 but seattle 0.40,
+# scoop 0.86 and vtaiwan -0.02. Pol.is seeds in order of arrival, as this does.
+BELOW_REDDWARF = {"london.youth.policing"}
 
 
 def latest_votes(votes_csv: Path) -> dict[tuple[int, int], int]:
@@ -130,8 +144,11 @@ def test_groups_agree_with_polis(polis_data, sqlite_store, name):
     ours = external_labels(sqlite_store, consultation.id, groups)
     ours = ours.reindex(polis.index).fillna(-1).astype(int)
     ari = adjusted_rand_score(polis.to_numpy(), ours.to_numpy())
-    print(f"\nARI {name}: {ari:.4f} (k={groups.k}, Pol.is k={polis.nunique()})")
+    print(f"\nARI {name}: {ari:.4f} (k={groups.k}, Pol.is k={polis.nunique()}, "
+          f"red-dwarf 0.4.0 {REDDWARF_ARI[name]})")
     assert ari >= ARI_FLOORS[name]
+    if name not in BELOW_REDDWARF:
+        assert ARI_FLOORS[name] >= REDDWARF_ARI[name]
 
 
 def test_deterministic_and_independent_of_member_ids(polis_data, sqlite_store):
