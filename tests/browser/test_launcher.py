@@ -17,6 +17,7 @@ import re
 import secrets
 import subprocess
 import sys
+import time
 import types
 import zipfile
 from pathlib import Path
@@ -41,6 +42,22 @@ def _shot(page, name: str) -> None:
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(folder) / f"launcher-{name}.png"))
+
+
+def _notebook_when_written(path: Path, seconds: float = 30.0) -> dict:
+    """The notebook at ``path`` once JupyterLab has finished writing it.
+
+    The file browser lists the copy as soon as it exists; its contents arrive a moment
+    later (CI once read it empty), so read until it parses or the time is up.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return json.loads(path.read_text())
+        except (OSError, ValueError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 def _leaves_loopback(url: str) -> bool:
@@ -204,7 +221,7 @@ def test_launcher_items_open_what_they_say(browser, lab):
                                                                    timeout=STEP_MS)
         copy = lab.root / copy_name
         expect(page.locator(".jp-DirListing-item", has_text=copy_name)).to_be_visible()
-        assert json.loads(copy.read_text())["cells"][0]["source"] == json.loads(
+        assert _notebook_when_written(copy)["cells"][0]["source"] == json.loads(
             (REPO / "workbooks" / "facilitator.ipynb").read_text())["cells"][0]["source"]
         _shot(page, "workbook")
 
