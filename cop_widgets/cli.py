@@ -148,37 +148,46 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _mail(args: argparse.Namespace) -> int:
-    """Send invitations or reminders by email (or as .eml files); print the counts."""
+    """Run one email action (or .eml files); print the counts; watch if asked."""
     import os
+    import time
 
-    from .model.mail import MailSettings
-    from .services import mailing
+    from .model.mail import MailRoute
+    from .services.mail_actions import mail_members
     from .store import Store
     from .words.mail import composer
 
-    others = {"from_address": args.from_address or os.environ.get(
-        "COP_WIDGETS_MAIL_FROM", "cop-widgets@localhost"), "reply_to": args.reply_to or "",
-        "rate": args.rate}
-    if args.smtp:
-        settings = MailSettings.from_url(args.smtp, **others)
-        transport: mailing.SmtpTransport | mailing.EmlTransport = mailing.SmtpTransport(
-            settings, _smtp_password(settings.user), context=_tls_context(args.smtp_ca_file))
-    else:
-        settings = MailSettings(host="localhost", security="none", **others)
-        transport = mailing.EmlTransport(args.eml_dir)
+    route = MailRoute(smtp=args.smtp or "", eml_dir=args.eml_dir or "",
+                      from_address=args.from_address or os.environ.get(
+                          "COP_WIDGETS_MAIL_FROM", "cop-widgets@localhost"),
+                      reply_to=args.reply_to or "", rate=args.rate,
+                      ca_file=args.smtp_ca_file or "")
+    password = _smtp_password(route.user) if args.smtp else None
     base = args.base_url or f"http://{DEFAULT_HOST}:{DEFAULT_PORT}"
-    run = mailing.invite if args.command == "invite" else mailing.remind
-    with Store(args.db, existing=True) as store:
-        store.get_consultation(args.consultation)
-        report = run(store, args.consultation, transport,
-                     composer(store, args.consultation, base), settings)
-    if report.finishing:
-        print("Finishing the earlier run: only its unsent messages were sent.")
+    action = {"invite": "invite", "remind": "remind", "send": "waiting"}.get(
+        args.command, getattr(args, "what", None))
     where = "written" if args.eml_dir else "sent"
-    print(f"{report.sent} {where}, {report.failed} failed, {report.skipped} skipped")
-    for address, code, reply in report.failures:
-        print(f"failed: {address}: {code or ''} {reply}".rstrip(), file=sys.stderr)
-    return 1 if report.failed else 0
+    watch = getattr(args, "watch", None)
+    failed = 0
+    with Store(args.db, existing=True) as store:
+        while True:
+            report = mail_members(store, args.consultation, action, route, password=password,
+                                  compose=composer(store, args.consultation, base))
+            failed += report.failed
+            if report.finishing:
+                print("Finishing the earlier run: only its unsent messages were sent.")
+            if not watch or report.sent or report.failed:
+                print(f"{report.sent} {where}, {report.failed} failed, "
+                      f"{report.skipped} skipped", flush=True)
+            for address, code, reply in report.failures:
+                print(f"failed: {address}: {code or ''} {reply}".rstrip(), file=sys.stderr)
+            if not watch:
+                break
+            try:
+                time.sleep(watch)
+            except KeyboardInterrupt:
+                break
+    return 1 if failed else 0
 
 
 def _smtp_password(user: str) -> str | None:
@@ -198,22 +207,28 @@ def _smtp_password(user: str) -> str | None:
     return password
 
 
-def _tls_context(ca_file: str | None):
-    """Return a TLS context trusting the system's authorities, or only ``ca_file``'s."""
-    import ssl
-
-    return ssl.create_default_context(cafile=ca_file)
-
-
 def _add_mail_commands(sub, db_help: str) -> None:
-    """Add ``invite`` and ``remind``."""
+    """Add ``invite``, ``remind``, ``notify`` and ``send``."""
     for name, text in (
             ("invite", "email each member with an address who was never invited their "
                        "personal link (a rerun sends only what was not sent)"),
             ("remind", "email a new link to invited members who have not answered (every "
-                       "invited member when anonymous); the old link stops working")):
+                       "invited member when anonymous); the old link stops working"),
+            ("notify", "email every member with a working link that a draft is put to them "
+                       "for endorsement (with a new link; the old one stops working) or that "
+                       "the results are public; a rerun sends nobody a second one"),
+            ("send", "send the messages waiting in the outbox (receipts of submitted cards, "
+                     "unsent messages of an interrupted run), and nothing new")):
         command = sub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
         command.add_argument("consultation", type=int, metavar="ID")
+        if name == "notify":
+            command.add_argument("--what", required=True, choices=("endorsement", "results"),
+                                 help="endorsement: a draft is put to the members; results: "
+                                      "the results are public")
+        if name == "send":
+            command.add_argument("--watch", type=float, metavar="SECONDS",
+                                 help="keep running, sending what arrives every SECONDS "
+                                      "(receipts during a workshop); stop with Ctrl-C")
         command.add_argument("--db", help=db_help)
         where = command.add_mutually_exclusive_group(required=True)
         where.add_argument("--smtp", metavar="URL",

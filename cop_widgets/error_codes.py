@@ -195,6 +195,12 @@ RULES: dict[str, str] = {
     "not-an-smtp-url": N_("must look like smtp://[user@]host:port or smtps://[user@]host:port"),
     "not-a-rate": N_("must be a number of messages per minute above 0"),
     "no-smtp-password": N_("is needed for user {user}: set COP_WIDGETS_SMTP_PASSWORD"),
+    "one-mail-route": N_("must be left empty when an SMTP server is given: messages go one "
+                         "way, by the server or as files"),
+    "draft-not-open": N_("is not open for endorsement: put a version of the joint response "
+                         "to the members first"),
+    "results-not-published": N_("are not public yet: everyone with the link sees them once "
+                                "the consultation is closed, unless they are never shown"),
 }
 
 #: Words an error may carry as a parameter (:class:`~cop_widgets.errors.Word`), to their

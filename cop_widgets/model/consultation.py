@@ -125,6 +125,9 @@ class Consultation:
         draft, open or closed. Cards are accepted only while open.
     language : str
         Language of the member pages (``en``, ``fr``, ``es``).
+    receipts : bool
+        If true, a member with an email address gets a receipt (no stance in it) each time
+        they submit a card. Off by default.
 
     """
 
@@ -137,6 +140,7 @@ class Consultation:
     status: ConsultationStatus | str = ConsultationStatus.DRAFT
     language: str = "en"
     id: int | None = None
+    receipts: bool = False
 
     def __post_init__(self) -> None:
         set_field(self, "development_id", required_id("development_id", self.development_id))
@@ -153,6 +157,7 @@ class Consultation:
                                   allowed=", ".join(LANGUAGES))
         set_field(self, "language", language)
         set_field(self, "id", optional_id("id", self.id))
+        set_field(self, "receipts", boolean("receipts", self.receipts))
 
     def card_refusal(self, now: dt.datetime) -> str | None:
         """Return why a card cannot be accepted at ``now``, as a code, or ``None`` if it can.

@@ -17,14 +17,22 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from ..errors import ValidationError
 from .fields import set_field
 
-__all__ = ["SECURITIES", "KINDS", "STATUSES", "UNSENT", "MailSettings", "Message",
-           "MailContent"]
+__all__ = ["SECURITIES", "KINDS", "LINK_KINDS", "NOTICES", "STATUSES", "UNSENT",
+           "MailSettings", "MailRoute", "Message", "MailContent"]
 
 #: How the connection to the SMTP server is protected: STARTTLS on a plain port (587),
 #: implicit TLS (465), or none (a relay on the same machine only).
 SECURITIES = ("starttls", "tls", "none")
-#: Kinds of message the outbox carries, each with the member's personal link.
-KINDS = ("invitation", "reminder")
+#: Kinds of message the outbox carries. An ``invitation`` and a ``reminder`` carry the
+#: member's personal link to their card; an ``endorsement`` notice (a draft joint response is
+#: put to the members) carries it to the draft; a ``results`` notice carries the results
+#: page's link (personal only where results are not public); a ``receipt`` (a card was
+#: submitted, sent only where the consultation asks for receipts) carries no link.
+KINDS = ("invitation", "reminder", "endorsement", "results", "receipt")
+#: Kinds whose message is made with a new personal link (which revokes the one before).
+LINK_KINDS = ("invitation", "reminder", "endorsement")
+#: Kinds the facilitator sends to tell members that something was published.
+NOTICES = ("endorsement", "results")
 #: A message's states. ``pending`` waits; ``sending`` is claimed by one sender; ``sent`` was
 #: accepted by the server; ``written`` was written as an ``.eml`` file; ``failed`` was refused
 #: (retried by a rerun); ``superseded`` was replaced by a newer link before it went;
@@ -117,6 +125,62 @@ class MailSettings:
         return cls(host=parts.hostname, port=port or (465 if security == "tls" else 587),
                    security=security, user=unquote(parts.username or ""),
                    **others)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class MailRoute:
+    """How messages leave: through the community's SMTP server, or as ``.eml`` files.
+
+    Exactly one of ``smtp`` and ``eml_dir`` is given. No password: see the module docstring.
+
+    Attributes
+    ----------
+    smtp : str
+        ``smtp://[user@]host[:port]`` or ``smtps://...`` (see :meth:`MailSettings.from_url`),
+        or empty.
+    eml_dir : str
+        The folder the ``.eml`` files are written into, or empty.
+    from_address, reply_to : str
+        The sender and where replies go (see :class:`MailSettings`).
+    rate : float or None
+        At most this many messages per minute.
+    ca_file : str
+        A PEM file of the only certificate authorities trusted (a self-signed server), or
+        empty for the system's.
+
+    """
+
+    smtp: str = ""
+    eml_dir: str = ""
+    from_address: str = "cop-widgets@localhost"
+    reply_to: str = ""
+    rate: float | None = None
+    ca_file: str = ""
+
+    def __post_init__(self) -> None:
+        for name in ("smtp", "eml_dir", "ca_file"):
+            if not isinstance(getattr(self, name), str):
+                raise ValidationError(name, "not-text", getattr(self, name))
+            set_field(self, name, getattr(self, name).strip())
+        if self.smtp and self.eml_dir:
+            raise ValidationError("eml_dir", "one-mail-route", self.eml_dir)
+        if not self.smtp and not self.eml_dir:
+            raise ValidationError("eml_dir", "required", "")
+        self.settings()  # every other field checked now, before anything is made
+
+    @property
+    def user(self) -> str:
+        """The SMTP login, or empty (files need none)."""
+        return self.settings().user
+
+    def settings(self) -> MailSettings:
+        """Return the :class:`MailSettings` of this route (a local stand-in for files)."""
+        others = {"from_address": self.from_address, "reply_to": self.reply_to,
+                  "rate": self.rate}
+        if self.smtp:
+            return MailSettings.from_url(self.smtp, **others)
+        return MailSettings(host="localhost", security="none",
+                            **others)  # type: ignore[arg-type]
 
 
 def _without_password(url: object) -> str:

@@ -190,6 +190,7 @@ class Report:
     skipped: int = 0
     failures: list[tuple[str, int | None, str]] = field(default_factory=list)
     finishing: bool = False  # the run finished an earlier interrupted or refused batch
+    held: int = 0  # receipts of an anonymous consultation kept back from an .eml folder
 
 
 def deliver(store: Store, consultation_id: int, transport: SmtpTransport | EmlTransport,

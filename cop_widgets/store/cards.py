@@ -18,6 +18,7 @@ from ..model.policies import CARD_SAVE_LIMIT, CardSaveLimit
 from . import schema as t
 from .base import StoreBase
 from .ordering import order_secret
+from .outbox import enqueue_receipt
 from .rows import aware, card_from, consultation_from
 
 __all__ = ["CardVerbs", "latest_submitted", "refuse_empty_submission", "select_latest_answers"]
@@ -78,6 +79,8 @@ def insert_revision(conn: Connection, card: m.PositionCard, now: dt.datetime
         conn.execute(t.card_responses.insert(), [
             {"card_id": card_id, "statement_id": r.statement_id, "stance": r.stance,
              "rationale": r.rationale} for r in card.responses])
+    if card.status is m.CardStatus.SUBMITTED:  # the receipt, if asked for, with the card
+        enqueue_receipt(conn, card.consultation_id, card.member_id, now)
     return card_id, revision
 
 

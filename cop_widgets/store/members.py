@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from collections.abc import Sequence
 from dataclasses import replace
@@ -85,27 +86,31 @@ class MemberVerbs(StoreBase):
     def add_invitations(self, member_ids: Sequence[int], *,
                         message: str | None = None) -> list[tuple[m.Invitation, str]]:
         """Invite several members at once (all or none); see :meth:`add_invitation`."""
-        issued = []
         with self.transaction() as conn:
             now = self.now()
-            for member_id in member_ids:
-                token = secrets.token_urlsafe(24)
-                member = member_from(self._one(conn, t.members, member_id, "member",
-                                               lock=True))
-                conn.execute(t.invitations.update()
-                             .where(t.invitations.c.member_id == member_id,
-                                    t.invitations.c.revoked_at.is_(None))
-                             .values(revoked_at=now))
-                invitation = m.Invitation(member.consultation_id, member_id, hash_token(token),
-                                          now)
-                new_id = conn.execute(t.invitations.insert().values(
-                    consultation_id=invitation.consultation_id, member_id=member_id,
-                    token_hash=invitation.token_hash, created_at=now,
-                )).inserted_primary_key[0]
-                if message is not None:
-                    enqueue_message(conn, member, new_id, token, message, now)
-                issued.append((replace(invitation, id=new_id), token))
-        return issued
+            return [self._issue_link(conn, member_id, message, now) for member_id in member_ids]
+
+    def _issue_link(self, conn: Connection, member_id: int, message: str | None,
+                    now: dt.datetime) -> tuple[m.Invitation, str]:
+        """Give a member a new link in the caller's transaction (revoking the one before).
+
+        With ``message`` (a kind of :data:`cop_widgets.model.mail.LINK_KINDS`), the email
+        carrying it enters the outbox in the same transaction.
+        """
+        token = secrets.token_urlsafe(24)
+        member = member_from(self._one(conn, t.members, member_id, "member", lock=True))
+        conn.execute(t.invitations.update()
+                     .where(t.invitations.c.member_id == member_id,
+                            t.invitations.c.revoked_at.is_(None))
+                     .values(revoked_at=now))
+        invitation = m.Invitation(member.consultation_id, member_id, hash_token(token), now)
+        new_id = conn.execute(t.invitations.insert().values(
+            consultation_id=invitation.consultation_id, member_id=member_id,
+            token_hash=invitation.token_hash, created_at=now,
+        )).inserted_primary_key[0]
+        if message is not None:
+            enqueue_message(conn, member, new_id, token, message, now)
+        return replace(invitation, id=new_id), token
 
     def revoke_invitation(self, member_id: int) -> int:
         """Revoke a member's open invitations; return how many were revoked."""

@@ -46,8 +46,9 @@ from ..model import mail as mm
 from ..model.roster import Member
 from . import schema as t
 from .base import StoreBase
+from .rows import member_from
 
-__all__ = ["OutboxVerbs", "enqueue_message"]
+__all__ = ["OutboxVerbs", "enqueue_message", "enqueue_receipt"]
 
 _O = t.outbox.c
 
@@ -58,7 +59,7 @@ def _message_from(row: sa.Row) -> mm.Message:
                       row.done_at, row.reply_code, row.reply)
 
 
-def enqueue_message(conn: Connection, member: Member, invitation_id: int, token: str,
+def enqueue_message(conn: Connection, member: Member, invitation_id: int | None, token: str,
                     kind: str, now: dt.datetime) -> int | None:
     """Put a member's message in the outbox, inside the caller's transaction.
 
@@ -67,8 +68,12 @@ def enqueue_message(conn: Connection, member: Member, invitation_id: int, token:
     """
     if kind not in mm.KINDS:
         raise ValueError(f"unknown message kind {kind!r}")
+    # a new link replaces every unsent message carrying an older one; a newer receipt or
+    # notice replaces an unsent one of its kind
+    replaced = mm.LINK_KINDS if kind in mm.LINK_KINDS else (kind,)
     conn.execute(t.outbox.update()
-                 .where(_O.member_id == member.id, _O.status.in_(("pending", "failed")))
+                 .where(_O.member_id == member.id, _O.kind.in_(replaced),
+                        _O.status.in_(("pending", "failed")))
                  .values(status="superseded", token="", done_at=now))
     if not member.email:
         return None
@@ -98,15 +103,16 @@ class OutboxVerbs(StoreBase):
                                 .order_by(_O.id))
             return [_message_from(r) for r in rows]
 
-    def list_deliveries(self, consultation_id: int) -> dict[int, mm.Message]:
-        """Return each member's latest message: member id -> :class:`Message`.
+    def list_deliveries(self, consultation_id: int,
+                        kinds: Sequence[str] = mm.KINDS) -> dict[int, mm.Message]:
+        """Return each member's latest message of ``kinds``: member id -> :class:`Message`.
 
         ``status`` tells whether it was sent (``sent``, ``written``), waits (``pending``,
         ``sending``) or ``failed`` (``recipient``, ``reply_code`` and ``reply`` say where and
         why). Members never messaged are absent.
         """
         latest: dict[int, mm.Message] = {}
-        for message in self.list_outbox(consultation_id):
+        for message in self.list_outbox(consultation_id, kinds):
             if message.status != "superseded":
                 latest[message.member_id] = message
         return latest
@@ -195,3 +201,19 @@ class OutboxVerbs(StoreBase):
             return conn.execute(t.outbox.update()
                                 .where(_O.id == message_id, _O.status == "sending")
                                 .values(**values)).rowcount == 1
+
+
+def enqueue_receipt(conn: Connection, consultation_id: int, member_id: int,
+                    now: dt.datetime) -> int | None:
+    """Put a receipt for a submitted card in the outbox, inside the card's transaction.
+
+    Only where the consultation asks for receipts and the member has an email address;
+    return the row's id, else ``None``. A receipt carries no link and no stance.
+    """
+    wanted = conn.execute(sa.select(t.consultations.c.receipts)
+                          .where(t.consultations.c.id == consultation_id)).scalar()
+    if not wanted:
+        return None
+    member = member_from(conn.execute(sa.select(t.members)
+                                      .where(t.members.c.id == member_id)).one())
+    return enqueue_message(conn, member, None, "", "receipt", now)

@@ -72,13 +72,15 @@ def consultation_values(c: m.Consultation) -> dict[str, Any]:
     """Return the ``consultations`` columns of ``c``."""
     return {"development_id": c.development_id, "title": c.title, "scale": c.scale,
             "anonymous": c.anonymous, "visibility": c.visibility.value,
-            "deadline": c.deadline, "status": c.status.value, "language": c.language}
+            "deadline": c.deadline, "status": c.status.value, "language": c.language,
+            "receipts": c.receipts}
 
 
 def consultation_from(r: sa.Row) -> m.Consultation:
     """Return the consultation of a ``consultations`` row."""
     return m.Consultation(r.development_id, r.title, r.scale, bool(r.anonymous), r.visibility,
-                          aware(r.deadline), r.status, r.language, id=r.id)
+                          aware(r.deadline), r.status, r.language, id=r.id,
+                          receipts=bool(r.receipts))
 
 
 def round_from(r: sa.Row) -> m.Round:

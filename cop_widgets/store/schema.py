@@ -61,6 +61,9 @@ consultations = _table(
     sa.Column("status", sa.String(20), nullable=False),
     sa.Column("language", sa.String(10), nullable=False),
     sa.Column("created_at", _when, nullable=False),
+    # A receipt by email for each submitted card (model.Consultation.receipts, migration 0007)
+    sa.Column("receipts", sa.Boolean, nullable=False, default=False,
+              server_default=sa.false()),
     # Seeds the order reasons and answers are shown in (model.ordering); drawn at every
     # insert, read only by the store, never on the Consultation model nor exported.
     sa.Column("order_secret", sa.LargeBinary, nullable=False, default=new_secret),

@@ -24,6 +24,7 @@ from .drafts import DraftVerbs
 from .frames import FrameVerbs
 from .importing import ImportVerbs
 from .members import MemberVerbs
+from .notices import NoticeVerbs
 from .outbox import OutboxVerbs
 from .statements import StatementVerbs
 
@@ -31,7 +32,7 @@ __all__ = ["Store"]
 
 
 class Store(ConsultationVerbs, StatementVerbs, MemberVerbs, DiscussionVerbs, CardVerbs,
-            DraftVerbs, FrameVerbs, ImportVerbs, OutboxVerbs):
+            DraftVerbs, FrameVerbs, ImportVerbs, OutboxVerbs, NoticeVerbs):
     """Persistent home of developments, consultations, rosters, cards and drafts.
 
     Parameters

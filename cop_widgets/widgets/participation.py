@@ -86,6 +86,9 @@ class ParticipationPanel(ConsultationView, w.VBox):
         Reads the counts again.
     reminder_button, reminder_links, reminder_download : ipywidgets.Widget
         Prepare new links for invited members who have not answered, to copy or download.
+    email_reminder_button : ipywidgets.Button
+        Emails the reminders through ``email_reminders`` (the Roster tab's email settings);
+        hidden when no such function is given.
     message : Message
         Errors, if any.
 
@@ -94,6 +97,7 @@ class ParticipationPanel(ConsultationView, w.VBox):
     def __init__(self, store: Store, consultation_id: int,
                  base_url: str | Callable[[], str] = "http://127.0.0.1:8866", *,
                  language: str | None = None,
+                 email_reminders: Callable[[], str] | None = None,
                  **kwargs: Any):
         self.store = store
         self.base_url = base_url
@@ -112,6 +116,14 @@ class ParticipationPanel(ConsultationView, w.VBox):
             description=_("Prepare reminders"), icon="envelope", layout=fit_width(),
             tooltip=_("New links for invited members who have not answered, as a CSV"))
         self.reminder_button.on_click(guarded(self.message, self.reminders))
+        self.email_reminder_button = w.Button(
+            description=_("Email the reminders"), icon="bell", layout=fit_width(),
+            tooltip=_("Email a new link to invited members who have not answered, with the "
+                      "email settings of the Roster & invitations tab"))
+        if email_reminders is None:
+            self.email_reminder_button.layout.display = "none"
+        else:
+            self.email_reminder_button.on_click(guarded(self.message, email_reminders))
         self.reminder_links = w.Textarea(description=_("Reminders (name, email, link)"),
                                          layout=full_width(height="8em"),
                                          style={"description_width": "initial"})
@@ -123,7 +135,8 @@ class ParticipationPanel(ConsultationView, w.VBox):
             self.by_attribute,
             self.not_responded,
             w.HTML(tagged("h4", _("Reminders"))),
-            self.message.beside(self.reminder_button), self.reminder_links,
+            self.message.beside(self.reminder_button, self.email_reminder_button),
+            self.reminder_links,
             self.reminder_download,
         ], **kwargs)
         self.consultation_id = consultation_id  # draws it

@@ -168,6 +168,7 @@ class ConsultationSettings(ConsultationView, w.VBox):
         self.scale = w.Dropdown(options=[(_(s.name), key) for key, s in SCALES.items()])
         self.scale_levels = w.HTML()
         self.anonymous = w.Checkbox(indent=False)
+        self.receipts = w.Checkbox(indent=False)
         self.visibility = w.Dropdown(options=[(_(label), value)
                                               for label, value in VISIBILITY_CHOICES])
         self.deadline_date = w.DatePicker()
@@ -209,6 +210,10 @@ class ConsultationSettings(ConsultationView, w.VBox):
                      _("Empty means 23:59 on the deadline date.")),
             self.deadline_note,
             labelled(_("Language of the member pages"), self.language),
+            labelled(_("Email a receipt to members when they submit"), self.receipts,
+                     _("Off by default. Receipts wait in the outbox until sent (Roster & "
+                       "invitations: Send waiting messages, or cop-widgets send). They name "
+                       "no stance.")),
             self.message.beside(self.save_button),
             w.HTML(tagged("h3", _("Status"))),
             self.status,
@@ -247,6 +252,7 @@ class ConsultationSettings(ConsultationView, w.VBox):
         self.deadline_time.value = deadline.time().replace(second=0, microsecond=0) \
             if deadline else None
         self.language.value = consultation.language
+        self.receipts.value = consultation.receipts
         self._note_requested(consultation)
         return consultation
 
@@ -317,6 +323,7 @@ class ConsultationSettings(ConsultationView, w.VBox):
                 visibility=self.visibility.value,
                 deadline=self.deadline(),
                 language=self.language.value,
+                receipts=self.receipts.value,
             )
         except ValidationError as exc:
             if not self._put_back(exc.field):
@@ -338,12 +345,13 @@ class ConsultationSettings(ConsultationView, w.VBox):
                 "scale": _("the stance scale"), "anonymous": _("anonymity"),
                 "visibility": _("when members see the results"),
                 "deadline": _("the deadline"),
-                "language": _("the language of the member pages")}
+                "language": _("the language of the member pages"),
+                "receipts": _("receipts by email")}
 
     def _put_back(self, field: str) -> bool:
         """Put the stored value of ``field`` back in the form; say whether it is a field here."""
         stored = self.store.get_consultation(self.consultation_id)
-        if field in ("title", "scale", "anonymous", "language"):
+        if field in ("title", "scale", "anonymous", "language", "receipts"):
             getattr(self, field).value = getattr(stored, field)
         elif field == "visibility":
             self.visibility.value = stored.visibility.value

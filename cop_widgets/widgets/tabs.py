@@ -83,11 +83,16 @@ def _settings(bench: FacilitatorWorkbench, consultation: m.Consultation,
 
 def _roster(bench: FacilitatorWorkbench, consultation: m.Consultation,
             _built: dict[str, Any]) -> w.Widget:
+    from .mail_panel import MailPanel
     from .roster import RosterEditor
 
     roster = RosterEditor(bench.store, consultation.id, base_url=bench.base_url,
                           language=bench.language, links_made=bench.links_made)
     roster.base_url.observe(bench.keep_address, names="value")
+    # Email under the links: the same roster, the same address in the links.
+    roster.mail = MailPanel(bench.store, consultation.id, base_url=roster.link_base,
+                            language=bench.language)
+    roster.children = (*roster.children, roster.mail)
     return roster
 
 
@@ -98,8 +103,14 @@ def _participation(bench: FacilitatorWorkbench, consultation: m.Consultation,
     roster = built["roster"]
     # Reminders use the address typed on the roster tab, as invitations do.
     panel = ParticipationPanel(bench.store, consultation.id, base_url=roster.link_base,
-                               language=bench.language)
-    roster.on_change = panel.refresh
+                               language=bench.language, email_reminders=roster.mail.remind)
+
+    def changed() -> None:  # a roster or email action: both panels show the store's truth
+        panel.refresh()
+        roster.mail.refresh()
+
+    roster.on_change = changed
+    roster.mail.on_change = changed
     return panel
 
 

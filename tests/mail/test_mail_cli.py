@@ -147,3 +147,28 @@ def test_the_demo_reminds_into_an_eml_folder_and_a_rerun_of_invite_writes_nothin
     assert main(["invite", cid, "--db", url, "--eml-dir", str(out)]) == 0
     assert "0 written, 0 failed" in capsys.readouterr().out
     assert len(list(Path(out).glob("*.eml"))) == waiting
+
+
+def test_notify_and_send_from_the_command_line(tmp_path, mailbox, capsys):
+    url = f"sqlite:///{tmp_path / 'cop.db'}"
+    with Store(url) as store:
+        consultation, members = _consultation(store, 3)
+        store.update_consultation(consultation.id, receipts=True, anonymous=False)
+        issued = store.add_invitations([mb.id for mb in members])
+        statement = store.list_statements(consultation.id)[0]
+        store.save_card(consultation.id, issued[0][1], [m.StanceResponse(statement.id, 4)])
+    cid = str(consultation.id)
+    smtp = ["--db", url, "--smtp", mailbox.url, *FROM]
+    # results are not public while the consultation is open: refused, with field and rule
+    assert main(["notify", cid, "--what", "results", *smtp]) == 2
+    assert "results: are not public yet" in capsys.readouterr().err
+    assert main(["send", cid, *smtp]) == 0  # the one receipt waiting
+    assert "1 sent, 0 failed" in capsys.readouterr().out
+    assert [r.rcpt for r in mailbox.handler.received()] == [["member0@example.org"]]
+    with Store(url) as store:
+        store.close_consultation(consultation.id)
+    assert main(["notify", cid, "--what", "results", *smtp]) == 0
+    assert "3 sent, 0 failed" in capsys.readouterr().out
+    assert main(["notify", cid, "--what", "results", *smtp]) == 0  # nobody gets two
+    assert "0 sent, 0 failed" in capsys.readouterr().out
+    assert len(mailbox.handler.received()) == 4

@@ -36,7 +36,7 @@ def test_metadata_lists_every_table():
 
 
 def test_head_is_known():
-    assert head() == "0006"
+    assert head() == "0007"
 
 
 def test_empty_database_migrates_to_head_and_matches_metadata(db_url):
