@@ -131,7 +131,9 @@ def main(argv: list[str] | None = None) -> int:
         print("Pol.is conversations not found (tests/data/polis or --data)")
         return 1
     try:
-        import reddwarf  # noqa: F401
+        with warnings.catch_warnings():  # its pydantic models warn on import
+            warnings.simplefilter("ignore")
+            import reddwarf.implementations.polis  # noqa: F401
         have_rd = True
     except ImportError:
         print("red-dwarf is not installed (pip install red-dwarf==0.4.0): ours only")
