@@ -11,6 +11,7 @@
 #   COP_WIDGETS_TEST_PG      if already set, used as is (no server is started)
 #   COP_WIDGETS_CHROMIUM     browser for the Playwright tests (default /usr/bin/chromium)
 #   COP_PG_DIR, COP_PG_PORT  see scripts/start-postgres.sh
+#   COP_TEST_WORKERS         pytest-xdist workers (default 2; 0: one process)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -74,7 +75,10 @@ fi
 # --- tests --------------------------------------------------------------------
 cop_log "pytest $*"
 rc=0
-.venv/bin/python -m pytest "$@" || rc=$?
+# two workers (pytest-xdist): most of the suite's time is spent waiting on servers,
+# kernels and the browser. The browser tests stay together on one of them (tests/conftest.py);
+# COP_TEST_WORKERS=0 runs everything in this one process.
+.venv/bin/python -m pytest -n "${COP_TEST_WORKERS:-2}" --dist loadgroup "$@" || rc=$?
 if [ "$rc" -eq 5 ]; then
     echo "ERROR: pytest collected no tests (exit code 5); treating as failure" >&2
 fi

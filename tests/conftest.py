@@ -68,6 +68,19 @@ def pytest_addoption(parser):
     )
 
 
+def pytest_collection_modifyitems(config, items):
+    """Group the tests for the two workers of ``scripts/test.sh`` (``--dist loadgroup``).
+
+    Every browser test is in one group, so one worker drives one chromium at a time (two
+    would share the two cores with their servers and kernels); every other test stays with
+    the tests of its file, so a module's server or database is made once, on one worker.
+    Without xdist the mark does nothing.
+    """
+    for item in items:
+        group = "browser" if item.get_closest_marker("browser") else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 def _pg_server(config) -> tuple[str | None, str]:
     """Return ``(server_url, "")`` if the PostgreSQL server answers, else ``(None, reason)``.
 
