@@ -119,8 +119,9 @@ class CopVoila(Voila):
     )
     compress = Bool(
         True, config=True,
-        help="Gzip responses of a text type (pages, JavaScript, CSS, JSON) for browsers that "
-             "accept it. Off behind a proxy that compresses (it would not compress twice).",
+        help="Gzip responses of a text type (pages, JavaScript, CSS, JSON) and deflate the "
+             "kernel's WebSocket messages, for browsers that accept it. Off behind a proxy "
+             "that compresses (it would not compress twice).",
     )
 
     def initialize(self, argv=None) -> None:
@@ -146,6 +147,9 @@ class CopVoila(Voila):
 
         settings = super().init_settings()
         settings["compress_response"] = self.compress
+        # The kernel's messages (every widget's state) too: permessage-deflate, which
+        # jupyter_server's kernel WebSocket offers when this setting is not None.
+        settings["websocket_compression_options"] = {} if self.compress else None
         store = Store(os.environ.get("COP_WIDGETS_DB"), migrate=False)
         settings["cop_gate"] = Gate(store, os.environ.get(FACILITATOR_KEY_HASH_ENV),
                                     self.max_kernels)

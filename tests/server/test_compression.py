@@ -1,20 +1,24 @@
 """Page weight (issue 15): what a member's browser downloads, asked over HTTP.
 
-One real ``cop-widgets serve`` for the module (``served``). The member page and the big
-static files it loads (Voila's front end, the JupyterLab stylesheet, the widget extensions)
-come back gzip-encoded to a browser that accepts it, and those static files carry cache
-headers that let a repeat visit take them from the browser's cache without asking.
-benchmarks/page_weight.py measures the bytes in chromium; these tests pin the headers.
+One real ``cop-widgets serve`` for the module (``shared_server``). The member page and the
+big static files it loads (Voila's front end, the JupyterLab stylesheet, the widget
+extensions) come back gzip-encoded to a browser that accepts it, those static files carry
+cache headers that let a repeat visit take them from the browser's cache without asking, and
+the kernel's WebSocket (every widget's state) is deflated. benchmarks/page_weight.py
+measures the bytes in chromium; these tests pin the headers.
 """
 
 from __future__ import annotations
 
+import base64
 import gzip
+import http.client
 import json
+import os
 import re
-import urllib.error
 import urllib.request
 from html import unescape
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -53,12 +57,17 @@ def member_page(shared_server) -> tuple[dict, str]:
     return headers, gzip.decompress(body).decode("utf-8")
 
 
+def page_config(html: str) -> dict:
+    """The page's ``jupyter-config-data`` (its kernel, its widget extensions)."""
+    return json.loads(re.search(
+        r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', html,
+        re.S).group(1))
+
+
 def static_paths(html: str) -> list[str]:
     """The page's own scripts and stylesheets, and its widget extensions' entry points."""
     paths = [unescape(p) for p in re.findall(r'(?:src|href)="(/voila/[^"]+)"', html)]
-    config = json.loads(re.search(
-        r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', html,
-        re.S).group(1))
+    config = page_config(html)
     paths += [f"/voila/labextensions/{ext['name']}/{ext['load']}"
               for ext in config["federated_extensions"]]
     return paths
@@ -109,3 +118,28 @@ def test_a_browser_that_does_not_accept_gzip_gets_plain_files(shared_server, mem
     headers, body = fetch(shared_server.base_url, path, encoding=None)
     assert "content-encoding" not in headers
     assert body.startswith(b"/*") or b"{" in body[:2000]
+
+
+def websocket_extensions(base_url: str, path: str) -> tuple[int, str]:
+    """Open a WebSocket handshake offering permessage-deflate; return status and extensions."""
+    where = urlsplit(base_url)
+    connection = http.client.HTTPConnection(where.hostname, where.port, timeout=30)
+    try:
+        connection.request("GET", path, headers={
+            "Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+            "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode(),
+            "Sec-WebSocket-Extensions": "permessage-deflate; client_max_window_bits"})
+        response = connection.getresponse()
+        return response.status, response.getheader("Sec-WebSocket-Extensions") or ""
+    finally:
+        connection.close()
+
+
+def test_the_kernels_messages_are_deflated(shared_server, member_page):
+    """Every widget's state comes over the kernel's WebSocket: compressed when offered."""
+    _headers, html = member_page
+    config = page_config(html)
+    status, extensions = websocket_extensions(
+        shared_server.base_url, f"/api/kernels/{config['kernelId']}/channels")
+    assert status == 101
+    assert "permessage-deflate" in extensions
