@@ -10,17 +10,29 @@ shares counted apart) and :mod:`.draft` (the proposed joint response).
 
 from __future__ import annotations
 
-from .draft import (
-    CLASS_WORDS,
-    SECTION_TITLES,
-    SECTIONS,
-    md_escape,
-    propose_draft,
-    quote_rationales,
-)
-from .opinion import groups_note
-from .stances import CATEGORY_WORDS, category_phrases, class_words
-from .weighting import describe_weighting, weighting_note
+from importlib import import_module
+from typing import Any
+
+#: Names this package offers, by the module that defines them. They are imported when first
+#: asked for: a member's page needs a few words (``.links``) and must not pay for pandas,
+#: which :mod:`.draft` and :mod:`.weighting` use.
+_HOME = {
+    "CLASS_WORDS": ".draft", "SECTION_TITLES": ".draft", "SECTIONS": ".draft",
+    "md_escape": ".draft", "propose_draft": ".draft", "quote_rationales": ".draft",
+    "groups_note": ".opinion",
+    "CATEGORY_WORDS": ".stances", "category_phrases": ".stances", "class_words": ".stances",
+    "describe_weighting": ".weighting", "weighting_note": ".weighting",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import ``name`` from its module on first use (PEP 562)."""
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(_HOME[name], __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CATEGORY_WORDS",
