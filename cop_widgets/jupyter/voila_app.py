@@ -1,16 +1,17 @@
 """Voila with the gate in front of its pages: ``python -m cop_widgets.jupyter.voila_app``.
 
 ``cop-widgets serve`` runs this rather than ``python -m voila``. It is Voila, configured the
-same way (``--Voila.*`` and every other option still apply), with three differences:
+same way (``--Voila.*`` and every other option still apply), with these differences:
 
 * the handler of ``/voila/render/<page>`` asks :class:`~cop_widgets.jupyter.gate.Gate`
   first, and a refused request is answered (403, 404 or 503 with ``Retry-After``) with a
   short page in the visitor's language before any kernel starts;
 * ``--CopVoila.max_kernels`` caps the live kernels (0: no cap);
 * every response carries ``Referrer-Policy: no-referrer``, because member URLs carry tokens;
-* responses are gzip-compressed when the browser accepts it (``--CopVoila.compress``), and
-  the static files a page loads stay in the browser's cache (see :func:`cacheable`), so a
-  member on a poor network downloads about a quarter of the bytes once, and little again;
+* responses are gzip-compressed and the kernel's WebSocket deflated when the browser
+  accepts it (``--CopVoila.compress``), and the static files a page loads stay in the
+  browser's cache (:class:`HashedExtensionFileHandler`, :class:`VoilaStaticFileHandler`):
+  a member on a poor network downloads about 30 % of the bytes once, and little again;
 * no file beside the notebooks is served at ``/voila/files/``;
 * no folder is listed: Voila's tree pages (``/``, ``/voila/tree/...``) and the contents API
   behind them (``/voila/api/contents/...``) are not served, so the names of the files in
