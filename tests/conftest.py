@@ -77,7 +77,9 @@ def pytest_collection_modifyitems(config, items):
     Without xdist the mark does nothing.
     """
     for item in items:
-        group = "browser" if item.get_closest_marker("browser") else item.nodeid.split("::")[0]
+        path = item.nodeid.split("::")[0]
+        browser = item.get_closest_marker("browser") or path.startswith("tests/browser/")
+        group = "browser" if browser else path
         item.add_marker(pytest.mark.xdist_group(group))
 
 

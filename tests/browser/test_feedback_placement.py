@@ -22,6 +22,8 @@ WIDTHS = (1280, 390)
 #: or the line under it when the row wraps on a phone.
 NEAR = 80
 
+pytestmark = pytest.mark.browser
+
 
 def shot(page, name: str, near) -> None:
     """Keep a screenshot of the window around ``near`` when ``COP_WIDGETS_SHOTS`` is set."""
