@@ -71,15 +71,17 @@ def pytest_addoption(parser):
 def pytest_collection_modifyitems(config, items):
     """Group the tests for the two workers of ``scripts/test.sh`` (``--dist loadgroup``).
 
-    Every browser test is in one group, so one worker drives one chromium at a time (two
-    would share the two cores with their servers and kernels); every other test stays with
-    the tests of its file, so a module's server or database is made once, on one worker.
-    Without xdist the mark does nothing.
+    The tests that start processes (browser tests, servers, kernels, many writers: marked
+    ``browser`` or ``slow``, or under ``tests/browser/``) are one group, run one after the
+    other on one worker: side by side they would share the two cores and stretch each
+    other's waits (a CI run had a page load time out that way). Every other test stays with
+    the tests of its file, on the other worker. Without xdist the mark does nothing.
     """
     for item in items:
         path = item.nodeid.split("::")[0]
-        browser = item.get_closest_marker("browser") or path.startswith("tests/browser/")
-        group = "browser" if browser else path
+        heavy = (item.get_closest_marker("browser") or item.get_closest_marker("slow")
+                 or path.startswith("tests/browser/"))
+        group = "processes" if heavy else path
         item.add_marker(pytest.mark.xdist_group(group))
 
 
