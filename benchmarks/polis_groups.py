@@ -27,7 +27,6 @@ Pol.is data: CC BY 4.0, The Computational Democracy Project (see tests/data/poli
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
@@ -51,17 +50,8 @@ from cop_widgets.services.analysis import polis_vote_matrix  # noqa: E402
 from cop_widgets.services.importing import import_polis  # noqa: E402
 from cop_widgets.store import Store  # noqa: E402
 
-CONVERSATIONS = ["london.youth.policing", "15-per-hour-seattle",
-                 "scoop-hivemind.biodiversity", "vtaiwan.uberx"]
-
-
-def find_data(explicit: str | None) -> Path | None:
-    """Return the folder holding the four conversations, or None."""
-    for candidate in [explicit, os.environ.get("COP_WIDGETS_POLIS_DATA"),
-                      str(ROOT / "tests" / "data" / "polis")]:
-        if candidate and (Path(candidate) / CONVERSATIONS[0] / "votes.csv").exists():
-            return Path(candidate)
-    return None
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from analysis import CONVERSATIONS, find_data  # noqa: E402  (a script beside this one)
 
 
 def polis_groups(folder: Path) -> pd.Series:
