@@ -18,6 +18,7 @@ from ..io import statements_from_csv, statements_from_text, uploaded_text
 from .common import Message, esc, fit_width, full_width, labelled, tagged
 from .editor import ConsultationEditor
 from .pager import Pager, discard
+from .problems import refused_edit_in_words
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -310,10 +311,32 @@ class StatementsEditor(ConsultationEditor):
             len(statements)).format(
             count=format_number(len(statements), self.language), column=column, file=name)
 
-    def edit(self, statement_id: int, text: str) -> str:
-        """Change the words of a statement (refused once members have answered it)."""
-        statement = self.store.update_statement(statement_id, text=text)
+    def edit(self, statement_id: int, text: str) -> str | None:
+        """Change the words of a statement (refused once members have answered it).
+
+        A refused edit (answered already, empty, too long) puts the stored words back in
+        the statement's box and says why as a sentence beside its buttons, as the Settings
+        tab does for a refused setting (see
+        :func:`~cop_widgets.widgets.problems.refused_edit_in_words`).
+        """
+        try:
+            statement = self.store.update_statement(statement_id, text=text)
+        except ValidationError as exc:
+            if exc.field != "text":
+                raise
+            self._put_back(statement_id)
+            self.message.show(refused_edit_in_words(
+                exc, self._, {"text": self._("the statement")}, self.language), "error")
+            return None
         return self._("Saved: \u201c{text}\u201d.").format(text=_short(statement.text))
+
+    def _put_back(self, statement_id: int) -> None:
+        """Show the stored words of a statement again in its box; forget the refused ones."""
+        stored = self.store.get_statement(statement_id).text
+        self._unsaved.pop(statement_id, None)
+        for row in self.rows:
+            if row.statement.id == statement_id:
+                row.text.value = stored
 
     def move(self, statement_id: int, step: int) -> str:
         """Move a statement ``step`` places (``-1`` up, ``+1`` down) on the card."""

@@ -1,4 +1,5 @@
 import helpers
+import pytest
 
 from cop_widgets import model as m
 from cop_widgets.widgets.statements import StatementsEditor
@@ -43,8 +44,34 @@ def test_edit_refused_once_answered(sqlite_store, draft_consultation):
     editor.rows[0].text.value = "Changed"
     editor.rows[0].save_button.click()
     assert editor.message.kind == "error"
-    assert "cannot change once members have answered" in editor.message.text
     assert texts(sqlite_store, draft_consultation.id) == ["Answered"]
+    # the row shows the stored words again, and keeps them through a redraw
+    assert editor.rows[0].text.value == "Answered"
+    editor.refresh()
+    assert editor.rows[0].text.value == "Answered"
+    # said as a sentence, not as "statement: rule (got 'Changed')"
+    assert editor.message.text == (
+        "Nothing was saved: the statement cannot change once members have answered; "
+        "withdraw it and add a new statement instead. The form shows the saved value again.")
+    assert "statement:" not in editor.message.text and "Changed" not in editor.message.text
+    # beside the row's buttons, where the click was
+    assert editor.message.value in editor.rows[0].children[1].children[-1].value
+
+
+@pytest.mark.parametrize(("typed", "rule"), [
+    ("   ", "must not be empty"), ("x" * 501, "500")])
+def test_a_refused_edit_of_an_unanswered_statement_is_put_back_too(
+        sqlite_store, draft_consultation, typed, rule):
+    sqlite_store.add_statements([m.Statement(draft_consultation.id, t) for t in ("A", "B")])
+    editor = StatementsEditor(sqlite_store, draft_consultation.id)
+    editor.rows[1].text.value = "B, reworded and not saved"
+    editor.rows[0].text.value = typed
+    editor.rows[0].save_button.click()
+    assert editor.message.kind == "error"
+    assert editor.message.text.startswith("Nothing was saved: the statement ")
+    assert rule in editor.message.text and "statement:" not in editor.message.text
+    assert [r.text.value for r in editor.rows] == ["A", "B, reworded and not saved"]
+    assert texts(sqlite_store, draft_consultation.id) == ["A", "B"]
 
 
 def test_reorder(sqlite_store, draft_consultation):
