@@ -106,9 +106,9 @@ class DraftEditor(ConsultationView, w.VBox):
         later version saved privately; or that it is final, and since when.
     tally : ipywidgets.HTML
         The answers to the version put to the members.
-    message, step_message, export_message : Message
-        What the save (and propose) buttons, the share and finalise buttons, and the export
-        button report, each beside its buttons.
+    message, step_message, tally_message, export_message : Message
+        What the save (and propose) buttons, the share and finalise buttons, the refresh
+        of the tally and the export button report, each beside its buttons.
     download : ipywidgets.HTML
         The link that downloads the latest export (a ``data:`` URL: no server path).
     """
@@ -125,6 +125,7 @@ class DraftEditor(ConsultationView, w.VBox):
         self.message = Message(language=language)
         self.step_message = Message(language=language)
         self.export_message = Message(language=language)
+        self.tally_message = Message(language=language)
         self.sections = {
             # rows, not a height: a height would hold the label too, and where the label
             # sits above the field (a phone) the field would spill over the next one
@@ -163,7 +164,7 @@ class DraftEditor(ConsultationView, w.VBox):
         self.save_button.on_click(guarded(self.message, self.save))
         self.share_button.on_click(guarded(self.step_message, self.share))
         self.finalise_button.on_click(guarded(self.step_message, self.finalise))
-        self.refresh_button.on_click(guarded(self.step_message, self.refresh_tally))
+        self.refresh_button.on_click(guarded(self.tally_message, self._refresh_clicked))
         self.export_button.on_click(guarded(self.export_message, self.export))
         self.version_picker.observe(self._on_pick, names="value")
         #: The sections as last loaded or saved: edits beyond them are not in the store.
@@ -186,7 +187,7 @@ class DraftEditor(ConsultationView, w.VBox):
             w.HTML(tagged("h4", _("The members' version"))), self.stage,
             w.HBox([self.share_button, self.finalise_button, self.step_message], layout=row()),
             w.HTML(tagged("h4", _("Endorsement round"))), self.tally,
-            w.HBox([self.refresh_button], layout=row()),
+            w.HBox([self.refresh_button, self.tally_message], layout=row()),
             w.HTML(tagged("h4", _("Export"))),
             w.HBox([self.export_format, self.export_button, self.export_message], layout=row()),
             self.download,
@@ -199,7 +200,8 @@ class DraftEditor(ConsultationView, w.VBox):
         self._fill({}, saved=True)
         self._warned = None
         self.version = None
-        for message in (self.message, self.step_message, self.export_message):
+        for message in (self.message, self.step_message, self.tally_message,
+                        self.export_message):
             message.clear()
         self.download.value = ""
         self._load_versions()
@@ -401,6 +403,11 @@ class DraftEditor(ConsultationView, w.VBox):
         self.tally.value = tagged("p", version) + endorsement_tally_html(
             self.store.list_endorsements(draft.id), invited, language=self.language)
         return ""
+
+    def _refresh_clicked(self) -> str:
+        """Redraw the tally and say when, beside its button."""
+        self.refresh_tally()
+        return self._("Refreshed at {time} UTC.").format(time=f"{self.store.now():%H:%M:%S}")
 
     # -- export -----------------------------------------------------------------------
 

@@ -16,10 +16,11 @@ import re
 import zipfile
 
 import pytest
-from helpers import demo_store, html_of
+from helpers import demo_store, html_of, walk
 
 from cop_widgets import model as m
 from cop_widgets.i18n import format_datetime
+from cop_widgets.widgets.common import Message
 from cop_widgets.widgets.drafting import DraftEditor
 from cop_widgets.widgets.endorse import EndorsementPage
 from cop_widgets.widgets.member import MemberPage
@@ -138,6 +139,36 @@ def test_the_store_refusal_is_said_beside_the_steps(demo):
     assert desk.step_message.kind == "error"
     assert "while the consultation is open" in desk.step_message.text
     assert desk.message.kind == "ok"  # the save's own message stays beside its button
+
+
+def box_of(root, widget):
+    """Return the box whose children hold ``widget``."""
+    for box in walk(root):
+        if widget in tuple(getattr(box, "children", ()) or ()):
+            return box
+    raise AssertionError(f"{widget!r} is not on the desk")
+
+
+def messages_shown(desk) -> list:
+    """The desk's messages that hold text, as placed on the page."""
+    return [x for x in walk(desk) if isinstance(x, Message) and x.text]
+
+
+def test_refreshing_the_tally_reports_beside_its_button(demo):
+    """It reported to the steps' message, above the tally, away from its button."""
+    store, cid, _tokens = demo
+    store.add_draft(cid, {"consensus": "The response."}, share=True)
+    desk = DraftEditor(store, cid)
+    desk.refresh_button.click()
+    [message] = messages_shown(desk)
+    assert message.kind == "ok" and message.text.startswith("Refreshed at ")
+    row = box_of(desk, desk.refresh_button)
+    assert message in row.children
+    # the row sits below the tally, the steps' row above it
+    order = list(desk.children)
+    assert order.index(desk.tally) < order.index(row)
+    assert order.index(box_of(desk, desk.step_message)) < order.index(desk.tally)
+    assert desk.step_message.text == ""
 
 
 def data_link(desk):
