@@ -171,6 +171,24 @@ def test_refreshing_the_tally_reports_beside_its_button(demo):
     assert desk.step_message.text == ""
 
 
+def test_the_export_leaves_the_save_message_beside_the_save_button(demo):
+    """The export's message replaced the save message."""
+    store, cid, _tokens = demo
+    desk = DraftEditor(store, cid)
+    write(desk, "Saved privately.")
+    desk.save_button.click()
+    saved = desk.message.text
+    assert desk.message.kind == "ok" and "Saved version 1 privately" in saved
+    desk.export_format.value = "md"
+    desk.export_button.click()
+    assert desk.message.text == saved and desk.message in box_of(desk, desk.save_button).children
+    shown = messages_shown(desk)
+    assert len(shown) == 2 and desk.message in shown
+    [export] = [x for x in shown if x is not desk.message]
+    assert export.kind == "ok" and export.text.startswith("Ready: joint-response-")
+    assert export in box_of(desk, desk.export_button).children
+
+
 def data_link(desk):
     found = re.search(r'<a download="([^"]+)" href="data:([^;]+);base64,([^"]+)"',
                       desk.download.value)
