@@ -32,6 +32,7 @@ def test_reminders_and_refresh_report_beside_their_buttons(sqlite_store):
     assert len(places) == 1, "the message is not in a place beside a button"
     assert places[0] in box_of(panel, panel.reminder_button).children
     panel.refresh_button.click()
-    if panel.message.text:
-        [place] = shown(panel, panel.message)
-        assert place in box_of(panel, panel.refresh_button).children
+    assert panel.message.kind == "ok" and panel.message.text.startswith("Refreshed at ")
+    [place] = shown(panel, panel.message)
+    assert place in box_of(panel, panel.refresh_button).children
+    assert place not in box_of(panel, panel.reminder_button).children
