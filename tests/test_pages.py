@@ -61,3 +61,22 @@ def test_a_malformed_consultation_in_the_link_gets_the_bad_link_refusal(monkeypa
     assert member.form is None
     assert "This link does not open a position card." in html_of(member)
     assert "There are no published results at this link." in html_of(pages.results_page(db_url))
+
+
+@pytest.mark.parametrize("value", ["1e23", "100000000000000000000000", "-1", "abc"])
+def test_a_malformed_consultation_in_an_endorsement_link_gets_the_bad_link_refusal(
+        monkeypatch, store, seeded, db_url, value):
+    """Item 10 on the endorsement page: the same refusal as a bad link, no form, no crash."""
+    from cop_widgets.widgets.endorse import EndorsementPage
+
+    token = seeded.tokens[seeded.members[0].id]
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    monkeypatch.setenv("QUERY_STRING", f"c={value}&t={token}")
+    page = pages.endorse_page(db_url)
+    assert isinstance(page, EndorsementPage) and page.form is None
+    assert not hasattr(page, "member")
+    assert page.message.kind == "error"
+    assert "This link does not open the draft joint response." in html_of(page)
+    # the same link with the right ``c`` opens the page (no draft yet: no form either)
+    monkeypatch.setenv("QUERY_STRING", f"c={seeded.consultation.id}&t={token}")
+    assert pages.endorse_page(db_url).member == seeded.members[0]

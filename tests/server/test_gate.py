@@ -63,6 +63,7 @@ def test_malformed_and_unknown_pages_start_no_kernel(served):
     server = served
     replies = [server.get(path) for path in (
         "/voila/render/member.ipynb?c=100000000000000000000000&t=x",
+        "/voila/render/endorse.ipynb?c=1e23&t=x",
         "/voila/render/member.ipynb",
         "/voila/render/other.ipynb",
         "/voila/render/./member.ipynb?c=1&t=x",
@@ -70,7 +71,7 @@ def test_malformed_and_unknown_pages_start_no_kernel(served):
         "/voila/render/facilitator.ipynb?k=wrong",
         "/voila/render/analysis.ipynb?k=",
     )]
-    assert [r.status for r in replies] == [403, 403, 404, 404, 403, 403, 403]
+    assert [r.status for r in replies] == [403, 403, 403, 404, 404, 403, 403, 403]
     assert server.kernels() == []
 
 
