@@ -14,6 +14,7 @@ from ..errors import ValidationError
 from ..i18n import LANGUAGES
 from ..model.fields import optional_id
 from .keys import FACILITATOR_KEY_HASH_ENV, key_matches
+from .request_info import preheated, wait_for_request_info
 
 __all__ = ["query_params", "consultation_id_of", "language_of", "member_page", "results_page",
            "endorse_page", "facilitator_page", "analysis_notebook", "under_voila"]
@@ -28,12 +29,11 @@ def query_params() -> dict[str, str]:
     """Return the page's query parameters (first value of each), read on the server side.
 
     Under Voila's preheated kernels the query string arrives after start-up, so this waits
-    for it through ``voila.utils.get_query_string``.
+    for it (:func:`~cop_widgets.jupyter.request_info.wait_for_request_info`, which does not
+    import Voila's server into the kernel).
     """
-    if os.environ.get("VOILA_PREHEAT") == "True":
-        from voila.utils import get_query_string
-
-        query = get_query_string() or ""
+    if preheated():
+        query = wait_for_request_info().get("QUERY_STRING", "")
     else:
         query = os.environ.get("QUERY_STRING", "")
     return {key: values[0] for key, values in parse_qs(query).items() if values}
