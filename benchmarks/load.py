@@ -33,6 +33,11 @@ Configurations:
     default Voila on ``benchmarks/bare/bare.ipynb`` (one ipywidgets Button), ``N``
     preheated kernels, the same protocol steps.
 
+A preheated pool refills ``--fill-delay`` seconds after a kernel is taken (120 by default,
+for both servers: the README's advice for a workshop, since a refill that starts while the
+burst is being served competes with it for the two cores; ``--fill-delay 1`` is Voila's
+default).
+
 Reported per configuration and size: p50 and p95 of the time above, failures (an HTTP
 error, no kernel id, a websocket closed or no state within ``--timeout``), the peak RSS of
 the server's process tree (server, Voila, every kernel) and the RSS of one member kernel,
@@ -189,7 +194,7 @@ async def shut_down(base_url: str, kernel_ids: list[str]) -> None:
 
 
 def start(kind: str, preheat: int, members: int, db_url: str, folder: Path,
-          name: str) -> Server:
+          name: str, fill_delay: float) -> Server:
     port = free_port()
     env = dict(os.environ)
     env.pop("COP_WIDGETS_DB", None)
@@ -202,20 +207,21 @@ def start(kind: str, preheat: int, members: int, db_url: str, folder: Path,
                    # the bare page's unload beacon and our DELETE need no xsrf token
                    "--Voila.tornado_settings=disable_check_xsrf=True"]
         if preheat:
-            command += ["--preheat_kernel=True", f"--pool_size={preheat}"]
+            command += ["--preheat_kernel=True", f"--pool_size={preheat}",
+                        f"--VoilaKernelManager.fill_delay={fill_delay:g}"]
     else:
         command = [sys.executable, "-m", "cop_widgets.cli", "serve", "--db", db_url,
                    "--port", str(port), "--host", "127.0.0.1",
                    "--max-kernels", str(members + preheat + 10)]
         if preheat:
-            command += ["--preheat", str(preheat)]
+            command += ["--preheat", str(preheat), "--fill-delay", f"{fill_delay:g}"]
     return Server(name, command, port, folder, env)
 
 
 def run_one(kind: str, preheat: int, members: int, db_url: str, demo, args,
             folder: Path, index: int) -> dict:
     name = f"{index:02d}-{kind}-{preheat}-{members}"
-    server = start(kind, preheat, members, db_url, folder, name)
+    server = start(kind, preheat, members, db_url, folder, name, args.fill_delay)
     row: dict = {"config": f"{kind} preheat {preheat}", "members": members}
     try:
         wait_listening(server)
@@ -303,9 +309,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="sizes of the crowd, each run on every configuration")
     parser.add_argument("--configs", nargs="+", default=None,
                         help="'serve N' / 'bare N' (N preheated kernels); default: serve "
-                             "and bare, each cold and preheated with min(members, 30)")
+                             "and bare, each cold and preheated with a pool of the crowd's size")
     parser.add_argument("--timeout", type=float, default=120.0,
                         help="seconds a member waits for the state before it counts as failed")
+    parser.add_argument("--fill-delay", type=float, default=120.0,
+                        help="seconds before a preheated pool refills (both servers)")
     parser.add_argument("--json", help="write the rows here too")
     args = parser.parse_args(argv)
     when = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -315,8 +323,9 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     index = 0
     for members in args.members:
-        configs = args.configs or [f"serve {min(members, 30)}", f"bare {min(members, 30)}",
-                                   "serve 0", "bare 0"]
+        # a pool as large as the crowd: a visitor who finds the pool empty waits for its
+        # refill (see --fill-delay)
+        configs = args.configs or [f"serve {members}", f"bare {members}", "serve 0", "bare 0"]
         for spec in configs:
             kind, _, n = spec.partition(" ")
             index += 1
