@@ -1,6 +1,9 @@
 """Every public Store verb, on SQLite and PostgreSQL (the ``store`` fixture runs each twice)."""
 
+import base64
 import datetime as dt
+import hashlib
+import re
 
 import pandas as pd
 import pytest
@@ -419,6 +422,48 @@ def test_token_admits_its_member(store, seeded, clock):
         assert invitation.created_at == clock.now and not invitation.revoked
     assert len(set(seeded.tokens.values())) == 3
     assert store.list_invitations(cid) == list(seeded.invitations.values())
+
+
+def stored_values(store) -> list[tuple[str, str, object]]:
+    """Every non-null value in every table: ``(table, column, value)``."""
+    found = []
+    with store.engine.connect() as conn:
+        for table in t.metadata.sorted_tables:
+            for row in conn.execute(sa.select(table)).mappings():
+                found += [(table.name, column, value) for column, value in row.items()
+                          if value is not None]
+    return found
+
+
+def test_tokens_are_192_bit_url_safe_and_stored_only_as_their_sha256(store, seeded):
+    """What held up in the review: tokens are 192-bit and stored hashed (issue 11)."""
+    cid = seeded.consultation.id
+    tokens = list(seeded.tokens.values())
+    tokens += [token for _, token in store.add_invitations([mb.id for mb in seeded.members])]
+    assert len(set(tokens)) == len(tokens) == 6
+    for token in tokens:
+        # 32 characters of the URL-safe alphabet (nothing to escape in a link) ...
+        assert re.fullmatch(r"[A-Za-z0-9_-]{32}", token), token
+        # ... that are 24 random bytes: 192 bits
+        assert len(base64.urlsafe_b64decode(token)) == 24
+    # the invitations' column holds the SHA-256 of each live token, not a reversible form
+    with store.engine.connect() as conn:
+        live = set(conn.execute(sa.select(t.invitations.c.token_hash)
+                                .where(t.invitations.c.revoked_at.is_(None))).scalars())
+    assert live == {hashlib.sha256(token.encode()).hexdigest() for token in tokens[3:]}
+    # and no column of any table holds a token, whole or in part, nor its bytes
+    values = stored_values(store)
+    assert any(table == "invitations" for table, _, _ in values)
+    for token in tokens:
+        raw = base64.urlsafe_b64decode(token)
+        for table, column, value in values:
+            if isinstance(value, (bytes, memoryview)):
+                assert raw not in bytes(value), (table, column)
+            else:
+                text = str(value)
+                assert token[:16] not in text and token[16:] not in text, (table, column)
+                assert raw.hex() not in text, (table, column)
+    assert store.get_member_for_token(cid, tokens[3]) == seeded.members[0]
 
 
 def test_new_invitation_revokes_old(store, seeded, clock):
