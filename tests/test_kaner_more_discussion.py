@@ -19,7 +19,9 @@ import datetime as dt
 import json
 import subprocess
 import sys
+from html.parser import HTMLParser
 
+import docx
 import pytest
 
 from cop_widgets import model as m
@@ -179,3 +181,60 @@ def test_methodology_says_how_each_kaner_option_is_counted(store, kaner, tmp_pat
             "of this scale") in method
     assert ("A statement where more than 15% of the answers ask for more discussion is "
             "classed \u201cwants more discussion\u201d.") in method
+
+
+class _Rows(HTMLParser):
+    """Every table row of an HTML page, as its cells' text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _html_rows(path) -> list[list[str]]:
+    parser = _Rows()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.rows
+
+
+def _docx_rows(path) -> list[list[str]]:
+    document = docx.Document(str(path))
+    return [[cell.text.strip() for cell in row.cells]
+            for table in document.tables for row in table.rows]
+
+
+@pytest.mark.parametrize(("fmt", "rows_of"), [("html", _html_rows), ("docx", _docx_rows)])
+def test_the_html_and_word_tables_say_wants_more_discussion_too(store, kaner, tmp_path, fmt,
+                                                                rows_of):
+    path = export_consultation(store, kaner, fmt, tmp_path / f"response.{fmt}",
+                               charts=False)[0]
+    rows = rows_of(path)
+
+    def row_of(text: str) -> list[str]:
+        found = [row for row in rows if text.rstrip(".") in " ".join(row)]
+        # the statement table's row: it ends with the statement's class
+        found = [row for row in found if row[-1] in CLASS_WORDS.values()]
+        assert len(found) == 1, found
+        return found[0]
+
+    cells = row_of(MORE_DISCUSSION)
+    assert cells[-1] == CLASS_WORDS["more discussion"] == "wants more discussion"
+    assert "wants more discussion: 50%" in cells
+    assert not any(word in cell for cell in cells for word in FALSE_WORDS)
+    assert row_of(SPLIT)[-1] == "polarised"
