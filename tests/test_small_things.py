@@ -62,6 +62,21 @@ def test_another_database_keeps_its_key_in_the_config_folder(tmp_path, monkeypat
     assert facilitator_key_file("sqlite:///:memory:") is None
 
 
+def test_readme_and_serve_help_say_how_to_keep_the_facilitator_link(tmp_path):
+    """Issue 12 asks for the stable key to be documented in the README and ``serve --help``."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    at = readme.index("$COP_WIDGETS_FACILITATOR_KEY")
+    paragraph = readme[readme.rfind("\n- ", 0, at):readme.find("\n\n", at)]
+    assert "facilitator" in paragraph and "?k=KEY" in paragraph
+    assert "facilitator-key" in paragraph and "stays the same" in paragraph
+    env = {k: v for k, v in os.environ.items() if k != "COP_WIDGETS_DB"}
+    result = subprocess.run([COP_WIDGETS, "serve", "--help"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=120, check=True)
+    help_text = " ".join(result.stdout.split())  # argparse wraps lines at any space
+    assert "$COP_WIDGETS_FACILITATOR_KEY" in help_text
+    assert "facilitator-key" in help_text and "stays the same" in help_text
+
+
 def _serve_once(db_url: str, folder: Path) -> tuple[str, str]:
     """Start ``cop-widgets serve`` on ``db_url`` until it answers; return stdout, stderr."""
     port = free_port()
