@@ -356,3 +356,42 @@ def test_where_you_stand_waits_for_results_to_be_shown(store):
     page = MemberPage(store, seeded.consultation.id, seeded.tokens[member.id])
     assert "Your answers are closest to" not in html_of(page)
     assert "Results will be shown here" in page.results.value
+
+
+# -- the toggle's name in other languages (item 2) ------------------------------------
+
+
+#: "Speaks for me too" as the fr and es catalogues translate it, character for character.
+TOGGLE_NAMES = {"fr": "Je m'y retrouve aussi", "es": "También me representa"}
+
+
+def catalogue_msgstr(language: str, msgid: str) -> str:
+    """Return ``msgid``'s translation as written in the language's ``.po`` catalogue."""
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    import cop_widgets
+
+    po = (Path(cop_widgets.__file__).parent / "locale" / language / "LC_MESSAGES"
+          / "cop_widgets.po")
+    with po.open("rb") as handle:
+        return read_po(handle, locale=language)[msgid].string
+
+
+@pytest.mark.parametrize("language", sorted(TOGGLE_NAMES))
+def test_the_toggle_is_named_exactly_as_the_catalogue_translates_it(store, seeded, language):
+    assert catalogue_msgstr(language, "Speaks for me too") == TOGGLE_NAMES[language]
+    three_members_discuss(store, seeded)
+    member = seeded.members[2]
+    page = MemberPage(store, seeded.consultation.id, seeded.tokens[member.id],
+                      language=language)
+    assert page.discussion.state == OPEN
+    toggles = [x for x in walk(page) if isinstance(x, w.ToggleButton)]
+    assert len(toggles) == 2  # A's and B's reasons, none of C's own
+    # ipywidgets renders a ToggleButton as a <button> whose text is its description: the
+    # accessible name, which no tooltip or icon (no text) replaces
+    assert [t.description for t in toggles] == [TOGGLE_NAMES[language]] * 2
+    assert all(t.tooltip in (None, "") for t in toggles)
+    toggles[0].value = True
+    assert toggles[0].description == TOGGLE_NAMES[language]
