@@ -1,12 +1,21 @@
-"""The discussion read once for every view (services.deliberation): what each view is given."""
+"""The discussion read once for every view (services.deliberation): what each view is given.
+
+Most tests read the seeded consultation of ``deliberation_seed`` (roster groups: its
+answers take two positions only, too few for opinion groups). The last two seed twelve
+members in two camps, so that :func:`take_groups` takes real opinion groups.
+"""
 
 from __future__ import annotations
 
 from deliberation_seed import REASONS, seed_discussion_consultation
+from helpers import seed_consultation
 
+from cop_widgets import model as m
+from cop_widgets.i18n import format_percent
 from cop_widgets.model.discussion import GroupSource, Side
 from cop_widgets.services.analysis import ConsultationAnalysis
-from cop_widgets.services.deliberation import open_discussion
+from cop_widgets.services.deliberation import open_discussion, take_groups
+from cop_widgets.widgets.member import MemberPage
 
 ASK, TRUST, NOBODY = REASONS[(0, 0)], REASONS[(1, 0)], REASONS[(4, 0)]
 SAVES, COSTLY = REASONS[(1, 1)], REASONS[(0, 1)]
@@ -96,3 +105,75 @@ def test_merged_small_groups_keep_the_order_of_moves_and_credits():
     # by stance before then after, the pass last; credits tied at one in the record's order
     assert list(other.transitions) == [(2, 4), (4, 2), (4, None)]
     assert list(other.credited) == [a, b, c]
+
+
+# -- opinion groups (take_groups' first path) -------------------------------------------
+
+
+def two_camps(store):
+    """Twelve members in two camps of six that answer the three statements oppositely.
+
+    The first camp agrees with statements 1 and 2 and disagrees with 3, the second the
+    other way round; within a camp answers differ by one level, so that the projection has
+    more than a few distinct positions. Each member gives a reason on statement 1.
+    """
+    seeded = seed_consultation(store, members=12)
+    camps = {}
+    for i, member in enumerate(seeded.members):
+        first = i < 6
+        nudge = i % 3 == 0  # one level less sure, now and then
+        agree, disagree = (4 if nudge else 5), (2 if nudge else 1)
+        stances = (agree, agree, disagree) if first else (disagree, disagree, agree)
+        store.save_card(seeded.consultation.id, seeded.tokens[member.id], [
+            m.StanceResponse(s.id, stance, f"Reason of member {i + 1}" if j == 0 else "")
+            for j, (s, stance) in enumerate(zip(seeded.statements, stances, strict=True))],
+            status=m.CardStatus.SUBMITTED)
+        camps[member.id] = "first" if first else "second"
+    return seeded, camps
+
+
+def test_take_groups_takes_the_opinion_groups_with_letters_and_what_sets_them_apart(store):
+    seeded, camps = two_camps(store)
+    cid = seeded.consultation.id
+    taken = take_groups(ConsultationAnalysis(store, cid))
+    assert taken.source is GroupSource.OPINION and taken.attribute == ""
+    assert set(taken.groups) == set(camps)  # every member who answered, by id
+    assert sorted(set(taken.groups.values())) == ["A", "B"]  # as the Divergence tab names
+    # each camp is one group, and the two camps two groups
+    letter = {camp: {taken.groups[m] for m, c in camps.items() if c == camp}
+              for camp in ("first", "second")}
+    assert all(len(letters) == 1 for letters in letter.values())
+    first, second = letter["first"].pop(), letter["second"].pop()
+    assert first != second
+    # what sets each group apart: its representative statements, [id, direction, share]
+    ids = [s.id for s in seeded.statements]
+    assert set(taken.apart) == {"A", "B"}
+    for label, rows in taken.apart.items():
+        assert 1 <= len(rows) <= 2  # APART_TOP
+        for statement_id, direction, share in rows:
+            assert statement_id in ids and direction in ("agree", "disagree")
+            assert 0.5 < share <= 1
+            # the first camp agrees with statements 1 and 2, the second with 3
+            agrees = (statement_id in ids[:2]) == (label == first)
+            assert direction == ("agree" if agrees else "disagree"), (label, statement_id)
+    phase = open_discussion(store, cid)
+    assert phase.source is GroupSource.OPINION
+    assert dict(phase.groups) == taken.groups and phase.apart == taken.apart
+
+
+def test_where_you_stand_is_drawn_from_the_opinion_groups_taken(store):
+    seeded, _camps = two_camps(store)
+    cid = seeded.consultation.id
+    phase = open_discussion(store, cid)
+    member = seeded.members[1]  # of the first camp: agrees with statements 1 and 2
+    label = phase.groups[member.id]
+    page = MemberPage(store, cid, seeded.tokens[member.id])
+    stand = page.discussion.where_html()
+    assert f"Your answers are closest to Group {label} (6 members)." in stand
+    assert f"What sets Group {label} apart:" in stand
+    number, _direction, share = phase.apart[label][0]
+    position = [s.id for s in seeded.statements].index(number) + 1
+    verb = "agree" if position <= 2 else "disagree"
+    assert (f"Most of Group {label} {verb} with statement {position}: "
+            f"{format_percent(share, 'en')}") in stand
+    assert stand in page.results.value  # under the community's distribution
