@@ -51,9 +51,12 @@ def identities() -> list[str]:
     return [*NAMES, *parts, *EXTERNAL, *EMAILS]
 
 
-def seed_discussion_consultation(store, clock=None, *, discussion: bool = True
-                                 ) -> types.SimpleNamespace:
+def seed_discussion_consultation(store, clock=None, *, discussion: bool = True,
+                                 pad: int = 0) -> types.SimpleNamespace:
     """Seed the consultation (module docstring); ``clock`` (a FakeClock) is advanced.
+
+    ``pad``: first add that many members to another consultation, so that the seeded
+    members' ids are above ``pad`` (distinct from any count or statement id, to look for).
 
     Returns a namespace: ``cid``, ``statements``, ``members`` (roster order), ``tokens``,
     ``key`` (reason key by (member index, statement index)).
@@ -61,6 +64,11 @@ def seed_discussion_consultation(store, clock=None, *, discussion: bool = True
     def tick() -> None:
         if clock is not None:
             clock.advance(1)
+
+    if pad:
+        other = store.add_consultation(m.Consultation(store.add_development(m.Development(
+            "policy", "Another development")).id, "Another consultation"))
+        store.add_members([m.Member(other.id, f"Someone {i}") for i in range(pad)])
 
     development = store.add_development(m.Development(
         "policy", "AI in adult education", date="2026-01-10"))
