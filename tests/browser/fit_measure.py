@@ -5,11 +5,16 @@ only what is inside the first element matching ``.part`` (the page's own width a
 are checked either way). It returns ``{"problems": [...], "checked": n, "legends": n}``:
 the problems in words (none when it fits), how many elements were measured, and how many
 chart legend entries. See tests/browser/test_fit.py for what counts as a problem.
+
+``locator.evaluate(LABEL_AND_FIELD)`` on a field (an input or select of an ipywidgets
+field with a description) returns where its label and the field are drawn:
+``{"label": {...}, "field": {...}, "text": "..."}``, each box with ``top``, ``bottom``,
+``left`` and ``right`` in px, and the label's words.
 """
 
 from __future__ import annotations
 
-__all__ = ["MEASURE"]
+__all__ = ["MEASURE", "LABEL_AND_FIELD"]
 
 MEASURE = r"""
 (rootSelector) => {
@@ -122,5 +127,18 @@ MEASURE = r"""
     }
   }
   return {problems, checked, legends};
+}
+"""
+
+LABEL_AND_FIELD = r"""
+(el) => {
+  const box = el.closest(".widget-inline-hbox");
+  const label = box && box.querySelector(":scope > .widget-label");
+  const rect = (x) => {
+    const r = x.getBoundingClientRect();
+    return {top: r.top, bottom: r.bottom, left: r.left, right: r.right};
+  };
+  return {label: label ? rect(label) : null, field: rect(el),
+          text: label ? label.textContent.trim() : ""};
 }
 """

@@ -15,7 +15,9 @@ in the browser that:
   fits its ``clientWidth``; a drop-down shows its whole choice unless the choice is wider
   than the whole box it sits in), and no text box spills out of its field over the next;
 - every legend entry of every chart is whole (not ending in "…"), inside its drawing, and
-  legible (a drawing too wide for its panel, shrunk to fit, would draw it tiny).
+  legible (a drawing too wide for its panel, shrunk to fit, would draw it tiny);
+- a labelled field's label sits above the field on a phone and beside it on a wide page
+  (the Settings tab's date and its drop-down of when members see the results).
 
 Each page is photographed at both widths into ``$COP_WIDGETS_FIT_SHOTS`` (default: pytest's
 temporary folder), to be looked at.
@@ -30,7 +32,7 @@ from pathlib import Path
 
 import pytest
 from expect_or_skip import expect
-from fit_measure import MEASURE
+from fit_measure import LABEL_AND_FIELD, MEASURE
 
 from cop_widgets import model as m
 from cop_widgets.links import endorse_link
@@ -171,6 +173,42 @@ def test_every_facilitator_tab_fits(fit, open_page, shots, width):
             expect(panel.locator("textarea").first).to_be_visible(timeout=CHARTS_MS)
         check(page, f"facilitator page, tab {title!r}, at {width} px", shots,
               f"facilitator-{index}-{width}", charts=title == "Divergence")
+    assert visit.page_errors == []
+
+
+#: Fields of the Settings tab whose label must sit above them on a phone: a date and a
+#: drop-down, whose labels cut them short when beside them ("04/30/2", "aft").
+LABELLED_FIELDS = ("Deadline date (UTC, optional)", "Members see the community's results")
+
+
+def open_tab(page, title: str):
+    """Choose the fit test's consultation, open the tab ``title``; return its panel."""
+    picker = page.get_by_label("Consultation", exact=True)
+    option = picker.locator("option", has_text=TITLE)
+    expect(option).to_have_count(1)
+    picker.select_option(option.get_attribute("value"))
+    tab = page.locator(".jupyter-widget-tab > .lm-TabBar .lm-TabBar-tab", has_text=title)
+    tab.click()
+    expect(tab).to_have_class(re.compile("lm-mod-current"))
+    return page.locator(".jupyter-widget-tab > .widget-tab-contents > :not(.lm-mod-hidden)")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_labels_sit_above_their_fields_on_a_phone(fit, open_page, width):
+    visit = open_at(open_page, fit.facilitator, width, ".lm-TabBar-tab")
+    panel = open_tab(visit.page, "Settings")
+    for label in LABELLED_FIELDS:
+        field = panel.get_by_label(label, exact=True)
+        expect(field).to_be_visible()
+        found = field.evaluate(LABEL_AND_FIELD)
+        words, box = found["label"], found["field"]
+        assert words is not None and found["text"] == label, found
+        if width < 640:  # above it, from the same left edge
+            assert words["bottom"] <= box["top"] + 1, (label, found)
+            assert abs(words["left"] - box["left"]) <= 2, (label, found)
+        else:  # on the same line, to its left
+            assert words["right"] <= box["left"] + 1, (label, found)
+            assert words["top"] < box["bottom"] and box["top"] < words["bottom"], (label, found)
     assert visit.page_errors == []
 
 
