@@ -146,7 +146,7 @@ def problem_in_words(exc: CopWidgetsError, gettext: Gettext,
 
 def refused_edit_in_words(exc: ValidationError, gettext: Gettext,
                           names: Mapping[str, str] | None = None,
-                          language: str | None = None) -> str:
+                          language: str | None = None, *, put_back: bool = True) -> str:
     """Return a refused edit as a sentence: nothing saved, why, and the saved value is back.
 
     Said after a form was put back to what is stored (a scale that members' cards hold, say):
@@ -165,6 +165,9 @@ def refused_edit_in_words(exc: ValidationError, gettext: Gettext,
         without one, :data:`FIELDS` names the field.
     language : str, optional
         The page's language, for the numbers and moments in the rule.
+    put_back : bool, default True
+        Whether the form was put back to the stored value. ``False`` for a value the user
+        can mend where it is (too long, say): the sentence then does not say it was put back.
 
     Returns
     -------
@@ -175,5 +178,8 @@ def refused_edit_in_words(exc: ValidationError, gettext: Gettext,
     names = names or {}
     field = names.get(exc.field) or (gettext(FIELDS[exc.field]) if exc.field in FIELDS
                                      else exc.field)
+    rule = rule_in_words(exc, gettext, language)
+    if not put_back:
+        return gettext("Nothing was saved: {field} {rule}.").format(field=field, rule=rule)
     return gettext("Nothing was saved: {field} {rule}. The form shows the saved value "
-                   "again.").format(field=field, rule=rule_in_words(exc, gettext, language))
+                   "again.").format(field=field, rule=rule)

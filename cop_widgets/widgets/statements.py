@@ -314,19 +314,24 @@ class StatementsEditor(ConsultationEditor):
     def edit(self, statement_id: int, text: str) -> str | None:
         """Change the words of a statement (refused once members have answered it).
 
-        A refused edit (answered already, empty, too long) puts the stored words back in
-        the statement's box and says why as a sentence beside its buttons, as the Settings
-        tab does for a refused setting (see
-        :func:`~cop_widgets.widgets.problems.refused_edit_in_words`).
+        A refused edit is said as a sentence beside the statement's buttons (see
+        :func:`~cop_widgets.widgets.problems.refused_edit_in_words`). When the statement
+        cannot change (members answered it) or the words were left empty, its box shows
+        the stored words again, as the Settings tab does for a refused setting; words that
+        are only too long stay in the box, so that the facilitator can shorten them
+        instead of typing them again.
         """
         try:
             statement = self.store.update_statement(statement_id, text=text)
         except ValidationError as exc:
             if exc.field != "text":
                 raise
-            self._put_back(statement_id)
+            put_back = exc.code != "too-long"
+            if put_back:
+                self._put_back(statement_id)
             self.message.show(refused_edit_in_words(
-                exc, self._, {"text": self._("the statement")}, self.language), "error")
+                exc, self._, {"text": self._("the statement")}, self.language,
+                put_back=put_back), "error")
             return None
         return self._("Saved: \u201c{text}\u201d.").format(text=_short(statement.text))
 

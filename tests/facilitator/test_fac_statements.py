@@ -1,5 +1,4 @@
 import helpers
-import pytest
 
 from cop_widgets import model as m
 from cop_widgets.widgets.statements import StatementsEditor
@@ -58,20 +57,36 @@ def test_edit_refused_once_answered(sqlite_store, draft_consultation):
     assert editor.message.value in editor.rows[0].children[1].children[-1].value
 
 
-@pytest.mark.parametrize(("typed", "rule"), [
-    ("   ", "must not be empty"), ("x" * 501, "500")])
-def test_a_refused_edit_of_an_unanswered_statement_is_put_back_too(
-        sqlite_store, draft_consultation, typed, rule):
+def test_an_empty_edit_of_an_unanswered_statement_is_put_back_too(
+        sqlite_store, draft_consultation):
     sqlite_store.add_statements([m.Statement(draft_consultation.id, t) for t in ("A", "B")])
     editor = StatementsEditor(sqlite_store, draft_consultation.id)
     editor.rows[1].text.value = "B, reworded and not saved"
+    editor.rows[0].text.value = "   "
+    editor.rows[0].save_button.click()
+    assert editor.message.kind == "error"
+    assert editor.message.text == ("Nothing was saved: the statement must not be empty. "
+                                   "The form shows the saved value again.")
+    assert [r.text.value for r in editor.rows] == ["A", "B, reworded and not saved"]
+    assert texts(sqlite_store, draft_consultation.id) == ["A", "B"]
+
+
+def test_a_too_long_edit_stays_in_its_box_to_be_shortened(sqlite_store, draft_consultation):
+    """Nothing lost: 501 typed characters are not thrown away for being one too many."""
+    sqlite_store.add_statements([m.Statement(draft_consultation.id, t) for t in ("A", "B")])
+    editor = StatementsEditor(sqlite_store, draft_consultation.id)
+    typed = "x" * 501
     editor.rows[0].text.value = typed
     editor.rows[0].save_button.click()
     assert editor.message.kind == "error"
-    assert editor.message.text.startswith("Nothing was saved: the statement ")
-    assert rule in editor.message.text and "statement:" not in editor.message.text
-    assert [r.text.value for r in editor.rows] == ["A", "B, reworded and not saved"]
+    assert editor.message.text.startswith("Nothing was saved: the statement must be at most "
+                                          "500 characters")
+    assert "statement:" not in editor.message.text and "saved value" not in editor.message.text
+    assert editor.rows[0].text.value == typed
     assert texts(sqlite_store, draft_consultation.id) == ["A", "B"]
+    editor.rows[0].text.value = typed[:500]  # shortened where it is, then saved
+    editor.rows[0].save_button.click()
+    assert texts(sqlite_store, draft_consultation.id) == [typed[:500], "B"]
 
 
 def test_reorder(sqlite_store, draft_consultation):
