@@ -32,6 +32,12 @@ if [ ! -x "$COP_WIDGETS_CHROMIUM" ]; then
     }
 fi
 
+# --- HAProxy: the reverse proxy of the two-server test (tests/browser/test_proxy.py) ---
+if ! command -v haproxy >/dev/null 2>&1 && [ ! -x /usr/sbin/haproxy ]; then
+    cop_log "installing haproxy (apt-get)"
+    cop_apt_install haproxy || echo "WARNING: haproxy could not be installed" >&2
+fi
+
 # --- Python environment ------------------------------------------------------
 cop_ensure_venv '.[test]' .venv/.cop-installed
 
