@@ -14,7 +14,9 @@ with a reason under statement 1 (A disagrees; B and C agree). Then:
 5. B, opening the page again, reads the accepted reply under A's reason.
 
 No page names a member: the consultation is anonymous. axe-core finds nothing serious or
-critical on the member's discussion, the Discussion tab or the Divergence tab's panel.
+critical on the member's discussion, on the Discussion tab before the discussion opens,
+with a reply waiting (its Accept and Reject buttons) and after it is accepted, or on the
+Divergence tab's panel.
 """
 
 from __future__ import annotations
@@ -88,8 +90,12 @@ def test_three_members_meet_each_others_reasons(live, open_page, rendered, make_
     expect(facilitator.get_by_label("Consultation", exact=True).locator("option:checked")
            ).to_contain_text(seeded.consultation.title)
     facilitator.get_by_role("tab", name="Discussion").click()
-    facilitator.get_by_role("button", name="Open the discussion").click()
     tab = facilitator.locator(".cop-discussion-tab")
+    expect(tab).to_contain_text("The discussion has not been opened", timeout=REPORT_MS)
+    expect(tab).to_contain_text("Reasons are ranked here once the discussion is open.")
+    failing = axe_scan(facilitator, "the Discussion tab before the discussion opens")
+    assert not failing, describe(failing)
+    facilitator.get_by_role("button", name="Open the discussion").click()
     expect(tab).to_contain_text("has been open since", timeout=REPORT_MS)
     assert live.store.get_discussion(cid).is_open
 
@@ -133,6 +139,9 @@ def test_three_members_meet_each_others_reasons(live, open_page, rendered, make_
     open_tab(facilitator, "Discussion")
     waiting = tab.locator(".cop-reply").filter(has_text=REPLY)
     expect(waiting).to_be_visible(timeout=REPORT_MS)
+    expect(tab.get_by_role("button", name="Reject")).to_have_count(1)
+    failing = axe_scan(facilitator, "the Discussion tab with a reply waiting (Accept, Reject)")
+    assert not failing, describe(failing)
     tab.get_by_role("button", name="Accept").first.click()
     expect(tab.locator(".cop-reply").filter(has_text=REPLY)).to_have_count(
         0, timeout=REPORT_MS)

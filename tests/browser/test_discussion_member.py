@@ -7,7 +7,8 @@ never C's own; the toggle is found by its accessible name, exactly "Speaks for m
 store and the count follows. At 390 px and 1280 px the section fits its window (measured as
 ``test_fit.py`` measures) and is photographed into ``$COP_WIDGETS_FIT_SHOTS`` (default:
 pytest's temporary folder), to be looked at; axe-core finds nothing serious or critical on
-the page with the discussion shown.
+the page with the discussion shown, on B's page in French (``&lang=fr``), on a page that
+waits for its member to submit ("open once you submit") and on where the member stands.
 """
 
 from __future__ import annotations
@@ -17,16 +18,20 @@ import re
 from pathlib import Path
 
 import pytest
-from axe_check import axe_scan
+from axe_check import axe_scan, describe
 from expect_or_skip import expect
 from fit_measure import MEASURE
 
 from cop_widgets import model as m
+from cop_widgets.i18n import translator
 from cop_widgets.services.deliberation import open_discussion
 
 pytestmark = pytest.mark.browser
 
 WIDTHS = (390, 1280)
+_fr = translator("fr")
+#: What a French page says for these English msgids.
+FRENCH = {text: _fr(text) for text in ("What other members said", "Speaks for me too")}
 REASONS = ("A: one voice is <b>stronger</b> than thirty letters to the ministry",
            "B: we do not have the evidence yet; a joint statement now would be guesswork",
            "C: my own reason, which I must never be shown")
@@ -147,16 +152,31 @@ def test_a_member_replies_and_changes_their_answer_in_the_browser(
     # the card above shows the new answer too
     card_row = page.locator(".cop-statement").first
     expect(card_row.get_by_role("radio", name="Disagree", exact=True)).to_be_checked()
-    # B reads C's reply only once the facilitator accepted it
+    # B reads C's reply only once the facilitator accepted it: B's page in French
     live.store.moderate_reply(reply.id, m.ModerationState.ACCEPTED)
-    other = open_member(open_page, rendered, live.member_link(cid, seeded.tokens[b.id]),
-                        1280).page
-    expect(other.locator(".cop-discussion .cop-replies")).to_contain_text(
+    other = open_member(open_page, rendered,
+                        live.member_link(cid, seeded.tokens[b.id]) + "&lang=fr", 1280).page
+    section = other.locator(".cop-discussion")
+    expect(section.locator(".cop-replies")).to_contain_text(
         "Which voice: the board's or ours?")
+    expect(section.get_by_role("heading", name=FRENCH["What other members said"])
+           ).to_be_visible()
+    expect(section.get_by_role("button", name=FRENCH["Speaks for me too"], exact=True)
+           ).to_have_count(2)  # A's and C's reasons
+    assert other.evaluate("document.documentElement.lang") == "fr"
+    failing = axe_scan(other, "a member's discussion in French")
+    assert not failing, describe(failing)
 
 
 def test_where_you_stand_beside_the_community(live, make_consultation, open_page, rendered,
                                               shots):
+    """The sixth member's page: the waiting line before submitting, where they stand after.
+
+    Five members submitted and the discussion is open; the sixth has only a draft (the
+    card filled in), so their page says the reasons open once they submit. Submitted in
+    the browser, the page shows other members' reasons and where the member stands. axe
+    scans both.
+    """
     seeded = make_consultation(members=6, title="Where do I stand?")
     cid = seeded.consultation.id
     ids = [member.id for member in seeded.members]
@@ -166,15 +186,31 @@ def test_where_you_stand_beside_the_community(live, make_consultation, open_page
         live.store.save_card(cid, seeded.tokens[member_id], [
             {"statement_id": s.id, "stance": (5 if agrees else 1) if i < 5 else 4,
              "rationale": f"Reason {i}"} for s in seeded.statements],
-            status=m.CardStatus.SUBMITTED)
+            status=m.CardStatus.SUBMITTED if i < 5 else m.CardStatus.DRAFT)
         groups[member_id] = "A" if agrees else "B"
     live.store.open_discussion(cid, groups, "opinion",
                                apart={"A": [[seeded.statements[1].id, "agree", 0.8]]})
-    page = open_member(open_page, rendered, live.member_link(cid, seeded.tokens[ids[5]]),
-                       390).page
+    visit = open_page(live.member_link(cid, seeded.tokens[ids[5]]), ready=None,
+                      navigate=False)
+    page = visit.page
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(live.member_link(cid, seeded.tokens[ids[5]]))
+    rendered(page)
+    waiting = page.locator(".cop-discussion .cop-discussion-waiting")
+    expect(waiting).to_have_text(
+        "Other members' reasons open here once you submit your position.")
+    expect(page.locator(".cop-speaks-for-me")).to_have_count(0)
+    failing = axe_scan(page, "a member's page before submitting, the discussion open")
+    assert not failing, describe(failing)
+    page.get_by_role("button", name="Submit my position", exact=True).click()
+    page.locator(".cop-discussion .cop-speaks-for-me").first.wait_for(state="visible")
+    expect(waiting).to_have_count(0)
     stand = page.locator(".cop-where-you-stand")
     expect(stand).to_contain_text("Your answers are closest to Group A (4 members).")
     expect(stand).to_contain_text("Most of Group A agree with statement 2: 80%")
+    failing = axe_scan(page, "where you stand, 390 px")
+    assert not failing, describe(failing)
     photograph(page, shots / "where-you-stand-390.png", ".cop-where-you-stand")
     found = page.evaluate(MEASURE, ".cop-discussion")
     assert not found["problems"], "\n".join(found["problems"])
+    assert not visit.page_errors, visit.page_errors
