@@ -41,7 +41,8 @@ default).
 Reported per configuration and size: p50 and p95 of the time above, failures (an HTTP
 error, no kernel id, a websocket closed or no state within ``--timeout``), the peak RSS of
 the server's process tree (server, Voila, every kernel) and the RSS of one member kernel,
-and the server tree's CPU seconds per page. Kernels are shut down through the REST API after
+and the server tree's CPU seconds per page (all of it, and the part spent in kernels; the
+rest is the Voila server's own). Kernels are shut down through the REST API after
 each run (a browser's unload beacon), so the next size starts from a quiet server.
 """
 
@@ -247,18 +248,24 @@ def run_one(kind: str, preheat: int, members: int, db_url: str, demo, args,
         wait_quiet(max_wait=60)
         sampler = MemorySampler(server.process.pid)
         sampler.start()
-        before_cpu = cpu_seconds(tree_of(server.process.pid))
+        before_tree = tree_of(server.process.pid)
+        before_cpu = cpu_seconds(before_tree)
+        kernel_pids = {p.pid for p in before_tree if is_kernel(p)}
         t0 = time.monotonic()
         results = asyncio.run(crowd(server.base_url,
                                     [path_of(t) for t in demo.burst_tokens[:members]],
                                     args.timeout))
         t1 = time.monotonic()
-        after_cpu = cpu_seconds(tree_of(server.process.pid))
+        after_tree = tree_of(server.process.pid)
+        after_cpu = cpu_seconds(after_tree)
+        kernel_pids |= {p.pid for p in after_tree if is_kernel(p)}
         time.sleep(0.5)
         sampler.stop()
         peak_rss, peak_kernels = sampler.peak(t0, time.monotonic())
         times = [r["time"] if r["ok"] else float("inf") for r in results]
-        used = sum(after_cpu.get(pid, 0.0) - before_cpu.get(pid, 0.0) for pid in after_cpu)
+        spent = {pid: after_cpu[pid] - before_cpu.get(pid, 0.0) for pid in after_cpu}
+        used = sum(spent.values())
+        in_kernels = sum(cpu for pid, cpu in spent.items() if pid in kernel_pids)
         row.update(
             p50=percentile(times, 0.5), p95=percentile(times, 0.95),
             html_p95=percentile([r.get("html", float("inf")) for r in results], 0.95),
@@ -266,6 +273,7 @@ def run_one(kind: str, preheat: int, members: int, db_url: str, demo, args,
             errors=sorted({r["error"] for r in results if not r["ok"]}),
             peak_rss_mb=peak_rss / 2**20, kernels_at_peak=peak_kernels,
             kernel_rss_mb=kernel_rss / 2**20, cpu_per_page=used / members,
+            kernel_cpu_per_page=in_kernels / members,
             wall=t1 - t0)
         asyncio.run(shut_down(server.base_url,
                               [r["kernel_id"] for r in results if r.get("kernel_id")]))
@@ -288,8 +296,9 @@ def report(rows: list[dict], when: str) -> str:
              f"{platform.python_version()}): GET the page, open the kernel websocket, "
              "wait for the widget state",
              f"{'configuration':24} {'members':>7} {'p50':>7} {'p95':>7} {'HTML p95':>8} "
-             f"{'fail':>4} {'peak RSS':>9} {'kernel RSS':>10} {'CPU-s/page':>10}",
-             "-" * 96]
+             f"{'fail':>4} {'peak RSS':>9} {'kernel RSS':>10} {'CPU-s/page':>10} "
+             f"{'in kernels':>10}",
+             "-" * 107]
     for r in rows:
         if "error" in r:
             lines.append(f"{r['config']:24} {r['members']:>7}  error: {r['error'][:60]}")
@@ -297,7 +306,8 @@ def report(rows: list[dict], when: str) -> str:
         lines.append(
             f"{r['config']:24} {r['members']:>7} {_s(r['p50'])} {_s(r['p95'])} "
             f"{_s(r['html_p95']):>8} {r['failures']:>4} {r['peak_rss_mb']:7.0f}MB "
-            f"{r['kernel_rss_mb']:8.0f}MB {r['cpu_per_page']:10.2f}")
+            f"{r['kernel_rss_mb']:8.0f}MB {r['cpu_per_page']:10.2f} "
+            f"{r.get('kernel_cpu_per_page', float('nan')):10.2f}")
         if r["errors"]:
             lines.append(f"{'':24} failures: {'; '.join(r['errors'])[:70]}")
     return "\n".join(lines)

@@ -270,8 +270,9 @@ class DiscussionRecord:
         ``(member_id, statement_id)`` to when a reason under the statement was first shown
         to the member.
     revisions : list of StanceRevision
-        The stance of every submitted revision of every card, oldest first (empty when the
-        reader did not ask for them).
+        Each member's stance on each statement as it changed over their submitted
+        revisions, oldest first: the first stance, then each change (a revision that left a
+        stance as it was is not repeated); empty when the reader did not ask for them.
 
     """
 

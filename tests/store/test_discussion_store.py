@@ -564,3 +564,31 @@ def test_0005_adds_the_discussion_tables_to_a_database_with_answers(db_url):
         assert not NEW_TABLES & set(sa.inspect(s.engine).get_table_names())
         with s.engine.connect() as conn:
             assert conn.execute(sa.text("SELECT count(*) FROM card_responses")).scalar() == 2
+
+
+def test_the_record_reads_each_stance_as_it_changed_not_every_revision(store, clock):
+    """A revision writes the whole card again; the record keeps only what changed."""
+    data = talk(store, clock)
+    b = data.members[1].id
+    s0, s1 = data.statements[0].id, data.statements[1].id
+    first = store.list_card_revisions(data.c, b)[-1]
+    stamps = [first.saved_at]
+    for stance in (4, 1, None):
+        clock.advance(60)
+        stamps.append(store.revise_stance(data.c, data.tok(1), s0, stance).saved_at)
+    clock.advance(60)  # the same card submitted again: nothing changes
+    latest = store.list_card_revisions(data.c, b)[-1]
+    again = store.save_card(data.c, data.tok(1), [
+        {"statement_id": r.statement_id, "stance": r.stance, "rationale": r.rationale}
+        for r in latest.responses])
+    assert again.saved_at > stamps[-1]
+    record = store.discussion_record(data.c)
+
+    def of(statement_id: int) -> list:
+        return [(r.stance, r.saved_at) for r in record.revisions
+                if (r.member_id, r.statement_id) == (b, statement_id)]
+
+    assert of(s0) == [(1, stamps[0]), (4, stamps[1]), (1, stamps[2]), (None, stamps[3])]
+    assert of(s1) == [(2, stamps[0])]  # never changed: its first stance alone
+    times = [r.saved_at for r in record.revisions]
+    assert times == sorted(times)  # oldest first
