@@ -25,6 +25,7 @@ import uuid
 
 import pytest
 from helpers import free_port
+from widget_client import KERNEL_ID, Page, run_in_thread
 
 from cop_widgets.demo import seed_demo
 from cop_widgets.jupyter.request_info import query_url
@@ -136,44 +137,19 @@ def test_a_preheated_kernel_that_cannot_reach_voila_refuses_instead_of_hanging(d
 # -- under a real server ---------------------------------------------------------------------
 
 
-def _message(msg_type: str, content: dict, session: str) -> str:
-    return json.dumps({"header": {"msg_id": uuid.uuid4().hex, "msg_type": msg_type,
-                                  "session": session, "username": "", "version": "5.3",
-                                  "date": ""},
-                       "parent_header": {}, "metadata": {"version": "1.0.0"},
-                       "content": content, "channel": "shell", "buffers": []})
-
-
 async def _widget_state(base_url: str, html: str) -> dict:
     """What ipywidgets' front end asks the page's kernel for: every widget model's state."""
-    import re
-
     from tornado.websocket import websocket_connect
 
-    kernel_id = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', html).group(1)
-    session = uuid.uuid4().hex
-    socket = await websocket_connect(base_url.replace("http://", "ws://")
-                                     + f"/api/kernels/{kernel_id}/channels?session_id={session}")
-    comm_id = uuid.uuid4().hex
-    await socket.write_message(_message("comm_open", {
-        "comm_id": comm_id, "target_name": "jupyter.widget.control", "data": {}}, session))
-    await socket.write_message(_message("comm_msg", {
-        "comm_id": comm_id, "data": {"method": "request_states"}}, session))
+    kernel_id = KERNEL_ID.search(html).group(1)
+    connection = await websocket_connect(base_url.replace("http://", "ws://")
+                                         + f"/api/kernels/{kernel_id}/channels")
     try:
-        while True:
-            raw = await asyncio.wait_for(socket.read_message(), 60)
-            assert raw is not None, "the kernel's websocket closed"
-            if isinstance(raw, bytes):  # binary frame: offsets, then the JSON message
-                count = int.from_bytes(raw[:4], "big")
-                offsets = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big")
-                           for i in range(count)]
-                raw = raw[offsets[0]:offsets[1] if count > 1 else len(raw)].decode()
-            message = json.loads(raw)
-            data = message.get("content", {}).get("data", {})
-            if message.get("msg_type") == "comm_msg" and data.get("method") == "update_states":
-                return data["states"]
+        page = Page(connection, timeout=60)
+        await page.open_control()
+        return await page.states()
     finally:
-        socket.close()
+        connection.close()
 
 
 @pytest.mark.slow
@@ -190,7 +166,7 @@ def test_a_preheated_page_under_serve_is_the_members_own(serving):
     for member in seeded.members[:2]:
         reply = server.get(f"/voila/render/member.ipynb?c={c}&t={seeded.tokens[member.id]}")
         assert reply.status == 200
-        states = asyncio.run(_widget_state(server.base_url, reply.body))
+        states = run_in_thread(_widget_state(server.base_url, reply.body))
         text = json.dumps(states)
         assert all(json.dumps(s.text)[1:-1] in text for s in seeded.statements)
         texts.append(text)
