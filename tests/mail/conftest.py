@@ -108,3 +108,10 @@ def tls_smtp_server(tmp_path_factory):
                                     url=f"smtp://{USER}@127.0.0.1:{port}", password=PASSWORD)
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    """The module's SMTP server with nothing received yet (its handler emptied first)."""
+    smtp_server.handler.reset()
+    return smtp_server

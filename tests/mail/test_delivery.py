@@ -20,12 +20,6 @@ BASE = "http://127.0.0.1:8866"
 LINK = re.compile(r"[?&]t=([A-Za-z0-9_\-]+)")
 
 
-@pytest.fixture
-def mailbox(smtp_server):
-    smtp_server.handler.reset()
-    return smtp_server
-
-
 def _consultation(store, n, *, language="en", title="Q <script>alert(1)</script> & more",
                   anonymous=False):
     development = store.add_development(m.Development("policy", "The <i>new</i> policy"))

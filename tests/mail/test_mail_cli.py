@@ -12,20 +12,12 @@ import time
 from email import message_from_bytes, policy
 from pathlib import Path
 
-import pytest
-
 from cop_widgets import model as m
 from cop_widgets.cli import main
 from cop_widgets.demo import seed_demo
 from cop_widgets.store import Store
 
 FROM = ["--from", "facilitator@example.org"]
-
-
-@pytest.fixture
-def mailbox(smtp_server):
-    smtp_server.handler.reset()
-    return smtp_server
 
 
 def _consultation(store, n):

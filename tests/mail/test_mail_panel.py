@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 
-import pytest
 from helpers import walk
 
 from cop_widgets import model as m
@@ -13,12 +12,6 @@ from cop_widgets.widgets.facilitator import FacilitatorWorkbench
 from cop_widgets.widgets.mail_panel import MailPanel
 
 BASE = "http://127.0.0.1:8866"
-
-
-@pytest.fixture
-def mailbox(smtp_server):
-    smtp_server.handler.reset()
-    return smtp_server
 
 
 def _consultation(store, n=4, *, anonymous=False):

@@ -19,12 +19,6 @@ BASE = "http://127.0.0.1:8866"
 TOKEN = re.compile(r"[?&]t=([A-Za-z0-9_\-]+)")
 
 
-@pytest.fixture
-def mailbox(smtp_server):
-    smtp_server.handler.reset()
-    return smtp_server
-
-
 def mail_members(store, consultation_id, action, route, *, base_url):
     return _mail_members(store, consultation_id, action, route,
                          compose=composer(store, consultation_id, base_url))
