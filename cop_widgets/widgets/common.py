@@ -222,6 +222,19 @@ def labelled(label: str, widget: w.Widget, help_text: str = "") -> w.VBox:
     return w.VBox(parts)
 
 
+def refreshed_at(_: Callable[[str], str], now: Any) -> str:
+    """Say when a view was refreshed (``Refreshed at 14:05:09 UTC.``), in the page's words.
+
+    Parameters
+    ----------
+    _ : callable
+        The page's translator.
+    now : datetime
+        The store's clock at the refresh (UTC).
+    """
+    return _("Refreshed at {time} UTC.").format(time=f"{now:%H:%M:%S}")
+
+
 def guarded(message: Message, action: Callable[[], str | None], *,
             at: Any = None) -> Callable[[Any], None]:
     """Wrap a button callback: domain errors become a message, success shows the result.

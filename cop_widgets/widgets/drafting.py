@@ -25,7 +25,7 @@ from ..i18n import (
 )
 from ..vocabulary import ENDORSEMENT_LABELS
 from ..words.draft import SECTION_TITLES, SECTIONS
-from .common import ConsultationView, Message, esc, full_width, guarded, tagged
+from .common import ConsultationView, Message, esc, full_width, guarded, refreshed_at, tagged
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -407,7 +407,7 @@ class DraftEditor(ConsultationView, w.VBox):
     def _refresh_clicked(self) -> str:
         """Redraw the tally and say when, beside its button."""
         self.refresh_tally()
-        return self._("Refreshed at {time} UTC.").format(time=f"{self.store.now():%H:%M:%S}")
+        return refreshed_at(self._, self.store.now())
 
     # -- export -----------------------------------------------------------------------
 

@@ -12,7 +12,16 @@ from ..i18n import Words, format_number, format_percent, plural_translator, tran
 from ..io import reminders_csv
 from ..vocabulary import OTHER_GROUPS, group_label
 from ..words.participation import GAP_HEADER, SHARE_OF_ANSWERS, SHARE_OF_ROSTER, gap_explained
-from .common import ConsultationView, Message, esc, fit_width, full_width, guarded, tagged
+from .common import (
+    ConsultationView,
+    Message,
+    esc,
+    fit_width,
+    full_width,
+    guarded,
+    refreshed_at,
+    tagged,
+)
 from .tabs import TABS, tab_index
 
 if TYPE_CHECKING:
@@ -160,7 +169,7 @@ class ParticipationPanel(ConsultationView, w.VBox):
 
     def _refresh(self) -> str:
         self.refresh()
-        return self._("Refreshed at {time} UTC.").format(time=f"{self.store.now():%H:%M:%S}")
+        return refreshed_at(self._, self.store.now())
 
     # -- drawing ------------------------------------------------------------------------
 
