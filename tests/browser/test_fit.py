@@ -124,6 +124,26 @@ def open_at(open_page, url: str, width: int, root: str):
     return visit
 
 
+#: The workbench's tab titles, and the panel of the tab shown.
+TABS = ".jupyter-widget-tab > .lm-TabBar .lm-TabBar-tab"
+PANEL = ".jupyter-widget-tab > .widget-tab-contents > :not(.lm-mod-hidden)"
+
+
+def choose_the_fit_consultation(page) -> None:
+    """Pick the fit test's consultation in the workbench's consultation picker."""
+    picker = page.get_by_label("Consultation", exact=True)
+    option = picker.locator("option", has_text=TITLE)
+    expect(option).to_have_count(1)
+    picker.select_option(option.get_attribute("value"))
+
+
+def open_tab(page, tab):
+    """Click the tab title ``tab`` (a locator), wait until it is current; its panel."""
+    tab.click()
+    expect(tab).to_have_class(re.compile("lm-mod-current"))
+    return page.locator(PANEL)
+
+
 def check(page, what: str, shots: Path, name: str, *, charts: bool = False) -> None:
     """Measure the page; photograph it whole; fail with every problem found."""
     page.wait_for_timeout(500)  # ipywidgets lays out after the last message
@@ -150,18 +170,13 @@ def photograph(page, path: Path) -> None:
 def test_every_facilitator_tab_fits(fit, open_page, shots, width):
     visit = open_at(open_page, fit.facilitator, width, ".lm-TabBar-tab")
     page = visit.page
-    picker = page.get_by_label("Consultation", exact=True)
-    option = picker.locator("option", has_text=TITLE)
-    expect(option).to_have_count(1)
-    picker.select_option(option.get_attribute("value"))
-    tabs = page.locator(".jupyter-widget-tab > .lm-TabBar .lm-TabBar-tab")
+    choose_the_fit_consultation(page)
+    tabs = page.locator(TABS)
     expect(tabs).to_have_count(8)
     for index in range(tabs.count()):
         tab = tabs.nth(index)
         title = tab.inner_text().strip()
-        tab.click()
-        expect(tab).to_have_class(re.compile("lm-mod-current"))
-        panel = page.locator(".jupyter-widget-tab > .widget-tab-contents > :not(.lm-mod-hidden)")
+        panel = open_tab(page, tab)
         if title == "Divergence":
             expect(panel.locator("figure.cop-figure").first).to_be_visible(timeout=CHARTS_MS)
             expect(panel).to_contain_text("Where the community agrees and splits")
@@ -181,22 +196,11 @@ def test_every_facilitator_tab_fits(fit, open_page, shots, width):
 LABELLED_FIELDS = ("Deadline date (UTC, optional)", "Members see the community's results")
 
 
-def open_tab(page, title: str):
-    """Choose the fit test's consultation, open the tab ``title``; return its panel."""
-    picker = page.get_by_label("Consultation", exact=True)
-    option = picker.locator("option", has_text=TITLE)
-    expect(option).to_have_count(1)
-    picker.select_option(option.get_attribute("value"))
-    tab = page.locator(".jupyter-widget-tab > .lm-TabBar .lm-TabBar-tab", has_text=title)
-    tab.click()
-    expect(tab).to_have_class(re.compile("lm-mod-current"))
-    return page.locator(".jupyter-widget-tab > .widget-tab-contents > :not(.lm-mod-hidden)")
-
-
 @pytest.mark.parametrize("width", WIDTHS)
 def test_labels_sit_above_their_fields_on_a_phone(fit, open_page, width):
     visit = open_at(open_page, fit.facilitator, width, ".lm-TabBar-tab")
-    panel = open_tab(visit.page, "Settings")
+    choose_the_fit_consultation(visit.page)
+    panel = open_tab(visit.page, visit.page.locator(TABS, has_text="Settings"))
     for label in LABELLED_FIELDS:
         field = panel.get_by_label(label, exact=True)
         expect(field).to_be_visible()
