@@ -113,6 +113,35 @@ def test_order_of_arrival_and_member_ids_do_not_matter_beyond_the_data():
     assert back.to_dict() == groups.labels.to_dict()
 
 
+def test_members_are_seeded_in_the_order_a_polis_cold_start_reads_them():
+    # Pol.is's cold start reads the votes sorted by statement, then participant: a member's
+    # row comes with the first statement they answered (statements in the order they were
+    # created), then by when they joined. Base clusters are numbered in that order.
+    rng = np.random.default_rng(11)
+    rows, arrived = [], {}
+    for member in range(1, 21):
+        for statement in range(101, 113):
+            if statement == 101 and member % 3 == 0:  # never answered the first statement
+                continue
+            rows.append((member, statement, int(rng.choice([-1, 1]))))
+        arrived[member] = 1000 - 10 * member  # the higher the id, the earlier
+    start = pd.Timestamp("2024-01-01", tz="UTC")
+    responses = responses_frame(rows)
+    responses = responses.assign(
+        saved_at=start + pd.to_timedelta(responses["member_id"].map(arrived), unit="s"))
+    expected = sorted(arrived, key=lambda member: (member % 3 == 0, arrived[member]))
+    for columns in (list(range(101, 113)), list(range(112, 100, -1))):
+        groups = opinion_groups(vote_matrix(responses, "agree_disagree", columns))
+        assert groups.base_labels.is_unique  # twenty distinct positions, twenty clusters
+        assert groups.base_labels.sort_values().index.tolist() == expected
+    # When members joined can be given (Pol.is's participant ids, for an import): it orders
+    # them instead of their first answer; a member it leaves out joined last.
+    joined = {member: member for member in arrived if member != 4}
+    groups = opinion_groups(vote_matrix(responses, "agree_disagree", joined=joined))
+    expected = sorted(arrived, key=lambda member: (member % 3 == 0, member == 4, member))
+    assert groups.base_labels.sort_values().index.tolist() == expected
+
+
 def test_no_groups_give_a_code_and_its_numbers():
     crossed = responses_frame([(1, 1, 1), (1, 2, -1), (2, 1, -1), (2, 2, 1)])
     groups = opinion_groups(vote_matrix(crossed, "agree_disagree"))

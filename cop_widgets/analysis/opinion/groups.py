@@ -3,13 +3,18 @@
 This is one full computation from all the answers, as Pol.is's math makes it from a cold
 start (``polismath.math.conversation``, ``clusters``, ``pca``): participants in play from
 its vote threshold, column-mean PCA, sparsity-aware projection, k-means base clusters seeded
-with the first distinct positions in order of arrival, weighted k-means of the base clusters
-for each k in its bounds, k by silhouette. Pol.is itself updates a live conversation after
-each batch of votes, seeding each k-means with the previous update's clusters and holding k
-back until a new best k has won four updates in a row, so its groups also carry the
-conversation's history; a one-shot computation cannot replay a history it does not know
-(replaying it from vote times changed the groups with the batch size chosen, which Pol.is's
-exports do not record). ``benchmarks/polis_groups.py`` measures how close this comes.
+with the first distinct positions in the order a cold start reads the votes (by statement,
+then participant: ``polismath.components.postgres/conv-poll``; see :func:`_poll_order`),
+weighted k-means of the base clusters for each k in its bounds, k by silhouette. Pol.is
+itself updates a live conversation after each batch of votes, seeding each k-means with the
+previous update's clusters and holding k back until a new best k has won four updates in a
+row, so its groups also carry the conversation's history; a one-shot computation cannot
+replay a history it does not know (replaying it from vote times changed the groups with the
+batch size chosen, which Pol.is's exports do not record). Statements a Pol.is moderator
+marked "meta" (``is_meta``: Pol.is's ``mod-update`` puts them in ``mod-out``) are left out
+of the math like rejected ones; its exports do not say which they were, so an imported
+conversation that had some is grouped on every statement. ``benchmarks/polis_groups.py``
+measures how close this comes.
 
 Results are numbers and codes: when there are no groups, :attr:`OpinionGroups.note` is a
 code of :data:`GROUP_NOTES` and ``note_params`` its numbers; the sentence is written by
@@ -94,9 +99,23 @@ class OpinionGroups:
         return np.sort(self.labels.index[(self.labels == group).fillna(False)].to_numpy())
 
 
-def _canonical_order(matrix: VoteMatrix) -> NDArray:
-    """Row order that depends on the data only: arrival time, then answer content."""
+def _poll_order(matrix: VoteMatrix) -> NDArray:
+    """Rows in the order a Pol.is cold start meets them; ties by answer content, never ids.
+
+    A cold start (``polismath.conv-man/load-or-init`` without a stored conversation, or
+    ``polismath.darwin.export/get-export-data-at-time``) reads every vote at once through
+    ``polismath.components.postgres/conv-poll``, sorted by comment id (``tid``), then
+    participant id (``pid``), then time; ``named-matrix/update-nmat`` adds a participant's
+    row where their first vote comes. So the rows are ordered by the first statement each
+    member answered (statements in the order they were created: ascending id; moderated-out
+    ones count, their votes are read too), then by ``pid``, the order participants joined:
+    here each member's first answer time. Members who answered nothing come last.
+    """
     n, m = matrix.shape
+    created = np.empty(m, np.int64)
+    created[np.argsort(matrix.statement_ids, kind="stable")] = np.arange(m)
+    first = np.full(n, m, np.int64)
+    np.minimum.at(first, matrix.rows, created[matrix.cols])
     # Deterministic fingerprint of each member's answers (independent of member ids).
     code = np.round((matrix.data + 1.0) * 4.0).astype(np.int64) + 1
     a = (matrix.cols.astype(np.int64) + 1) * np.int64(1_000_003) + code
@@ -107,7 +126,7 @@ def _canonical_order(matrix: VoteMatrix) -> NDArray:
         np.add.at(h2, matrix.rows, (a * a) % np.int64(1_000_000_007))
     count = np.bincount(matrix.rows, minlength=n)
     times = np.where(np.isnan(matrix.member_times), np.inf, matrix.member_times)
-    return np.lexsort((h2, h1, count, times))
+    return np.lexsort((h2, h1, count, times, first))
 
 
 def _project(matrix: VoteMatrix, order: NDArray,
@@ -241,7 +260,7 @@ def opinion_groups(matrix: VoteMatrix, k: int | None = None, min_votes: int = 7,
     if k is not None and (isinstance(k, bool) or not isinstance(k, int) or k < 1):
         raise ValidationError("k", "not-a-group-count", k)
     n, m = matrix.shape
-    order = _canonical_order(matrix) if n else np.zeros(0, np.int64)
+    order = _poll_order(matrix) if n else np.zeros(0, np.int64)
     coords = np.zeros((n, 2))
     comps = np.zeros((2, m))
     counts = np.zeros(n, np.int64)

@@ -7,7 +7,7 @@ each member's number of answers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -45,8 +45,10 @@ class VoteMatrix:
         One boolean per statement; ``False`` for a statement moderated out, kept only as
         Pol.is keeps it (a column of zeros that shifts nobody).
     member_times : numpy.ndarray
-        Each member's earliest answer time in seconds since the epoch (NaN when unknown):
-        the order of arrival Pol.is seeds its clusters with.
+        When each member joined (NaN when unknown): the ``joined`` key given to
+        :func:`vote_matrix`, else their earliest answer time in seconds since the epoch. It
+        orders members who first answered the same statement, as Pol.is's participant ids
+        do when it seeds its clusters.
     scale : str
         Key of the stance scale the answers came from.
 
@@ -124,6 +126,7 @@ def vote_matrix(
     statement_ids: Sequence[int] | None = None,
     *,
     moderated_out: Iterable[int] = (),
+    joined: Mapping[int, float] | pd.Series | None = None,
 ) -> VoteMatrix:
     """Build the vote matrix from a responses frame.
 
@@ -144,6 +147,11 @@ def vote_matrix(
         Statements moderated out (Pol.is's ``mod-out``): kept as inactive columns so that
         they count in members' number of answers as in Pol.is, but they move nobody and are
         never reported.
+    joined : mapping or Series, optional
+        member_id -> when the member joined, any increasing key: for a conversation imported
+        from Pol.is, its participant ids, the order Pol.is seeds its groups with among
+        members who first answered the same statement. Members left out count as joining
+        last. Default: each member's first answer time (``saved_at``).
 
     Returns
     -------
@@ -201,6 +209,8 @@ def vote_matrix(
         seconds = (saved - pd.Timestamp(0, tz="UTC")).dt.total_seconds().to_numpy()
         first = pd.Series(seconds).groupby(rows).min()
         times[first.index.to_numpy()] = first.to_numpy()
+    if joined is not None:
+        times = pd.Series(joined, dtype=float).reindex(member_ids).to_numpy(dtype=float)
 
     # One answer per (member, statement): the last row wins, as a re-vote would.
     flat = rows.astype(np.int64) * max(len(wanted), 1) + cols
