@@ -185,7 +185,7 @@ def test_views_agree_on_statements_classes_groups_and_flags(store, tmp_path, con
     assert set(cli["under_represented"]["region"]) <= shown
     assert report.methodology.merged_groups == {"region": (1, 1)}
     panel = ParticipationPanel(store, cid)
-    for view in (dashboard.comparison.value, dashboard.participation.value,
+    for view in (dashboard.comparison.shown, dashboard.participation.shown,
                  panel.by_attribute.value):
         assert "south" in view and "(other groups)" in view
         assert "east" not in view and "north" not in view

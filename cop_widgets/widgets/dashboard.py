@@ -12,50 +12,23 @@ from ..i18n import (
     N_,
     format_number,
     format_percent,
-    language_or_default,
     plural_translator,
     translator,
 )
 from ..vocabulary import OTHER_GROUPS, group_label
 from .common import ConsultationView, Message, esc, fit_width, tagged
+from .figure_view import FigureView
 from .learned import learned_html
 
 if TYPE_CHECKING:
     from ..services.analysis import ConsultationAnalysis
     from ..store import Store
 
-__all__ = ["DivergenceDashboard", "figure_html"]
+__all__ = ["DivergenceDashboard"]
 
 #: The side a statement sets an opinion group apart on (``analysis.opinion``'s
 #: ``direction`` values; English msgids, translated where shown).
 _DIRECTION_WORDS = {"agree": N_("agree"), "disagree": N_("disagree")}
-
-
-def _lang(text_language: str | None, page_language: str | None) -> str:
-    """``lang="..."`` for text in another language than the page's (none when they agree)."""
-    text_language = language_or_default(text_language)
-    return "" if text_language == language_or_default(page_language) \
-        else f' lang="{text_language}"'
-
-
-def figure_html(figure: Any, title: str = "", *, language: str | None = None) -> str:
-    """Return a chart as inline SVG with its text alternative as the caption.
-
-    The SVG is rendered offline by vl-convert (which escapes text); the caption is escaped
-    here. Screen readers read the caption; the drawing itself is marked decorative.
-
-    ``title`` is written in the page's ``language``. The chart and its text alternative are
-    in the language they were built in (``Figure.language``, see
-    :mod:`cop_widgets.charts.figures`); should it differ from the page's, they are marked
-    with their own ``lang`` so that screen readers read them in it.
-    """
-    from ..charts.render import fitted_svg
-
-    mark = _lang(getattr(figure, "language", None), language)
-    heading = f"<h4>{esc(title)}</h4>" if title else ""
-    return (f'<figure class="cop-figure" style="margin:0 0 1em 0">{heading}'
-            f'<div aria-hidden="true"{mark}>{fitted_svg(figure)}</div>'
-            f"<figcaption{mark}>{esc(figure.text)}</figcaption></figure>")
 
 
 class DivergenceDashboard(ConsultationView, w.VBox):
@@ -107,9 +80,10 @@ class DivergenceDashboard(ConsultationView, w.VBox):
         self.live = w.Checkbox(value=False,
                                description=_("Refresh by itself as cards arrive"),
                                style={"description_width": "initial"}, indent=False)
-        self.summary, self.divergence = w.HTML(), w.HTML()
-        self.comparison, self.groups, self.participation = w.HTML(), w.HTML(), w.HTML()
-        self.rounds = w.HTML()
+        self.summary, self.divergence = w.HTML(), FigureView()
+        self.comparison, self.groups, self.participation = (FigureView(), FigureView(),
+                                                            FigureView())
+        self.rounds = FigureView()
         self.weighted = w.HTML()
         self.learned = w.HTML()  # what members learned from each other (issue 13)
         self.refresh_button.on_click(lambda _b: self.refresh())
@@ -170,8 +144,8 @@ class DivergenceDashboard(ConsultationView, w.VBox):
     def _group(self, name: Any) -> str:
         return group_label(name, self._)
 
-    def _figure(self, figure: Any, title: str) -> str:
-        return figure_html(figure, title, language=self.language)
+    def _figure(self, view: FigureView, figure: Any, title: str, after: str = "") -> None:
+        view.show(figure, title, after, language=self.language)
 
     # -- drawing ------------------------------------------------------------------------
 
@@ -212,35 +186,41 @@ class DivergenceDashboard(ConsultationView, w.VBox):
                 "p", self._("No positions submitted yet: charts appear here."))
             self.comparison.value = self.groups.value = self.weighted.value = ""
         else:
-            self.divergence.value = self._figure(
-                figures.divergence_chart(analysis.distribution, analysis.summary, statements,
-                                         analysis.scale, language=language),
-                self._("Agreement and divergence per statement"))
-            self.comparison.value = (self._comparison(analysis, attribute)
-                                     if attribute else "")
+            self._figure(self.divergence,
+                         figures.divergence_chart(analysis.distribution, analysis.summary,
+                                                  statements, analysis.scale,
+                                                  language=language),
+                         self._("Agreement and divergence per statement"))
+            if attribute:
+                self._comparison(analysis, attribute)
+            else:
+                self.comparison.value = ""
             self.weighted.value = self._weighted(analysis, attribute) if attribute else ""
-            self.groups.value = self._opinion_groups(analysis)
-        self.participation.value = self._figure(
-            figures.participation_chart(analysis.shown_members(attribute) if attribute
-                                        else analysis.members, attribute, language=language),
-            self._("Who has been heard"))
-        self.rounds.value = self._rounds(analysis)
+            self._opinion_groups(analysis)
+        self._figure(self.participation,
+                     figures.participation_chart(analysis.shown_members(attribute) if attribute
+                                                 else analysis.members, attribute,
+                                                 language=language),
+                     self._("Who has been heard"))
+        self._rounds(analysis)
         self.learned.value = learned_html(analysis, language=language)
 
-    def _rounds(self, analysis: ConsultationAnalysis) -> str:
+    def _rounds(self, analysis: ConsultationAnalysis) -> None:
         """Draw the change between Delphi rounds (nothing when there is one round)."""
         from ..charts import figures
 
         rounds = analysis.rounds()
         if rounds is None:
-            return ""
+            self.rounds.value = ""
+            return
         summary, change = rounds
-        return self._figure(figures.rounds_chart(summary, change, analysis.statements_frame,
-                                                 language=self.language),
-                            self._("Change between rounds"))
+        self._figure(self.rounds, figures.rounds_chart(summary, change,
+                                                       analysis.statements_frame,
+                                                       language=self.language),
+                     self._("Change between rounds"))
 
-    def _comparison(self, analysis: ConsultationAnalysis, attribute: str) -> str:
-        """Return the comparison by ``attribute``, groups under the smallest shown merged.
+    def _comparison(self, analysis: ConsultationAnalysis, attribute: str) -> None:
+        """Draw the comparison by ``attribute``, groups under the smallest shown merged.
 
         In an anonymous consultation a group of one or two answering members would show
         their stances as good as named, and leaving it out would not do: the whole
@@ -253,9 +233,9 @@ class DivergenceDashboard(ConsultationView, w.VBox):
         _ = self._
         smallest = analysis.smallest_group
         statements = analysis.statements_frame
-        html = self._figure(figures.attribute_chart(analysis.by(attribute), statements,
-                                                    attribute, language=self.language),
-                            _("Comparison by {attribute}").format(attribute=attribute))
+        figure = figures.attribute_chart(analysis.by(attribute), statements, attribute,
+                                         language=self.language)
+        html = ""
         if smallest > 1:
             html += tagged("p", _(
                 "The consultation is anonymous: groups with fewer than {minimum} members who "
@@ -279,7 +259,8 @@ class DivergenceDashboard(ConsultationView, w.VBox):
             html += (tagged("h4", _("Statements that split the groups by {attribute} "
                                     "most").format(attribute=attribute))
                      + f"<ol>{items}</ol>")
-        return html
+        self._figure(self.comparison, figure,
+                     _("Comparison by {attribute}").format(attribute=attribute), html)
 
     def _weighted(self, analysis: ConsultationAnalysis, attribute: str) -> str:
         """Raw beside results re-weighted to the roster's composition by ``attribute``."""
@@ -307,7 +288,7 @@ class DivergenceDashboard(ConsultationView, w.VBox):
                 + f"<table class='cop-table'><thead><tr>{heads}</tr></thead>"
                 f"<tbody>{rows}</tbody></table>")
 
-    def _opinion_groups(self, analysis: ConsultationAnalysis) -> str:
+    def _opinion_groups(self, analysis: ConsultationAnalysis) -> None:
         from ..charts import figures
         from ..words.opinion import groups_note
 
@@ -315,9 +296,10 @@ class DivergenceDashboard(ConsultationView, w.VBox):
         groups = analysis.groups()
         title = _("Opinion groups")
         if groups.note:  # why there are no groups, in the page's language
-            return tagged("h4", title) + tagged("p", groups_note(groups, self.language))
-        html = self._figure(figures.opinion_map(groups.coords, groups.labels,
-                                                language=self.language), title)
+            self.groups.value = (tagged("h4", title)
+                                 + tagged("p", groups_note(groups, self.language)))
+            return
+        html = ""
         statements = analysis.statements_frame
         texts = dict(zip(statements["statement_id"], statements["text"], strict=True))
         for group, rows in analysis.representative(top=3).groupby("group"):
@@ -328,7 +310,8 @@ class DivergenceDashboard(ConsultationView, w.VBox):
                 for r in rows.itertuples())
             html += (tagged("p", _("What sets group {letter} apart:").format(
                 letter=chr(65 + int(group)))) + f"<ul>{items}</ul>")
-        return html
+        self._figure(self.groups, figures.opinion_map(groups.coords, groups.labels,
+                                                      language=self.language), title, html)
 
     # -- live refresh -------------------------------------------------------------------
 

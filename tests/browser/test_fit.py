@@ -178,7 +178,9 @@ def test_every_facilitator_tab_fits(fit, open_page, shots, width):
         title = tab.inner_text().strip()
         panel = open_tab(page, tab)
         if title == "Divergence":
-            expect(panel.locator("figure.cop-figure").first).to_be_visible(timeout=CHARTS_MS)
+            # the browser draws the charts (widgets.figure_view): the one that fits shows
+            drawn = panel.locator(".cop-figure svg.marks:visible").first
+            expect(drawn).to_be_visible(timeout=CHARTS_MS)
             expect(panel).to_contain_text("Where the community agrees and splits")
             expect(panel.locator("table.cop-learned")).to_be_visible()
         elif title == "Discussion":

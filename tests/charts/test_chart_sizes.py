@@ -25,7 +25,7 @@ from cop_widgets.charts.figures import (
     rounds_chart,
 )
 from cop_widgets.charts.figures.figure import NARROW, WIDE
-from cop_widgets.charts.render import fitted_svg, svg_width, to_svg
+from cop_widgets.charts.render import svg_width, to_svg
 from cop_widgets.scales import SCALES
 
 LONG = ("Our community should ask the ministry to delay the start date by one year so that "
@@ -124,17 +124,6 @@ def test_the_narrow_divergence_chart_names_each_statement_above_its_bar(drawn):
     words = " ".join(texts(narrow))
     # The long statement is written whole, over lines, not cut at the phone's width.
     assert " ".join(f"3. {LONG}".split()) in " ".join(words.split())
-
-
-def test_the_page_shows_the_drawing_that_fits():
-    figure = divergence("kaner8")
-    markup = fitted_svg(figure)
-    wide, narrow = to_svg(figure.chart), to_svg(figure.narrow)
-    assert markup.count("<svg") == 2 and wide in markup and narrow in markup
-    # Shown at its own width or more, else the narrow drawing; both shrink to the panel.
-    assert f"@container (min-width: {round(svg_width(wide))}px)" in markup
-    assert "svg{display:block;max-width:100%;height:auto}" in markup
-    assert "container-type:inline-size" in markup
 
 
 @pytest.mark.parametrize("responded", [[True, False, False], [True, True, False, False, True]])

@@ -132,8 +132,8 @@ def test_south_is_named_in_no_view_and_the_methodology_names_the_rule(attacked, 
     views = {"export": markdown, "participation tab": panel.by_attribute.value,
              "export's charts": "".join(json.dumps(f.figure.chart.to_dict()) + f.figure.text
                                         for f in report.figures),
-             "divergence tab": dashboard.comparison.value + dashboard.weighted.value
-             + dashboard.participation.value,
+             "divergence tab": dashboard.comparison.shown + dashboard.weighted.value
+             + dashboard.participation.shown,
              "notebook": notebook.by("region").to_string()
              + notebook.representation("region").to_string()
              + json.dumps(notebook.chart("participation", "region").to_dict())

@@ -175,13 +175,17 @@ class Inspector(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self._element(tag, attrs)
-        if tag in ("svg", "section", "figcaption") or tag in RAW_TEXT:
-            self.stack.append(tag)
+        # a dashboard figure's text alternative (widgets.figure_view) reads as a caption
+        caption = tag == "p" and "cop-figcaption" in (dict(attrs).get("class") or "").split()
+        if caption or tag in ("svg", "section", "figcaption") or tag in RAW_TEXT:
+            self.stack.append("figcaption" if caption else tag)
 
     def handle_startendtag(self, tag, attrs):
         self._element(tag, attrs)
 
     def handle_endtag(self, tag):
+        if tag == "p" and self.stack and self.stack[-1] == "figcaption":
+            tag = "figcaption"
         if tag in self.stack:
             while self.stack and self.stack.pop() != tag:
                 pass

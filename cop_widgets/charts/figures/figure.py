@@ -9,7 +9,7 @@ A figure carries two drawings of the same data: :attr:`Figure.chart`, for a page
 document at least :data:`WIDE` pixels wide, and :attr:`Figure.narrow`, for a phone or a narrow
 panel (at most :data:`NARROW` pixels, legend under the plot). A builder may draw its own
 narrow chart; otherwise :func:`compact` makes one from the wide chart. A page shows the one
-that fits its panel (``widgets.dashboard.figure_html``).
+that fits its panel (``widgets.figure_view.FigureView``).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ class Figure:
     Attributes
     ----------
     chart : altair.TopLevelMixin
-        The chart (render it offline with :func:`cop_widgets.charts.render.to_svg`).
+        The chart (drawn by the page, or offline with :func:`cop_widgets.charts.render.to_svg`).
     text : str
         A paragraph with the same numbers, for screen readers, exports and print.
     language : str
