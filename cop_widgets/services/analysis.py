@@ -327,7 +327,8 @@ class ConsultationAnalysis:
     @cached_property
     def matrix(self) -> VoteMatrix:
         """The vote matrix under Pol.is's moderation rule (see the module's notes)."""
-        return moderated_matrix(self._all_statements, self._all_responses, self.scale)
+        return moderated_matrix(self._all_statements, self._all_responses, self.scale,
+                                self.members)
 
     def groups(self, k: int | None = None) -> OpinionGroups:
         """Return the opinion groups (``k`` chosen by silhouette when omitted)."""

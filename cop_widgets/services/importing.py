@@ -38,8 +38,9 @@ def import_polis(store: Store, path: str | Path) -> m.Consultation:
     close), one statement per comment (``external_id`` = comment id; moderated -1 is
     "rejected", others "accepted"), one member "Participant N" per participant
     (``external_id`` = participant id) and each participant's latest votes as one submitted
-    card. A card is dated at the participant's first vote, their arrival, which is the order
-    Pol.is seeds its opinion groups with. Texts longer than the model allows are shortened
+    card. A card is dated at the participant's first vote. Pol.is seeds its opinion groups
+    in the order of the first comment each participant voted on, then of their participant
+    id (``services.vote_matrix.polis_join_order``). Texts longer than the model allows are shortened
     with an ellipsis.
 
     Parameters

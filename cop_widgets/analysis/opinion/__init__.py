@@ -16,15 +16,19 @@ Pol.is's math (``polismath.math.conversation``, ``pca``, ``clusters``, ``repness
 4. **Who is clustered**: members who answered at least ``min(min_votes, n_statements)``
    statements; if fewer than 15 qualify, the most active members are added up to 15.
 5. **Base clusters**: k-means with k = 100 on the clustered members, seeded with the first
-   distinct positions in order of arrival (Pol.is's cold start).
+   distinct positions in the order Pol.is's cold start reads the votes: by the first
+   statement each member answered (statements in creation order, i.e. ascending id), then
+   by when they joined.
 6. **Groups**: weighted k-means of the base-cluster centres for k in 2..5 (at most
    ``2 + n_base // 12``), seeded the same way, at most 20 iterations (Pol.is's effective
    setting); k is chosen by the silhouette of the base-cluster centres. A member's group is
    the group of their base cluster.
 
-Order of arrival is each member's earliest ``saved_at`` when the responses carry it; ties
-(and members without a time) are ordered by the content of their answers, never by their
-ids, so relabelling members changes nothing.
+When a member joined is their earliest ``saved_at`` (or the ``joined`` key given to
+``vote_matrix``: Pol.is's participant ids for an imported conversation, see
+``services.vote_matrix.polis_join_order``); ties (and members without a time) are ordered
+by the content of their answers, never by their ids, so relabelling members changes
+nothing.
 
 Modules: :mod:`.matrix` (step 1), :mod:`.groups` (steps 2-6) and :mod:`.repness` (what sets
 each group apart, and consensus). Results are numbers and codes; the sentences are written
