@@ -9,10 +9,6 @@ For each of the four real conversations in ``tests/data/polis`` it prints, side 
 * the adjusted Rand index (ARI) of ours and of red-dwarf against Pol.is's ``group-id``, over
   the participants Pol.is grouped (a participant either tool left unclustered counts as a
   group of its own), exactly as ``tests/polis/test_polis.py`` measures it;
-* ``ari_pid``: ours again with Pol.is's participant ids as the order members joined
-  (``vote_matrix(..., joined=...)``), where ``polis_vote_matrix`` takes each participant's
-  first vote time; Pol.is's cold start orders by participant id among members who first
-  answered the same statement. Not timed;
 * the number of groups k of each (and Pol.is's);
 * the time of each, in process, median of ``--repeat`` runs, both starting from votes already
   in memory: ours is ``polis_vote_matrix`` (read from a SQLite store the conversation was
@@ -44,12 +40,10 @@ from sklearn.metrics import adjusted_rand_score
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cop_widgets import model as m  # noqa: E402
 from cop_widgets.analysis.opinion import (  # noqa: E402
     group_informed_consensus,
     opinion_groups,
     representative_statements,
-    vote_matrix,
 )
 from cop_widgets.io import read_polis_export  # noqa: E402
 from cop_widgets.services.analysis import polis_vote_matrix  # noqa: E402
@@ -86,24 +80,6 @@ def run_ours(store: Store, consultation_id: int,
     labels = groups.labels.copy()
     labels.index = members.reindex(labels.index).to_numpy()
     return elapsed, grouped - middle, labels, groups.k
-
-
-def ours_by_pid(store: Store, consultation_id: int, members: pd.Series) -> pd.Series:
-    """Our groups with Pol.is's participant ids as the order members joined.
-
-    The matrix ``polis_vote_matrix`` builds (accepted statements, rejected and withdrawn ones
-    moderated out), with ``joined`` from the members' external ids.
-    """
-    statements = store.list_statements(consultation_id, states=None)
-    accepted = [s.id for s in statements if s.moderation is m.ModerationState.ACCEPTED]
-    out = [s.id for s in statements
-           if s.moderation in (m.ModerationState.REJECTED, m.ModerationState.WITHDRAWN)]
-    matrix = vote_matrix(store.responses_frame(consultation_id, rationales=False),
-                         store.get_consultation(consultation_id).scale, accepted,
-                         moderated_out=out, joined=members)
-    labels = opinion_groups(matrix).labels.copy()
-    labels.index = members.reindex(labels.index).to_numpy()
-    return labels
 
 
 def reddwarf_records(folder: Path) -> tuple[list[dict], list[int]]:
@@ -175,8 +151,7 @@ def main(argv: list[str] | None = None) -> int:
                     seconds, rd_labels, rd_k = run_reddwarf(records, mod_out)
                     rd_t.append(seconds)
             row = {"conversation": name, "polis_k": int(polis.nunique()),
-                   "ari_ours": ari(polis, ours_labels), "k_ours": ours_k,
-                   "ari_pid": ari(polis, ours_by_pid(store, consultation.id, members))}
+                   "ari_ours": ari(polis, ours_labels), "k_ours": ours_k}
             if have_rd:
                 row.update({"ari_reddwarf": ari(polis, rd_labels), "k_reddwarf": rd_k})
             row.update({"ours_s": float(np.median(ours_t)), "groups_s": float(np.median(groups_t))})
