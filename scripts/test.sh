@@ -84,7 +84,8 @@ rc=0
 # two workers (pytest-xdist): most of the suite's time is spent waiting on servers,
 # kernels and the browser. The browser tests stay together on one of them (tests/conftest.py);
 # COP_TEST_WORKERS=0 runs everything in this one process.
-.venv/bin/python -m pytest -n "${COP_TEST_WORKERS:-2}" --dist loadgroup "$@" || rc=$?
+# --durations: the slowest tests, named in every log (CI time is a goal: under 20 minutes)
+.venv/bin/python -m pytest -n "${COP_TEST_WORKERS:-2}" --dist loadgroup --durations=25 "$@" || rc=$?
 if [ "$rc" -eq 5 ]; then
     echo "ERROR: pytest collected no tests (exit code 5); treating as failure" >&2
 fi
