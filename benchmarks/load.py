@@ -31,7 +31,11 @@ Configurations:
     the number of members, so that the gate's cap is not what is measured);
 ``bare N``
     default Voila on ``benchmarks/bare/bare.ipynb`` (one ipywidgets Button), ``N``
-    preheated kernels, the same protocol steps.
+    preheated kernels, the same protocol steps;
+``before N``
+    ``serve N`` from another checkout of the package (``--before-root DIR``, e.g. a
+    ``git worktree`` of an earlier commit, put first on ``PYTHONPATH`` of the server and
+    its kernels): old and new code measured in the same run, on the same seeded database.
 
 A preheated pool refills ``--fill-delay`` seconds after a kernel is taken (120 by default,
 for both servers: the README's advice for a workshop, since a refill that starts while the
@@ -42,7 +46,8 @@ Reported per configuration and size: p50 and p95 of the time above, failures (an
 error, no kernel id, a websocket closed or no state within ``--timeout``), the peak RSS of
 the server's process tree (server, Voila, every kernel) and the RSS of one member kernel,
 and the server tree's CPU seconds per page (all of it, and the part spent in kernels; the
-rest is the Voila server's own). Kernels are shut down through the REST API after
+rest is the Voila server's own), and the widget models one page's state holds and the size
+of that ``update_states`` message. Kernels are shut down through the REST API after
 each run (a browser's unload beacon), so the next size starts from a quiet server.
 """
 
@@ -162,7 +167,8 @@ async def one_member(base_url: str, path: str, timeout: float) -> dict:
                         result["error"] = f"{len(missing)} widget model(s) missing"
                         return result
                     result.update(ok=True, time=time.perf_counter() - started,
-                                  models=len(states), views=len(wanted))
+                                  models=len(states), views=len(wanted),
+                                  state_bytes=len(raw))
                     return result
         finally:
             socket.close()
@@ -195,10 +201,17 @@ async def shut_down(base_url: str, kernel_ids: list[str]) -> None:
 
 
 def start(kind: str, preheat: int, members: int, db_url: str, folder: Path,
-          name: str, fill_delay: float) -> Server:
+          name: str, fill_delay: float, before_root: str | None = None) -> Server:
     port = free_port()
     env = dict(os.environ)
     env.pop("COP_WIDGETS_DB", None)
+    if kind == "before":
+        if not before_root:
+            raise ValueError("a 'before N' configuration needs --before-root DIR")
+        # ahead of the editable install's path (a .pth entry, at the end of sys.path); the
+        # server runs in `folder`, so `python -m` puts no checkout of ours first
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(Path(before_root).resolve()), env.get("PYTHONPATH", "")) if p)
     env["PYTHONUNBUFFERED"] = "1"
     env["JUPYTER_RUNTIME_DIR"] = str(folder / f"runtime-{name}")
     if kind == "bare":
@@ -222,7 +235,8 @@ def start(kind: str, preheat: int, members: int, db_url: str, folder: Path,
 def run_one(kind: str, preheat: int, members: int, db_url: str, demo, args,
             folder: Path, index: int) -> dict:
     name = f"{index:02d}-{kind}-{preheat}-{members}"
-    server = start(kind, preheat, members, db_url, folder, name, args.fill_delay)
+    server = start(kind, preheat, members, db_url, folder, name, args.fill_delay,
+                   args.before_root)
     row: dict = {"config": f"{kind} preheat {preheat}", "members": members}
     try:
         wait_listening(server)
@@ -274,7 +288,9 @@ def run_one(kind: str, preheat: int, members: int, db_url: str, demo, args,
             peak_rss_mb=peak_rss / 2**20, kernels_at_peak=peak_kernels,
             kernel_rss_mb=kernel_rss / 2**20, cpu_per_page=used / members,
             kernel_cpu_per_page=in_kernels / members,
-            wall=t1 - t0)
+            wall=t1 - t0,
+            models=max((r.get("models", 0) for r in results), default=0),
+            state_kb=max((r.get("state_bytes", 0) for r in results), default=0) / 1000)
         asyncio.run(shut_down(server.base_url,
                               [r["kernel_id"] for r in results if r.get("kernel_id")]))
     except Exception as exc:
@@ -297,8 +313,8 @@ def report(rows: list[dict], when: str) -> str:
              "wait for the widget state",
              f"{'configuration':24} {'members':>7} {'p50':>7} {'p95':>7} {'HTML p95':>8} "
              f"{'fail':>4} {'peak RSS':>9} {'kernel RSS':>10} {'CPU-s/page':>10} "
-             f"{'in kernels':>10}",
-             "-" * 107]
+             f"{'in kernels':>10} {'models':>6} {'state':>7}",
+             "-" * 122]
     for r in rows:
         if "error" in r:
             lines.append(f"{r['config']:24} {r['members']:>7}  error: {r['error'][:60]}")
@@ -307,7 +323,8 @@ def report(rows: list[dict], when: str) -> str:
             f"{r['config']:24} {r['members']:>7} {_s(r['p50'])} {_s(r['p95'])} "
             f"{_s(r['html_p95']):>8} {r['failures']:>4} {r['peak_rss_mb']:7.0f}MB "
             f"{r['kernel_rss_mb']:8.0f}MB {r['cpu_per_page']:10.2f} "
-            f"{r.get('kernel_cpu_per_page', float('nan')):10.2f}")
+            f"{r.get('kernel_cpu_per_page', float('nan')):10.2f} {r.get('models', 0):>6} "
+            f"{r.get('state_kb', 0):5.0f}kB")
         if r["errors"]:
             lines.append(f"{'':24} failures: {'; '.join(r['errors'])[:70]}")
     return "\n".join(lines)
@@ -318,12 +335,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--members", type=int, nargs="+", default=[30, 100],
                         help="sizes of the crowd, each run on every configuration")
     parser.add_argument("--configs", nargs="+", default=None,
-                        help="'serve N' / 'bare N' (N preheated kernels); default: serve "
+                        help="'serve N' / 'bare N' / 'before N' (N preheated kernels; 'before': "
+                             "serve from --before-root); default: serve "
                              "and bare, each cold and preheated with a pool of the crowd's size")
     parser.add_argument("--timeout", type=float, default=120.0,
                         help="seconds a member waits for the state before it counts as failed")
     parser.add_argument("--fill-delay", type=float, default=120.0,
                         help="seconds before a preheated pool refills (both servers)")
+    parser.add_argument("--before-root", metavar="DIR",
+                        help="checkout whose cop_widgets a 'before N' configuration serves "
+                             "(e.g. `git worktree add /tmp/load-before HEAD`)")
     parser.add_argument("--json", help="write the rows here too")
     args = parser.parse_args(argv)
     when = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

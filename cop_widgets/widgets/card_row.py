@@ -8,7 +8,7 @@ import ipywidgets as w
 
 from .. import model as m
 from ..i18n import format_number, format_percent
-from .common import esc, full_width
+from .common import FULL_WIDTH, SharedLooks, esc
 
 __all__ = ["StatementRow", "PASS", "NOT_ANSWERED"]
 
@@ -18,34 +18,44 @@ PASS = "pass"
 NOT_ANSWERED = object()
 _UNANSWERED_BORDER = "2px solid #e65100"
 _BORDER = "1px solid #bdbdbd"
+#: A row's box; flagged rows get another shared Layout (see StatementRow.flag_unanswered).
+_ROW_BOX = {"padding": "8px", "margin": "6px 0"}
+#: The labels of the row's fields stay beside them, as wide as their words.
+_INITIAL = {"description_width": "initial"}
 
 
 class StatementRow(w.VBox):
-    """One statement on the card: its text, the stance in words, and an optional reason."""
+    """One statement on the card: its text, the stance in words, and an optional reason.
+
+    ``looks`` holds the layouts and styles the rows of one page share (see
+    :class:`~cop_widgets.widgets.common.SharedLooks`): none of them is changed through a
+    row, a flagged row is given the flagged layout instead.
+    """
 
     def __init__(self, number: int, statement: m.Statement, scale_options: list,
-                 _: Callable[[str], str], language: str = "en"):
+                 _: Callable[[str], str], language: str = "en",
+                 looks: SharedLooks | None = None):
         self.number = number
         self.statement = statement
         self._ = _
         self.language = language
+        self.looks = looks = looks or SharedLooks()
         self.text = w.HTML(f'<div id="cop-st-{statement.id}"><strong>{number}.</strong> '
-                           f"{esc(statement.text)}</div>")
+                           f"{esc(statement.text)}</div>", **looks.of(w.HTML))
         self.stance = w.RadioButtons(
             options=scale_options, value=None,
             description=_("Your stance on statement {number}").format(number=number),
-            style={"description_width": "initial"}, layout=w.Layout(width="auto"),
+            **looks.of(w.RadioButtons, {"width": "auto"}, _INITIAL),
         )
         self.rationale = w.Textarea(
             continuous_update=False,
             description=_("Why? (optional)"), placeholder=_("Your reasons, in a few words"),
-            style={"description_width": "initial"}, layout=full_width(),
+            **looks.of(w.Textarea, FULL_WIDTH, _INITIAL),
         )
         #: "Not answered yet", shown with a coloured border while the row is flagged.
-        self.flag = w.HTML()
+        self.flag = w.HTML(**looks.of(w.HTML))
         super().__init__([self.text, self.flag, self.stance, self.rationale],
-                         layout=w.Layout(border=_BORDER, padding="8px", margin="6px 0"))
-        self.add_class("cop-statement")
+                         layout=self._box(False), _dom_classes=["cop-statement"])
 
     def flag_unanswered(self, flagged: bool) -> None:
         """Mark the row as not answered yet (a note and a border), or unmark it."""
@@ -57,7 +67,11 @@ class StatementRow(w.VBox):
         else:
             self.flag.value = ""
             self.remove_class("cop-unanswered")
-        self.layout.border = _UNANSWERED_BORDER if flagged else _BORDER
+        self.layout = self._box(flagged)
+
+    def _box(self, flagged: bool) -> w.Layout:
+        """Return the shared layout of a row, flagged or not."""
+        return self.looks.layout(border=_UNANSWERED_BORDER if flagged else _BORDER, **_ROW_BOX)
 
     def show_previous(self, round_number: int, counts: dict, scale, own: object) -> None:
         """Add the previous round's distribution and the member's own stance then."""
@@ -72,7 +86,8 @@ class StatementRow(w.VBox):
             '<div class="cop-previous" style="background:#f5f5f5;padding:4px 8px">'
             + esc(_("Round {number}:").format(number=round_number)) + " "
             + (" · ".join(parts) if parts else esc(_("no answers")))
-            + ". <strong>" + esc(_("Your stance then:")) + f"</strong> {mine}.</div>")
+            + ". <strong>" + esc(_("Your stance then:")) + f"</strong> {mine}.</div>",
+            **self.looks.of(w.HTML))
         self.children = [self.text, self.flag, self.previous, self.stance,
                          self.rationale]
 

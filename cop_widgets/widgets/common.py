@@ -12,7 +12,11 @@ import traitlets
 from ..errors import CopWidgetsError
 
 __all__ = ["esc", "tagged", "Message", "labelled", "guarded", "full_width", "fit_width",
-           "fit_field", "ConsultationView"]
+           "fit_field", "ConsultationView", "SharedLooks", "FULL_WIDTH", "FIT_WIDTH"]
+
+#: The Layout properties of :func:`full_width` and :func:`fit_width`.
+FULL_WIDTH = {"width": "100%", "margin": "2px 0"}
+FIT_WIDTH = {"width": "auto", "max_width": "100%"}
 
 
 def full_width(**style: str) -> w.Layout:
@@ -23,7 +27,7 @@ def full_width(**style: str) -> w.Layout:
     ipywidgets gives every widget a 2 px margin all round, which would push a field 100%
     wide 4 px out of its box: this one keeps its margin above and below only.
     """
-    return w.Layout(**{"width": "100%", "margin": "2px 0", **style})
+    return w.Layout(**{**FULL_WIDTH, **style})
 
 
 #: Widest a labelled choice or date grows: room for a long label and its value.
@@ -51,7 +55,56 @@ def fit_width(**style: str) -> w.Layout:
     For buttons: ipywidgets makes a button 148 px wide and cuts longer words with "…".
     ``style`` adds other Layout properties.
     """
-    return w.Layout(**{"width": "auto", "max_width": "100%", **style})
+    return w.Layout(**{**FIT_WIDTH, **style})
+
+
+class SharedLooks:
+    """Layout and style models shared by the widgets of one page that look alike.
+
+    ipywidgets gives each widget a Layout model, and most widgets a style model, of their
+    own. Each is one more model the kernel opens, the browser asks for and Voila relays:
+    on the member page 97 of 169 models were layouts and styles, most of them empty or
+    alike. ipywidgets lets many widgets share one Layout or style instance; this hands out
+    one per set of properties, for one page.
+
+    A widget given a shared layout must never change it (``row.layout.border = ...``
+    would change every widget sharing it): assign it another one instead
+    (``row.layout = looks.layout(border=...)``), or give it a Layout of its own.
+    """
+
+    def __init__(self) -> None:
+        self._models: dict[tuple, w.Widget] = {}
+
+    def layout(self, **properties: str) -> w.Layout:
+        """Return the page's Layout with these properties (one model per set of them)."""
+        return self._model(w.Layout, properties)
+
+    def style(self, kind: type[w.Widget], **properties: Any) -> w.Widget:
+        """Return the page's style model of class ``kind`` with these properties."""
+        return self._model(kind, properties)
+
+    def of(self, widget: type[w.Widget], layout: dict[str, str] | None = None,
+           style: dict[str, Any] | None = None) -> dict[str, w.Widget]:
+        """Return ``layout=`` (and ``style=``, if ``widget`` has one) keywords for ``widget``.
+
+        ``w.HTML(text, **looks.of(w.HTML))`` shares the page's plain layout and HTML style.
+        """
+        kwargs = {"layout": self.layout(**(layout or {}))}
+        trait = widget.class_traits().get("style")
+        if trait is not None:
+            kwargs["style"] = self.style(trait.klass, **(style or {}))
+        return kwargs
+
+    def models(self) -> list[w.Widget]:
+        """Return the shared models made so far."""
+        return list(self._models.values())
+
+    def _model(self, kind: type[w.Widget], properties: dict[str, Any]) -> w.Widget:
+        key = (kind, tuple(sorted(properties.items())))
+        model = self._models.get(key)
+        if model is None or model.comm is None:  # none yet, or closed
+            model = self._models[key] = kind(**properties)
+        return model
 
 
 class ConsultationView(traitlets.HasTraits):
@@ -104,7 +157,11 @@ class Message(w.HTML):
 
     def __init__(self, *args: Any, language: str | None = None,
                  labels: dict[str, str] | None = None, **kwargs: Any):
-        super().__init__(*args, **kwargs)
+        # The template makes this widget's box a polite live region that is in the page
+        # before any text arrives, so screen readers announce each new message. (Given
+        # here rather than added after: each change after the widget opened is a message.)
+        classes = [*kwargs.pop("_dom_classes", ()), "cop-message-area"]
+        super().__init__(*args, _dom_classes=classes, **kwargs)
         #: The language errors are told in, and the labels of the fields of the widget that
         #: shows them (see :meth:`problem`).
         self.language = language
@@ -114,22 +171,19 @@ class Message(w.HTML):
         self._slots: dict[Any, w.HTML] = {}
         self._at: Any = None
         self.kind = self.text = ""
-        # The template makes this widget's box a polite live region that is in the page
-        # before any text arrives, so screen readers announce each new message.
-        self.add_class("cop-message-area")
 
-    def slot(self, *keys: Any) -> w.HTML:
+    def slot(self, *keys: Any, layout: w.Layout | None = None) -> w.HTML:
         """Return a new place for this message, shown when an action of ``keys`` reports.
 
         A key is the button whose click reports (see :func:`guarded`) or any other value
         an action passes to :meth:`at`. Once a message has places, it is itself not put on
         the page: each report appears in the place of its action and empties the others.
         A place made again for a key (a redrawn row) replaces the old one and shows the
-        message if it was there.
+        message if it was there. ``layout`` is the place's (by default its own, with
+        ``min_width="0"``).
         """
-        place = w.HTML(layout=w.Layout(min_width="0"))
-        place.add_class("cop-message-area")
-        place.add_class("cop-message-beside")
+        place = w.HTML(layout=layout or w.Layout(min_width="0"),
+                       _dom_classes=["cop-message-area", "cop-message-beside"])
         for key in keys:
             self._slots[key] = place
         if self._at in keys:
@@ -144,14 +198,12 @@ class Message(w.HTML):
         that is a :class:`ipywidgets.Button`).
         """
         keys = keys or tuple(b for b in buttons if isinstance(b, w.Button))
-        place = self.slot(*keys)
         # in the row, the place takes what is left of it, or a line of its own on a phone
-        place.layout.flex = "1 1 14em"
-        place.layout.margin = "0 0 0 4px"
-        row = w.HBox([*buttons, place],
-                     layout=w.Layout(flex_flow="row wrap", align_items="center"))
-        row.add_class("cop-action-row")
-        return row
+        place = self.slot(*keys, layout=w.Layout(min_width="0", flex="1 1 14em",
+                                                 margin="0 0 0 4px"))
+        return w.HBox([*buttons, place],
+                      layout=w.Layout(flex_flow="row wrap", align_items="center"),
+                      _dom_classes=["cop-action-row"])
 
     def at(self, key: Any) -> Message:
         """Show the next messages at the place of ``key`` (``None``: the message itself)."""

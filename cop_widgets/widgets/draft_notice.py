@@ -9,13 +9,14 @@ import ipywidgets as w
 from ..errors import NotFound
 from ..i18n import format_datetime
 from ..store import Store
-from .common import esc, tagged
+from .common import SharedLooks, esc, tagged
 
 __all__ = ["draft_notice"]
 
 
 def draft_notice(store: Store, consultation_id: int, _: Callable[[str], str], language: str,
-                 on_open: Callable[[], None]) -> tuple[w.VBox, w.Button | None]:
+                 on_open: Callable[[], None],
+                 looks: SharedLooks | None = None) -> tuple[w.VBox, w.Button | None]:
     """Return the notice of the version put to the members, and its button (if any).
 
     Parameters
@@ -30,16 +31,19 @@ def draft_notice(store: Store, consultation_id: int, _: Callable[[str], str], la
         The page's language, for the date of a final response.
     on_open : callable
         Called when the member asks to read it.
+    looks : SharedLooks, optional
+        The page's shared layouts and styles (by default, models of the notice's own).
 
     Returns
     -------
     tuple
         An empty box and ``None`` while no version is put to the members.
     """
+    looks = looks or SharedLooks()
     try:
         draft = store.get_draft(consultation_id)
     except NotFound:
-        return w.VBox(), None
+        return w.VBox(**looks.of(w.VBox)), None
     if draft.final:
         head = _("The joint response is final")
         words = _("version {number}, finalised on {moment}").format(
@@ -51,7 +55,8 @@ def draft_notice(store: Store, consultation_id: int, _: Callable[[str], str], la
         label = _("Read the draft joint response")
         ask = " " + _("Read it and say whether you can stand behind it.")
     button = w.Button(description=label, icon="file-text", button_style="info",
-                      layout=w.Layout(width="auto"))
+                      **looks.of(w.Button, {"width": "auto"}))
     button.on_click(lambda _b: on_open())
-    notice = w.HTML("<p>" + tagged("strong", head) + f" ({esc(words)})." + esc(ask) + "</p>")
-    return w.VBox([notice, button]), button
+    notice = w.HTML("<p>" + tagged("strong", head) + f" ({esc(words)})." + esc(ask) + "</p>",
+                    **looks.of(w.HTML))
+    return w.VBox([notice, button], **looks.of(w.VBox)), button

@@ -28,13 +28,16 @@ from ..store import Store
 from ..words.links import ASK_FOR_A_NEW_LINK, LINK_OPENS_NO_CARD, link_refusal_reason
 from .brief import brief_html
 from .card_row import NOT_ANSWERED, PASS, StatementRow
-from .common import Message, esc, fit_width, full_width, tagged
+from .common import FIT_WIDTH, FULL_WIDTH, Message, SharedLooks, esc, tagged
 from .discussion_view import DiscussionView
 from .distribution import distribution_html
 from .draft_notice import draft_notice
 from .problems import problem_in_words, rule_in_words
 
 __all__ = ["MemberPage", "PASS"]
+
+#: The fields' labels stay beside them, as wide as their words.
+_INITIAL = {"description_width": "initial"}
 
 
 class MemberPage(w.VBox):
@@ -55,13 +58,16 @@ class MemberPage(w.VBox):
 
     def __init__(self, store: Store, consultation_id: int | None, token: str | None,
                  language: str | None = None):
-        super().__init__()
-        self.add_class("cop-member-page")
+        # Each widget is given its final classes and layout when it is made, and the page
+        # opens its own model last, with its children: every change after a model opened
+        # is one more message for the kernel and Voila. Alike widgets share their layout and
+        # style (SharedLooks): none of these is ever changed through one widget.
         self._store = store
         self._token = token  # kept private: never a synced trait
-        self.message = Message()
+        self.looks = looks = SharedLooks()
+        self.message = Message(**looks.of(w.HTML))
         self.rows: list[StatementRow] = []
-        self.results = w.HTML()
+        self.results = w.HTML(**looks.of(w.HTML))
         try:
             if consultation_id is None:
                 raise InvalidToken("link-incomplete")
@@ -71,8 +77,7 @@ class MemberPage(w.VBox):
             known = getattr(self, "consultation", None)  # a bad token for a real consultation
             shown = language or (known.language if known else "en")
             _ = translator(shown)
-            self.add_class(f"cop-lang-{shown}")
-            self.refusal = Message()
+            self.refusal = Message(**looks.of(w.HTML))
             self.refusal.show(
                 _(LINK_OPENS_NO_CARD) + " "
                 + _(link_refusal_reason("not-found" if isinstance(exc, NotFound) else exc.code))
@@ -80,11 +85,11 @@ class MemberPage(w.VBox):
                 "error",
             )
             self.form = None
-            self.children = [self.refusal]
+            super().__init__([self.refusal], **looks.of(w.VBox),
+                             _dom_classes=["cop-member-page", f"cop-lang-{shown}"])
             return
         self.refusal = None
         self.language = language or self.consultation.language
-        self.add_class(f"cop-lang-{self.language}")  # the template sets <html lang> from it
         self._ = _ = translator(self.language)
         self.ngettext = plural_translator(self.language)
         self.scale = get_scale(self.consultation.scale)
@@ -92,53 +97,48 @@ class MemberPage(w.VBox):
         self.statements = store.list_statements(consultation_id)
         options = [(_(level.label), level.value) for level in self.scale.levels]
         options.append((_(PASS_LABEL), PASS))
-        self.rows = [StatementRow(i, s, options, _, self.language)
+        self.rows = [StatementRow(i, s, options, _, self.language, looks)
                      for i, s in enumerate(self.statements, start=1)]
         # continuous_update=False: the text reaches the kernel on blur, before a click on
         # Submit; typed-then-clicked text was otherwise lost behind ipywidgets' throttling.
+        field, button = looks.of(w.Textarea, FULL_WIDTH, _INITIAL), looks.of(w.Button, FIT_WIDTH)
         self.concerns = w.Textarea(
-            continuous_update=False, description=_("Overall concerns (optional)"),
-            style={"description_width": "initial"}, layout=full_width())
+            continuous_update=False, description=_("Overall concerns (optional)"), **field)
         self.impact = w.Textarea(
             continuous_update=False, description=_("Impact on your own practice (optional)"),
-            style={"description_width": "initial"}, layout=full_width())
-        self.save_draft = w.Button(description=_("Save draft"), icon="save", layout=fit_width(),
+            **field)
+        self.save_draft = w.Button(description=_("Save draft"), icon="save", **button,
                                    tooltip=_("Keep your answers without submitting them"))
         self.submit = w.Button(description=_("Submit my position"), button_style="primary",
-                               icon="check", layout=fit_width(),
+                               icon="check", **button,
                                tooltip=_("Send your position to the community"))
         self.proposal = w.Textarea(
             continuous_update=False, description=_("Propose a new statement"),
-            placeholder=_("A statement others could agree or disagree with"),
-            style={"description_width": "initial"}, layout=full_width())
-        self.propose = w.Button(description=_("Send proposal"), layout=fit_width(),
+            placeholder=_("A statement others could agree or disagree with"), **field)
+        self.propose = w.Button(description=_("Send proposal"), **button,
                                 tooltip=_("The facilitator reviews it before it is added"))
         self.save_draft.on_click(lambda _b: self._save(m.CardStatus.DRAFT))
         self.submit.on_click(lambda _b: self._save(m.CardStatus.SUBMITTED))
         self.propose.on_click(self._propose)
-        self.status = w.HTML()
+        self.status = w.HTML(**looks.of(w.HTML))
         # Which statements are not answered yet, just before the buttons: read before Submit
         # is reached, and kept up to date as the member answers (see _check_unanswered).
-        self.unanswered = w.HTML()
-        self.unanswered.add_class("cop-unanswered-notice")
-        for row in self.rows:
-            row.stance.observe(self._check_unanswered, names="value")
+        self.unanswered = w.HTML(**looks.of(w.HTML), _dom_classes=["cop-unanswered-notice"])
         self.form = w.VBox([
             w.HTML(tagged("h3", _("Your position")) + "<p>"
                    + esc(_("For each statement, choose the answer closest to your view, or "
                            "'pass / unsure'. Reasons help the community understand you."))
-                   + self._abstain_or_pass() + "</p>"),
+                   + self._abstain_or_pass() + "</p>", **looks.of(w.HTML)),
             *self.rows, self.concerns, self.impact,
             self.unanswered,
             self.message.beside(self.save_draft, self.submit),
-            w.HTML(tagged("h3", _("Something missing?"))),
+            w.HTML(tagged("h3", _("Something missing?")), **looks.of(w.HTML)),
             self.proposal, self.message.beside(self.propose),
-        ])
-        self.form.add_class("cop-card")
+        ], **looks.of(w.VBox), _dom_classes=["cop-card"])
         # the endorsement page opens in this kernel with the same token, so the token never
         # has to travel in a link inside the page
         self.draft_notice, button = draft_notice(store, self.consultation.id, self._,
-                                                 self.language, self.show_draft)
+                                                 self.language, self.show_draft, looks)
         if button is not None:
             self.open_draft = button
         refusal = self.consultation.card_refusal(store.now())
@@ -147,9 +147,13 @@ class MemberPage(w.VBox):
         # other members' reasons once the member has submitted (issue 13)
         self.discussion = DiscussionView(store, self.consultation, self.member.id, token,
                                          self.statements, self.language, self._revised)
-        self.children = [w.HTML(brief), self.draft_notice, self.status, self.form,
-                         self.discussion, self.results]
-        self._load_earlier(refusal)
+        self._load_earlier(refusal)  # checks the unanswered once, after filling every row
+        for row in self.rows:
+            row.stance.observe(self._check_unanswered, names="value")
+        # the template sets <html lang> from the cop-lang- class
+        super().__init__([w.HTML(brief, **looks.of(w.HTML)), self.draft_notice, self.status,
+                          self.form, self.discussion, self.results], **looks.of(w.VBox),
+                         _dom_classes=["cop-member-page", f"cop-lang-{self.language}"])
 
     def _abstain_or_pass(self) -> str:
         """Return, escaped, what tells "Abstain" from "Pass / unsure" where a scale has both."""

@@ -3,7 +3,9 @@
 Every member who opens a link gets a kernel of their own; pandas and numpy alone add about
 40 MB to each. The page is built here in a fresh interpreter, as a kernel builds it, for a
 member who has answered (their card, the community's distribution, the discussion of
-reasons) and for one who has not, and the heavy libraries must not be among its modules.
+reasons) and for one who has not, after the warm-up a preheated kernel runs before its
+visitor arrives (``cop_widgets.jupyter.warmup``), and the heavy libraries must not be among
+its modules.
 """
 
 from __future__ import annotations
@@ -23,10 +25,12 @@ HEAVY = ("pandas", "numpy", "scipy", "sklearn", "altair", "alembic", "vl_convert
 BUILD = """
 import json, sys
 import ipywidgets
+from cop_widgets.jupyter.warmup import warm_up
 from cop_widgets.store import Store
 from cop_widgets.widgets.member import MemberPage
 
 store = Store(sys.argv[1], existing=True, migrate=False)
+assert warm_up(store), "the warm-up failed"
 page = MemberPage(store, int(sys.argv[2]), sys.argv[3], "en")
 assert page.children, "the page is empty"
 print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in {heavy})))

@@ -10,7 +10,9 @@ speaks the same protocol with the websocket client alone.
   Voila nor Jupyter's server is imported.
 - Under a real ``cop-widgets serve --preheat 1``, the preheated page is the member's: the
   widget state the page's websocket gives back shows the consultation's statements and the
-  member's own draft, and a second link gets a page of its own.
+  member's own draft, and a second link gets a page of its own. The kernel warmed up
+  before its visitor came (``cop_widgets.jupyter.warmup``, in the server's log), and
+  nothing the warm-up built is in the state.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from widget_client import KERNEL_ID, Page, run_in_thread
 
 from cop_widgets.demo import seed_demo
 from cop_widgets.jupyter.request_info import query_url
+from cop_widgets.jupyter.warmup import NO_CONSULTATION
 from cop_widgets.store import Store
 
 BUILD = """
@@ -169,6 +172,8 @@ def test_a_preheated_page_under_serve_is_the_members_own(serving):
         states = run_in_thread(_widget_state(server.base_url, reply.body))
         text = json.dumps(states)
         assert all(json.dumps(s.text)[1:-1] in text for s in seeded.statements)
+        assert f"cop-st-{NO_CONSULTATION}" not in text  # the warm-up's row
         texts.append(text)
     assert concerns in texts[0]  # the first link's page shows the first member's draft
     assert concerns not in texts[1]  # the second link's page is the second member's
+    assert "member kernel warmed up in" in server.log.read_text(errors="replace")
