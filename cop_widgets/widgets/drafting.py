@@ -58,10 +58,11 @@ def endorsement_tally_html(endorsements: list[m.Endorsement], invited: int, *,
         "{answered} of {invited} members have answered this version",
         len(endorsements)).format(answered=format_number(len(endorsements), language),
                                   invited=format_number(invited, language))
-    # wide enough for its caption to read as one line, never wider than the panel
-    return (f"<table class='cop-tally' style='min-width:min(100%,24em)'>"
-            f"<caption style='text-align:left'>{esc(caption)}</caption>{cells}</table>"
-            f"{reasons}")
+    # The count is a paragraph, not a <caption>: the page shows a table as a block that
+    # scrolls (templates/cop), and a caption inside it wraps to the narrow cells' width.
+    # The table keeps the sentence as its name.
+    return (f"{tagged('p', caption)}<table class='cop-tally' aria-label='{esc(caption)}'>"
+            f"{cells}</table>{reasons}")
 
 
 class DraftEditor(ConsultationView, w.VBox):
