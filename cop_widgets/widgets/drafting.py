@@ -135,6 +135,8 @@ class DraftEditor(ConsultationView, w.VBox):
                             style={"description_width": "initial"})
             for key in SECTIONS
         }
+        for box in self.sections.values():
+            box.add_class("cop-stacked")  # the Voila template puts its label above it
         def auto() -> w.Layout:
             return w.Layout(width="auto")
 

@@ -188,6 +188,15 @@ def test_every_facilitator_tab_fits(fit, open_page, shots, width):
             expect(panel.get_by_role("button", name="Accept")).to_be_visible()
         elif title == "Joint response":
             expect(panel.locator("textarea").first).to_be_visible(timeout=CHARTS_MS)
+            # each section's label above its box, the boxes lined up, at every width
+            lefts = set()
+            for name in ("The development and our question", "Points of consensus",
+                         "Minority views", "Recommendations"):
+                found = panel.get_by_label(name, exact=True).evaluate(LABEL_AND_FIELD)
+                words, box = found["label"], found["field"]
+                assert words["bottom"] <= box["top"] + 1, (name, found)
+                lefts.add(round(box["left"]))
+            assert len(lefts) == 1, lefts
         check(page, f"facilitator page, tab {title!r}, at {width} px", shots,
               f"facilitator-{index}-{width}", charts=title == "Divergence")
     assert visit.page_errors == []
