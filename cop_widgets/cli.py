@@ -87,7 +87,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     return serve(args.db, args.port, args.host, preheat=args.preheat,
                  fill_delay=args.fill_delay, public_url=args.public_url,
-                 max_kernels=args.max_kernels)
+                 max_kernels=args.max_kernels, max_pages_per_link=args.max_pages_per_link)
 
 
 def _import_polis(args: argparse.Namespace) -> int:
@@ -301,6 +301,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-kernels", type=int, metavar="N",
                        help="answer page requests 503 (try again later) while N kernels run; "
                             "0 for no cap (default: the --preheat pool plus 40)")
+    serve.add_argument("--max-pages-per-link", type=int, metavar="N",
+                       help="answer a member's link 429 (try again later) while it holds N "
+                            "open pages; 0 for no limit (default: 5)")
     serve.add_argument("--fill-delay", type=float, metavar="SECONDS",
                        help="with --preheat: wait this long before refilling the pool (for a "
                             "workshop burst, 120 with a pool as large as the burst: "

@@ -18,12 +18,15 @@ anything else          never (404)
 =====================  =============================================================
 
 A refused request gets a 403 (404 for an unknown page) and costs a database lookup, no
-kernel. An admitted request past the cap of live kernels gets a 503 with ``Retry-After``.
-The pages keep their own checks inside the kernel: the gate is the first line, not the only.
+kernel. An admitted request past the cap of live kernels gets a 503 with ``Retry-After``,
+and a member's link that already holds ``max_pages_per_link`` live pages (kernels) a 429
+with ``Retry-After``: one valid link reloaded over and over cannot fill the server. The pages
+keep their own checks inside the kernel: the gate is the first line, not the only.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from .. import model as m
@@ -32,7 +35,7 @@ from ..i18n import LANGUAGES
 from .keys import key_matches
 from .pages import consultation_id_of, language_of
 
-__all__ = ["Gate", "Refusal", "PAGES", "RETRY_AFTER_SECONDS"]
+__all__ = ["Gate", "Refusal", "PAGES", "RETRY_AFTER_SECONDS", "link_of"]
 
 #: What each served page needs: ``token`` (a member's link), ``results`` (a member's link,
 #: or results that are public) or ``key`` (the facilitator key).
@@ -54,7 +57,7 @@ class Refusal:
     Attributes
     ----------
     status : int
-        The HTTP status: 403, 404 or 503.
+        The HTTP status: 403, 404, 429 or 503.
     code : str
         A key of :data:`cop_widgets.words.links.GATE_WORDS`.
     language : str
@@ -82,15 +85,20 @@ class Gate:
         under the server.
     max_kernels : int
         Live kernels past which admitted requests are asked to come back (0: no cap).
+    max_pages_per_link : int
+        Live pages one member's link may hold at once (0: no limit); past it, a request with
+        that link is asked to come back.
     """
 
-    def __init__(self, store, facilitator_key_hash: str | None, max_kernels: int = 0):
+    def __init__(self, store, facilitator_key_hash: str | None, max_kernels: int = 0,
+                 max_pages_per_link: int = 0):
         self.store = store
         self.facilitator_key_hash = facilitator_key_hash
         self.max_kernels = max_kernels
+        self.max_pages_per_link = max_pages_per_link
 
     def check(self, page: str, params: dict[str, str], live_kernels: int = 0,
-              accept_language: str | None = None) -> Refusal | None:
+              accept_language: str | None = None, link_pages: int = 0) -> Refusal | None:
         """Return why the request for ``page`` is refused, or ``None`` to admit it.
 
         Parameters
@@ -103,6 +111,8 @@ class Gate:
             Kernels running now (preheated ones included), for the cap.
         accept_language : str, optional
             The request's ``Accept-Language`` header, for the refusal's language.
+        link_pages : int
+            Live pages the request's member link (:func:`link_of`) holds now.
         """
         need = PAGES.get(page)
         consultation = self._consultation(params)
@@ -123,6 +133,8 @@ class Gate:
             reason = self._token_refusal(consultation, params.get("t"))
             if reason is not None:
                 return Refusal(403, "member-link", language, reason)
+            if self.max_pages_per_link and link_pages >= self.max_pages_per_link:
+                return Refusal(429, "link-pages", language)
         if self.max_kernels and live_kernels >= self.max_kernels:
             return Refusal(503, "server-busy", language)
         return None
@@ -146,6 +158,18 @@ class Gate:
         except InvalidToken as exc:
             return exc.code
         return None
+
+
+def link_of(page: str, params: dict[str, str]) -> str | None:
+    """Return the member link a page request holds a page under, or ``None`` for none.
+
+    A member page and an endorsement page opened with the same invitation count together;
+    the link is named by its token's SHA-256, so that no token is kept in the server.
+    """
+    token = params.get("t")
+    if PAGES.get(page) != "token" or not token:
+        return None
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _accepted_language(header: str | None) -> str:

@@ -34,7 +34,7 @@ def refusal_html(refusal: Refusal) -> str:
     sentences.append(_(advice))
     heading, *rest = (escape(s) for s in sentences)
     body = "".join(f"<p>{s}</p>" for s in rest)
-    kind = "busy" if refusal.status == 503 else "refused"
+    kind = "busy" if refusal.status in (429, 503) else "refused"
     return (
         f'<!DOCTYPE html><html lang="{escape(refusal.language)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

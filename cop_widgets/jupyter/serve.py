@@ -128,7 +128,8 @@ def url_prefix(public_url: str | None) -> str:
 
 def voila_command(port: int, host: str, *, preheat: int = 0,
                   fill_delay: float | None = None, prefix: str = "/",
-                  max_kernels: int | None = None, folder: Path | None = None) -> list[str]:
+                  max_kernels: int | None = None, folder: Path | None = None,
+                  max_pages_per_link: int | None = None) -> list[str]:
     """Return the Voila command line serving the workbooks.
 
     Parameters
@@ -147,6 +148,9 @@ def voila_command(port: int, host: str, *, preheat: int = 0,
     folder : Path, optional
         The workbooks served; by default :func:`~cop_widgets.io.workbooks.served_folder`
         (the working directory's when it holds them, else the package's).
+    max_pages_per_link : int, optional
+        Live pages one member's link may hold (0: no limit); by default
+        ``CopVoila.max_pages_per_link`` (5).
     """
     if folder is None:
         folder = served_folder()
@@ -157,6 +161,8 @@ def voila_command(port: int, host: str, *, preheat: int = 0,
         # before a kernel starts (cop_widgets.jupyter.gate).
         sys.executable, "-m", "cop_widgets.jupyter.voila_app", str(folder),
         f"--CopVoila.max_kernels={max_kernels}",
+        *([f"--CopVoila.max_pages_per_link={max_pages_per_link}"]
+          if max_pages_per_link is not None else []),
         f"--port={port}", f"--Voila.ip={host}", "--no-browser",
         f"--Voila.base_url={prefix}",
         "--VoilaConfiguration.show_tracebacks=False",
@@ -202,7 +208,7 @@ def voila_command(port: int, host: str, *, preheat: int = 0,
 
 def serve(db_url: str | None, port: int, host: str, *, preheat: int = 0,
           fill_delay: float | None = None, public_url: str | None = None,
-          max_kernels: int | None = None) -> int:
+          max_kernels: int | None = None, max_pages_per_link: int | None = None) -> int:
     """Run Voila until it stops; return its exit code.
 
     The facilitator workbook, when opened through Voila rather than JupyterLab, asks for a
@@ -214,7 +220,8 @@ def serve(db_url: str | None, port: int, host: str, *, preheat: int = 0,
     and the links printed here and made by the facilitator page start with it. Without it,
     ``$JUPYTERHUB_SERVICE_PREFIX`` (if set) is the prefix.
 
-    ``max_kernels`` caps the live kernels (see :func:`voila_command`).
+    ``max_kernels`` caps the live kernels, ``max_pages_per_link`` the live pages of one
+    member's link (see :func:`voila_command`).
 
     The workbooks served are those of the working directory when it holds them (a folder
     written by ``cop-widgets init``), else the package's; the default database
@@ -226,6 +233,8 @@ def serve(db_url: str | None, port: int, host: str, *, preheat: int = 0,
     prefix = url_prefix(public_url)  # a bad --public-url stops before anything starts
     if max_kernels is not None and max_kernels < 0:
         raise ValidationError("--max-kernels", "not-a-count", max_kernels)
+    if max_pages_per_link is not None and max_pages_per_link < 0:
+        raise ValidationError("--max-pages-per-link", "not-a-count", max_pages_per_link)
     env = dict(os.environ)
     env["COP_WIDGETS_DB"] = absolute_db_url(db_url)
     env["JUPYTER_PATH"] = os.pathsep.join(
@@ -257,4 +266,5 @@ def serve(db_url: str | None, port: int, host: str, *, preheat: int = 0,
               f"until you delete that file)", flush=True)
     return subprocess.call(voila_command(port, host, preheat=preheat, fill_delay=fill_delay,
                                          prefix=prefix, max_kernels=max_kernels,
-                                         folder=folder), env=env)
+                                         folder=folder,
+                                         max_pages_per_link=max_pages_per_link), env=env)

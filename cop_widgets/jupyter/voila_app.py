@@ -6,7 +6,9 @@ same way (``--Voila.*`` and every other option still apply), with these differen
 * the handler of ``/voila/render/<page>`` asks :class:`~cop_widgets.jupyter.gate.Gate`
   first, and a refused request is answered (403, 404 or 503 with ``Retry-After``) with a
   short page in the visitor's language before any kernel starts;
-* ``--CopVoila.max_kernels`` caps the live kernels (0: no cap);
+* ``--CopVoila.max_kernels`` caps the live kernels (0: no cap), and
+  ``--CopVoila.max_pages_per_link`` the live pages one member's link holds (0: no limit;
+  :class:`LinkKernels` keeps which kernel each link holds);
 * every response carries ``Referrer-Policy: no-referrer``, because member URLs carry tokens;
 * responses are gzip-compressed and the kernel's WebSocket deflated when the browser
   accepts it (``--CopVoila.compress``), and the static files a page loads stay in the
@@ -27,9 +29,12 @@ from __future__ import annotations
 import os
 import re
 import time
+from contextvars import ContextVar
+from typing import Any
 from urllib.parse import parse_qs
 
 import tornado.web
+from jupyter_core.utils import ensure_async
 from jupyter_server.base.handlers import FileFindHandler
 from traitlets import Bool, Integer
 from voila.app import Voila
@@ -38,12 +43,16 @@ from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
-from .gate import RETRY_AFTER_SECONDS, Gate
+from .gate import RETRY_AFTER_SECONDS, Gate, link_of
 from .keys import FACILITATOR_KEY_HASH_ENV
 from .refusal_page import refusal_html
 
-__all__ = ["CopVoila", "GatedVoilaHandler", "HashedExtensionFileHandler",
+__all__ = ["CopVoila", "GatedVoilaHandler", "HashedExtensionFileHandler", "LinkKernels",
            "VoilaStaticFileHandler", "main"]
+
+#: The member link (:func:`~cop_widgets.jupyter.gate.link_of`) of the page request being
+#: served, for :class:`LinkKernels` to note which kernel it gets.
+_SERVING_LINK: ContextVar[str | None] = ContextVar("cop_serving_link", default=None)
 
 #: A file name carrying a content hash, as JupyterLab's extension builder writes them
 #: (``remoteEntry.c8c9eed2cdefdeac.js``, ``84.09c61a35dce1705f.js``).
@@ -84,6 +93,54 @@ class VoilaStaticFileHandler(MultiStaticFileHandler):
         return VOILA_STATIC_MAX_AGE
 
 
+class LinkKernels:
+    """Which live kernel each member link holds, to limit the pages one link may open.
+
+    Voila gives a page its kernel in one of two calls of its kernel manager: a preheated
+    one from ``get_rendered_notebook``, a new one from ``start_kernel``. Both are wrapped:
+    a kernel started or taken while a member link's request is served (the request sets
+    ``_SERVING_LINK``) is that link's. A kernel that has stopped (its page was closed, or
+    culled when idle) no longer counts.
+
+    Parameters
+    ----------
+    kernel_manager : voila's kernel manager
+        The server's; its two calls are wrapped on this instance only.
+    """
+
+    def __init__(self, kernel_manager: Any):
+        self.kernel_manager = kernel_manager
+        self.owner: dict[str, str] = {}
+        start = kernel_manager.start_kernel
+
+        async def start_kernel(*args: Any, **kwargs: Any) -> str:
+            kernel_id = await ensure_async(start(*args, **kwargs))
+            self._note(kernel_id)
+            return kernel_id
+
+        kernel_manager.start_kernel = start_kernel
+        rendered = getattr(kernel_manager, "get_rendered_notebook", None)
+        if rendered is not None:  # Voila's preheated pool
+            async def get_rendered_notebook(*args: Any, **kwargs: Any) -> Any:
+                result = await rendered(*args, **kwargs)
+                self._note(result[2])  # (render task, rendered cells, kernel id)
+                return result
+
+            kernel_manager.get_rendered_notebook = get_rendered_notebook
+
+    def _note(self, kernel_id: str) -> None:
+        link = _SERVING_LINK.get()
+        if link is not None:
+            self.owner[kernel_id] = link
+
+    def pages(self, link: str | None) -> int:
+        """Return how many live kernels ``link`` holds (0 for ``None``)."""
+        live = set(self.kernel_manager.list_kernel_ids())
+        for kernel_id in [k for k in self.owner if k not in live]:
+            del self.owner[kernel_id]
+        return 0 if link is None else sum(1 for k in self.owner.values() if k == link)
+
+
 class GatedVoilaHandler(TornadoVoilaHandler):
     """Voila's page handler behind the gate: no kernel for a request the gate refuses."""
 
@@ -95,15 +152,21 @@ class GatedVoilaHandler(TornadoVoilaHandler):
         # The kernel reads the first value of each parameter (pages.query_params): so do we.
         params = {key: values[0] for key, values in parse_qs(self.request.query).items()
                   if values}
+        link = link_of(path or "", params)
         refusal = gate.check(path or "", params,
                              live_kernels=len(self.kernel_manager.list_kernel_ids()),
-                             accept_language=self.request.headers.get("Accept-Language"))
+                             accept_language=self.request.headers.get("Accept-Language"),
+                             link_pages=self.settings["cop_link_kernels"].pages(link))
         if refusal is None:
-            return await super().get(path)
+            serving = _SERVING_LINK.set(link)  # the kernel this request gets is the link's
+            try:
+                return await super().get(path)
+            finally:
+                _SERVING_LINK.reset(serving)
         self.set_status(refusal.status)
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
-        if refusal.status == 503:
+        if refusal.status in (429, 503):
             self.set_header("Retry-After", str(RETRY_AFTER_SECONDS))
         self.log.info("gate: %s %s refused (%s) in %.1f ms", refusal.status, path,
                       refusal.code, 1000 * (time.perf_counter() - started))
@@ -117,6 +180,11 @@ class CopVoila(Voila):
         0, config=True,
         help="Live kernels (preheated ones included) past which a page request is answered "
              "503 with Retry-After; 0 for no cap.",
+    )
+    max_pages_per_link = Integer(
+        5, config=True,
+        help="Live pages (kernels) one member's link may hold at once; past it, a request "
+             "with that link is answered 429 with Retry-After. 0 for no limit.",
     )
     compress = Bool(
         True, config=True,
@@ -153,7 +221,8 @@ class CopVoila(Voila):
         settings["websocket_compression_options"] = {} if self.compress else None
         store = Store(os.environ.get("COP_WIDGETS_DB"), migrate=False)
         settings["cop_gate"] = Gate(store, os.environ.get(FACILITATOR_KEY_HASH_ENV),
-                                    self.max_kernels)
+                                    self.max_kernels, self.max_pages_per_link)
+        settings["cop_link_kernels"] = LinkKernels(self.kernel_manager)
         headers = dict(settings.get("headers", {}))
         headers["Referrer-Policy"] = "no-referrer"
         settings["headers"] = headers

@@ -58,6 +58,11 @@ GATE_WORDS = {
         N_("There is no such page here."),
         N_("Please check the link you were given."),
     ),
+    "link-pages": (
+        N_("This link already has several pages open."),
+        N_("Close a page you opened with it, on this or another device, or wait a minute; "
+           "then reload this page. Anything you saved before is kept."),
+    ),
     "server-busy": (
         N_("Many people are opening their pages right now."),
         N_("Please wait a minute, then reload this page. Anything you saved before is kept."),

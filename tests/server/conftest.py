@@ -115,7 +115,8 @@ def _seed(store: Store) -> types.SimpleNamespace:
     return types.SimpleNamespace(open=open_one, never=hidden, draft=draft, closed=closed)
 
 
-def start_server(folder: Path, max_kernels: int | None = None, preheat: int = 0) -> Server:
+def start_server(folder: Path, max_kernels: int | None = None, preheat: int = 0,
+                 max_pages_per_link: int | None = None) -> Server:
     """Seed a SQLite file in ``folder`` and start ``cop-widgets serve`` on it."""
     folder.mkdir()
     db_url = f"sqlite:///{folder / 'cop.db'}"
@@ -134,6 +135,8 @@ def start_server(folder: Path, max_kernels: int | None = None, preheat: int = 0)
         command += ["--max-kernels", str(max_kernels)]
     if preheat:
         command += ["--preheat", str(preheat)]
+    if max_pages_per_link is not None:
+        command += ["--max-pages-per-link", str(max_pages_per_link)]
     out, log = folder / "serve.stdout", folder / "serve.stderr"
     with open(out, "wb") as stdout, open(log, "wb") as stderr:
         process = subprocess.Popen(command, stdout=stdout, stderr=stderr,
@@ -160,11 +163,14 @@ def stop_server(server: Server) -> None:
 
 @pytest.fixture
 def serving(tmp_path) -> Iterator:
-    """``serving(max_kernels=None, preheat=0)``: start a server; stopped at the test's end."""
+    """``serving(max_kernels=None, preheat=0, max_pages_per_link=None)``: start a server;
+    stopped at the test's end."""
     servers: list[Server] = []
 
-    def start(max_kernels: int | None = None, preheat: int = 0) -> Server:
-        server = start_server(tmp_path / f"server{len(servers)}", max_kernels, preheat)
+    def start(max_kernels: int | None = None, preheat: int = 0,
+              max_pages_per_link: int | None = None) -> Server:
+        server = start_server(tmp_path / f"server{len(servers)}", max_kernels, preheat,
+                              max_pages_per_link)
         servers.append(server)
         return server
 

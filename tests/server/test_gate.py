@@ -2,15 +2,19 @@
 
 Each test talks to a real ``cop-widgets serve`` and counts the kernel processes it starts.
 The tests with the default options share one server (``served``: it counts the kernels
-started since the test began); the kernel cap and the preheated pool have servers of their own.
+started since the test began); the kernel cap, the pages per link and the preheated pool have
+servers of their own.
 """
 
 from __future__ import annotations
 
+import time
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import psutil
 import pytest
+from widget_client import KERNEL_ID
 
 from cop_widgets.i18n import translator
 from cop_widgets.jupyter.keys import FACILITATOR_KEY_HASH_ENV, key_hash
@@ -164,3 +168,51 @@ def test_a_preheated_pool_is_not_spent_on_bogus_links(serving):
     token = seeded.tokens[seeded.members[0].id]
     reply = server.get(f"/voila/render/member.ipynb?c={c}&t={token}")
     assert reply.status == 200
+
+
+def _shut_down(server, page_html: str) -> None:
+    """Close a page as the browser's unload beacon does: shut its kernel down."""
+    kernel_id = KERNEL_ID.search(page_html).group(1)
+    request = urllib.request.Request(f"{server.base_url}/voila/api/shutdown/{kernel_id}",
+                                     data=b"", method="POST")
+    with urllib.request.urlopen(request, timeout=30) as reply:
+        assert reply.status in (200, 204)
+
+
+def test_one_link_cannot_hold_more_than_its_pages(serving):
+    """A valid link reloaded over and over is stopped at its own limit, not the server's."""
+    server = serving(max_pages_per_link=2)
+    seeded = server.consultations.open
+    c = seeded.consultation.id
+    mine, other = (seeded.tokens[member.id] for member in seeded.members[:2])
+    pages = [server.get(f"/voila/render/member.ipynb?c={c}&t={mine}") for _ in range(2)]
+    assert [p.status for p in pages] == [200, 200]
+    assert server.wait_for_kernels(2) == 2
+    # the third page of the same link, and its endorsement page (the same invitation)
+    for path in (f"/voila/render/member.ipynb?c={c}&t={mine}&lang=fr",
+                 f"/voila/render/endorse.ipynb?c={c}&t={mine}&lang=fr"):
+        reply = server.get(path)
+        assert reply.status == 429, (path, reply.status)
+        assert reply.headers["retry-after"] == "30"
+        assert translator("fr")("This link already has several pages open.") \
+            in reply.body.replace("&#x27;", "'")
+    assert len(server.kernels()) == 2  # refused before any kernel started
+    # another member is not held back by it
+    assert server.get(f"/voila/render/member.ipynb?c={c}&t={other}").status == 200
+    assert server.wait_for_kernels(3) == 3
+    # a page closed gives its place back
+    _shut_down(server, pages[0].body)
+    deadline = time.monotonic() + 30
+    while len(server.kernels()) > 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert server.get(f"/voila/render/member.ipynb?c={c}&t={mine}").status == 200
+
+
+def test_a_page_from_the_preheated_pool_counts_for_its_link(serving):
+    server = serving(preheat=1, max_pages_per_link=1)
+    assert server.wait_for_kernels(1) == 1  # the pool
+    seeded = server.consultations.open
+    c = seeded.consultation.id
+    token = seeded.tokens[seeded.members[0].id]
+    assert server.get(f"/voila/render/member.ipynb?c={c}&t={token}").status == 200
+    assert server.get(f"/voila/render/member.ipynb?c={c}&t={token}").status == 429
