@@ -337,7 +337,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--configs", nargs="+", default=None,
                         help="'serve N' / 'bare N' / 'before N' (N preheated kernels; 'before': "
                              "serve from --before-root); default: serve "
-                             "and bare, each cold and preheated with a pool of the crowd's size")
+                             "and bare, each cold and preheated with a pool of the crowd's size, "
+                             "and 'before' preheated if --before-root is given")
     parser.add_argument("--timeout", type=float, default=120.0,
                         help="seconds a member waits for the state before it counts as failed")
     parser.add_argument("--fill-delay", type=float, default=120.0,
@@ -356,7 +357,9 @@ def main(argv: list[str] | None = None) -> int:
     for members in args.members:
         # a pool as large as the crowd: a visitor who finds the pool empty waits for its
         # refill (see --fill-delay)
-        configs = args.configs or [f"serve {members}", f"bare {members}", "serve 0", "bare 0"]
+        configs = args.configs or [
+            *([f"before {members}"] if args.before_root else []),
+            f"serve {members}", f"bare {members}", "serve 0", "bare 0"]
         for spec in configs:
             kind, _, n = spec.partition(" ")
             index += 1

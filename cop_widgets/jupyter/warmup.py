@@ -124,8 +124,9 @@ def _build_widgets() -> None:
     row.flag_unanswered(False)
     message = Message(**looks.of(w.HTML))
     button = w.Button(description=_("Save draft"), icon="save", **looks.of(w.Button, FIT_WIDTH))
-    w.VBox([row, w.Textarea(**looks.of(w.Textarea, FULL_WIDTH)), message.beside(button)],
-           **looks.of(w.VBox), _dom_classes=["cop-card"])
+    field = w.Textarea(**looks.of(w.Textarea, FULL_WIDTH))
+    w.VBox([row, field, message.beside(button, looks=looks)], **looks.of(w.VBox),
+           _dom_classes=["cop-card"])
     message.show(_("Draft saved. It is not submitted yet."), "ok")
 
 

@@ -40,8 +40,11 @@ class StatementRow(w.VBox):
         self._ = _
         self.language = language
         self.looks = looks = looks or SharedLooks()
-        self.text = w.HTML(f'<div id="cop-st-{statement.id}"><strong>{number}.</strong> '
-                           f"{esc(statement.text)}</div>", **looks.of(w.HTML))
+        self._statement = (f'<div id="cop-st-{statement.id}"><strong>{number}.</strong> '
+                           f"{esc(statement.text)}</div>")
+        #: The statement, and under it "Not answered yet" while the row is flagged (one
+        #: model: the note's own widget was a model more per statement).
+        self.text = w.HTML(self._head(False), **looks.of(w.HTML))
         self.stance = w.RadioButtons(
             options=scale_options, value=None,
             description=_("Your stance on statement {number}").format(number=number),
@@ -52,22 +55,27 @@ class StatementRow(w.VBox):
             description=_("Why? (optional)"), placeholder=_("Your reasons, in a few words"),
             **looks.of(w.Textarea, FULL_WIDTH, _INITIAL),
         )
-        #: "Not answered yet", shown with a coloured border while the row is flagged.
-        self.flag = w.HTML(**looks.of(w.HTML))
-        super().__init__([self.text, self.flag, self.stance, self.rationale],
+        super().__init__([self.text, self.stance, self.rationale],
                          layout=self._box(False), _dom_classes=["cop-statement"])
 
     def flag_unanswered(self, flagged: bool) -> None:
         """Mark the row as not answered yet (a note and a border), or unmark it."""
+        self.text.value = self._head(flagged)
         if flagged:
-            self.flag.value = ('<div class="cop-unanswered-note" style="color:#bf360c;'
-                               'font-weight:bold">'
-                               + esc(self._("Not answered yet")) + "</div>")
             self.add_class("cop-unanswered")
         else:
-            self.flag.value = ""
             self.remove_class("cop-unanswered")
         self.layout = self._box(flagged)
+
+    def _head(self, flagged: bool) -> str:
+        """Return the statement's HTML, with the note "Not answered yet" if ``flagged``.
+
+        The note's box keeps the 4 px an empty widget of its own took (two 2 px margins), so
+        the row looks as it did when the note was a widget apart.
+        """
+        note = ('<div class="cop-unanswered-note" style="color:#bf360c;font-weight:bold">'
+                + esc(self._("Not answered yet")) + "</div>") if flagged else ""
+        return f'{self._statement}<div style="padding-top:4px">{note}</div>'
 
     def _box(self, flagged: bool) -> w.Layout:
         """Return the shared layout of a row, flagged or not."""
@@ -88,8 +96,7 @@ class StatementRow(w.VBox):
             + (" · ".join(parts) if parts else esc(_("no answers")))
             + ". <strong>" + esc(_("Your stance then:")) + f"</strong> {mine}.</div>",
             **self.looks.of(w.HTML))
-        self.children = [self.text, self.flag, self.previous, self.stance,
-                         self.rationale]
+        self.children = [self.text, self.previous, self.stance, self.rationale]
 
     def response(self) -> m.StanceResponse | None:
         """Return the answer, or ``None`` if the statement was left unanswered."""

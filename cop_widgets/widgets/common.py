@@ -172,38 +172,47 @@ class Message(w.HTML):
         self._at: Any = None
         self.kind = self.text = ""
 
-    def slot(self, *keys: Any, layout: w.Layout | None = None) -> w.HTML:
+    def slot(self, *keys: Any, layout: w.Layout | None = None,
+             style: w.Widget | None = None) -> w.HTML:
         """Return a new place for this message, shown when an action of ``keys`` reports.
 
         A key is the button whose click reports (see :func:`guarded`) or any other value
         an action passes to :meth:`at`. Once a message has places, it is itself not put on
         the page: each report appears in the place of its action and empties the others.
         A place made again for a key (a redrawn row) replaces the old one and shows the
-        message if it was there. ``layout`` is the place's (by default its own, with
-        ``min_width="0"``).
+        message if it was there. ``layout`` and ``style`` are the place's (by default its
+        own, with ``min_width="0"``).
         """
         place = w.HTML(layout=layout or w.Layout(min_width="0"),
-                       _dom_classes=["cop-message-area", "cop-message-beside"])
+                       _dom_classes=["cop-message-area", "cop-message-beside"],
+                       **({"style": style} if style is not None else {}))
         for key in keys:
             self._slots[key] = place
         if self._at in keys:
             place.value = self.value
         return place
 
-    def beside(self, *buttons: w.Widget, keys: tuple[Any, ...] = ()) -> w.HBox:
+    def beside(self, *buttons: w.Widget, keys: tuple[Any, ...] = (),
+               looks: SharedLooks | None = None) -> w.HBox:
         """Return ``buttons`` in a row followed by a place for what they cause.
 
         The row wraps: the message sits right of the buttons on a wide page and under them
         on a phone. ``keys`` are other keys reported at the same place (default: each button
-        that is a :class:`ipywidgets.Button`).
+        that is a :class:`ipywidgets.Button`). With ``looks``, the row and the place share
+        the page's layouts and style (see :class:`SharedLooks`) instead of their own.
         """
         keys = keys or tuple(b for b in buttons if isinstance(b, w.Button))
         # in the row, the place takes what is left of it, or a line of its own on a phone
-        place = self.slot(*keys, layout=w.Layout(min_width="0", flex="1 1 14em",
-                                                 margin="0 0 0 4px"))
-        return w.HBox([*buttons, place],
-                      layout=w.Layout(flex_flow="row wrap", align_items="center"),
-                      _dom_classes=["cop-action-row"])
+        place_layout = {"min_width": "0", "flex": "1 1 14em", "margin": "0 0 0 4px"}
+        row_layout = {"flex_flow": "row wrap", "align_items": "center"}
+        if looks is None:
+            place = self.slot(*keys, layout=w.Layout(**place_layout))
+            layout = w.Layout(**row_layout)
+        else:
+            place = self.slot(*keys, layout=looks.layout(**place_layout),
+                              style=looks.of(w.HTML)["style"])
+            layout = looks.layout(**row_layout)
+        return w.HBox([*buttons, place], layout=layout, _dom_classes=["cop-action-row"])
 
     def at(self, key: Any) -> Message:
         """Show the next messages at the place of ``key`` (``None``: the message itself)."""

@@ -131,9 +131,9 @@ class MemberPage(w.VBox):
                    + self._abstain_or_pass() + "</p>", **looks.of(w.HTML)),
             *self.rows, self.concerns, self.impact,
             self.unanswered,
-            self.message.beside(self.save_draft, self.submit),
+            self.message.beside(self.save_draft, self.submit, looks=looks),
             w.HTML(tagged("h3", _("Something missing?")), **looks.of(w.HTML)),
-            self.proposal, self.message.beside(self.propose),
+            self.proposal, self.message.beside(self.propose, looks=looks),
         ], **looks.of(w.VBox), _dom_classes=["cop-card"])
         # the endorsement page opens in this kernel with the same token, so the token never
         # has to travel in a link inside the page

@@ -30,7 +30,7 @@ def page_of(store, seeded, **kwargs) -> MemberPage:
 
 def flagged(page: MemberPage) -> list[int]:
     return [row.number for row in page.rows
-            if "cop-unanswered" in row._dom_classes and "Not answered yet" in row.flag.value]
+            if "cop-unanswered" in row._dom_classes and "Not answered yet" in row.text.value]
 
 
 def box_of(root, widget):
