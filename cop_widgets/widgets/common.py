@@ -63,7 +63,7 @@ class SharedLooks:
 
     ipywidgets gives each widget a Layout model, and most widgets a style model, of their
     own. Each is one more model the kernel opens, the browser asks for and Voila relays:
-    on the member page 97 of 169 models were layouts and styles, most of them empty or
+    on the member page 108 of 169 models were layouts and styles, most of them empty or
     alike. ipywidgets lets many widgets share one Layout or style instance; this hands out
     one per set of properties, for one page.
 
