@@ -174,6 +174,11 @@ def voila_command(port: int, host: str, *, preheat: int = 0,
         *(f"--VoilaConfiguration.extension_denylist={name}"
           for name in LAB_ONLY_EXTENSIONS + UNUSED_EXTENSIONS),
         "--theme=light",
+        # Kernels talk to the server over Unix sockets in the runtime folder, not TCP ports:
+        # when a hundred start at once (a preheated pool), free ports picked by one kernel
+        # were taken by another's before it bound them ("Address already in use"), and
+        # the members given those kernels got no page (benchmarks/load.py).
+        *(["--KernelManager.transport=ipc"] if os.name == "posix" else []),
         # Voila's page-close beacon posts without an _xsrf cookie (the notebook page never
         # sets one), so every closed tab left its kernel running. Standalone Voila has no
         # state-changing endpoint but that shutdown (kernel ids are random UUIDs), so the
