@@ -216,3 +216,20 @@ def test_a_page_from_the_preheated_pool_counts_for_its_link(serving):
     token = seeded.tokens[seeded.members[0].id]
     assert server.get(f"/voila/render/member.ipynb?c={c}&t={token}").status == 200
     assert server.get(f"/voila/render/member.ipynb?c={c}&t={token}").status == 429
+
+
+def test_kernels_talk_to_the_server_over_unix_sockets(served):
+    """No TCP ports to race for when a preheated pool of a hundred starts at once."""
+    import json
+    import os
+
+    seeded = served.consultations.open
+    c = seeded.consultation.id
+    token = seeded.tokens[seeded.members[-1].id]
+    assert served.get(f"/voila/render/results.ipynb?c={c}&t={token}").status == 200
+    assert served.wait_for_kernels(1) >= 1
+    kernel = served.kernels()[0]
+    connection = kernel.cmdline()[kernel.cmdline().index("-f") + 1]
+    with open(connection, encoding="utf-8") as f:
+        info = json.load(f)
+    assert info["transport"] == ("ipc" if os.name == "posix" else "tcp"), info
