@@ -61,10 +61,19 @@ def _store(db_url: str | None):
 
 
 def member_page(db_url: str | None = None):
-    """Return the member's page for the link that opened this kernel."""
+    """Return the member's page for the link that opened this kernel.
+
+    A preheated kernel first pays the page's first-use costs on the page's own store
+    (:func:`~cop_widgets.jupyter.warmup.warm_up`), before it waits for its visitor; a
+    kernel started for a visitor does not: its visitor is already waiting.
+    """
     from ..widgets.member import MemberPage
+    from . import warmup
+    from .request_info import preheated
 
     store = _store(db_url)  # before the wait: a preheated kernel has it ready
+    if preheated():
+        warmup.warm_up(store)
     params = query_params()
     return MemberPage(store, consultation_id_of(params), params.get("t"),
                       language_of(params))

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
     from ..store import Store
 
-__all__ = ["warm_up", "member_page", "quiet_widgets"]
+__all__ = ["warm_up", "quiet_widgets"]
 
 #: The largest id the model accepts (ids count up from 1): a consultation no one reaches.
 NO_CONSULTATION = MAX_ID
@@ -155,24 +155,3 @@ def warm_up(store: Store) -> bool:
         return False
     log.info("member kernel warmed up in %.2f s", time.perf_counter() - started)
     return True
-
-
-def member_page(db_url: str | None = None) -> w.Widget:
-    """Return the member's page for this kernel's link, warmed up first in a preheated kernel.
-
-    The same page as :func:`cop_widgets.jupyter.pages.member_page`; a preheated kernel
-    runs :func:`warm_up` on the page's store before it waits for its visitor. A kernel
-    started for a visitor (no pool) does not: its visitor is already waiting.
-    """
-    from ..store import Store
-    from ..widgets.member import MemberPage
-    from .pages import consultation_id_of, language_of, query_params
-    from .request_info import preheated
-
-    # `cop-widgets serve` migrates once at start; pages do not pay for it per kernel.
-    store = Store(db_url, migrate=False)
-    if preheated():
-        warm_up(store)
-    params = query_params()
-    return MemberPage(store, consultation_id_of(params), params.get("t"),
-                      language_of(params))

@@ -110,7 +110,7 @@ def test_a_failing_warm_up_is_logged_and_the_page_opens_all_the_same(
     monkeypatch.setattr(card_row, "StatementRow", made)
     token = seeded.tokens[seeded.members[0].id]
     monkeypatch.setenv("QUERY_STRING", f"c={seeded.consultation.id}&t={token}")
-    assert warmup.member_page(store.url).member.id == seeded.members[0].id
+    assert pages.member_page(store.url).member.id == seeded.members[0].id
 
 
 @pytest.mark.parametrize("preheated", [True, False], ids=["preheated", "started-for-visitor"])
@@ -127,6 +127,6 @@ def test_the_workbooks_page_warms_up_before_it_waits_and_is_the_members(
     else:
         monkeypatch.delenv("VOILA_PREHEAT", raising=False)
         monkeypatch.setenv("QUERY_STRING", query)
-    page = warmup.member_page(store.url)
+    page = pages.member_page(store.url)
     assert page.member.id == member.id
     assert steps == (["warm-up", "wait"] if preheated else [])
