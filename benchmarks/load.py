@@ -11,7 +11,10 @@ nothing more (no JavaScript, no rendering, no static files):
 
 1. ``GET`` the page (Voila runs the notebook in a kernel while it answers; the HTML ends
    once the notebook has run) and read the kernel id from the page's configuration;
-2. open the kernel's websocket (``/api/kernels/<id>/channels``, Jupyter's JSON protocol);
+2. open the kernel's websocket (``/api/kernels/<id>/channels``) as a browser does: with the
+   ``v1.kernel.websocket.jupyter.org`` subprotocol, which Voila's front end negotiates (the
+   server then relays the kernel's frames without parsing them), and offering
+   permessage-deflate; ``--protocol json`` speaks the older JSON protocol instead;
 3. ask for the widgets' state as ipywidgets' front end does (a ``jupyter.widget.control``
    comm, ``request_states``) and wait for the ``update_states`` answer that carries every
    widget model the page shows (each ``model_id`` of the HTML's widget views).
@@ -91,8 +94,20 @@ VIEW_MODEL = re.compile(r'application/vnd\.jupyter\.widget-view\+json[^}]*?"mode
 # -- one simulated member -------------------------------------------------------------------
 
 
+#: The kernel websocket's subprotocol browsers negotiate with jupyter_server.
+V1 = "v1.kernel.websocket.jupyter.org"
+
+
 def _message(msg_type: str, content: dict, session: str, channel: str = "shell",
-             metadata: dict | None = None) -> str:
+             metadata: dict | None = None, protocol: str = "v1") -> str | bytes:
+    if protocol == "v1":
+        from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
+
+        header = {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "session": session,
+                  "username": "load", "date": dt.datetime.now(dt.timezone.utc).isoformat(),
+                  "version": "5.3"}
+        return serialize_msg_to_ws_v1([json.dumps(part).encode("utf-8") for part in
+                                       (header, {}, metadata or {}, content)], channel)
     return json.dumps({
         "header": {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "session": session,
                    "username": "load", "date": dt.datetime.now(dt.timezone.utc).isoformat(),
@@ -102,18 +117,27 @@ def _message(msg_type: str, content: dict, session: str, channel: str = "shell",
         "buffers": []})
 
 
-def _decode(raw: str | bytes) -> dict:
-    """A message of the kernel websocket: JSON text, or a binary frame (a message with
-    buffers: a count, offsets, the JSON, then the buffers)."""
+def _decode(raw: str | bytes, protocol: str = "v1") -> dict:
+    """A message of the kernel websocket: a v1 frame (offsets, channel, header, parent
+    header, metadata, content, buffers), JSON text, or a binary JSON-protocol frame (a
+    message with buffers: a count, offsets, the JSON, then the buffers)."""
     if isinstance(raw, str):
         return json.loads(raw)
+    if protocol == "v1":
+        from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
+
+        _channel, parts = deserialize_msg_from_ws_v1(raw)
+        header = json.loads(parts[0])
+        return {"msg_type": header.get("msg_type"), "header": header,
+                "content": json.loads(parts[3])}
     count = struct.unpack("!I", raw[:4])[0]
     offsets = struct.unpack("!" + "I" * count, raw[4:4 + 4 * count])
     end = offsets[1] if count > 1 else len(raw)
     return json.loads(raw[offsets[0]:end].decode("utf-8"))
 
 
-async def one_member(base_url: str, path: str, timeout: float) -> dict:
+async def one_member(base_url: str, path: str, timeout: float,
+                     protocol: str = "v1") -> dict:
     """Load one page as a browser would at the protocol level; return timings or the failure."""
     from tornado.httpclient import AsyncHTTPClient, HTTPRequest
     from tornado.websocket import websocket_connect
@@ -140,14 +164,19 @@ async def one_member(base_url: str, path: str, timeout: float) -> dict:
         ws_url = base_url.replace("http://", "ws://") + \
             f"/api/kernels/{kernel_id}/channels?session_id={session}"
         left = timeout - (time.perf_counter() - started)
-        socket = await asyncio.wait_for(websocket_connect(ws_url), left)
+        socket = await asyncio.wait_for(websocket_connect(
+            ws_url, subprotocols=[V1] if protocol == "v1" else None,
+            compression_options={}), left)  # a browser offers permessage-deflate
+        binary = protocol == "v1"
         try:
             comm_id = uuid.uuid4().hex
             await socket.write_message(_message("comm_open", {
                 "comm_id": comm_id, "target_name": "jupyter.widget.control", "data": {}},
-                session, metadata={"version": CONTROL_PROTOCOL}))
+                session, metadata={"version": CONTROL_PROTOCOL}, protocol=protocol),
+                binary=binary)
             await socket.write_message(_message("comm_msg", {
-                "comm_id": comm_id, "data": {"method": "request_states"}}, session))
+                "comm_id": comm_id, "data": {"method": "request_states"}}, session,
+                protocol=protocol), binary=binary)
             while True:
                 left = timeout - (time.perf_counter() - started)
                 if left <= 0:
@@ -156,7 +185,7 @@ async def one_member(base_url: str, path: str, timeout: float) -> dict:
                 if raw is None:
                     result["error"] = "websocket closed"
                     return result
-                message = _decode(raw)
+                message = _decode(raw, protocol)
                 content = message.get("content", {})
                 data = content.get("data", {}) if isinstance(content, dict) else {}
                 if message.get("msg_type") == "comm_msg" and content.get("comm_id") == comm_id \
@@ -179,12 +208,14 @@ async def one_member(base_url: str, path: str, timeout: float) -> dict:
     return result
 
 
-async def crowd(base_url: str, paths: list[str], timeout: float) -> list[dict]:
+async def crowd(base_url: str, paths: list[str], timeout: float,
+                protocol: str = "v1") -> list[dict]:
     """All members at once: every request starts in the same instant."""
     from tornado.httpclient import AsyncHTTPClient
 
     AsyncHTTPClient.configure(None, max_clients=max(10, len(paths)))
-    return list(await asyncio.gather(*(one_member(base_url, p, timeout) for p in paths)))
+    return list(await asyncio.gather(*(one_member(base_url, p, timeout, protocol)
+                                       for p in paths)))
 
 
 async def shut_down(base_url: str, kernel_ids: list[str]) -> None:
@@ -253,7 +284,7 @@ def run_one(kind: str, preheat: int, members: int, db_url: str, demo, args,
             return f"/voila/render/member.ipynb?c={demo.consultation_id}&t={token}"
 
         warm = asyncio.run(crowd(server.base_url, [path_of(demo.warmup_token)],
-                                 args.timeout))
+                                 args.timeout, args.protocol))
         if not warm[0]["ok"]:
             raise RuntimeError(f"warm-up failed: {warm[0].get('error')}\n{server.tail()}")
         one_kernel = next((p for p in tree_of(server.process.pid)
@@ -271,7 +302,7 @@ def run_one(kind: str, preheat: int, members: int, db_url: str, demo, args,
         t0 = time.monotonic()
         results = asyncio.run(crowd(server.base_url,
                                     [path_of(t) for t in demo.burst_tokens[:members]],
-                                    args.timeout))
+                                    args.timeout, args.protocol))
         t1 = time.monotonic()
         after_tree = tree_of(server.process.pid)
         after_cpu = cpu_seconds(after_tree)
@@ -349,9 +380,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--before-root", metavar="DIR",
                         help="checkout whose cop_widgets a 'before N' configuration serves "
                              "(e.g. `git worktree add /tmp/load-before HEAD`)")
+    parser.add_argument("--protocol", choices=("v1", "json"), default="v1",
+                        help="the kernel websocket's protocol: v1 (as browsers negotiate it, "
+                             "default) or the older JSON one")
     parser.add_argument("--json", help="write the rows here too")
     args = parser.parse_args(argv)
-    when = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    when = (dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+            + f"; kernel websocket: {args.protocol}")
     folder = Path(tempfile.mkdtemp(prefix="cop-load-"))
     db_url = f"sqlite:///{folder / 'load.db'}"
     demo = seed(db_url, max(args.members))
