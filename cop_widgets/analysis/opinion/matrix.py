@@ -203,14 +203,15 @@ def vote_matrix(
     polarity = np.where(is_pass, 0, np.asarray([polarity_of[v] for v in lv])[idx]).astype(
         np.int8)
 
-    times = np.full(len(member_ids), np.nan)
-    if "saved_at" in frame.columns and len(frame):
-        saved = pd.to_datetime(frame["saved_at"], utc=True)
-        seconds = (saved - pd.Timestamp(0, tz="UTC")).dt.total_seconds().to_numpy()
-        first = pd.Series(seconds).groupby(rows).min()
-        times[first.index.to_numpy()] = first.to_numpy()
-    if joined is not None:
+    if joined is not None:  # when each member joined is known: no need to read answer times
         times = pd.Series(joined, dtype=float).reindex(member_ids).to_numpy(dtype=float)
+    else:
+        times = np.full(len(member_ids), np.nan)
+        if "saved_at" in frame.columns and len(frame):
+            saved = pd.to_datetime(frame["saved_at"], utc=True)
+            seconds = (saved - pd.Timestamp(0, tz="UTC")).dt.total_seconds().to_numpy()
+            first = pd.Series(seconds).groupby(rows).min()
+            times[first.index.to_numpy()] = first.to_numpy()
 
     # One answer per (member, statement): the last row wins, as a re-vote would.
     flat = rows.astype(np.int64) * max(len(wanted), 1) + cols
