@@ -4,8 +4,8 @@
 same way (``--Voila.*`` and every other option still apply), with these differences:
 
 * the handler of ``/voila/render/<page>`` asks :class:`~cop_widgets.jupyter.gate.Gate`
-  first, and a refused request is answered (403, 404 or 503 with ``Retry-After``) with a
-  short page in the visitor's language before any kernel starts;
+  first, and a refused request is answered (403, 404, or 429 and 503 with
+  ``Retry-After``) with a short page in the visitor's language before any kernel starts;
 * ``--CopVoila.max_kernels`` caps the live kernels (0: no cap), and
   ``--CopVoila.max_pages_per_link`` the live pages one member's link holds (0: no limit;
   :class:`LinkKernels` keeps which kernel each link holds);

@@ -8,7 +8,7 @@ import ipywidgets as w
 
 from .. import model as m
 from ..i18n import format_number, format_percent
-from .common import FULL_WIDTH, SharedLooks, esc
+from .common import FULL_WIDTH, LABEL_BESIDE, SharedLooks, esc
 
 __all__ = ["StatementRow", "PASS", "NOT_ANSWERED"]
 
@@ -20,8 +20,6 @@ _UNANSWERED_BORDER = "2px solid #e65100"
 _BORDER = "1px solid #bdbdbd"
 #: A row's box; flagged rows get another shared Layout (see StatementRow.flag_unanswered).
 _ROW_BOX = {"padding": "8px", "margin": "6px 0"}
-#: The labels of the row's fields stay beside them, as wide as their words.
-_INITIAL = {"description_width": "initial"}
 
 
 class StatementRow(w.VBox):
@@ -48,12 +46,12 @@ class StatementRow(w.VBox):
         self.stance = w.RadioButtons(
             options=scale_options, value=None,
             description=_("Your stance on statement {number}").format(number=number),
-            **looks.of(w.RadioButtons, {"width": "auto"}, _INITIAL),
+            **looks.of(w.RadioButtons, {"width": "auto"}, LABEL_BESIDE),
         )
         self.rationale = w.Textarea(
             continuous_update=False,
             description=_("Why? (optional)"), placeholder=_("Your reasons, in a few words"),
-            **looks.of(w.Textarea, FULL_WIDTH, _INITIAL),
+            **looks.of(w.Textarea, FULL_WIDTH, LABEL_BESIDE),
         )
         super().__init__([self.text, self.stance, self.rationale],
                          layout=self._box(False), _dom_classes=["cop-statement"])

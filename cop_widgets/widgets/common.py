@@ -12,11 +12,14 @@ import traitlets
 from ..errors import CopWidgetsError
 
 __all__ = ["esc", "tagged", "Message", "labelled", "guarded", "full_width", "fit_width",
-           "fit_field", "ConsultationView", "SharedLooks", "FULL_WIDTH", "FIT_WIDTH"]
+           "fit_field", "ConsultationView", "SharedLooks", "FULL_WIDTH", "FIT_WIDTH",
+           "LABEL_BESIDE"]
 
 #: The Layout properties of :func:`full_width` and :func:`fit_width`.
 FULL_WIDTH = {"width": "100%", "margin": "2px 0"}
 FIT_WIDTH = {"width": "auto", "max_width": "100%"}
+#: The style of a field whose label stays beside it, as wide as its words.
+LABEL_BESIDE = {"description_width": "initial"}
 
 
 def full_width(**style: str) -> w.Layout:
@@ -272,7 +275,7 @@ def labelled(label: str, widget: w.Widget, help_text: str = "") -> w.VBox:
     """
     if hasattr(widget, "description") and not getattr(widget, "description", ""):
         widget.description = label
-        widget.style = {"description_width": "initial"}
+        widget.style = LABEL_BESIDE
         if help_text:
             widget.tooltip = help_text
         fit_field(widget)

@@ -28,7 +28,7 @@ from ..store import Store
 from ..words.links import ASK_FOR_A_NEW_LINK, LINK_OPENS_NO_CARD, link_refusal_reason
 from .brief import brief_html
 from .card_row import NOT_ANSWERED, PASS, StatementRow
-from .common import FIT_WIDTH, FULL_WIDTH, Message, SharedLooks, esc, tagged
+from .common import FIT_WIDTH, FULL_WIDTH, LABEL_BESIDE, Message, SharedLooks, esc, tagged
 from .discussion_view import DiscussionView
 from .distribution import distribution_html
 from .draft_notice import draft_notice
@@ -36,8 +36,6 @@ from .problems import problem_in_words, rule_in_words
 
 __all__ = ["MemberPage", "PASS"]
 
-#: The fields' labels stay beside them, as wide as their words.
-_INITIAL = {"description_width": "initial"}
 
 
 class MemberPage(w.VBox):
@@ -101,7 +99,8 @@ class MemberPage(w.VBox):
                      for i, s in enumerate(self.statements, start=1)]
         # continuous_update=False: the text reaches the kernel on blur, before a click on
         # Submit; typed-then-clicked text was otherwise lost behind ipywidgets' throttling.
-        field, button = looks.of(w.Textarea, FULL_WIDTH, _INITIAL), looks.of(w.Button, FIT_WIDTH)
+        field = looks.of(w.Textarea, FULL_WIDTH, LABEL_BESIDE)
+        button = looks.of(w.Button, FIT_WIDTH)
         self.concerns = w.Textarea(
             continuous_update=False, description=_("Overall concerns (optional)"), **field)
         self.impact = w.Textarea(
